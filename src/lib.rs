@@ -1,0 +1,17 @@
+//! awsplain: find AWS errors in arbitrary text, parse them into records, and explain them.
+//!
+//! The library holds the grammar ([`grammar`]), the scanner that finds errors in streams
+//! ([`scan`]), the record type ([`record`]) and the remedy catalog ([`remedy`]). It has no
+//! CLI or AWS SDK dependencies; the `awsplain` binary lives behind the `cli` feature.
+
+pub mod grammar;
+pub mod record;
+pub mod redact;
+pub mod remedy;
+pub mod sanitize;
+pub mod scan;
+pub mod summary;
+
+pub use record::{Deny, PolicyType, Record, Remedy, Source, Span};
+pub use remedy::Lang;
+pub use scan::{scan_reader, scan_str, ScanStats};

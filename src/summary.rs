@@ -1,0 +1,1 @@
+//! Counting records by error code, action and principal for `--summary`.
