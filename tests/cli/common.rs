@@ -1,0 +1,25 @@
+//! Helpers shared by the integration tests.
+#![allow(dead_code)]
+
+use std::path::PathBuf;
+
+/// The `awsplain` binary under test.
+pub fn awsplain() -> assert_cmd::Command {
+    let mut c = assert_cmd::Command::cargo_bin("awsplain").expect("binary built");
+    c.env_remove("NO_COLOR").env("LANG", "C").env_remove("LC_ALL").env_remove("LC_MESSAGES");
+    c
+}
+
+/// The repository root.
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Parse JSON lines into values.
+pub fn json_lines(out: &[u8]) -> Vec<serde_json::Value> {
+    String::from_utf8_lossy(out)
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON: {l}: {e}")))
+        .collect()
+}

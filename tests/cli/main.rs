@@ -1,0 +1,8 @@
+//! The one integration-test binary: runs the `awsplain` binary end to end.
+
+mod common;
+mod remedies;
+mod run;
+mod samples;
+mod scripts;
+mod tail;
