@@ -1,15 +1,379 @@
 //! `awsplain tail`: read CloudWatch Logs log groups and explain the AWS errors in them.
+//!
+//! Events come from FilterLogEvents (a time window, or polling with `--follow`), from a Logs
+//! Insights query (`--insights`) or from a Live Tail session (`--live`). Whichever way, each
+//! event message goes through the same grammar as any other text, and its records carry the
+//! group, stream, event id and timestamp they came from.
 
-use super::{OutputOpts, Outcome};
+mod aws_error;
+mod fetch;
+mod insights;
+mod live;
+mod pattern;
+mod retry;
+mod time;
+mod window;
+
+use super::output::{make_sink, prepare, stdout_writer, Sink};
+use super::{Outcome, OutputOpts};
+use aws_sdk_cloudwatchlogs::Client;
 use clap::Args;
+use fetch::{Event, Query, Streams};
+use retry::Backoff;
+use std::io;
+use time::{format_rfc3339, now_millis, parse_duration, parse_time, Millis};
+use window::{Admit, Cursor};
 
 #[derive(Debug, Args)]
 pub struct TailArgs {
-    /// Log group names.
+    /// Log group names (several are merged in time order).
     #[arg(required = true, value_name = "LOG_GROUP")]
     pub groups: Vec<String>,
+    /// Start of the window: a duration back from now (90s, 30m, 2h, 1d, 1h30m) or an RFC 3339
+    /// time (2026-11-28T09:00:00Z).
+    #[arg(long, default_value = "10m", value_name = "TIME")]
+    pub since: String,
+    /// End of the window, in the same forms as --since; with --follow, stop there.
+    #[arg(long, value_name = "TIME")]
+    pub until: Option<String>,
+    /// Keep polling for new events until interrupted (Ctrl-C) or until --until.
+    #[arg(short, long, conflicts_with_all = ["insights", "live"])]
+    pub follow: bool,
+    /// Only streams whose name starts with this.
+    #[arg(long, value_name = "PREFIX", conflicts_with = "stream")]
+    pub stream_prefix: Option<String>,
+    /// Only this stream (repeat for several).
+    #[arg(long, value_name = "NAME")]
+    pub stream: Vec<String>,
+    /// A CloudWatch filter pattern of your own; events must match it and contain an AWS error.
+    #[arg(long, value_name = "PATTERN")]
+    pub filter_pattern: Option<String>,
+    /// Do not push the search down to CloudWatch: fetch every event and scan it here.
+    #[arg(long)]
+    pub all_events: bool,
+    /// Run the search as a CloudWatch Logs Insights query (long ranges, many groups).
+    #[arg(long, conflicts_with = "live")]
+    pub insights: bool,
+    /// Use a CloudWatch Logs Live Tail session (up to 10 groups) instead of polling.
+    #[arg(long)]
+    pub live: bool,
+    /// Named profile from the AWS config and credentials files.
+    #[arg(long, value_name = "NAME")]
+    pub profile: Option<String>,
+    /// AWS region (default from the environment or the profile).
+    #[arg(long, value_name = "REGION")]
+    pub region: Option<String>,
+    /// Send requests to this endpoint instead of AWS (an emulator, a VPC endpoint).
+    #[arg(long, value_name = "URL")]
+    pub endpoint_url: Option<String>,
+    /// Time between polls with --follow.
+    #[arg(long, default_value = "2s", value_name = "DURATION")]
+    pub interval: String,
+    /// With --follow, how far back each poll looks again for events that were ingested late.
+    #[arg(long, default_value = "10s", value_name = "DURATION")]
+    pub late_window: String,
+    /// Events per FilterLogEvents page (1-10000; CloudWatch's default when unset).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(i32).range(1..=10000), hide = true)]
+    pub page_size: Option<i32>,
 }
 
-pub fn run(_opts: &OutputOpts, _args: TailArgs) -> anyhow::Result<Outcome> {
-    anyhow::bail!("tail is not built yet")
+/// Everything one run needs, resolved from the arguments.
+struct Plan {
+    groups: Vec<String>,
+    streams: Streams,
+    since: Millis,
+    until: Option<Millis>,
+    pattern: Option<String>,
+    interval: std::time::Duration,
+    late_window: Millis,
+    page_size: Option<i32>,
+}
+
+impl Plan {
+    fn from_args(args: &TailArgs) -> Result<Plan, String> {
+        let now = now_millis();
+        let since = parse_time(&args.since, now).map_err(|e| format!("--since: {e}"))?;
+        let until = match &args.until {
+            Some(u) => Some(parse_time(u, now).map_err(|e| format!("--until: {e}"))?),
+            None => None,
+        };
+        if let Some(u) = until {
+            if u < since {
+                return Err(format!(
+                    "--until ({}) is before --since ({})",
+                    format_rfc3339(u),
+                    format_rfc3339(since)
+                ));
+            }
+        }
+        let interval = parse_duration(&args.interval)
+            .map_err(|e| format!("--interval: {e}"))?
+            .max(200);
+        let late_window =
+            parse_duration(&args.late_window).map_err(|e| format!("--late-window: {e}"))?;
+        let streams = match (&args.stream_prefix, args.stream.is_empty()) {
+            (Some(p), _) => Streams::Prefix(p.clone()),
+            (None, false) => Streams::Names(args.stream.clone()),
+            (None, true) => Streams::All,
+        };
+        if let Some(p) = &args.filter_pattern {
+            if p.len() > pattern::MAX_PATTERN_LEN {
+                return Err(format!(
+                    "--filter-pattern is longer than CloudWatch's {} characters",
+                    pattern::MAX_PATTERN_LEN
+                ));
+            }
+        }
+        Ok(Plan {
+            groups: args.groups.clone(),
+            streams,
+            since,
+            until,
+            pattern: pattern::request_pattern(args.filter_pattern.as_deref(), args.all_events),
+            interval: std::time::Duration::from_millis(interval as u64),
+            late_window,
+            page_size: args.page_size,
+        })
+    }
+}
+
+/// An event whose message held AWS errors, ready to be printed in time order.
+struct Hit {
+    timestamp: Millis,
+    group: usize,
+    id: String,
+    records: Vec<awsplain::Record>,
+}
+
+/// Scan one event message; the records carry where the event came from.
+fn scan_event(opts: &OutputOpts, group: &str, group_idx: usize, ev: &Event) -> Option<Hit> {
+    let mut records = awsplain::scan_str(&ev.message);
+    if records.is_empty() {
+        return None;
+    }
+    for rec in &mut records {
+        rec.source = awsplain::Source {
+            name: group.to_string(),
+            line: None,
+            log_group: Some(group.to_string()),
+            log_stream: (!ev.stream.is_empty()).then(|| ev.stream.clone()),
+            event_id: (!ev.id.is_empty()).then(|| ev.id.clone()),
+            timestamp: Some(ev.timestamp),
+        };
+        prepare(rec, opts);
+    }
+    Some(Hit {
+        timestamp: ev.timestamp,
+        group: group_idx,
+        id: ev.id.clone(),
+        records,
+    })
+}
+
+/// Prints hits and counts records.
+struct Printer {
+    sink: Box<dyn Sink>,
+    found: u64,
+}
+
+impl Printer {
+    fn emit(&mut self, mut hits: Vec<Hit>) -> io::Result<()> {
+        hits.sort_by(|a, b| (a.timestamp, a.group, &a.id).cmp(&(b.timestamp, b.group, &b.id)));
+        for h in hits {
+            for rec in &h.records {
+                self.found += 1;
+                self.sink.record(rec)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Why a tail stopped early.
+enum Stop {
+    Aws(aws_error::AwsFailure),
+    Io(io::Error),
+    Other(String),
+}
+
+impl From<io::Error> for Stop {
+    fn from(e: io::Error) -> Self {
+        Stop::Io(e)
+    }
+}
+
+pub fn run(opts: &OutputOpts, args: TailArgs) -> anyhow::Result<Outcome> {
+    let plan = match Plan::from_args(&args) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("awsplain: tail: {e}");
+            return Ok(Outcome::Trouble);
+        }
+    };
+    if args.live && args.groups.len() > live::MAX_GROUPS {
+        eprintln!(
+            "awsplain: tail --live: Live Tail takes at most {} log groups",
+            live::MAX_GROUPS
+        );
+        return Ok(Outcome::Trouble);
+    }
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()?;
+    rt.block_on(run_async(opts, &args, plan))
+}
+
+async fn run_async(opts: &OutputOpts, args: &TailArgs, plan: Plan) -> anyhow::Result<Outcome> {
+    let env = match aws_error::Env::load(args).await {
+        Ok(env) => env,
+        Err(msg) => {
+            eprintln!("awsplain: {msg}");
+            return Ok(Outcome::Trouble);
+        }
+    };
+    let client = Client::new(&env.sdk);
+    let streaming = args.follow || args.live;
+    let mut printer = Printer {
+        sink: make_sink(opts, stdout_writer(streaming)),
+        found: 0,
+    };
+    let result = {
+        let work = async {
+            if args.live {
+                live::run(&client, &plan, opts, &mut printer).await
+            } else if args.insights {
+                insights::run(&client, &plan, args, opts, &mut printer).await
+            } else if args.follow {
+                follow(&client, &plan, opts, &mut printer).await
+            } else {
+                window_once(&client, &plan, opts, &mut printer).await
+            }
+        };
+        tokio::select! {
+            r = work => r,
+            _ = tokio::signal::ctrl_c() => Ok(()),
+        }
+    };
+    let outcome = match result {
+        Ok(()) => None,
+        Err(Stop::Io(e)) => return Err(e.into()),
+        Err(Stop::Aws(f)) => {
+            env.report(&f, opts);
+            Some(Outcome::Trouble)
+        }
+        Err(Stop::Other(msg)) => {
+            eprintln!("awsplain: {msg}");
+            Some(Outcome::Trouble)
+        }
+    };
+    printer.sink.finish()?;
+    if opts.count {
+        println!("{}", printer.found);
+    }
+    Ok(outcome.unwrap_or(if printer.found > 0 {
+        Outcome::Found
+    } else {
+        Outcome::NotFound
+    }))
+}
+
+fn query<'a>(plan: &'a Plan, group: &'a str, start: Millis) -> Query<'a> {
+    Query {
+        group,
+        streams: &plan.streams,
+        start,
+        end: plan.until,
+        pattern: plan.pattern.as_deref(),
+        page_size: plan.page_size,
+        backoff: Backoff::default(),
+    }
+}
+
+/// One pass over the window of every group, printed in time order once all are read.
+async fn window_once(
+    client: &Client,
+    plan: &Plan,
+    opts: &OutputOpts,
+    printer: &mut Printer,
+) -> Result<(), Stop> {
+    let mut hits = Vec::new();
+    for (gi, group) in plan.groups.iter().enumerate() {
+        fetch::fetch(client, &query(plan, group, plan.since), &mut |events| {
+            hits.extend(
+                events
+                    .iter()
+                    .filter_map(|ev| scan_event(opts, group, gi, ev)),
+            );
+        })
+        .await
+        .map_err(|e| {
+            Stop::Aws(aws_error::AwsFailure::from_sdk(
+                "FilterLogEvents",
+                Some(group),
+                &e,
+            ))
+        })?;
+    }
+    printer.emit(hits)?;
+    Ok(())
+}
+
+/// Poll every group until interrupted or past `--until`, showing each event once.
+async fn follow(
+    client: &Client,
+    plan: &Plan,
+    opts: &OutputOpts,
+    printer: &mut Printer,
+) -> Result<(), Stop> {
+    let mut cursors: Vec<Cursor> = plan
+        .groups
+        .iter()
+        .map(|_| Cursor::new(plan.since, plan.late_window))
+        .collect();
+    loop {
+        let polled_at = now_millis();
+        let mut hits = Vec::new();
+        for (gi, group) in plan.groups.iter().enumerate() {
+            let cursor = &mut cursors[gi];
+            let mut events = Vec::new();
+            fetch::fetch(
+                client,
+                &query(plan, group, cursor.start_time()),
+                &mut |page| events.extend(page),
+            )
+            .await
+            .map_err(|e| {
+                Stop::Aws(aws_error::AwsFailure::from_sdk(
+                    "FilterLogEvents",
+                    Some(group),
+                    &e,
+                ))
+            })?;
+            // Admit in time order so only truly late arrivals are called late.
+            events.sort_by(|a, b| (a.timestamp, &a.id).cmp(&(b.timestamp, &b.id)));
+            for ev in &events {
+                match cursor.admit(ev.timestamp, &ev.id) {
+                    Admit::Duplicate => continue,
+                    Admit::New => {}
+                    Admit::Late(by) => eprintln!(
+                        "awsplain: warning: late event in {} / {} at {} ({:.1}s older than the newest already shown)",
+                        awsplain::sanitize::for_terminal(group),
+                        awsplain::sanitize::for_terminal(&ev.stream),
+                        format_rfc3339(ev.timestamp),
+                        by as f64 / 1000.0
+                    ),
+                }
+                hits.extend(scan_event(opts, group, gi, ev));
+            }
+        }
+        printer.emit(hits)?;
+        if let Some(until) = plan.until {
+            // The poll that started after --until has seen everything up to it.
+            if polled_at > until {
+                return Ok(());
+            }
+        }
+        tokio::time::sleep(plan.interval).await;
+    }
 }

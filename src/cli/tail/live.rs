@@ -1,0 +1,271 @@
+//! `tail --live`: a CloudWatch Logs Live Tail session (StartLiveTail), renewed when CloudWatch
+//! ends it (sessions last at most three hours), with sampling reported as a warning.
+
+use super::super::OutputOpts;
+use super::aws_error::AwsFailure;
+use super::fetch::{Event, Streams};
+use super::retry::{retry_throttled, Backoff};
+use super::time::now_millis;
+use super::{scan_event, Plan, Printer, Stop};
+use aws_sdk_cloudwatchlogs::config::interceptors::BeforeTransmitInterceptorContextMut;
+use aws_sdk_cloudwatchlogs::config::{ConfigBag, Intercept, RuntimeComponents};
+use aws_sdk_cloudwatchlogs::error::BoxError;
+use aws_sdk_cloudwatchlogs::types::StartLiveTailResponseStream;
+use aws_sdk_cloudwatchlogs::Client;
+
+/// StartLiveTail accepts at most this many log groups.
+pub const MAX_GROUPS: usize = 10;
+
+/// How one session ended.
+#[derive(Debug, PartialEq, Eq)]
+pub enum SessionEnd {
+    /// CloudWatch closed it (the three-hour limit, or the stream simply ended): start another.
+    Renew,
+    /// `--until` has passed.
+    Done,
+}
+
+/// Turns `http://stream-127.0.0.1:4566` back into `http://127.0.0.1:4566`. The SDK puts a
+/// `stream-` host prefix in front of every StartLiveTail endpoint, which is right for AWS and
+/// wrong for an emulator on the loopback interface, the only hosts this touches.
+#[derive(Debug)]
+pub struct LoopbackHostPrefixUndo;
+
+impl Intercept for LoopbackHostPrefixUndo {
+    fn name(&self) -> &'static str {
+        "LoopbackHostPrefixUndo"
+    }
+
+    fn modify_before_transmit(
+        &self,
+        context: &mut BeforeTransmitInterceptorContextMut<'_>,
+        _rc: &RuntimeComponents,
+        _cfg: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        let req = context.request_mut();
+        if let Some(fixed) = undo_loopback_prefix(req.uri()) {
+            req.set_uri(fixed)?;
+        }
+        Ok(())
+    }
+}
+
+/// The URI without the `stream-` prefix when the host under it is a loopback address.
+pub fn undo_loopback_prefix(uri: &str) -> Option<String> {
+    let (scheme, rest) = uri.split_once("://")?;
+    let rest = rest.strip_prefix("stream-")?;
+    let host_end = if rest.starts_with('[') {
+        rest.find(']').map_or(rest.len(), |i| i + 1)
+    } else {
+        rest.find([':', '/']).unwrap_or(rest.len())
+    };
+    let host = &rest[..host_end];
+    let loopback = host == "localhost"
+        || host == "[::1]"
+        || host
+            .parse::<std::net::Ipv4Addr>()
+            .is_ok_and(|ip| ip.is_loopback());
+    loopback.then(|| format!("{scheme}://{rest}"))
+}
+
+/// Log group ARNs for the names (Live Tail wants ARNs), via DescribeLogGroups.
+async fn group_arns(client: &Client, groups: &[String]) -> Result<Vec<String>, Stop> {
+    let mut arns = Vec::new();
+    for g in groups {
+        if g.starts_with("arn:") {
+            arns.push(g.trim_end_matches(":*").to_string());
+            continue;
+        }
+        let mut token: Option<String> = None;
+        let found = loop {
+            let out = retry_throttled("DescribeLogGroups", Backoff::default(), || {
+                client
+                    .describe_log_groups()
+                    .log_group_name_prefix(g)
+                    .set_next_token(token.clone())
+                    .send()
+            })
+            .await
+            .map_err(|e| Stop::Aws(AwsFailure::from_sdk("DescribeLogGroups", Some(g), &e)))?;
+            let hit = out
+                .log_groups()
+                .iter()
+                .find(|lg| lg.log_group_name() == Some(g.as_str()))
+                .and_then(|lg| {
+                    lg.log_group_arn()
+                        .map(str::to_string)
+                        .or_else(|| lg.arn().map(|a| a.trim_end_matches(":*").to_string()))
+                });
+            match (hit, out.next_token()) {
+                (Some(a), _) => break Some(a),
+                (None, Some(t)) if !t.is_empty() => token = Some(t.to_string()),
+                (None, _) => break None,
+            }
+        };
+        match found {
+            Some(a) => arns.push(a),
+            None => {
+                return Err(Stop::Aws(AwsFailure {
+                    operation: "DescribeLogGroups",
+                    group: Some(g.clone()),
+                    code: Some("ResourceNotFoundException".into()),
+                    message: Some("The specified log group does not exist.".into()),
+                    request_id: None,
+                    status: None,
+                    detail: String::new(),
+                }))
+            }
+        }
+    }
+    Ok(arns)
+}
+
+pub async fn run(
+    client: &Client,
+    plan: &Plan,
+    opts: &OutputOpts,
+    printer: &mut Printer,
+) -> Result<(), Stop> {
+    if !matches!(plan.streams, Streams::All) && plan.groups.len() != 1 {
+        return Err(Stop::Other(
+            "tail --live: --stream and --stream-prefix need exactly one log group with Live Tail"
+                .into(),
+        ));
+    }
+    let arns = group_arns(client, &plan.groups).await?;
+    let mut sessions = 0u32;
+    loop {
+        if plan.until.is_some_and(|u| now_millis() > u) {
+            return Ok(());
+        }
+        if sessions > 0 {
+            eprintln!("awsplain: Live Tail session ended; starting a new one");
+        }
+        sessions += 1;
+        match session(client, plan, &arns, opts, printer).await? {
+            SessionEnd::Done => return Ok(()),
+            SessionEnd::Renew => {
+                // A session that ends at once (an emulator, a network hiccup) must not spin.
+                tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+            }
+        }
+    }
+}
+
+async fn session(
+    client: &Client,
+    plan: &Plan,
+    arns: &[String],
+    opts: &OutputOpts,
+    printer: &mut Printer,
+) -> Result<SessionEnd, Stop> {
+    let out = retry_throttled("StartLiveTail", Backoff::default(), || {
+        let mut req = client
+            .start_live_tail()
+            .set_log_group_identifiers(Some(arns.to_vec()))
+            .set_log_event_filter_pattern(plan.pattern.clone());
+        req = match &plan.streams {
+            Streams::All => req,
+            Streams::Prefix(p) => req.log_stream_name_prefixes(p.clone()),
+            Streams::Names(n) => req.set_log_stream_names(Some(n.clone())),
+        };
+        req.customize().interceptor(LoopbackHostPrefixUndo).send()
+    })
+    .await
+    .map_err(|e| {
+        Stop::Aws(AwsFailure::from_sdk(
+            "StartLiveTail",
+            plan.groups.first().map(String::as_str),
+            &e,
+        ))
+    })?;
+    let mut stream = out.response_stream;
+    let mut warned_sampled = false;
+    loop {
+        if plan.until.is_some_and(|u| now_millis() > u) {
+            return Ok(SessionEnd::Done);
+        }
+        let msg = match stream.recv().await {
+            Ok(Some(m)) => m,
+            Ok(None) => return Ok(SessionEnd::Renew),
+            Err(e) => {
+                use aws_sdk_cloudwatchlogs::error::ProvideErrorMetadata;
+                if e.code() == Some("SessionTimeoutException") {
+                    return Ok(SessionEnd::Renew);
+                }
+                if e.code() == Some("SessionStreamingException") {
+                    eprintln!(
+                        "awsplain: warning: Live Tail stream failed ({}); reconnecting",
+                        e.message().unwrap_or("no detail")
+                    );
+                    return Ok(SessionEnd::Renew);
+                }
+                return Err(Stop::Aws(AwsFailure::from_stream(
+                    "StartLiveTail",
+                    plan.groups.first().map(String::as_str),
+                    &e,
+                )));
+            }
+        };
+        let StartLiveTailResponseStream::SessionUpdate(update) = msg else {
+            continue;
+        };
+        let sampled = update.session_metadata().is_some_and(|m| m.sampled());
+        if sampled && !warned_sampled {
+            eprintln!(
+                "awsplain: warning: Live Tail is sampling (more than 500 matching events per second); some events are not shown. Narrow the groups or use --follow."
+            );
+        }
+        warned_sampled = sampled;
+        let mut hits = Vec::new();
+        for e in update.session_results() {
+            let arn_or_name = e.log_group_identifier().unwrap_or_default();
+            let gi = arns
+                .iter()
+                .position(|a| a == arn_or_name || a.ends_with(&format!(":log-group:{arn_or_name}")))
+                .unwrap_or(0);
+            let ev = Event {
+                timestamp: e.timestamp().unwrap_or(0),
+                stream: e.log_stream_name().unwrap_or_default().to_string(),
+                id: String::new(),
+                message: e.message().unwrap_or_default().to_string(),
+            };
+            hits.extend(scan_event(opts, &plan.groups[gi], gi, &ev));
+        }
+        printer.emit(hits)?;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stream_prefix_is_undone_only_for_loopback_hosts() {
+        assert_eq!(
+            undo_loopback_prefix("http://stream-127.0.0.1:5000/").as_deref(),
+            Some("http://127.0.0.1:5000/")
+        );
+        assert_eq!(
+            undo_loopback_prefix("http://stream-localhost:4566").as_deref(),
+            Some("http://localhost:4566")
+        );
+        assert_eq!(
+            undo_loopback_prefix("http://stream-[::1]:80/x").as_deref(),
+            Some("http://[::1]:80/x")
+        );
+        assert_eq!(
+            undo_loopback_prefix("https://stream-logs.us-east-1.amazonaws.com/"),
+            None
+        );
+        assert_eq!(undo_loopback_prefix("http://127.0.0.1:5000/"), None);
+        assert_eq!(
+            undo_loopback_prefix("http://stream-127evil.example.com/"),
+            None
+        );
+        assert_eq!(
+            undo_loopback_prefix("http://stream-127.0.0.1.example.com/"),
+            None
+        );
+    }
+}
