@@ -1,7 +1,10 @@
 //! The scanner: finds AWS errors in a byte stream or a string and yields records.
 
-use crate::record::Record;
+use crate::record::{Record, Source};
+use aho_corasick::{AhoCorasick, MatchKind};
+use memchr::{memchr, memrchr};
 use std::io::Read;
+use std::sync::OnceLock;
 
 /// Counters of what one scan saw.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -15,27 +18,233 @@ pub struct ScanStats {
     pub invalid_utf8_lines: u64,
 }
 
+/// The longest event (a line with its continuation lines) parsed as one; longer input is cut
+/// into pieces of this size, which keeps memory bounded whatever the input.
+pub const MAX_EVENT: usize = 1 << 20;
+/// Continuation lines gathered around an anchor, at most.
+const MAX_EVENT_LINES: usize = 200;
+
+fn trigger() -> &'static AhoCorasick {
+    static T: OnceLock<AhoCorasick> = OnceLock::new();
+    T.get_or_init(|| {
+        AhoCorasick::builder()
+            .match_kind(MatchKind::LeftmostFirst)
+            .build(crate::grammar::trigger_literals())
+            .expect("trigger literals build")
+    })
+}
+
+/// A line that starts a new log record: a timestamp, a level, a JSON object, a Lambda marker.
+fn is_header(line: &[u8]) -> bool {
+    let l = line;
+    if l.len() >= 5 && l[..4].iter().all(u8::is_ascii_digit) && (l[4] == b'-' || l[4] == b'/') {
+        return true;
+    }
+    if l.len() >= 8 && l[0].is_ascii_digit() && l[1].is_ascii_digit() && l[2] == b':' {
+        return true;
+    }
+    if l.starts_with(b"{\"") || l.starts_with(b"[20") || l.starts_with(b"[Mon") || l.starts_with(b"[Tue")
+        || l.starts_with(b"[Wed") || l.starts_with(b"[Thu") || l.starts_with(b"[Fri") || l.starts_with(b"[Sat")
+        || l.starts_with(b"[Sun")
+    {
+        return true;
+    }
+    for p in [&b"START RequestId"[..], b"END RequestId", b"REPORT RequestId", b"INFO", b"WARN", b"ERROR", b"DEBUG", b"TRACE", b"FATAL"] {
+        if l.starts_with(p) {
+            return true;
+        }
+    }
+    const MONTHS: [&[u8]; 12] = [b"Jan ", b"Feb ", b"Mar ", b"Apr ", b"May ", b"Jun ", b"Jul ", b"Aug ", b"Sep ", b"Oct ", b"Nov ", b"Dec "];
+    MONTHS.iter().any(|m| l.starts_with(m))
+}
+
+fn is_blank(line: &[u8]) -> bool {
+    line.iter().all(|b| b.is_ascii_whitespace())
+}
+
+/// Whether `line` continues the event of the line before it (`prev`).
+fn continues(prev: &[u8], line: &[u8]) -> bool {
+    if is_header(line) {
+        return false;
+    }
+    if is_blank(line) {
+        return false;
+    }
+    !is_blank(prev) || line.first().is_some_and(|c| *c == b'{' || *c == b'<')
+}
+
 /// Incremental scanner: feed it bytes as they arrive, get records out.
+///
+/// The fast path searches the whole buffer for trigger literals; only around a hit does it
+/// find line boundaries, gather continuation lines, and run the grammar.
 pub struct StreamScanner {
     source_name: String,
     stats: ScanStats,
+    /// Unprocessed bytes; `buf[..done]` is kept only as look-behind context.
+    buf: Vec<u8>,
+    done: usize,
+    /// Absolute offset of `buf[0]` in the input, and the line number there (0-based).
+    base: u64,
+    base_line: u64,
+    /// Line counting has reached this position of `buf`.
+    counted: usize,
 }
 
 impl StreamScanner {
     pub fn new(source_name: &str) -> Self {
-        StreamScanner { source_name: source_name.to_string(), stats: ScanStats::default() }
+        StreamScanner {
+            source_name: source_name.to_string(),
+            stats: ScanStats::default(),
+            buf: Vec::new(),
+            done: 0,
+            base: 0,
+            base_line: 0,
+            counted: 0,
+        }
     }
 
     /// Scan `bytes`; records whose text is complete are passed to `out`.
     pub fn feed(&mut self, bytes: &[u8], out: &mut dyn FnMut(Record)) {
-        let _ = (bytes, out, &self.source_name);
+        self.stats.bytes += bytes.len() as u64;
+        self.buf.extend_from_slice(bytes);
+        self.process(false, out);
     }
 
     /// End of input: flush what is pending.
     pub fn finish(&mut self, out: &mut dyn FnMut(Record)) -> ScanStats {
-        let _ = out;
+        self.process(true, out);
+        let tail = &self.buf[self.counted..];
+        self.stats.lines = self.base_line + count_lines(&self.buf[..self.counted]) as u64 + count_lines(tail) as u64
+            + u64::from(!self.buf.is_empty() && self.buf.last() != Some(&b'\n'));
         self.stats.clone()
     }
+
+    fn process(&mut self, eof: bool, out: &mut dyn FnMut(Record)) {
+        loop {
+            let region_end = if eof { self.buf.len() } else { memrchr(b'\n', &self.buf[self.done..]).map(|p| self.done + p + 1).unwrap_or(self.done) };
+            // A line with no end in sight: cut it so memory stays bounded.
+            if !eof && region_end == self.done && self.buf.len() - self.done > MAX_EVENT {
+                let cut = self.done + MAX_EVENT;
+                self.stats.oversized_lines += 1;
+                self.scan_event(self.done, cut, out);
+                self.done = cut;
+                self.compact();
+                continue;
+            }
+            let hit = trigger().find(&self.buf[self.done..region_end]).map(|m| self.done + m.start());
+            let Some(hit) = hit else {
+                self.done = region_end;
+                break;
+            };
+            let (start, end, complete) = self.event_around(hit, region_end, eof);
+            if !complete {
+                // The event may go on in data not yet read.
+                break;
+            }
+            self.scan_event(start, end, out);
+            self.done = end;
+        }
+        self.compact();
+    }
+
+    /// The event containing `hit`: its line plus continuation lines before and after.
+    fn event_around(&self, hit: usize, region_end: usize, eof: bool) -> (usize, usize, bool) {
+        let b = &self.buf;
+        let mut start = memrchr(b'\n', &b[self.done..hit]).map(|p| self.done + p + 1).unwrap_or(self.done);
+        let mut lines = 0;
+        while start > self.done && lines < MAX_EVENT_LINES && hit - start < MAX_EVENT / 2 {
+            let prev_start = memrchr(b'\n', &b[self.done..start - 1]).map(|p| self.done + p + 1).unwrap_or(self.done);
+            if !continues(&b[prev_start..start - 1], line_at(b, start)) {
+                break;
+            }
+            start = prev_start;
+            lines += 1;
+        }
+        let mut end = memchr(b'\n', &b[hit..region_end]).map(|p| hit + p + 1).unwrap_or(region_end);
+        let mut prev_line_start = memrchr(b'\n', &b[..end.saturating_sub(1)]).map(|p| p + 1).unwrap_or(0).max(start);
+        lines = 0;
+        loop {
+            if end >= region_end {
+                return (start, end, eof || end - start >= MAX_EVENT);
+            }
+            if lines >= MAX_EVENT_LINES || end - start >= MAX_EVENT {
+                return (start, end, true);
+            }
+            let mut next = line_at(b, end);
+            let mut next_start = end;
+            // A blank line followed by a body (`{`, `<`) still belongs to the event.
+            if is_blank(next) {
+                let after = end + next.len() + 1;
+                if after >= region_end {
+                    return (start, end, eof);
+                }
+                let l2 = line_at(b, after);
+                if l2.first().is_some_and(|c| *c == b'{' || *c == b'<') && !is_blank(&b[prev_line_start..end]) {
+                    next = l2;
+                    next_start = after;
+                } else {
+                    return (start, end, true);
+                }
+            }
+            if !continues(&b[prev_line_start..end], next) {
+                return (start, end, true);
+            }
+            prev_line_start = next_start;
+            end = (next_start + next.len() + 1).min(region_end);
+            lines += 1;
+        }
+    }
+
+    fn scan_event(&mut self, start: usize, end: usize, out: &mut dyn FnMut(Record)) {
+        let bytes = &self.buf[start..end];
+        let text = match std::str::from_utf8(bytes) {
+            Ok(s) => std::borrow::Cow::Borrowed(s),
+            Err(_) => {
+                self.stats.invalid_utf8_lines += 1;
+                String::from_utf8_lossy(bytes)
+            }
+        };
+        let records = crate::grammar::extract(&text);
+        if records.is_empty() {
+            return;
+        }
+        self.base_line += count_lines(&self.buf[self.counted..start]) as u64;
+        self.counted = start;
+        for mut r in records {
+            let line = self.base_line + count_lines(&text.as_bytes()[..(r.span.start as usize).min(text.len())]) as u64 + 1;
+            r.source = Source { name: self.source_name.clone(), line: Some(line), ..Source::default() };
+            r.span.start += self.base + start as u64;
+            r.span.end += self.base + start as u64;
+            self.stats.records += 1;
+            out(r);
+        }
+    }
+
+    /// Drop processed bytes, keeping some look-behind for continuation lines.
+    fn compact(&mut self) {
+        const KEEP: usize = 64 * 1024;
+        if self.done > 4 * KEEP {
+            let cut = self.done - KEEP;
+            let cut = memrchr(b'\n', &self.buf[..cut]).map(|p| p + 1).unwrap_or(cut);
+            if cut > self.counted {
+                self.base_line += count_lines(&self.buf[self.counted..cut]) as u64;
+                self.counted = cut;
+            }
+            self.buf.drain(..cut);
+            self.done -= cut;
+            self.counted -= cut;
+            self.base += cut as u64;
+        }
+    }
+}
+
+fn line_at(b: &[u8], start: usize) -> &[u8] {
+    let end = memchr(b'\n', &b[start..]).map(|p| start + p).unwrap_or(b.len());
+    &b[start..end]
+}
+
+fn count_lines(b: &[u8]) -> usize {
+    memchr::memchr_iter(b'\n', b).count()
 }
 
 /// All AWS errors in one complete text (a pasted error, one CloudWatch event message).

@@ -1,1 +1,538 @@
-//! The grammar of AWS error texts: one module per wrapper format, each a nom parser.
+//! The grammar of AWS error texts: one module per wrapper format, each a nom parser run at the
+//! anchors an Aho-Corasick automaton finds, and the assembly of the pieces into records.
+//!
+//! The EBNF of every format, with real-shaped examples, is in `grammar/` at the repository root.
+
+pub mod arn;
+pub mod authz;
+pub mod botocore;
+pub mod exception;
+pub mod go;
+pub mod java;
+pub mod keyvalue;
+pub mod lex;
+pub mod misc;
+pub mod piece;
+pub mod xml;
+
+use crate::record::{Record, Span};
+use aho_corasick::{AhoCorasick, MatchKind};
+use piece::{Field, Piece, Strength};
+use std::borrow::Cow;
+use std::sync::OnceLock;
+
+/// Which parser an anchor starts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+enum Kind {
+    Authz,
+    Botocore,
+    GoV2,
+    GoV1Status,
+    Java,
+    Xml,
+    /// The anchor sits inside a `Code:` token; parse from the token.
+    CodeColon,
+    /// Like `CodeColon` but the anchor is `<sep>` and the token ends `back` bytes before it.
+    CodeBefore(u8),
+    GluedCode,
+    KeyValue(u8),
+    HttpStatus(u8),
+    CfnHandler,
+    CfnProvided,
+    Php,
+    S3cmd,
+    Throttled,
+    Encoded,
+    AuthorizationId,
+    Coral,
+    Known(u8),
+}
+
+struct Anchors {
+    ac: AhoCorasick,
+    kinds: Vec<Kind>,
+}
+
+const REASON_PHRASES: &[&str] = &[" Forbidden", " Bad Request", " Not Found", " Service Unavailable", " Too Many Requests", " Conflict"];
+
+fn anchors() -> &'static Anchors {
+    static A: OnceLock<Anchors> = OnceLock::new();
+    A.get_or_init(|| {
+        let mut pats: Vec<String> = Vec::new();
+        let mut kinds = Vec::new();
+        let mut add = |p: &str, k: Kind| {
+            pats.push(p.to_string());
+            kinds.push(k);
+        };
+        add("not authorized to", Kind::Authz);
+        add("Not authorized to", Kind::Authz);
+        add("An error occurred (", Kind::Botocore);
+        add("A client error (", Kind::Botocore);
+        add("operation error ", Kind::GoV2);
+        add("status code:", Kind::GoV1Status);
+        add("Service:", Kind::Java);
+        add("Status Code:", Kind::Java);
+        add("<Code>", Kind::Xml);
+        for p in ["Exception", "Error:", "Error =>", "Fault:", "NotFound:", "Exceeded:", "Denied:", "error:", "Expired:", "Throttling:", "Invalid"] {
+            add(p, Kind::CodeColon);
+        }
+        for p in [" => ", " (client): ", " (server): "] {
+            add(p, Kind::CodeBefore(1));
+        }
+        for c in exception_bare_codes() {
+            add(c, Kind::CodeColon);
+        }
+        add("Response Error: ", Kind::GluedCode);
+        for (i, k) in keyvalue::key_names().enumerate() {
+            add(k, Kind::KeyValue(i as u8));
+        }
+        add("HTTP/1.", Kind::HttpStatus(0));
+        add("HTTP/2", Kind::HttpStatus(0));
+        add("HTTP ", Kind::HttpStatus(0));
+        add("Error ", Kind::HttpStatus(0));
+        for p in REASON_PHRASES {
+            add(p, Kind::HttpStatus(3));
+        }
+        add("HandlerErrorCode:", Kind::CfnHandler);
+        add("Invalid request provided:", Kind::CfnProvided);
+        add("Error executing \"", Kind::Php);
+        add("S3 error: ", Kind::S3cmd);
+        add("throttled on ", Kind::Throttled);
+        add("Encoded authorization failure message", Kind::Encoded);
+        add("authorization id", Kind::AuthorizationId);
+        add("while calling ", Kind::Coral);
+        for (i, (m, _)) in misc::KNOWN_MESSAGES.iter().enumerate() {
+            add(m, Kind::Known(i as u8));
+        }
+        let ac = AhoCorasick::builder().match_kind(MatchKind::Standard).build(&pats).expect("anchor patterns build");
+        Anchors { ac, kinds }
+    })
+}
+
+fn exception_bare_codes() -> &'static [&'static str] {
+    &[
+        "AccessDenied", "AuthFailure", "ExpiredToken", "InvalidClientTokenId", "SignatureDoesNotMatch",
+        "UnauthorizedOperation", "DependencyViolation", "NoSuchBucket", "NoSuchKey", "NoSuchEntity",
+        "MalformedPolicyDocument", "EntityAlreadyExists", "RequestLimitExceeded", "RequestExpired",
+        "InvalidAccessKeyId", "SlowDown", "ProvisionedThroughputExceeded", "ConditionalCheckFailed",
+        "ValidationError", "RequestThrottled", "OptInRequired", "InternalFailure", "ServiceUnavailable",
+        "MissingAuthenticationToken", "IncompleteSignature", "InsufficientInstanceCapacity",
+        "InvalidParameterValue", "InvalidParameterCombination", "UnrecognizedClient", "InternalError",
+    ]
+}
+
+/// The literals whose presence makes a stretch of text worth parsing. Every error the grammar
+/// recognises contains one of these; lines without any are never parsed.
+pub fn trigger_literals() -> Vec<&'static str> {
+    let mut v = vec![
+        "not authorized to", "Not authorized to", "error occurred (", "client error (", "operation error ",
+        "status code:", "Status Code:", "Error Code", "<Code>", "Exception", "Error:", "Error =>",
+        "errorType", "errorCode", "ErrorCode", "__type", "x-amzn-ErrorType", "x-amzn-errortype",
+        "\"Code\"", "Code:", "code:", "\"code\"", "\"Error\"", "\"error\"", "Errors::", "Error executing",
+        "S3 error", "Encoded authorization", "Fault:", "NotFound:", "Exceeded:", "Denied:",
+        "Resource handler returned", "while calling ", "Response Error", "(client): ", "Expired:",
+    ];
+    v.extend(exception_bare_codes());
+    v.extend(misc::KNOWN_MESSAGES.iter().map(|(m, _)| *m));
+    v
+}
+
+/// Decode JSON string escapes so that errors inside escaped strings (a Step Functions `cause`,
+/// a Lambda `errorMessage` in a log event) parse like plain text. Runs twice for JSON in JSON.
+pub fn unescape_view(text: &str) -> Cow<'_, str> {
+    if !text.contains('\\') {
+        return Cow::Borrowed(text);
+    }
+    let mut cur = Cow::Borrowed(text);
+    for _ in 0..3 {
+        if !(cur.contains("\\\"") || cur.contains("\\n") || cur.contains("\\t") || cur.contains("\\u")) {
+            break;
+        }
+        cur = Cow::Owned(unescape_once(&cur));
+    }
+    cur
+}
+
+fn unescape_once(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut it = s.chars().peekable();
+    while let Some(c) = it.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match it.peek().copied() {
+            Some('"') => {
+                out.push('"');
+                it.next();
+            }
+            Some('\\') => {
+                out.push('\\');
+                it.next();
+            }
+            Some('/') => {
+                out.push('/');
+                it.next();
+            }
+            Some('n') => {
+                out.push('\n');
+                it.next();
+            }
+            Some('t') => {
+                out.push('\t');
+                it.next();
+            }
+            Some('r') => {
+                it.next();
+            }
+            Some('u') => {
+                let hex: String = it.clone().skip(1).take(4).collect();
+                match u32::from_str_radix(&hex, 16).ok().and_then(char::from_u32) {
+                    Some(ch) if hex.len() == 4 => {
+                        out.push(ch);
+                        for _ in 0..5 {
+                            it.next();
+                        }
+                    }
+                    _ => out.push('\\'),
+                }
+            }
+            _ => out.push('\\'),
+        }
+    }
+    out
+}
+
+fn parse_piece(text: &str, at: usize, len: usize, kind: Kind) -> Option<Piece> {
+    match kind {
+        Kind::Authz => authz::parse_at(text, at),
+        Kind::Botocore => botocore::parse_at(text, at),
+        Kind::GoV2 => go::parse_v2_at(text, at),
+        Kind::GoV1Status => go::parse_v1_status_at(text, at),
+        Kind::Java => java::parse_at(text, at),
+        Kind::Xml => xml::parse_at(text, at),
+        Kind::CodeColon => exception::parse_at(text, at),
+        Kind::CodeBefore(b) => {
+            let at = at.checked_sub(b as usize)?;
+            if !text.is_char_boundary(at) {
+                return None;
+            }
+            exception::parse_at(text, at)
+        }
+        Kind::GluedCode => {
+            let r = &text[at + len..];
+            let word = r.split_whitespace().next()?;
+            let code = exception::glued_code(word)?;
+            let mut p = Piece::new(at + len, at + len + code.len(), Strength::Error, "other-sdk", 30);
+            p.set(Field::ErrorCode, code);
+            p.set(Field::Message, &r[code.len()..].lines().next().unwrap_or(""));
+            if let Some(svc) = text[..at].rsplit("AWS::").next().and_then(|s| s.split([' ', ':']).next()) {
+                if !svc.is_empty() && svc.len() < 30 {
+                    p.set(Field::Service, svc);
+                }
+            }
+            Some(p)
+        }
+        Kind::KeyValue(i) => keyvalue::parse_at(text, at, i as usize),
+        Kind::HttpStatus(b) => {
+            let at = at.checked_sub(b as usize)?;
+            if !text.is_char_boundary(at) {
+                return None;
+            }
+            misc::http_status_at(text, at)
+        }
+        Kind::CfnHandler => misc::cfn_handler_code_at(text, at),
+        Kind::CfnProvided => misc::provided_op_at(text, at),
+        Kind::Php => misc::php_at(text, at),
+        Kind::S3cmd => misc::s3cmd_at(text, at),
+        Kind::Throttled => misc::throttled_on_at(text, at),
+        Kind::Encoded => misc::encoded_at(text, at),
+        Kind::AuthorizationId => misc::authorization_id_at(text, at),
+        Kind::Coral => misc::coral_at(text, at),
+        Kind::Known(i) => misc::known_message_at(text, at, i as usize),
+    }
+}
+
+/// A parsed piece and the parser that made it.
+struct Found {
+    kind: Kind,
+    piece: Piece,
+}
+
+/// Parsers whose second occurrence means a second error.
+fn repeats_mean_new_error(f: &Found) -> bool {
+    match f.kind {
+        Kind::Authz | Kind::Xml | Kind::Botocore | Kind::GoV2 | Kind::Php | Kind::S3cmd => f.piece.strength == Strength::Error,
+        Kind::Java => f.piece.strength == Strength::Error,
+        Kind::KeyValue(_) => f.piece.strength == Strength::Error,
+        Kind::CodeColon | Kind::CodeBefore(_) => f.piece.rank >= 30,
+        _ => false,
+    }
+}
+
+fn norm_code(c: &str) -> String {
+    let c = c.rsplit('.').next().unwrap_or(c);
+    c.trim_end_matches("Exception").to_ascii_lowercase()
+}
+
+/// Lines from one piece to the next that still belong to the same error.
+const GAP_LINES: usize = 6;
+
+/// Every AWS error in `text` (one event: a log line with its continuation lines, a pasted
+/// error, a CloudWatch event message). Spans are relative to `text`.
+pub fn extract(text: &str) -> Vec<Record> {
+    let view = unescape_view(text);
+    let v: &str = &view;
+    let a = anchors();
+    let mut found: Vec<Found> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for m in a.ac.find_overlapping_iter(v) {
+        let kind = a.kinds[m.pattern().as_usize()];
+        if let Some(piece) = parse_piece(v, m.start(), m.len(), kind) {
+            if seen.insert((kind_class(kind), piece.start)) {
+                found.push(Found { kind, piece });
+            }
+        }
+    }
+    // The invocation id of a Lambda runtime line belongs to the error on that line.
+    let mut lines_done = std::collections::HashSet::new();
+    let extra: Vec<Found> = found
+        .iter()
+        .filter(|f| f.piece.strength == Strength::Error)
+        .filter_map(|f| {
+            let ls = v[..f.piece.start].rfind('\n').map(|p| p + 1).unwrap_or(0);
+            if !lines_done.insert(ls) {
+                return None;
+            }
+            misc::lambda_line_at(v, f.piece.start).map(|piece| Found { kind: Kind::Known(255), piece })
+        })
+        .collect();
+    found.extend(extra);
+    found.sort_by_key(|f| (f.piece.start, std::cmp::Reverse(f.piece.end)));
+    drop_contained(&mut found);
+    let newlines: Vec<usize> = memchr::memchr_iter(b'\n', v.as_bytes()).collect();
+    let line_of = |pos: usize| newlines.partition_point(|&n| n < pos);
+    let mut groups: Vec<Vec<usize>> = Vec::new();
+    let mut cur: Vec<usize> = Vec::new();
+    let mut cur_last_line = 0usize;
+    let mut pending: Vec<usize> = Vec::new();
+    for (idx, f) in found.iter().enumerate() {
+        let line = line_of(f.piece.start);
+        let near = !cur.is_empty() && line <= cur_last_line + GAP_LINES;
+        if near && !conflicts(&found, &cur, f) {
+            cur.push(idx);
+            cur_last_line = cur_last_line.max(line_of(f.piece.end));
+            continue;
+        }
+        if f.piece.strength == Strength::Error {
+            if !cur.is_empty() {
+                groups.push(std::mem::take(&mut cur));
+            }
+            cur.extend(pending.drain(..).filter(|&p| line_of(found[p].piece.end) + GAP_LINES >= line));
+            cur.push(idx);
+            cur_last_line = line_of(f.piece.end);
+        } else {
+            pending.retain(|&p| line_of(found[p].piece.end) + GAP_LINES >= line);
+            pending.push(idx);
+        }
+    }
+    if !cur.is_empty() {
+        groups.push(cur);
+    }
+    let whole = matches!(view, Cow::Owned(_));
+    groups
+        .into_iter()
+        .filter(|g| g.iter().any(|&i| found[i].piece.strength == Strength::Error))
+        .map(|g| {
+            let pieces: Vec<&Found> = g.iter().map(|&i| &found[i]).collect();
+            let mut rec = assemble(v, &pieces);
+            if whole {
+                rec.span = Span { start: 0, end: text.len() as u64 };
+            }
+            rec
+        })
+        .collect()
+}
+
+/// Anchors of one parser that land inside its own earlier piece are the same piece.
+fn kind_class(k: Kind) -> u8 {
+    match k {
+        Kind::CodeColon | Kind::CodeBefore(_) => 1,
+        Kind::HttpStatus(_) => 2,
+        Kind::Java => 3,
+        _ => 0,
+    }
+}
+
+fn drop_contained(found: &mut Vec<Found>) {
+    let mut keep = vec![true; found.len()];
+    for i in 0..found.len() {
+        for j in 0..i {
+            if keep[j]
+                && kind_class(found[i].kind) == kind_class(found[j].kind)
+                && (kind_class(found[i].kind) != 0 || found[i].kind == found[j].kind)
+                && found[i].piece.start >= found[j].piece.start
+                && found[i].piece.end <= found[j].piece.end
+                && (found[i].piece.start, found[i].piece.end) != (found[j].piece.start, found[j].piece.end)
+            {
+                keep[i] = false;
+                break;
+            }
+        }
+    }
+    let mut it = keep.into_iter();
+    found.retain(|_| it.next().unwrap_or(true));
+}
+
+fn conflicts(found: &[Found], cur: &[usize], f: &Found) -> bool {
+    let code = f.piece.get(Field::ErrorCode).filter(|_| f.piece.rank >= 30).map(norm_code);
+    let principal = f.piece.get(Field::Principal);
+    for &i in cur {
+        let g = &found[i];
+        if g.kind == f.kind && repeats_mean_new_error(f) && repeats_mean_new_error(g) {
+            return true;
+        }
+        if let (Some(c), Some(d)) = (&code, g.piece.get(Field::ErrorCode).filter(|_| g.piece.rank >= 30)) {
+            if *c != norm_code(d) {
+                return true;
+            }
+        }
+        if let (Some(p), Some(q)) = (principal, g.piece.get(Field::Principal)) {
+            if p != q {
+                return true;
+            }
+        }
+    }
+    false
+}
+
+/// Build the record from its pieces: for each field the most trusted piece wins.
+fn assemble(text: &str, pieces: &[&Found]) -> Record {
+    let mut rec = Record::default();
+    let best = |f: Field| -> Option<&str> {
+        pieces
+            .iter()
+            .filter_map(|p| p.piece.get(f).map(|v| (p.piece.rank, v)))
+            .fold(None, |acc: Option<(u8, &str)>, (r, v)| match acc {
+                Some((ar, _)) if ar >= r => acc,
+                _ => Some((r, v)),
+            })
+            .map(|(_, v)| v)
+    };
+    let own = |v: Option<&str>| v.map(str::to_string);
+    rec.error_code = own(best(Field::ErrorCode));
+    rec.wrapper_code = own(best(Field::WrapperCode));
+    if rec.wrapper_code == rec.error_code && !pieces.iter().any(|p| matches!(p.kind, Kind::KeyValue(_) | Kind::CfnHandler)) {
+        rec.wrapper_code = None;
+    }
+    rec.service = own(best(Field::Service));
+    rec.operation = own(best(Field::Operation));
+    rec.status_code = best(Field::StatusCode).and_then(|s| s.parse().ok());
+    rec.request_id = own(best(Field::RequestId));
+    rec.message = own(best(Field::Message));
+    rec.principal = own(best(Field::Principal));
+    rec.action = own(best(Field::Action));
+    rec.resource = own(best(Field::Resource));
+    rec.policy_arn = own(best(Field::PolicyArn));
+    rec.encoded_message = own(best(Field::EncodedMessage));
+    rec.authorization_id = own(best(Field::AuthorizationId));
+    if let Some(a) = pieces.iter().find(|p| p.kind == Kind::Authz && (p.piece.deny.is_some() || p.piece.policy_type.is_some())) {
+        rec.deny = a.piece.deny;
+        rec.policy_type = a.piece.policy_type;
+    }
+    if rec.resource.is_none() {
+        rec.resource = pieces
+            .iter()
+            .filter_map(|p| p.piece.get(Field::Message))
+            .chain(rec.message.as_deref())
+            .find_map(misc::message_resource)
+            .map(str::to_string);
+    }
+    let start = pieces.iter().map(|p| p.piece.start).min().unwrap_or(0);
+    let end = pieces.iter().map(|p| p.piece.end).max().unwrap_or(start).max(start);
+    if rec.resource.is_none() {
+        rec.resource = terraform_address(text, start);
+    }
+    rec.format = Some(format_of(text, pieces).to_string());
+    rec.span = Span { start: start as u64, end: end as u64 };
+    rec
+}
+
+/// `* aws_security_group.x: Code: ...` — Terraform names the resource it was working on.
+fn terraform_address(text: &str, start: usize) -> Option<String> {
+    let ls = text[..start].rfind('\n').map(|p| p + 1).unwrap_or(0);
+    let line = &text[ls..];
+    let pos = line.find("* aws_")?;
+    let r = &line[pos + 2..];
+    let end = r.find(": ")?;
+    let addr = &r[..end];
+    (addr.contains('.') && !addr.contains(' ')).then(|| addr.to_string())
+}
+
+fn format_of(text: &str, pieces: &[&Found]) -> &'static str {
+    if pieces.iter().any(|p| p.kind == Kind::CfnHandler) || text.contains("Resource handler returned message") {
+        return "cloudformation";
+    }
+    if text.contains("│ Error") || text.contains("Error applying plan") || text.contains("* aws_") || text.contains("[terraform]") {
+        return "terraform";
+    }
+    if pieces.iter().any(|p| p.piece.format == "sfn") {
+        return "sfn";
+    }
+    pieces
+        .iter()
+        .filter(|p| p.piece.strength == Strength::Error)
+        .max_by_key(|p| p.piece.rank)
+        .map(|p| p.piece.format)
+        .unwrap_or("plain")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn seed_case() {
+        let t = "User: arn:aws:sts::123456789012:assumed-role/sfn-role/x is not authorized to perform: iam:PassRole on resource: arn:aws:iam::123456789012:role/ecsTaskExecutionRole because no identity-based policy allows the iam:PassRole action (Service: AmazonECS; Status Code: 400; Error Code: AccessDeniedException; Request ID: 0f1e; Proxy: null)";
+        let r = extract(t);
+        assert_eq!(r.len(), 1, "{r:#?}");
+        let r = &r[0];
+        assert_eq!(r.error_code.as_deref(), Some("AccessDeniedException"));
+        assert_eq!(r.service.as_deref(), Some("AmazonECS"));
+        assert_eq!(r.status_code, Some(400));
+        assert_eq!(r.request_id.as_deref(), Some("0f1e"));
+        assert_eq!(r.action.as_deref(), Some("iam:PassRole"));
+        assert_eq!(r.format.as_deref(), Some("java-sdk"));
+    }
+
+    #[test]
+    fn sfn_escaped_cause() {
+        let t = r#"{"error":"ECS.AccessDeniedException","cause":"User: arn:aws:sts::1:assumed-role/r/s is not authorized to perform: iam:PassRole on resource: arn:aws:iam::1:role/x because no identity-based policy allows the iam:PassRole action (Service: AmazonECS; Status Code: 400; Error Code: AccessDeniedException; Request ID: ab-12; Proxy: null)"}"#;
+        let r = extract(t);
+        assert_eq!(r.len(), 1, "{r:#?}");
+        assert_eq!(r[0].error_code.as_deref(), Some("AccessDeniedException"));
+        assert_eq!(r[0].wrapper_code.as_deref(), Some("ECS.AccessDeniedException"));
+        assert_eq!(r[0].format.as_deref(), Some("sfn"));
+    }
+
+    #[test]
+    fn two_errors_two_records() {
+        let t = "* aws_security_group.a: DependencyViolation: resource sg-1a has a dependent object\n\tstatus code: 400, request id: r1\n* aws_security_group.b: DependencyViolation: resource sg-2b has a dependent object\n\tstatus code: 400, request id: r2";
+        let r = extract(t);
+        assert_eq!(r.len(), 2, "{r:#?}");
+        assert_eq!(r[1].request_id.as_deref(), Some("r2"));
+        assert_eq!(r[0].resource.as_deref(), Some("sg-1a"));
+    }
+
+    #[test]
+    fn nothing_in_noise() {
+        assert!(extract("2026-11-01T00:00:00Z INFO processed batch id=1 items=3").is_empty());
+        assert!(extract("ValueError: invalid literal for int()").is_empty());
+    }
+
+    #[test]
+    fn unescape() {
+        assert_eq!(unescape_view(r#"a\"b\\c\nd\u0041"#), "a\"b\\c\ndA");
+        assert_eq!(unescape_view("C:\\x"), "C:\\x");
+    }
+}

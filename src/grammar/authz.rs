@@ -1,0 +1,236 @@
+//! The IAM authorization sentence: `User: P is not authorized to perform: A on resource: R because ...`.
+
+use super::lex::{offset, quoted, trim_trailing, ws};
+use super::piece::{Field, Piece, Strength};
+use crate::record::{Deny, PolicyType};
+use nom::branch::alt;
+use nom::bytes::complete::{tag, tag_no_case, take_while1};
+use nom::combinator::{opt, recognize};
+use nom::sequence::{pair, preceded};
+use nom::{IResult, Parser};
+
+/// `service:Action`, optionally quoted: `iam:PassRole`, `execute-api:Invoke`, `s3:*`.
+pub fn action(i: &str) -> IResult<&str, &str> {
+    let (i, _) = opt(alt((tag("`"), tag("'"), tag("\"")))).parse(i)?;
+    let (i, a) = recognize(pair(
+        take_while1(|c: char| c.is_ascii_alphanumeric() || c == '-'),
+        preceded(tag(":"), take_while1(|c: char| c.is_ascii_alphanumeric() || c == '*')),
+    ))
+    .parse(i)?;
+    let (i, _) = opt(alt((tag("'"), tag("`"), tag("\"")))).parse(i)?;
+    Ok((i, a))
+}
+
+/// A policy type as AWS names it in the reason clause.
+pub fn policy_type(i: &str) -> IResult<&str, PolicyType> {
+    alt((
+        tag_no_case("identity-based policy").map(|_| PolicyType::IdentityBased),
+        tag_no_case("identity based policy").map(|_| PolicyType::IdentityBased),
+        tag_no_case("resource-based policy").map(|_| PolicyType::ResourceBased),
+        tag_no_case("resource based policy").map(|_| PolicyType::ResourceBased),
+        tag_no_case("service control policy").map(|_| PolicyType::ServiceControl),
+        tag_no_case("resource control policy").map(|_| PolicyType::ResourceControl),
+        tag_no_case("permissions boundary").map(|_| PolicyType::PermissionsBoundary),
+        tag_no_case("permission boundary").map(|_| PolicyType::PermissionsBoundary),
+        tag_no_case("sessions policy").map(|_| PolicyType::Session),
+        tag_no_case("session policy").map(|_| PolicyType::Session),
+        tag_no_case("VPC endpoint policy").map(|_| PolicyType::VpcEndpoint),
+        tag_no_case("role trust policy").map(|_| PolicyType::ResourceBased),
+        tag_no_case("trust policy").map(|_| PolicyType::ResourceBased),
+    ))
+    .parse(i)
+}
+
+/// The reason clause after the resource.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reason<'a> {
+    pub deny: Deny,
+    pub policy_type: Option<PolicyType>,
+    pub policy_arn: Option<&'a str>,
+}
+
+/// `because no <type> allows the <action> action`
+fn implicit_reason(i: &str) -> IResult<&str, Reason<'_>> {
+    let (i, (_, _, _, _, pt, _, _, _)) = (
+        tag("because"),
+        ws,
+        tag("no"),
+        ws,
+        policy_type,
+        ws,
+        tag("allows"),
+        opt((ws, tag("the"), ws, action, ws, tag("action"))),
+    )
+        .parse(i)?;
+    Ok((i, Reason { deny: Deny::Implicit, policy_type: Some(pt), policy_arn: None }))
+}
+
+/// `with an explicit deny [in a|an|the <type>[: <policy arn>]]`
+fn explicit_reason(i: &str) -> IResult<&str, Reason<'_>> {
+    let (i, _) = (tag("with"), ws, tag("an"), ws, tag("explicit"), ws, tag("deny")).parse(i)?;
+    let (i, pt) = opt(preceded(
+        (ws, tag("in"), ws, alt((tag("an"), tag("a"), tag("the"))), ws),
+        policy_type,
+    ))
+    .parse(i)?;
+    let (i, parn) = if pt.is_some() {
+        opt(preceded((tag(":"), ws), take_while1(|c: char| !c.is_whitespace()))).parse(i)?
+    } else {
+        (i, None)
+    };
+    let parn = parn.map(trim_trailing).filter(|a| a.starts_with("arn:"));
+    Ok((i, Reason { deny: Deny::Explicit, policy_type: pt, policy_arn: parn }))
+}
+
+pub fn reason(i: &str) -> IResult<&str, Reason<'_>> {
+    alt((implicit_reason, explicit_reason)).parse(i)
+}
+
+/// The resource after `on resource:`; an ARN is one token, other forms (`role X`) run to the reason.
+fn resource(i: &str) -> (&str, Option<&str>) {
+    if let Ok((rest, q)) = quoted(i) {
+        return (rest, Some(q));
+    }
+    if i.starts_with("arn:") {
+        let end = i.find(char::is_whitespace).unwrap_or(i.len());
+        return (&i[end..], Some(trim_trailing(&i[..end])));
+    }
+    let line_end = i.find(['\n', '"']).unwrap_or(i.len());
+    let mut end = line_end;
+    for stop in [" because ", " with an explicit deny", " (Service:", " status code", " - "] {
+        if let Some(p) = i[..line_end].find(stop) {
+            end = end.min(p);
+        }
+    }
+    let r = trim_trailing(i[..end].trim());
+    (&i[end..], if r.is_empty() { None } else { Some(r) })
+}
+
+/// Parse the sentence whose `not authorized to` starts at `at` in `text`.
+pub fn parse_at(text: &str, at: usize) -> Option<Piece> {
+    let after = &text[at..];
+    let (mut rest, _) = (tag_no_case::<_, _, nom::error::Error<&str>>("not authorized to")).parse(after).ok()?;
+    let mut piece = Piece::new(at, at, Strength::Context, "plain", 50);
+    let (principal, start) = principal_before(text, at);
+    if let Some((p, s)) = principal.zip(start) {
+        piece.set(Field::Principal, p);
+        piece.start = s;
+    }
+    if let Ok((r, _)) = (ws, tag::<_, _, nom::error::Error<&str>>("perform"), opt(tag(":")), ws).parse(rest) {
+        rest = r;
+        if let Ok((r, a)) = action(rest) {
+            piece.set(Field::Action, a);
+            rest = r;
+            if let Ok((r, _)) = (ws, tag::<_, _, nom::error::Error<&str>>("on"), ws).parse(rest) {
+                if let Ok((r2, _)) =
+                    (tag::<_, _, nom::error::Error<&str>>("the resource associated with this ciphertext"),).parse(r)
+                {
+                    rest = r2;
+                } else if let Ok((r2, _)) =
+                    (tag::<_, _, nom::error::Error<&str>>("resource"), opt(tag(":")), ws).parse(r)
+                {
+                    let (r3, res) = resource(r2);
+                    if let Some(res) = res {
+                        piece.set(Field::Resource, res);
+                    }
+                    rest = r3;
+                }
+            }
+            if let Ok((r, (_, why))) = (ws, reason).parse(rest) {
+                piece.deny = Some(why.deny);
+                piece.policy_type = why.policy_type;
+                if let Some(p) = why.policy_arn {
+                    piece.set(Field::PolicyArn, p);
+                }
+                rest = r;
+            }
+        }
+    }
+    piece.end = offset(text, rest);
+    if piece.get(Field::Principal).is_some() || piece.get(Field::Action).is_some() || piece.deny.is_some() {
+        piece.strength = Strength::Error;
+    }
+    Some(piece)
+}
+
+/// The principal before `is not authorized`: `User: P`, `User \`P'`, or a bare ARN.
+fn principal_before(text: &str, at: usize) -> (Option<&str>, Option<usize>) {
+    let before = text[..at].trim_end();
+    let Some(before) = before.strip_suffix("is") else { return (None, None) };
+    let before = before.trim_end();
+    let tok_start = before.rfind(char::is_whitespace).map(|p| p + 1).unwrap_or(0);
+    let tok = &before[tok_start..];
+    let unq = tok.trim_matches(['\'', '`', '"']);
+    let lead = before[..tok_start].trim_end();
+    let has_user = lead.ends_with("User:") || lead.ends_with("User");
+    if unq.is_empty() || unq == "User:" {
+        return (None, None);
+    }
+    if has_user {
+        let s = lead.rfind("User").unwrap_or(tok_start);
+        return (Some(unq), Some(s));
+    }
+    if unq.starts_with("arn:") {
+        return (Some(unq), Some(tok_start));
+    }
+    (None, None)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::record::PolicyType::*;
+
+    fn p(s: &str) -> Piece {
+        let at = s.find("not authorized to").or_else(|| s.find("Not authorized to")).unwrap();
+        parse_at(s, at).unwrap()
+    }
+
+    #[test]
+    fn implicit_identity() {
+        let x = p("User: arn:aws:sts::123456789012:assumed-role/sfn-role/x is not authorized to perform: iam:PassRole on resource: arn:aws:iam::123456789012:role/ecsTaskExecutionRole because no identity-based policy allows the iam:PassRole action");
+        assert_eq!(x.get(Field::Principal), Some("arn:aws:sts::123456789012:assumed-role/sfn-role/x"));
+        assert_eq!(x.get(Field::Action), Some("iam:PassRole"));
+        assert_eq!(x.get(Field::Resource), Some("arn:aws:iam::123456789012:role/ecsTaskExecutionRole"));
+        assert_eq!(x.deny, Some(Deny::Implicit));
+        assert_eq!(x.policy_type, Some(IdentityBased));
+        assert_eq!(x.start, 0);
+    }
+
+    #[test]
+    fn explicit_with_policy_arn() {
+        let x = p("User: arn:aws:iam::1:user/u is not authorized to perform: s3:GetObject on resource: arn:aws:s3:::b/k with an explicit deny in a service control policy: arn:aws:organizations::1:policy/o-a/service_control_policy/p-b.");
+        assert_eq!(x.deny, Some(Deny::Explicit));
+        assert_eq!(x.policy_type, Some(ServiceControl));
+        assert_eq!(x.get(Field::PolicyArn), Some("arn:aws:organizations::1:policy/o-a/service_control_policy/p-b"));
+    }
+
+    #[test]
+    fn wrapped_and_old_forms() {
+        let x = p("User:\narn:aws:sts::1:assumed-role/r/s\nis not authorized to perform: cloudtrail:LookupEvents");
+        assert_eq!(x.get(Field::Principal), Some("arn:aws:sts::1:assumed-role/r/s"));
+        assert_eq!(x.deny, None);
+        let y = p("User: arn:aws:iam::1:user/u is not authorized to perform: iam:GetRole on resource: role now-default-role");
+        assert_eq!(y.get(Field::Resource), Some("role now-default-role"));
+        let z = p("Not authorized to perform sts:AssumeRoleWithSAML (Service: AWSSecurityTokenService)");
+        assert_eq!(z.get(Field::Action), Some("sts:AssumeRoleWithSAML"));
+    }
+
+    #[test]
+    fn ses_quoted_and_kms() {
+        let x = p("User `arn:aws:iam::1:user/u' is not authorized to perform `ses:SendRawEmail' on resource `arn:aws:ses:us-east-1:1:identity/a@b.c'");
+        assert_eq!(x.get(Field::Principal), Some("arn:aws:iam::1:user/u"));
+        assert_eq!(x.get(Field::Action), Some("ses:SendRawEmail"));
+        assert_eq!(x.get(Field::Resource), Some("arn:aws:ses:us-east-1:1:identity/a@b.c"));
+        let k = p("User: arn:aws:iam::1:user/u is not authorized to perform: kms:Decrypt on the resource associated with this ciphertext because no identity-based policy allows the kms:Decrypt action");
+        assert_eq!(k.get(Field::Resource), None);
+        assert_eq!(k.deny, Some(Deny::Implicit));
+    }
+
+    #[test]
+    fn policy_type_spellings() {
+        for (s, t) in [("sessions policy", Session), ("role trust policy", ResourceBased), ("VPC endpoint policy", VpcEndpoint), ("permissions boundary", PermissionsBoundary), ("resource control policy", ResourceControl)] {
+            assert_eq!(policy_type(s).unwrap().1, t);
+        }
+    }
+}

@@ -1,0 +1,95 @@
+//! AWS CLI and boto3: `An error occurred (Code) when calling the Op operation[ (reached max retries: N)]: message`.
+
+use super::lex::{offset, ws};
+use super::piece::{Field, Piece, Strength};
+use nom::branch::alt;
+use nom::bytes::complete::{tag, take_until, take_while1};
+use nom::combinator::opt;
+use nom::sequence::delimited;
+use nom::{IResult, Parser};
+
+type E<'a> = nom::error::Error<&'a str>;
+
+fn paren(i: &str) -> IResult<&str, &str> {
+    delimited(tag("("), take_while1(|c: char| c != ')' && c != '\n'), tag(")")).parse(i)
+}
+
+fn calling(i: &str) -> IResult<&str, &str> {
+    let (i, (_, _, op, _, _)) = (
+        tag("when calling the"),
+        ws,
+        take_while1(|c: char| c.is_ascii_alphanumeric() || c == '_'),
+        ws,
+        tag("operation"),
+    )
+        .parse(i)?;
+    let (i, _) = opt((ws, tag("(reached max retries:"), take_until(")"), tag(")"))).parse(i)?;
+    Ok((i, op))
+}
+
+/// Parse the sentence starting at `at` (`An error occurred (` or `A client error (`).
+pub fn parse_at(text: &str, at: usize) -> Option<Piece> {
+    let i = &text[at..];
+    let (i, code) = alt((
+        (tag::<_, _, E>("An error occurred"), ws, paren).map(|(_, _, c)| c),
+        (tag("A client error"), ws, paren, ws, tag("occurred")).map(|(_, _, c, _, _)| c),
+    ))
+    .parse(i)
+    .ok()?;
+    let mut p = Piece::new(at, at, Strength::Error, "aws-cli", 60);
+    if code.len() == 3 && code.bytes().all(|b| b.is_ascii_digit()) {
+        p.set(Field::StatusCode, code);
+    } else {
+        p.set(Field::ErrorCode, code);
+    }
+    let (mut i, _) = ws(i).ok()?;
+    // pynamodb adds `on request (ID) on table (T)` before `when calling`.
+    if let Ok((r, (_, _, rid, _))) = (tag::<_, _, E>("on request"), ws, paren, ws).parse(i) {
+        p.set(Field::RequestId, rid);
+        i = r;
+        if let Ok((r, _)) = (tag::<_, _, E>("on table"), ws, paren, ws).parse(i) {
+            i = r;
+        }
+    }
+    if let Ok((r, op)) = calling(i) {
+        p.set(Field::Operation, op);
+        i = r;
+    }
+    if let Some(rest) = i.strip_prefix(':') {
+        let end = rest.find(['\n']).unwrap_or(rest.len());
+        p.set(Field::Message, rest[..end].trim().trim_end_matches(['"', '\\']));
+        i = &rest[end..];
+    }
+    p.end = offset(text, i);
+    let before = &text[..at];
+    if before.contains("botocore") || before.contains("ClientError") || before.contains("Traceback") {
+        p.format = "boto3";
+    }
+    Some(p)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cli_sentence() {
+        let s = "An error occurred (ThrottlingException) when calling the PutMetricData operation (reached max retries: 4): Rate exceeded";
+        let p = parse_at(s, 0).unwrap();
+        assert_eq!(p.get(Field::ErrorCode), Some("ThrottlingException"));
+        assert_eq!(p.get(Field::Operation), Some("PutMetricData"));
+        assert_eq!(p.get(Field::Message), Some("Rate exceeded"));
+    }
+
+    #[test]
+    fn variants() {
+        let p = parse_at("An error occurred (404) when calling the HeadObject operation: Not Found", 0).unwrap();
+        assert_eq!(p.get(Field::StatusCode), Some("404"));
+        assert_eq!(p.get(Field::ErrorCode), None);
+        let q = parse_at("A client error (InvalidParameterCombination) occurred when calling the RunInstances operation: x", 0).unwrap();
+        assert_eq!(q.get(Field::Operation), Some("RunInstances"));
+        let r = parse_at("An error occurred (UnrecognizedClientException) on request (9H9C) on table (Request) when calling the DescribeTable operation: bad", 0).unwrap();
+        assert_eq!(r.get(Field::RequestId), Some("9H9C"));
+        assert_eq!(r.get(Field::Operation), Some("DescribeTable"));
+    }
+}

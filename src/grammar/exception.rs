@@ -1,0 +1,217 @@
+//! Error codes written as `Code: message`, exception class names (`botocore.errorfactory.X`,
+//! `Aws::ECS::Errors::X`, `Amazon.ECS.Model.X`, `com.amazonaws...model.X`) and `Code => message`.
+
+use super::piece::{Field, Piece, Strength};
+
+/// Codes that name an AWS error without the usual `Exception`/`Error` suffix.
+const BARE_CODES: &[&str] = &[
+    "AccessDenied", "AuthFailure", "Blocked", "BucketAlreadyExists", "BucketAlreadyOwnedByYou",
+    "BucketNotEmpty", "ConditionalCheckFailed", "DependencyViolation", "DryRunOperation",
+    "EntityAlreadyExists", "ExpiredToken", "IncompleteSignature", "InsufficientInstanceCapacity",
+    "InternalFailure", "InvalidAccessKeyId", "InvalidBucketName", "InvalidClientTokenId",
+    "InvalidParameterCombination", "InvalidParameterValue", "InvalidToken", "KMS.DisabledException",
+    "LimitExceeded", "MalformedPolicyDocument", "MissingAuthenticationToken", "NoSuchBucket",
+    "NoSuchBucketPolicy", "NoSuchEntity", "NoSuchKey", "NoSuchUpload", "OptInRequired",
+    "PermanentRedirect", "PreconditionFailed", "ProvisionedThroughputExceeded", "RequestExpired",
+    "RequestLimitExceeded", "RequestThrottled", "RequestTimeTooSkewed", "ServiceUnavailable",
+    "SignatureDoesNotMatch", "SlowDown", "Throttling", "UnauthorizedOperation", "UnsupportedOperation",
+    "VcpuLimitExceeded", "InstanceLimitExceeded", "AddressLimitExceeded", "VolumeLimitExceeded",
+    "InvalidGroup", "InvalidSubnet", "InvalidPermission", "ValidationError", "InvalidAction",
+    "AccountProblem", "InvalidObjectState", "EntityTemporarilyUnmodifiable", "DeleteConflict",
+    "UnrecognizedClient", "InternalError", "AccessDeniedException", "CannotPullContainerError",
+    "ResourceInitializationError", "OutOfMemoryError", "DockerTimeoutError", "CannotStartContainerError",
+    "CannotCreateContainerError", "CannotInspectContainerError", "ContainerRuntimeError",
+    "ContainerRuntimeTimeoutError", "NoCredentialsError", "NoRegionError", "ParamValidationError",
+];
+
+/// Exception names that are not AWS errors (language built-ins and SDK wrapper classes).
+const NOT_CODES: &[&str] = &[
+    "Exception", "Error", "Errors", "ClientError", "BotoServerError", "BotoCoreError", "ValueError", "KeyError",
+    "TypeError", "RuntimeError", "NameError", "AttributeError", "IndexError", "OSError", "IOError",
+    "FileNotFoundError", "ConnectionError", "TimeoutError", "AssertionError", "ImportError",
+    "ModuleNotFoundError", "SyntaxError", "ZeroDivisionError", "PermissionError", "NotImplementedError",
+    "JSONDecodeError", "UnicodeDecodeError", "NullPointerException", "IllegalArgumentException",
+    "IllegalStateException", "RuntimeException", "IOException", "ReferenceError", "RangeError",
+    "UnhandledPromiseRejection", "ServiceError", "ResponseError", "AmazonServiceException",
+    "AmazonClientException", "SdkClientException", "SdkServiceException", "AwsServiceException",
+    "ExecutionException", "CompletionException", "InvocationTargetException", "StackOverflowError",
+    "ClassNotFoundException", "NoSuchMethodError", "UndeclaredThrowableException", "FatalError",
+    "InternalServerError", "HttpResponseException", "NoAuthWithAWSException", "ProcessingError",
+];
+
+/// True for a token that reads as an AWS error code.
+pub fn is_aws_code(code: &str) -> bool {
+    if BARE_CODES.contains(&code) {
+        return true;
+    }
+    if NOT_CODES.contains(&code) || code.len() < 6 || code.len() > 100 {
+        return false;
+    }
+    let first = code.as_bytes()[0];
+    if !first.is_ascii_uppercase() || !code.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'.') {
+        return false;
+    }
+    let last = code.rsplit('.').next().unwrap_or(code);
+    last.ends_with("Exception")
+        || last.ends_with("Error") && last.len() > 5
+        || last.ends_with("Fault")
+        || last.ends_with("NotFound")
+        || last.ends_with("Exceeded")
+        || last.ends_with("Denied")
+        || (code.contains('.') && last.len() > 2 && last.as_bytes()[0].is_ascii_uppercase())
+}
+
+/// SDK exception classes that carry no API code of their own (`AWSSecurityTokenServiceException`,
+/// `S3Exception`): they count, but weakly.
+fn is_sdk_class(code: &str) -> bool {
+    (code.starts_with("AWS") || code.starts_with("Amazon")) && code.ends_with("ServiceException")
+        || code.ends_with("Exception") && code.len() <= 15 && !code[..code.len() - 9].contains(char::is_lowercase) && code.len() > 9
+        || matches!(code, "S3Exception" | "Ec2Exception" | "EcsException" | "StsException" | "IamException" | "LambdaException" | "DynamoDbException" | "SfnException" | "KmsException" | "SqsException" | "SnsException")
+}
+
+fn is_code_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || c == '.' || c == '_'
+}
+
+/// Find the `Code:` / `Code =>` / `[Code:` at the token containing `at`.
+pub fn parse_at(text: &str, at: usize) -> Option<Piece> {
+    let start = text[..at].rfind(|c: char| !is_code_char(c) && c != ':').map(|p| p + 1).unwrap_or(0);
+    let end = text[at..].find(|c: char| !is_code_char(c) && c != ':').map(|p| p + at).unwrap_or(text.len());
+    let full = &text[start..end];
+    // Split a namespace: `Aws::ECS::Errors::X`, `botocore.errorfactory.X`, `Amazon.ECS.Model.X`.
+    let (token, after_colon) = match full.strip_suffix(':') {
+        Some(t) if !t.ends_with(':') => (t, true),
+        _ => (full, false),
+    };
+    let mut service = None;
+    let mut code = token;
+    if let Some(pos) = token.rfind("::") {
+        let ns = &token[..pos];
+        code = &token[pos + 2..];
+        let parts: Vec<&str> = ns.split("::").collect();
+        if parts.first() == Some(&"Aws") && parts.len() >= 2 {
+            service = Some(parts[1]);
+        } else if !ns.contains("AWS") && !ns.starts_with("Aws") {
+            return None;
+        }
+    } else if let Some(pos) = token.rfind('.') {
+        let ns = &token[..pos];
+        let last = &token[pos + 1..];
+        let aws_ns = ns.starts_with("botocore") || ns.starts_with("boto") || ns.starts_with("com.amazonaws")
+            || ns.starts_with("software.amazon") || ns.starts_with("Amazon.") || ns.starts_with("aws");
+        if aws_ns {
+            code = last;
+            if let Some(svc) = ns.strip_prefix("Amazon.").and_then(|r| r.split('.').next()) {
+                service = Some(svc);
+            }
+        } else if ns.contains('.') || ns.chars().next().is_some_and(|c| c.is_ascii_lowercase()) {
+            return None;
+        }
+    }
+    if let Some(pos) = code.rfind(':') {
+        code = &code[pos + 1..];
+    }
+    let mut rest = &text[end..];
+    let follows = if after_colon {
+        true
+    } else if let Some(r) = rest.strip_prefix(" => ").or_else(|| rest.strip_prefix(" (client): ")).or_else(|| rest.strip_prefix(" (server): ")) {
+        rest = r;
+        true
+    } else {
+        false
+    };
+    if !follows {
+        return None;
+    }
+    // Node prints `ErrorSomethingException` for some runtime errors.
+    if let Some(stripped) = code.strip_prefix("Error") {
+        if stripped.len() > 9 && stripped.as_bytes()[0].is_ascii_uppercase() && is_aws_code(stripped) {
+            code = stripped;
+        }
+    }
+    let normalized = ecs_reason(code);
+    let code = normalized.unwrap_or(code);
+    if !is_aws_code(code) {
+        return None;
+    }
+    let rest_trim = rest.trim_start_matches([' ', '\t']);
+    let rest_trim = if rest_trim.starts_with('\n') { rest_trim.trim_start() } else { rest_trim };
+    let line_end = rest_trim.find('\n').unwrap_or(rest_trim.len());
+    let msg = rest_trim[..line_end].trim().trim_end_matches(['"', '\\', ']']);
+    let weak = is_sdk_class(code);
+    let rank = if normalized.is_some() { 12 } else if weak { 15 } else { 30 };
+    let mut p = Piece::new(start, end, Strength::Error, "plain", rank);
+    p.set(Field::ErrorCode, code);
+    if normalized.is_some() {
+        p.set(Field::WrapperCode, code);
+        p.format = "ecs";
+    }
+    if !msg.is_empty() {
+        p.set(Field::Message, msg);
+    }
+    if let Some(s) = service {
+        p.set(Field::Service, s);
+        p.format = "other-sdk";
+    }
+    Some(p)
+}
+
+/// ECS stopped reasons are written in any case (`Resourceinitializationerror`); give the canonical code.
+pub fn ecs_reason(code: &str) -> Option<&'static str> {
+    const ECS: &[&str] = &[
+        "CannotPullContainerError", "ResourceInitializationError", "OutOfMemoryError", "DockerTimeoutError",
+        "CannotStartContainerError", "CannotCreateContainerError", "CannotInspectContainerError",
+        "CannotStopContainerError", "ContainerRuntimeError", "ContainerRuntimeTimeoutError",
+        "CannotCreateVolumeError", "TaskFailedToStart",
+    ];
+    ECS.iter().find(|c| c.eq_ignore_ascii_case(code)).copied()
+}
+
+/// Find a known bare code glued to the next word (`InvalidClientTokenIdThe security ...`).
+pub fn glued_code(word: &str) -> Option<&'static str> {
+    BARE_CODES
+        .iter()
+        .filter(|c| word.len() > c.len() && word.starts_with(*c) && word.as_bytes()[c.len()].is_ascii_uppercase())
+        .max_by_key(|c| c.len())
+        .copied()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn code(s: &str) -> Option<String> {
+        let at = s.find(':').or_else(|| s.find(" =>")).unwrap();
+        parse_at(s, at.saturating_sub(1)).and_then(|p| p.get(Field::ErrorCode).map(str::to_string))
+    }
+
+    #[test]
+    fn plain_codes() {
+        assert_eq!(code("AccessDenied: Access Denied").as_deref(), Some("AccessDenied"));
+        assert_eq!(code("InvalidAMIID.NotFound: The image id").as_deref(), Some("InvalidAMIID.NotFound"));
+        assert_eq!(code("ValueError: bad").as_deref(), None);
+        assert_eq!(code("Error: creating").as_deref(), None);
+        assert_eq!(code("java.lang.OutOfMemoryError: heap").as_deref(), None);
+    }
+
+    #[test]
+    fn namespaces() {
+        let p = parse_at("Aws::ECS::Errors::ClusterNotFoundException:\n  Cluster not found.", 20).unwrap();
+        assert_eq!(p.get(Field::ErrorCode), Some("ClusterNotFoundException"));
+        assert_eq!(p.get(Field::Service), Some("ECS"));
+        assert_eq!(p.get(Field::Message), Some("Cluster not found."));
+        let d = parse_at("Amazon.ECS.Model.InvalidParameterException: Invalid identifier", 20).unwrap();
+        assert_eq!(d.get(Field::Service), Some("ECS"));
+        let b = parse_at("botocore.errorfactory.NotFoundException: An error", 25).unwrap();
+        assert_eq!(b.get(Field::ErrorCode), Some("NotFoundException"));
+        let f = parse_at("Fog::Compute::AWS::Error: UnauthorizedOperation => You are not", 30).unwrap();
+        assert_eq!(f.get(Field::ErrorCode), Some("UnauthorizedOperation"));
+    }
+
+    #[test]
+    fn ecs_reasons_and_glued() {
+        let p = parse_at("Resourceinitializationerror: unable to pull secrets", 3).unwrap();
+        assert_eq!(p.get(Field::ErrorCode), Some("ResourceInitializationError"));
+        assert_eq!(glued_code("InvalidClientTokenIdThe"), Some("InvalidClientTokenId"));
+    }
+}

@@ -1,0 +1,109 @@
+//! Go SDKs: v2 `operation error Svc: Op, https response error StatusCode: N, RequestID: R, api error Code: msg`
+//! and the v1 trailer `status code: N, request id: R`.
+
+use super::exception::is_aws_code;
+use super::lex::{error_code, offset, status, trim_trailing, ws};
+use super::piece::{Field, Piece, Strength};
+use nom::bytes::complete::{tag, take_while1};
+use nom::character::complete::space0;
+use nom::{IResult, Parser};
+
+type E<'a> = nom::error::Error<&'a str>;
+
+fn head(i: &str) -> IResult<&str, (&str, &str)> {
+    let (i, (_, svc, _, op)) = (
+        tag("operation error "),
+        take_while1(|c: char| c != ':' && c != ',' && c != '\n'),
+        tag(": "),
+        take_while1(|c: char| c.is_ascii_alphanumeric() || c == '_'),
+    )
+        .parse(i)?;
+    Ok((i, (svc, op)))
+}
+
+/// Parse a v2 error starting at `operation error`.
+pub fn parse_v2_at(text: &str, at: usize) -> Option<Piece> {
+    let (mut i, (svc, op)) = head(&text[at..]).ok()?;
+    let mut p = Piece::new(at, at, Strength::Error, "go-sdk-v2", 70);
+    p.set(Field::Service, svc).set(Field::Operation, op);
+    while let Ok((r, _)) = (tag::<_, _, E>(","), space0).parse(i) {
+        i = r;
+        if let Ok((r, _)) = (tag::<_, _, E>("exceeded maximum number of attempts,"), space0, take_while1(|c: char| c.is_ascii_digit())).parse(i) {
+            i = r;
+        } else if let Ok((r, (_, _, n))) = (tag::<_, _, E>("https response error StatusCode:"), space0, status).parse(i) {
+            p.set(Field::StatusCode, &n.to_string());
+            i = r;
+        } else if let Ok((r, (_, _, id))) = (tag::<_, _, E>("RequestID:"), space0, take_while1(|c: char| c != ',' && !c.is_whitespace())).parse(i) {
+            p.set(Field::RequestId, id);
+            i = r;
+        } else if let Ok((r, _)) = (tag::<_, _, E>("HostID:"), space0, take_while1(|c: char| c != ',' && !c.is_whitespace())).parse(i) {
+            i = r;
+        } else {
+            let r = i.strip_prefix("api error ").unwrap_or(i);
+            if let Ok((r2, code)) = (error_code, tag::<_, _, E>(":")).map(|(c, _)| c).parse(r) {
+                if code != "User" && (r.len() != i.len() || is_aws_code(code)) {
+                    p.set(Field::ErrorCode, code);
+                    let end = r2.find('\n').unwrap_or(r2.len());
+                    p.set(Field::Message, r2[..end].trim().trim_end_matches(['"', '\\']));
+                    i = &r2[end..];
+                }
+            }
+            break;
+        }
+    }
+    p.end = offset(text, i);
+    Some(p)
+}
+
+/// Parse the v1 trailer at `status code:`; the request id may be empty.
+pub fn parse_v1_status_at(text: &str, at: usize) -> Option<Piece> {
+    let (i, (_, _, n)) = (tag::<_, _, E>("status code:"), space0, status).parse(&text[at..]).ok()?;
+    let mut p = Piece::new(at, at, Strength::Context, "go-sdk-v1", 40);
+    p.set(Field::StatusCode, &n.to_string());
+    let mut i = i;
+    if let Ok((r, _)) = (tag::<_, _, E>(","), ws, tag("request id:"), space0).parse(i) {
+        let end = r.find(|c: char| c.is_whitespace() || c == '"' || c == ',').unwrap_or(r.len());
+        let raw = &r[..end];
+        let id = if raw.len() > 1 && raw.trim_end_matches('.').is_empty() { raw } else { trim_trailing(raw) };
+        p.set(Field::RequestId, id);
+        i = &r[end..];
+    }
+    p.end = offset(text, i);
+    let _ = ws;
+    Some(p)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn v2_full() {
+        let s = "operation error S3: GetObject, https response error StatusCode: 403, RequestID: ABC123, HostID: h/x==, api error AccessDenied: Access Denied";
+        let p = parse_v2_at(s, 0).unwrap();
+        assert_eq!(p.get(Field::Service), Some("S3"));
+        assert_eq!(p.get(Field::Operation), Some("GetObject"));
+        assert_eq!(p.get(Field::StatusCode), Some("403"));
+        assert_eq!(p.get(Field::RequestId), Some("ABC123"));
+        assert_eq!(p.get(Field::ErrorCode), Some("AccessDenied"));
+        assert_eq!(p.get(Field::Message), Some("Access Denied"));
+    }
+
+    #[test]
+    fn v2_code_without_api_error_and_user_sentence() {
+        let s = "operation error IAM: CreateRole, https response error StatusCode: 409, RequestID: 2773, EntityAlreadyExists: Role with name x already exists.";
+        assert_eq!(parse_v2_at(s, 0).unwrap().get(Field::ErrorCode), Some("EntityAlreadyExists"));
+        let u = "operation error Bedrock: Put, https response error StatusCode: 403, User: arn:aws:sts::1:assumed-role/r/s is not authorized";
+        assert_eq!(parse_v2_at(u, 0).unwrap().get(Field::ErrorCode), None);
+    }
+
+    #[test]
+    fn v1_trailer() {
+        let p = parse_v1_status_at("status code: 400, request id: d554-53b4.", 0).unwrap();
+        assert_eq!(p.get(Field::RequestId), Some("d554-53b4"));
+        let q = parse_v1_status_at("status code: 403, request id: ...", 0).unwrap();
+        assert_eq!(q.get(Field::RequestId), Some("..."));
+        let e = parse_v1_status_at("status code: 400, request id:\n* next", 0).unwrap();
+        assert_eq!(e.get(Field::RequestId), None);
+    }
+}

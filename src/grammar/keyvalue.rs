@@ -1,0 +1,192 @@
+//! Key/value shapes: JSON (`"errorType": "X"`), JS `util.inspect` (`code: 'X'`), HTTP headers,
+//! Ruby hashes (`"Code"=>"X"`), `key = value` dumps, CloudTrail records and Step Functions events.
+
+use super::exception::is_aws_code;
+use super::lex::{looks_like_request_id, quoted};
+use super::piece::{Field, Piece, Strength};
+
+/// What a key means, how sure we are (rank), and whether it can start a record.
+struct Key {
+    name: &'static str,
+    field: Field,
+    rank: u8,
+    strength: Strength,
+    format: &'static str,
+}
+
+const fn k(name: &'static str, field: Field, rank: u8, strength: Strength, format: &'static str) -> Key {
+    Key { name, field, rank, strength, format }
+}
+
+use Field::*;
+use Strength::{Context as C, Error as X};
+
+const KEYS: &[Key] = &[
+    k("errorType", ErrorCode, 45, X, "lambda"),
+    k("errorCode", ErrorCode, 45, X, "cloudtrail"),
+    k("ErrorCode", ErrorCode, 45, X, "plain"),
+    k("__type", ErrorCode, 45, X, "plain"),
+    k("x-amzn-ErrorType", ErrorCode, 40, X, "plain"),
+    k("x-amzn-errortype", ErrorCode, 40, X, "plain"),
+    k("code", ErrorCode, 40, X, "js-sdk-v2"),
+    k("Code", ErrorCode, 40, X, "plain"),
+    k("Error Code", ErrorCode, 40, X, "plain"),
+    k("name", ErrorCode, 25, X, "js-sdk-v3"),
+    k("Error", WrapperCode, 20, X, "sfn"),
+    k("error", WrapperCode, 20, X, "sfn"),
+    k("errorMessage", Message, 45, C, "lambda"),
+    k("message", Message, 30, C, "js-sdk-v2"),
+    k("Message", Message, 30, C, "plain"),
+    k("Message_", Message, 30, C, "go-sdk-v1"),
+    k("statusCode", StatusCode, 40, C, "js-sdk-v2"),
+    k("httpStatusCode", StatusCode, 45, C, "js-sdk-v3"),
+    k("StatusCode", StatusCode, 40, C, "go-sdk-v1"),
+    k("status", StatusCode, 20, C, "plain"),
+    k("requestId", RequestId, 40, C, "js-sdk-v2"),
+    k("requestID", RequestId, 40, C, "cloudtrail"),
+    k("RequestId", RequestId, 40, C, "plain"),
+    k("RequestID", RequestId, 40, C, "plain"),
+    k("request-id", RequestId, 35, C, "plain"),
+    k("x-amzn-RequestId", RequestId, 35, C, "plain"),
+    k("x-amzn-requestid", RequestId, 35, C, "plain"),
+    k("x-amz-request-id", RequestId, 35, C, "plain"),
+    k("eventSource", Service, 20, C, "cloudtrail"),
+    k("eventName", Operation, 20, C, "cloudtrail"),
+    k("service", Service, 20, C, "plain"),
+    k("BucketName", Resource, 25, C, "plain"),
+    k("Key", Resource, 15, C, "plain"),
+];
+
+/// The key names, for the anchor automaton.
+pub fn key_names() -> impl Iterator<Item = &'static str> {
+    KEYS.iter().map(|k| k.name)
+}
+
+fn is_ident(c: u8) -> bool {
+    c.is_ascii_alphanumeric() || c == b'_' || c == b'-'
+}
+
+/// Parse `key <sep> value` where key number `idx` of [`KEYS`] starts at `at`.
+pub fn parse_at(text: &str, at: usize, idx: usize) -> Option<Piece> {
+    let key = KEYS.get(idx)?;
+    let b = text.as_bytes();
+    if at > 0 && (is_ident(b[at - 1]) || b[at - 1] == b'.') {
+        return None;
+    }
+    let mut i = &text[at + key.name.len()..];
+    if i.as_bytes().first().is_some_and(|&c| is_ident(c)) {
+        return None;
+    }
+    i = i.strip_prefix(['"', '\'', '`']).unwrap_or(i);
+    let sep_eq = {
+        let t = i.trim_start_matches([' ', '\t']);
+        t.starts_with('=')
+    };
+    i = i.trim_start_matches([' ', '\t']);
+    i = i.strip_prefix("=>").or_else(|| i.strip_prefix(':')).or_else(|| i.strip_prefix('='))?;
+    // `service` and `status` are too common as words; only `key = value` dumps use them so.
+    if matches!(key.name, "service") && !sep_eq {
+        return None;
+    }
+    let t = i.trim_start_matches([' ', '\t']);
+    let t = if t.starts_with('\n') || t.starts_with("\r\n") {
+        let nl = t.trim_start();
+        if t.len() - nl.len() > 40 { t } else { nl }
+    } else {
+        t
+    };
+    let raw = match quoted(t) {
+        Ok((_, q)) => q,
+        Err(_) => {
+            let end = t.find(['\n', ',', '}', ';', '\r']).unwrap_or(t.len());
+            t[..end].trim()
+        }
+    };
+    let raw = raw.strip_prefix("Just ").unwrap_or(raw);
+    let mut p = Piece::new(at, at + key.name.len(), key.strength, key.format, key.rank);
+    match key.field {
+        ErrorCode | WrapperCode => {
+            let code = raw.rsplit('#').next().unwrap_or(raw).trim();
+            let code = code.rsplit(':').next().unwrap_or(code);
+            if !(super::lex::error_code(code).is_ok_and(|(r, _)| r.is_empty()) && (is_aws_code(code) || key.rank >= 40 && key.name != "code" && key.name != "Code" || code_shaped(code))) {
+                return None;
+            }
+            if key.field == WrapperCode {
+                p.set(WrapperCode, code);
+                p.set(ErrorCode, code);
+            } else {
+                p.set(ErrorCode, code);
+            }
+        }
+        StatusCode => {
+            let digits: String = raw.chars().take_while(|c| c.is_ascii_digit()).collect();
+            let n: u16 = digits.parse().ok()?;
+            if !(100..600).contains(&n) {
+                return None;
+            }
+            p.set(StatusCode, &n.to_string());
+        }
+        RequestId => {
+            if !(looks_like_request_id(raw) || raw.len() >= 2 && !raw.contains(' ')) {
+                return None;
+            }
+            p.set(RequestId, raw);
+        }
+        Message => {
+            p.set(Message, raw);
+        }
+        f => {
+            if raw.is_empty() || raw.len() > 256 || raw.contains(' ') {
+                return None;
+            }
+            p.set(f, raw);
+        }
+    }
+    if p.values.is_empty() {
+        return None;
+    }
+    Some(p)
+}
+
+/// `InvalidParameterValue`-like: CamelCase, no spaces, at least two capitals.
+fn code_shaped(s: &str) -> bool {
+    s.len() >= 6
+        && s.as_bytes()[0].is_ascii_uppercase()
+        && s.bytes().filter(|b| b.is_ascii_uppercase()).count() >= 2
+        && s.bytes().any(|b| b.is_ascii_lowercase())
+        && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'.')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kv(s: &str, name: &str) -> Option<Piece> {
+        let idx = KEYS.iter().position(|k| k.name == name).unwrap();
+        parse_at(s, s.find(name).unwrap(), idx)
+    }
+
+    #[test]
+    fn json_and_inspect() {
+        assert_eq!(kv(r#"{"errorType": "NoSuchKey"}"#, "errorType").unwrap().get(ErrorCode), Some("NoSuchKey"));
+        assert_eq!(kv("  code: 'InvalidClientTokenId',", "code").unwrap().get(ErrorCode), Some("InvalidClientTokenId"));
+        assert_eq!(kv(r#""__type":"com.amazon.coral.service#UnrecognizedClientException""#, "__type").unwrap().get(ErrorCode), Some("UnrecognizedClientException"));
+        assert_eq!(kv(r#""statusCode":400,"#, "statusCode").unwrap().get(StatusCode), Some("400"));
+        assert!(kv(r#"{"code": "ok"}"#, "code").is_none());
+    }
+
+    #[test]
+    fn ruby_and_dump() {
+        assert_eq!(kv(r#"{"Code"=>"Throttling"}"#, "Code").unwrap().get(ErrorCode), Some("Throttling"));
+        assert_eq!(kv("  status     = 400 Bad Request", "status").unwrap().get(StatusCode), Some("400"));
+        assert_eq!(kv("  request-id = Just S2EPJG", "request-id").unwrap().get(RequestId), Some("S2EPJG"));
+        assert_eq!(kv("Error Code: \n    AccessDenied\n", "Error Code").unwrap().get(ErrorCode), Some("AccessDenied"));
+    }
+
+    #[test]
+    fn sfn_wrapper() {
+        let p = kv(r#"{"error":"ECS.AccessDeniedException","cause":"x"}"#, "error").unwrap();
+        assert_eq!(p.get(WrapperCode), Some("ECS.AccessDeniedException"));
+        assert!(kv(r#""error": "launching nodeclaim, x""#, "error").is_none());
+    }
+}

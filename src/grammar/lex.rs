@@ -1,0 +1,132 @@
+//! Small nom parsers shared by the format grammars: identifiers, codes, numbers, values.
+
+use nom::bytes::complete::{take_while, take_while1};
+use nom::character::complete::{char, digit1};
+use nom::combinator::{map_res, recognize, verify};
+use nom::{IResult, Parser};
+
+/// Spaces, tabs and line breaks (hard-wrapped text breaks anywhere).
+pub fn ws(i: &str) -> IResult<&str, &str> {
+    take_while(|c: char| c == ' ' || c == '\t' || c == '\n' || c == '\r')(i)
+}
+
+/// An AWS error code: `AccessDeniedException`, `InvalidAMIID.NotFound`, `States.Timeout`.
+pub fn error_code(i: &str) -> IResult<&str, &str> {
+    verify(
+        take_while1(|c: char| c.is_ascii_alphanumeric() || c == '.' || c == '_'),
+        |s: &str| {
+            s.as_bytes()[0].is_ascii_alphabetic()
+                && !s.ends_with('.')
+                && s.bytes().any(|b| b.is_ascii_uppercase())
+                && s.len() <= 128
+        },
+    )
+    .parse(i)
+}
+
+/// An HTTP status code: three digits, 100..=599.
+pub fn status(i: &str) -> IResult<&str, u16> {
+    verify(map_res(recognize(digit1), |s: &str| s.parse::<u16>()), |n| (100..600).contains(n)).parse(i)
+}
+
+/// A token up to whitespace or one of `stops`.
+pub fn token<'a>(i: &'a str, stops: &[char]) -> IResult<&'a str, &'a str> {
+    take_while1(|c: char| !c.is_whitespace() && !stops.contains(&c))(i)
+}
+
+/// A quoted string with either quote; returns the inside without unescaping.
+pub fn quoted(i: &str) -> IResult<&str, &str> {
+    let q = match i.chars().next() {
+        Some(c @ ('"' | '\'' | '`')) => c,
+        _ => return Err(nom::Err::Error(nom::error::Error::new(i, nom::error::ErrorKind::Char))),
+    };
+    let (rest, _) = char(q)(i)?;
+    let mut escaped = false;
+    for (idx, c) in rest.char_indices() {
+        if escaped {
+            escaped = false;
+        } else if c == '\\' {
+            escaped = true;
+        } else if c == q {
+            return Ok((&rest[idx + 1..], &rest[..idx]));
+        } else if c == '\n' {
+            break;
+        }
+    }
+    Err(nom::Err::Error(nom::error::Error::new(i, nom::error::ErrorKind::Char)))
+}
+
+/// The value after a `Key:` in a `Key: value; Key: value` list; stops at `;`, `,`, `)` or a line break.
+pub fn list_value(i: &str) -> (&str, &str) {
+    let end = i.find([';', ',', ')', '\n', '(']).unwrap_or(i.len());
+    (&i[end..], i[..end].trim())
+}
+
+/// Strip what commonly trails a token in prose: `.`, `,`, quotes, brackets, backslashes.
+pub fn trim_trailing(s: &str) -> &str {
+    let mut s = s;
+    loop {
+        let mut t = s.trim_end_matches([',', ';', '"', '\'', '`', '\\']);
+        for (open, close) in [('(', ')'), ('[', ']'), ('{', '}'), ('<', '>')] {
+            if t.ends_with(close) && t.matches(open).count() < t.matches(close).count() {
+                t = &t[..t.len() - 1];
+            }
+        }
+        let t = if t.ends_with('.') && !t.ends_with("..") { &t[..t.len() - 1] } else { t };
+        if t.len() == s.len() {
+            return s;
+        }
+        s = t;
+    }
+}
+
+/// True for text that looks like an AWS request id (UUID, S3 hex id, DynamoDB 52-char id).
+pub fn looks_like_request_id(s: &str) -> bool {
+    let n = s.len();
+    (8..=64).contains(&n)
+        && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        && s.bytes().any(|b| b.is_ascii_digit())
+}
+
+/// A `-`-separated UUID: 8-4-4-4-12 hex digits.
+pub fn is_uuid(s: &str) -> bool {
+    let parts: Vec<&str> = s.split('-').collect();
+    parts.len() == 5
+        && [8, 4, 4, 4, 12].iter().zip(&parts).all(|(n, p)| p.len() == *n && p.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+/// Byte offset where `sub` (a subslice of `whole`) starts.
+pub fn offset(whole: &str, sub: &str) -> usize {
+    sub.as_ptr() as usize - whole.as_ptr() as usize
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes() {
+        assert_eq!(error_code("InvalidAMIID.NotFound: x").unwrap(), (": x", "InvalidAMIID.NotFound"));
+        assert!(error_code("lowercase").is_err());
+        assert!(error_code("9Bad").is_err());
+    }
+
+    #[test]
+    fn trailing() {
+        assert_eq!(trim_trailing("role/x."), "role/x");
+        assert_eq!(trim_trailing("..."), "...");
+        assert_eq!(trim_trailing("table/t\\\""), "table/t");
+    }
+
+    #[test]
+    fn quoted_strings() {
+        assert_eq!(quoted("'a\\'b' rest").unwrap(), (" rest", "a\\'b"));
+        assert!(quoted("'open").is_err());
+    }
+
+    #[test]
+    fn uuids() {
+        assert!(is_uuid("0f1e2d3c-1111-2222-3333-444455556666"));
+        assert!(!is_uuid("xxxx"));
+    }
+}

@@ -1,0 +1,271 @@
+//! Smaller shapes: HTTP status lines, CloudFormation handler messages, PHP and s3cmd errors,
+//! Lambda runtime lines, ECS task messages, and messages that name an AWS failure without a code.
+
+use super::lex::{is_uuid, quoted, status, trim_trailing};
+use super::piece::{Field, Piece, Strength};
+
+
+const REASONS: &[&str] = &[
+    "Bad Request", "Forbidden", "Not Found", "Conflict", "Too Many Requests", "Service Unavailable",
+    "Internal Server Error", "Unauthorized",
+];
+
+/// `HTTP/1.1 403`, `"POST / HTTP/1.1" 403`, `403 Forbidden`, `HTTP 403 returned`, `Error 429:`.
+pub fn http_status_at(text: &str, at: usize) -> Option<Piece> {
+    let s = &text[at..];
+    let (n, len) = if let Some(r) = s.strip_prefix("HTTP/1.1").or_else(|| s.strip_prefix("HTTP/1.0")).or_else(|| s.strip_prefix("HTTP/2")) {
+        let r2 = r.trim_start_matches(['"', ' ']);
+        let (_, n) = status(r2).ok()?;
+        (n, s.len() - r2.len() + 3)
+    } else if let Some(r) = s.strip_prefix("HTTP ").or_else(|| s.strip_prefix("Error ")) {
+        let (rest, n) = status(r).ok()?;
+        if !(rest.starts_with(" returned") || rest.starts_with(':')) {
+            return None;
+        }
+        (n, s.len() - rest.len())
+    } else {
+        let (rest, n) = status(s).ok()?;
+        let rest = rest.strip_prefix(' ')?;
+        if at > 0 && text.as_bytes()[at - 1].is_ascii_alphanumeric() {
+            return None;
+        }
+        let reason = REASONS.iter().find(|r| rest.starts_with(*r))?;
+        (n, s.len() - rest.len() + reason.len())
+    };
+    let mut p = Piece::new(at, at + len, Strength::Context, "plain", 10);
+    p.set(Field::StatusCode, &n.to_string());
+    Some(p)
+}
+
+/// CloudFormation: `Resource handler returned message: "..." (RequestToken: T, HandlerErrorCode: C)`.
+pub fn cfn_handler_code_at(text: &str, at: usize) -> Option<Piece> {
+    let r = text[at..].strip_prefix("HandlerErrorCode:")?.trim_start();
+    let end = r.find(|c: char| !c.is_ascii_alphanumeric()).unwrap_or(r.len());
+    let code = &r[..end];
+    let mut p = Piece::new(at, at + 17 + end, Strength::Error, "cloudformation", 20);
+    p.set(Field::WrapperCode, code).set(Field::ErrorCode, code);
+    Some(p)
+}
+
+/// `Invalid request provided: CreateService error: ...` names the operation.
+pub fn provided_op_at(text: &str, at: usize) -> Option<Piece> {
+    let r = text[at..].strip_prefix("Invalid request provided:")?.trim_start();
+    let end = r.find(|c: char| !c.is_ascii_alphanumeric())?;
+    if !r[end..].starts_with(" error:") || end == 0 {
+        return None;
+    }
+    let mut p = Piece::new(at, at + end, Strength::Context, "cloudformation", 30);
+    p.set(Field::Operation, &r[..end]);
+    Some(p)
+}
+
+/// PHP SDK: `Error executing "Op" on "https://svc..."; AWS HTTP error: ...`.
+pub fn php_at(text: &str, at: usize) -> Option<Piece> {
+    let r = text[at..].strip_prefix("Error executing ")?;
+    let (r, op) = quoted(r).ok()?;
+    let mut p = Piece::new(at, at, Strength::Context, "other-sdk", 55);
+    p.set(Field::Operation, op);
+    let line_end = r.find('\n').map(|e| e + at).unwrap_or(text.len());
+    let body = &text[at..line_end];
+    if let Some(pos) = body.find("resulted in a `") {
+        if let Ok((_, n)) = status(&body[pos + 15..]) {
+            p.set(Field::StatusCode, &n.to_string());
+        }
+    }
+    // The XML body is flattened into the message; its last token is the request id.
+    if let Some(last) = body.split_whitespace().last() {
+        let last = trim_trailing(last);
+        if is_uuid(last) {
+            p.set(Field::RequestId, last);
+        }
+    }
+    p.end = line_end;
+    Some(p)
+}
+
+/// s3cmd: `S3 error: 403 (SignatureDoesNotMatch): message`.
+pub fn s3cmd_at(text: &str, at: usize) -> Option<Piece> {
+    let r = text[at..].strip_prefix("S3 error: ")?;
+    let (r, n) = status(r).ok()?;
+    let r = r.strip_prefix(" (")?;
+    let end = r.find(')')?;
+    let mut p = Piece::new(at, at + 10, Strength::Error, "other-sdk", 50);
+    p.set(Field::Service, "S3").set(Field::StatusCode, &n.to_string()).set(Field::ErrorCode, &r[..end]);
+    if let Some(m) = r[end..].strip_prefix("): ") {
+        p.set(Field::Message, m.lines().next().unwrap_or(""));
+    }
+    Some(p)
+}
+
+/// Lambda runtime line `<ISO time>\t<request id>\t...`: the invocation id.
+pub fn lambda_line_at(text: &str, at: usize) -> Option<Piece> {
+    let line_start = text[..at].rfind('\n').map(|p| p + 1).unwrap_or(0);
+    let line = &text[line_start..];
+    let mut words = line.split([' ', '\t']).filter(|w| !w.is_empty());
+    let ts = words.next()?;
+    if !(ts.len() >= 20 && ts.as_bytes()[4] == b'-' && ts.contains('T')) {
+        return None;
+    }
+    let id = words.next()?;
+    if !is_uuid(id) {
+        return None;
+    }
+    let mut p = Piece::new(line_start, line_start + ts.len(), Strength::Context, "lambda", 35);
+    p.set(Field::RequestId, id);
+    Some(p)
+}
+
+/// Messages that name an AWS failure on their own, with the format they belong to.
+pub const KNOWN_MESSAGES: &[(&str, &str)] = &[
+    ("Network Configuration must be provided when networkMode 'awsvpc' is specified", "ecs"),
+    ("Essential container in task exited", "ecs"),
+    ("Task timed out after", "lambda"),
+    ("Rate exceeded", "plain"),
+    ("Request limit exceeded", "plain"),
+    ("Unable to locate credentials", "boto3"),
+    ("The security token included in the request is expired", "plain"),
+    ("The security token included in the request is invalid", "plain"),
+    ("Parameter validation failed", "boto3"),
+    ("An error occurred while provisioning", "cloudformation"),
+    ("An error occurred: ", "cloudformation"),
+    ("Resource limit exceeded", "cloudformation"),
+    ("This policy contains the following error", "plain"),
+    ("Run task failed", "sfn"),
+    ("An error occurred while executing the state", "sfn"),
+    ("could not be found in the input", "sfn"),
+];
+
+/// A known message at `at` (index `idx` of [`KNOWN_MESSAGES`]): a weak record of its own.
+pub fn known_message_at(text: &str, at: usize, idx: usize) -> Option<Piece> {
+    let (m, format) = KNOWN_MESSAGES.get(idx)?;
+    let line_start = text[..at].rfind(['\n', '"']).map(|p| p + 1).unwrap_or(0);
+    let line_end = text[at..].find(['\n', '"']).map(|p| p + at).unwrap_or(text.len());
+    let mut p = Piece::new(at, at + m.len(), Strength::Error, format, 5);
+    let msg = text[line_start..line_end].trim();
+    let msg = msg.rsplit_once("Error: ").map(|(_, m)| m).unwrap_or(msg);
+    p.set(Field::Message, msg);
+    Some(p)
+}
+
+/// `throttled on ec2:RunInstances` names the action.
+pub fn throttled_on_at(text: &str, at: usize) -> Option<Piece> {
+    let r = text[at..].strip_prefix("throttled on ")?;
+    let (_, a) = super::authz::action(r).ok()?;
+    let mut p = Piece::new(at, at + 13 + a.len(), Strength::Context, "plain", 30);
+    p.set(Field::Action, a);
+    Some(p)
+}
+
+/// `Encoded authorization failure message: <blob>` (EC2) — keep the blob for decoding.
+pub fn encoded_at(text: &str, at: usize) -> Option<Piece> {
+    let r = text[at..].strip_prefix("Encoded authorization failure message")?;
+    let r = r.strip_prefix(':').unwrap_or(r).trim_start_matches(' ');
+    let end = r.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-')).unwrap_or(r.len());
+    let mut p = Piece::new(at, at, Strength::Context, "plain", 50);
+    if end >= 16 {
+        p.set(Field::EncodedMessage, &r[..end]);
+    }
+    p.end = at + 38;
+    Some(p)
+}
+
+/// `authorization id: <id>` after an authorization message.
+pub fn authorization_id_at(text: &str, at: usize) -> Option<Piece> {
+    let lower = &text[at..];
+    let r = lower.get(16..)?;
+    let r = r.strip_prefix(':').unwrap_or(r).trim_start();
+    let end = r.find(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_')).unwrap_or(r.len());
+    if end < 4 {
+        return None;
+    }
+    let mut p = Piece::new(at, at + 16 + end, Strength::Context, "plain", 50);
+    p.set(Field::AuthorizationId, &r[..end]);
+    Some(p)
+}
+
+/// Amazon Coral clients: `while calling Op on Amazon::Coral::SvcClient`.
+pub fn coral_at(text: &str, at: usize) -> Option<Piece> {
+    let r = text[at..].strip_prefix("while calling ")?;
+    let op_end = r.find(' ')?;
+    let op = &r[..op_end];
+    let svc = r[op_end..].strip_prefix(" on Amazon::Coral::")?;
+    let svc_end = svc.find("Client")?;
+    let mut p = Piece::new(at, at + 14 + op_end, Strength::Context, "other-sdk", 30);
+    p.set(Field::Operation, op).set(Field::Service, &svc[..svc_end]);
+    Some(p)
+}
+
+/// The resource a message names: `Role with name X already exists`, `The key pair 'X' does not exist`,
+/// `resource sg-1 has a dependent object`, `Table is being created: X`.
+pub fn message_resource(msg: &str) -> Option<&str> {
+    let unq = |s: &str| -> Option<String> {
+        let s = s.trim().trim_matches(['\'', '"', '`']).trim_matches(['[', ']']);
+        let s = trim_trailing(s);
+        (!s.is_empty()).then(|| s.to_string())
+    };
+    let _ = unq;
+    for (pre, post) in [(" with name ", " already exists"), (" with id ", " does not exist"), (" with name ", " does not exist"), (" with id ", " already exists")] {
+        if let Some(a) = msg.find(pre) {
+            let r = &msg[a + pre.len()..];
+            if let Some(b) = r.find(post) {
+                return Some(clean(&r[..b]));
+            }
+        }
+    }
+    for marker in [" does not exist", " already exists", " has a dependent object", " not found"] {
+        if let Some(b) = msg.find(marker) {
+            let head = msg[..b].trim_end();
+            let tok_start = head.rfind([' ', '\t']).map(|p| p + 1).unwrap_or(0);
+            let tok = &head[tok_start..];
+            let tok = tok.rsplit_once(':').filter(|(k, _)| k.chars().all(|c| c.is_ascii_alphabetic())).map(|(_, v)| v).unwrap_or(tok);
+            let quoted = tok.starts_with(['\'', '"', '`']);
+            let tok = clean(tok);
+            let specific = quoted || tok.bytes().any(|b| b.is_ascii_digit() || matches!(b, b'-' | b'_' | b':' | b'/' | b'.'));
+            if specific && !tok.is_empty() {
+                return Some(tok);
+            }
+        }
+    }
+    for pre in ["is being created: ", "for resource: ", "pull access denied for ", "manifest for "] {
+        if let Some(a) = msg.find(pre) {
+            let r = &msg[a + pre.len()..];
+            let end = r.find([' ', ',', '\n']).unwrap_or(r.len());
+            let tok = clean(&r[..end]);
+            if !tok.is_empty() {
+                return Some(tok);
+            }
+        }
+    }
+    None
+}
+
+fn clean(s: &str) -> &str {
+    let s = s.trim().trim_matches(['\'', '"', '`']);
+    let s = s.strip_prefix('[').and_then(|x| x.strip_suffix(']')).unwrap_or(s);
+    trim_trailing(s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn statuses() {
+        let f = |s: &str| http_status_at(s, 0).and_then(|p| p.get(Field::StatusCode).map(str::to_string));
+        assert_eq!(f("HTTP/1.1 400 Bad Request").as_deref(), Some("400"));
+        assert_eq!(f("403 Forbidden").as_deref(), Some("403"));
+        assert_eq!(f("HTTP 403 returned for").as_deref(), Some("403"));
+        assert_eq!(f("Error 429: {}").as_deref(), Some("429"));
+        assert_eq!(f("200 items"), None);
+    }
+
+    #[test]
+    fn resources_from_messages() {
+        assert_eq!(message_resource("Role with name port-ocean already exists."), Some("port-ocean"));
+        assert_eq!(message_resource("The image id '[ami-0c55b159cbfafe1f0]' does not exist"), Some("ami-0c55b159cbfafe1f0"));
+        assert_eq!(message_resource("resource sg-5a0c1223 has a dependent object"), Some("sg-5a0c1223"));
+        assert_eq!(message_resource("Stack:secure-embed does not exist"), Some("secure-embed"));
+        assert_eq!(message_resource("The specified bucket does not exist"), None);
+        assert_eq!(message_resource("Table is being created: hkdev-log"), Some("hkdev-log"));
+    }
+}
