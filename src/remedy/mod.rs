@@ -1,6 +1,15 @@
 //! The remedy catalog: what to do about each recognised error, in English and Japanese.
+//!
+//! [`remedies_for`] picks catalog entries for a record (authorization clauses first, then
+//! credentials, throttling and the code/message selectors of the documents), fills their
+//! `{{placeholders}}` from the record, and attaches the generated artifacts ([`artifacts`]).
 
-use crate::record::{Record, Remedy};
+pub mod artifacts;
+pub mod catalog;
+pub mod policy;
+
+use crate::record::{Deny, PolicyType, Record, Remedy};
+use std::collections::BTreeMap;
 
 /// Language of explanations. Ids, field names and JSON keys stay English in both.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -11,6 +20,537 @@ pub enum Lang {
 }
 
 /// The remedies for a record, most specific first.
-pub fn remedies_for(_rec: &Record, _lang: Lang) -> Vec<Remedy> {
-    Vec::new()
+pub fn remedies_for(rec: &Record, lang: Lang) -> Vec<Remedy> {
+    let facts = Facts::of(rec);
+    select(rec, &facts)
+        .into_iter()
+        .filter_map(|id| {
+            let entry = catalog::get(id, lang)?;
+            let vars = Vars::of(rec, &facts);
+            let mut r = Remedy {
+                id: entry.id.to_string(),
+                title: vars
+                    .fill(entry.title)
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" "),
+                explanation: vars.fill(&entry.explanation),
+                steps: entry.steps.iter().map(|s| vars.fill(s)).collect(),
+                policy: None,
+                apply: Vec::new(),
+                snippets: BTreeMap::new(),
+            };
+            artifacts::attach(&mut r, rec, &facts, lang);
+            Some(r)
+        })
+        .collect()
 }
+
+/// The catalog entry a user asks `explain` about: a remedy id or an error code.
+pub fn lookup(topic: &str, lang: Lang) -> Option<&'static catalog::Entry> {
+    if let Some(e) = catalog::get(topic, lang) {
+        return Some(e);
+    }
+    let rec = Record {
+        error_code: Some(topic.to_string()),
+        ..Record::default()
+    };
+    let facts = Facts::of(&rec);
+    let id = select(&rec, &facts).into_iter().next()?;
+    (id != "generic-aws-error")
+        .then(|| catalog::get(id, lang))
+        .flatten()
+}
+
+/// A catalog text with its `{{placeholders}}` shown as the names the user fills in.
+pub fn fill_placeholders(text: &str) -> String {
+    Vars::default().fill(text)
+}
+
+/// What selection needs to know about a record, normalised once.
+#[derive(Debug, Default)]
+pub struct Facts {
+    /// Codes to compare: error code, wrapper code, and each without a service prefix.
+    pub codes: Vec<String>,
+    /// The service of the failed call, normalised (`AmazonECS` → `ecs`).
+    pub service: Option<String>,
+    /// The service named by a Step Functions style wrapper (`ECS.AccessDeniedException` → `ecs`).
+    pub wrapper_service: Option<String>,
+    pub message: String,
+    pub action: String,
+}
+
+/// Prefixes Step Functions and SDK integrations put in front of a service's own code.
+const SERVICE_PREFIXES: &[&str] = &[
+    "lambda",
+    "ecs",
+    "ec2",
+    "dynamodb",
+    "sns",
+    "sqs",
+    "glue",
+    "batch",
+    "sagemaker",
+    "athena",
+    "eks",
+    "emr",
+    "stepfunctions",
+    "states",
+    "bedrock",
+    "eventbridge",
+    "apigateway",
+    "s3",
+    "sts",
+    "iam",
+    "kms",
+    "secretsmanager",
+    "ssm",
+    "codebuild",
+    "ecr",
+    "cloudformation",
+    "logs",
+];
+
+impl Facts {
+    pub fn of(rec: &Record) -> Facts {
+        let mut codes = Vec::new();
+        let mut wrapper_service = None;
+        for c in [&rec.error_code, &rec.wrapper_code].into_iter().flatten() {
+            let c = c.trim();
+            codes.push(c.to_ascii_lowercase());
+            if let Some((pre, rest)) = c.split_once('.') {
+                let pre_l = normalize_service(pre);
+                if SERVICE_PREFIXES.contains(&pre_l.as_str()) && !rest.is_empty() {
+                    codes.push(rest.to_ascii_lowercase());
+                    if pre_l != "states" {
+                        wrapper_service.get_or_insert(pre_l);
+                    }
+                }
+            }
+        }
+        let action = rec.action.clone().unwrap_or_default();
+        let service = rec
+            .service
+            .as_deref()
+            .map(normalize_service)
+            .or_else(|| wrapper_service.clone())
+            .or_else(|| action.split_once(':').map(|(s, _)| normalize_service(s)))
+            .or_else(|| arn_service(rec.resource.as_deref()))
+            .or_else(|| {
+                rec.operation
+                    .as_deref()
+                    .and_then(service_of_operation)
+                    .map(String::from)
+            });
+        Facts {
+            codes,
+            service,
+            wrapper_service,
+            message: rec.message.clone().unwrap_or_default().to_ascii_lowercase(),
+            action,
+        }
+    }
+
+    fn has_code(&self, code: &str) -> bool {
+        self.codes.iter().any(|c| c.eq_ignore_ascii_case(code))
+    }
+
+    fn service_is(&self, s: &str) -> bool {
+        self.service.as_deref() == Some(s)
+    }
+}
+
+fn arn_service(arn: Option<&str>) -> Option<String> {
+    let s = arn?.strip_prefix("arn:")?.split(':').nth(1)?;
+    (!s.is_empty()).then(|| normalize_service(s))
+}
+
+fn service_of_operation(op: &str) -> Option<&'static str> {
+    Some(match op {
+        "RunTask"
+        | "StartTask"
+        | "DescribeTasks"
+        | "CreateService"
+        | "UpdateService"
+        | "DescribeServices"
+        | "RegisterTaskDefinition" => "ecs",
+        "Invoke" | "CreateFunction" | "UpdateFunctionCode" | "UpdateFunctionConfiguration" => {
+            "lambda"
+        }
+        "GetItem" | "PutItem" | "UpdateItem" | "DeleteItem" | "Query" | "Scan"
+        | "BatchWriteItem" | "BatchGetItem" | "DescribeTable" | "TransactWriteItems" => "dynamodb",
+        "RunInstances" | "DescribeInstances" => "ec2",
+        "GetObject" | "PutObject" | "HeadObject" | "ListObjectsV2" | "CreateBucket"
+        | "HeadBucket" => "s3",
+        "AssumeRole" | "AssumeRoleWithWebIdentity" | "AssumeRoleWithSAML" | "GetCallerIdentity" => {
+            "sts"
+        }
+        "GetSecretValue" => "secretsmanager",
+        "GetParameter" | "GetParameters" | "GetParametersByPath" => "ssm",
+        "SendMessage" | "ReceiveMessage" | "GetQueueUrl" => "sqs",
+        "Publish" => "sns",
+        "Encrypt" | "Decrypt" | "GenerateDataKey" => "kms",
+        "StartExecution" => "states",
+        "CreateStack" | "UpdateStack" | "DescribeStacks" | "ListStackResources" => "cloudformation",
+        "PutLogEvents" | "CreateLogGroup" | "CreateLogStream" => "logs",
+        _ => return None,
+    })
+}
+
+/// `AmazonECS`, `Amazon S3`, `AWSLambda`, `s3.amazonaws.com`, `AWSSecurityTokenService` → short keys.
+pub fn normalize_service(s: &str) -> String {
+    let mut k: String = s
+        .trim()
+        .to_ascii_lowercase()
+        .trim_end_matches(".amazonaws.com")
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .collect();
+    const ALIASES: &[(&str, &str)] = &[
+        ("securitytokenservice", "sts"),
+        ("identitymanagement", "iam"),
+        ("keymanagementservice", "kms"),
+        ("simplesystemsmanagement", "ssm"),
+        ("elasticcontainerservice", "ecs"),
+        ("elasticcontainerregistry", "ecr"),
+        ("lambdainternal", "lambda"),
+        ("stepfunctions", "states"),
+        ("sfn", "states"),
+        ("dynamodbv2", "dynamodb"),
+        ("cloudwatchlogs", "logs"),
+        ("cloudwatchevents", "events"),
+        ("eventbridge", "events"),
+        ("emr", "elasticmapreduce"),
+        ("simpleemailservice", "ses"),
+        ("simplenotificationservice", "sns"),
+        ("simplequeueservice", "sqs"),
+    ];
+    for _ in 0..2 {
+        if let Some((_, v)) = ALIASES.iter().find(|(a, _)| *a == k) {
+            return v.to_string();
+        }
+        for pre in ["amazon", "aws"] {
+            if let Some(rest) = k.strip_prefix(pre) {
+                if !rest.is_empty() {
+                    k = rest.to_string();
+                    break;
+                }
+            }
+        }
+    }
+    k
+}
+
+const CREDENTIALS_EXPIRED: &[&str] = &[
+    "ExpiredToken",
+    "ExpiredTokenException",
+    "TokenRefreshRequired",
+    "InvalidToken.Expired",
+];
+const CREDENTIALS_INVALID: &[&str] = &[
+    "InvalidClientTokenId",
+    "UnrecognizedClientException",
+    "InvalidAccessKeyId",
+    "AuthFailure",
+    "InvalidToken",
+    "InvalidSignatureException",
+    "IncompleteSignature",
+];
+const CREDENTIALS_SIGNATURE: &[&str] = &[
+    "SignatureDoesNotMatch",
+    "RequestExpired",
+    "RequestTimeTooSkewed",
+    "InvalidSignatureException",
+];
+const CREDENTIALS_MISSING: &[&str] = &[
+    "MissingAuthenticationToken",
+    "MissingAuthenticationTokenException",
+    "NoCredentialProviders",
+    "CredentialsProviderError",
+    "NoCredentialsError",
+];
+const THROTTLING: &[&str] = &[
+    "ThrottlingException",
+    "Throttling",
+    "TooManyRequestsException",
+    "RequestLimitExceeded",
+    "ProvisionedThroughputExceededException",
+    "ProvisionedThroughputExceeded",
+    "SlowDown",
+    "RequestThrottled",
+    "RequestThrottledException",
+    "ThrottledException",
+    "TooManyRequests",
+    "BandwidthLimitExceeded",
+    "PriorRequestNotComplete",
+    "EC2ThrottledException",
+    "TransactionInProgressException",
+];
+const QUOTA: &[&str] = &[
+    "LimitExceededException",
+    "LimitExceeded",
+    "ServiceQuotaExceededException",
+    "VcpuLimitExceeded",
+    "InstanceLimitExceeded",
+    "CodeStorageExceededException",
+    "TooManyBuckets",
+];
+const ACCESS_DENIED: &[&str] = &[
+    "AccessDenied",
+    "AccessDeniedException",
+    "UnauthorizedOperation",
+    "AuthorizationError",
+    "AuthorizationErrorException",
+    "NotAuthorized",
+    "UnauthorizedException",
+    "Forbidden",
+    "AccessDeniedForDependencyException",
+    "KMSAccessDeniedException",
+];
+
+/// The ids of the remedies for a record, most specific first, without duplicates.
+fn select(rec: &Record, f: &Facts) -> Vec<&'static str> {
+    let mut out: Vec<&'static str> = Vec::new();
+    let msg = f.message.as_str();
+    let any_code = |list: &[&str]| list.iter().any(|c| f.has_code(c));
+
+    if msg.contains("network configuration must be provided") {
+        push(&mut out, "ecs-network-configuration");
+    }
+
+    // Authorization: the reason clause decides.
+    let action_l = f.action.to_ascii_lowercase();
+    let explicit = rec.deny == Some(Deny::Explicit);
+    if !f.action.is_empty() || rec.policy_type.is_some() || rec.deny.is_some() {
+        match rec.policy_type {
+            Some(PolicyType::ServiceControl) => push(&mut out, "scp-explicit-deny"),
+            Some(PolicyType::ResourceControl) => push(&mut out, "rcp-explicit-deny"),
+            Some(PolicyType::PermissionsBoundary) => push(&mut out, "permissions-boundary"),
+            Some(PolicyType::Session) => push(&mut out, "session-policy"),
+            Some(PolicyType::VpcEndpoint) => push(&mut out, "vpc-endpoint-policy"),
+            Some(PolicyType::ResourceBased) => {
+                if f.service_is("kms") {
+                    push(&mut out, "kms-key-policy")
+                } else if action_l.starts_with("sts:assumerole") {
+                    push(&mut out, "assume-role-trust")
+                } else {
+                    push(&mut out, "resource-based-policy")
+                }
+            }
+            Some(PolicyType::IdentityBased) | None => {
+                if explicit {
+                    push(&mut out, "explicit-deny-identity");
+                } else if action_l == "iam:passrole" {
+                    push(&mut out, "iam-pass-role");
+                } else if action_l.starts_with("sts:assumerole") {
+                    push(&mut out, "assume-role-trust");
+                } else if f.action.contains(':') {
+                    push(&mut out, "iam-allow-action");
+                }
+            }
+        }
+    }
+    if rec.encoded_message.is_some() {
+        push(&mut out, "decode-authorization-message");
+    }
+    if rec.authorization_id.is_some() {
+        push(&mut out, "authorization-details");
+    }
+
+    // Credentials.
+    let msg_has = |needles: &[&str]| needles.iter().any(|n| msg.contains(n));
+    if any_code(CREDENTIALS_EXPIRED)
+        || msg_has(&[
+            "security token included in the request is expired",
+            "token has expired",
+            "sso session associated with this profile has expired",
+        ])
+    {
+        push(&mut out, "credentials-expired");
+    }
+    if any_code(CREDENTIALS_SIGNATURE)
+        || msg_has(&[
+            "signature expired",
+            "signature we calculated does not match",
+        ])
+    {
+        push(&mut out, "credentials-signature");
+    }
+    if any_code(CREDENTIALS_INVALID)
+        || msg_has(&["security token included in the request is invalid"])
+    {
+        push(&mut out, "credentials-invalid");
+    }
+    if any_code(CREDENTIALS_MISSING)
+        || msg_has(&[
+            "unable to locate credentials",
+            "could not load credentials",
+            "no valid credential sources",
+            "missing authentication token",
+            "nocredentialproviders",
+        ])
+    {
+        push(&mut out, "credentials-missing");
+    }
+
+    // Throttling: the specific entry first, then the general backoff advice.
+    let throttled = any_code(THROTTLING)
+        || msg_has(&[
+            "rate exceeded",
+            "request limit exceeded",
+            "too many requests",
+        ]);
+    if throttled {
+        if f.has_code("ProvisionedThroughputExceededException")
+            || f.has_code("ProvisionedThroughputExceeded")
+        {
+            push(&mut out, "dynamodb-throughput");
+        }
+        if f.has_code("TooManyRequestsException") && f.service_is("lambda")
+            || msg.contains("concurrent") && f.service_is("lambda")
+        {
+            push(&mut out, "lambda-concurrency");
+        }
+        if f.has_code("SlowDown") {
+            push(&mut out, "s3-slow-down");
+        }
+        push(&mut out, "throttling-backoff");
+    }
+
+    // The document selectors: message matches beat service-qualified codes beat bare codes.
+    let mut best = 0;
+    let mut picked: Vec<&'static str> = Vec::new();
+    for e in catalog::entries(Lang::En) {
+        let score = if e
+            .matches
+            .iter()
+            .any(|m| msg.contains(&m.to_ascii_lowercase()))
+        {
+            3
+        } else if e.codes.iter().any(|c| f.has_code(c)) {
+            match (&f.service, e.services.is_empty()) {
+                (_, true) => 1,
+                (Some(s), false) if e.services.contains(&s.as_str()) => 2,
+                _ => 0,
+            }
+        } else {
+            0
+        };
+        if score > best {
+            best = score;
+            picked.clear();
+        }
+        if score == best && score > 0 {
+            picked.push(e.id);
+        }
+    }
+    for id in picked {
+        push(&mut out, id);
+    }
+
+    if any_code(QUOTA) || msg_has(&["limit exceeded", "quota exceeded"]) {
+        push(&mut out, "quota-increase");
+    }
+    // A bare access-denied code: nothing above said which policy, so advise how to find out.
+    let only_followups = out.iter().all(|id| {
+        matches!(
+            *id,
+            "decode-authorization-message" | "authorization-details"
+        )
+    });
+    if only_followups && any_code(ACCESS_DENIED) {
+        let id = if f.has_code("UnauthorizedOperation") || f.service_is("ec2") {
+            "ec2-unauthorized-operation"
+        } else if f.service_is("s3") {
+            "s3-access-denied"
+        } else {
+            "access-denied"
+        };
+        push(&mut out, id);
+    }
+    if out.is_empty() {
+        push(&mut out, "generic-aws-error");
+    }
+    out
+}
+
+fn push(out: &mut Vec<&'static str>, id: &'static str) {
+    if !out.contains(&id) {
+        out.push(id);
+    }
+}
+
+/// Values for `{{name}}` in catalog texts: from the record, or the placeholder to fill in.
+#[derive(Debug, Default)]
+struct Vars {
+    map: BTreeMap<&'static str, String>,
+}
+
+impl Vars {
+    fn of(rec: &Record, f: &Facts) -> Vars {
+        let identity = policy::Identity::from_principal(rec.principal.as_deref());
+        let mut map = BTreeMap::new();
+        let mut put = |k: &'static str, v: Option<&str>| {
+            if let Some(v) = v.filter(|v| !v.trim().is_empty()) {
+                map.insert(k, v.to_string());
+            }
+        };
+        put("action", rec.action.as_deref());
+        put("resource", rec.resource.as_deref());
+        put("principal", rec.principal.as_deref());
+        put("operation", rec.operation.as_deref());
+        put(
+            "code",
+            rec.error_code.as_deref().or(rec.wrapper_code.as_deref()),
+        );
+        put("service", rec.service.as_deref().or(f.service.as_deref()));
+        put("policy_arn", rec.policy_arn.as_deref());
+        if identity != policy::Identity::Unknown {
+            put("identity", Some(identity.name()));
+        }
+        Vars { map }
+    }
+
+    fn fill(&self, text: &str) -> String {
+        let mut out = String::with_capacity(text.len());
+        let mut rest = text;
+        while let Some(i) = rest.find("{{") {
+            out.push_str(&rest[..i]);
+            let after = &rest[i + 2..];
+            match after.find("}}") {
+                Some(j) => {
+                    // `{{key|fallback}}`: the fallback reads better than a placeholder in titles.
+                    let (key, fallback) = match after[..j].split_once('|') {
+                        Some((k, f)) => (k, Some(f)),
+                        None => (&after[..j], None),
+                    };
+                    match (self.map.get(key), fallback) {
+                        (Some(v), _) => out.push_str(v),
+                        (None, Some(f)) => out.push_str(f),
+                        (None, None) => out.push_str(&placeholder(key)),
+                    }
+                    rest = &after[j + 2..];
+                }
+                None => {
+                    out.push_str(&rest[i..]);
+                    rest = "";
+                }
+            }
+        }
+        out.push_str(rest);
+        out
+    }
+}
+
+fn placeholder(key: &str) -> String {
+    match key {
+        "identity" => "<ROLE_OR_USER_NAME>".into(),
+        "resource" => "<RESOURCE_ARN>".into(),
+        "principal" => "<PRINCIPAL_ARN>".into(),
+        "code" => "<ERROR_CODE>".into(),
+        other => format!("<{}>", other.to_ascii_uppercase()),
+    }
+}
+
+#[cfg(test)]
+mod tests;

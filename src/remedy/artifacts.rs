@@ -1,0 +1,535 @@
+//! Artifacts filled from the record for the entries that have them: policy documents,
+//! apply commands and snippets, plus the record-specific steps that go with them.
+
+use super::policy::{self, allow, put_policy_command, shell_quote, snippets, Identity};
+use super::{Facts, Lang};
+use crate::record::{Record, Remedy};
+use serde_json::{json, Value};
+
+fn t(lang: Lang, en: &str, ja: &str) -> String {
+    match lang {
+        Lang::En => en.to_string(),
+        Lang::Ja => ja.to_string(),
+    }
+}
+
+/// Add the generated parts of remedy `r` (chosen by its id) from the record.
+pub fn attach(r: &mut Remedy, rec: &Record, f: &Facts, lang: Lang) {
+    match r.id.as_str() {
+        "iam-pass-role" => pass_role(r, rec, f, lang),
+        "iam-allow-action" => allow_action(r, rec, lang),
+        "permissions-boundary" => boundary(r, rec, lang),
+        "explicit-deny-identity" => explicit_identity(r, rec, lang),
+        "scp-explicit-deny" => org_policy(r, rec, "SERVICE_CONTROL_POLICY", lang),
+        "rcp-explicit-deny" => org_policy(r, rec, "RESOURCE_CONTROL_POLICY", lang),
+        "resource-based-policy" => resource_policy(r, rec, f, lang),
+        "kms-key-policy" => key_policy(r, rec, lang),
+        "vpc-endpoint-policy" => endpoint_policy(r, rec, f),
+        "assume-role-trust" => assume_role(r, rec, lang),
+        "decode-authorization-message" => decode(r, rec),
+        "authorization-details" => auth_details(r, rec),
+        "credentials-expired"
+        | "credentials-invalid"
+        | "credentials-signature"
+        | "credentials-missing" => credentials(r),
+        "ecs-network-configuration" => network_configuration(r),
+        "throttling-backoff" => backoff(r, rec),
+        "quota-increase" => quota(r, f),
+        _ => {}
+    }
+}
+
+/// The caller's own policy: attach `doc` to the identity from the principal.
+fn attach_identity_policy(r: &mut Remedy, rec: &Record, action: &str, doc: Value, lang: Lang) {
+    let identity = Identity::from_principal(rec.principal.as_deref());
+    let name = policy::policy_name(action);
+    let who = match &identity {
+        Identity::Role(n) => t(lang, &format!("Attach it to the IAM role `{n}`"), &format!("IAM ロール `{n}` にアタッチします")),
+        Identity::User(n) => t(lang, &format!("Attach it to the IAM user `{n}`"), &format!("IAM ユーザー `{n}` にアタッチします")),
+        Identity::Unknown => t(
+            lang,
+            "The text does not name the caller: replace <ROLE_NAME> with the role (or user) that made the call",
+            "呼び出し元がテキストから読み取れません。<ROLE_NAME> を呼び出しを行ったロール(またはユーザー)名に置き換えてください",
+        ),
+    };
+    r.steps.push(who);
+    r.apply.push(put_policy_command(&identity, &name, &doc));
+    r.snippets = snippets(&identity, &name, &doc);
+    r.policy = Some(doc);
+}
+
+fn placeholder_step(r: &mut Remedy, lang: Lang, resources: &[String]) {
+    if resources.iter().any(|x| x.contains('<')) {
+        r.steps.push(t(
+            lang,
+            "The text does not give a usable ARN: fill in the <PLACEHOLDERS> in Resource before applying",
+            "テキストに使える ARN がありません。適用前に Resource の <PLACEHOLDER> を実際の値に置き換えてください",
+        ));
+    }
+}
+
+fn pass_role(r: &mut Remedy, rec: &Record, f: &Facts, lang: Lang) {
+    let role = match rec.resource.as_deref() {
+        Some(r) if r.starts_with("arn:") => policy::resource_for("iam:PassRole", Some(r)).0,
+        _ => "arn:aws:iam::<ACCOUNT_ID>:role/<ROLE_TO_PASS>".to_string(),
+    };
+    let service = policy::passed_to_service(
+        rec.operation.as_deref(),
+        f.wrapper_service.as_deref(),
+        f.service.as_deref().filter(|s| *s != "iam"),
+        rec.resource.as_deref(),
+    );
+    let mut resources = vec![role.clone()];
+    if service == Some("ecs-tasks.amazonaws.com") {
+        let acct = policy::account_of(&role).unwrap_or("<ACCOUNT_ID>");
+        let lower = role.to_ascii_lowercase();
+        let (other, en, ja) = if lower.contains("execution") {
+            (
+                format!("arn:aws:iam::{acct}:role/<TASK_ROLE_NAME>"),
+                "ECS passes both roles of the task definition: the execution role from the text and the task role (taskRoleArn). Replace <TASK_ROLE_NAME>, or drop that line if the task definition has no task role",
+                "ECS はタスク定義の 2 つのロールを両方渡します。テキストにあるのは実行ロールなので、タスクロール (taskRoleArn) の <TASK_ROLE_NAME> を埋めてください。タスクロールを使っていなければその行は削除して構いません",
+            )
+        } else {
+            (
+                format!("arn:aws:iam::{acct}:role/<EXECUTION_ROLE_NAME>"),
+                "ECS passes both roles of the task definition: the task role from the text and the task execution role (executionRoleArn). Replace <EXECUTION_ROLE_NAME>, or drop that line if the task definition has no execution role",
+                "ECS はタスク定義の 2 つのロールを両方渡します。テキストにあるロールに加えて、タスク実行ロール (executionRoleArn) の <EXECUTION_ROLE_NAME> を埋めてください。実行ロールがなければその行は削除して構いません",
+            )
+        };
+        resources.push(other);
+        r.steps.push(t(lang, en, ja));
+    }
+    let condition = service.map(|s| json!({"StringEquals": {"iam:PassedToService": s}}));
+    match service {
+        Some(s) => r.steps.push(t(
+            lang,
+            &format!("The condition limits the permission to passing the role to {s}"),
+            &format!("Condition により、このロールを渡せる先を {s} に限定しています"),
+        )),
+        None => r.steps.push(t(
+            lang,
+            "The text does not say which service receives the role; add \"Condition\": {\"StringEquals\": {\"iam:PassedToService\": \"<SERVICE>.amazonaws.com\"}} once you know it",
+            "ロールを受け取るサービスがテキストから分かりません。分かったら \"Condition\": {\"StringEquals\": {\"iam:PassedToService\": \"<SERVICE>.amazonaws.com\"}} を追加してください",
+        )),
+    }
+    placeholder_step(r, lang, &resources);
+    let doc = allow(&["iam:PassRole"], &resources, condition);
+    attach_identity_policy(r, rec, "iam:PassRole", doc, lang);
+}
+
+fn action_or_placeholder(rec: &Record) -> String {
+    rec.action
+        .clone()
+        .filter(|a| a.contains(':') && !a.contains(' '))
+        .unwrap_or_else(|| "<SERVICE>:<ACTION>".into())
+}
+
+fn allow_action(r: &mut Remedy, rec: &Record, lang: Lang) {
+    let action = action_or_placeholder(rec);
+    let (res, _) = policy::resource_for(&action, rec.resource.as_deref());
+    let resources = vec![res];
+    placeholder_step(r, lang, &resources);
+    if resources[0] == "*" {
+        r.steps.push(t(
+            lang,
+            &format!("{action} does not support resource-level permissions, so Resource is \"*\""),
+            &format!("{action} はリソースレベルの権限指定に対応していないため、Resource は \"*\" になります"),
+        ));
+    }
+    let doc = allow(&[&action], &resources, None);
+    attach_identity_policy(r, rec, &action, doc, lang);
+}
+
+fn boundary(r: &mut Remedy, rec: &Record, lang: Lang) {
+    let action = action_or_placeholder(rec);
+    let (res, _) = policy::resource_for(&action, rec.resource.as_deref());
+    let identity = Identity::from_principal(rec.principal.as_deref());
+    r.apply.push(match &identity {
+        Identity::User(n) => format!(
+            "aws iam get-user --user-name {} --query User.PermissionsBoundary",
+            shell_quote(n)
+        ),
+        _ => format!(
+            "aws iam get-role --role-name {} --query Role.PermissionsBoundary",
+            shell_quote(identity.name())
+        ),
+    });
+    r.steps.push(t(
+        lang,
+        "The policy below is the statement the boundary policy must also contain; add it to a new version of the boundary policy (the caller's own policy must allow it too)",
+        "下のポリシーは、アクセス許可の境界ポリシーにも含まれている必要があるステートメントです。境界ポリシーの新しいバージョンに追加してください(呼び出し元自身のポリシーでも許可が必要です)",
+    ));
+    r.policy = Some(allow(&[&action], &[res], None));
+}
+
+fn explicit_identity(r: &mut Remedy, rec: &Record, _lang: Lang) {
+    let identity = Identity::from_principal(rec.principal.as_deref());
+    let n = shell_quote(identity.name());
+    match &identity {
+        Identity::User(_) => {
+            r.apply.push(format!(
+                "aws iam list-attached-user-policies --user-name {n}"
+            ));
+            r.apply
+                .push(format!("aws iam list-user-policies --user-name {n}"));
+            r.apply
+                .push(format!("aws iam list-groups-for-user --user-name {n}"));
+        }
+        _ => {
+            r.apply.push(format!(
+                "aws iam list-attached-role-policies --role-name {n}"
+            ));
+            r.apply
+                .push(format!("aws iam list-role-policies --role-name {n}"));
+        }
+    }
+    if let Some(p) = rec
+        .policy_arn
+        .as_deref()
+        .filter(|p| p.starts_with("arn:aws:iam:"))
+    {
+        r.apply.push(format!(
+            "aws iam get-policy --policy-arn {}",
+            shell_quote(p)
+        ));
+    }
+}
+
+fn org_policy(r: &mut Remedy, rec: &Record, filter: &str, lang: Lang) {
+    let account = [rec.principal.as_deref(), rec.resource.as_deref()]
+        .into_iter()
+        .flatten()
+        .find_map(policy::account_of)
+        .unwrap_or("<ACCOUNT_ID>");
+    if let Some(p) = rec.policy_arn.as_deref().filter(|p| p.starts_with("arn:")) {
+        let id = p.rsplit('/').next().unwrap_or(p);
+        r.apply.push(format!(
+            "aws organizations describe-policy --policy-id {}",
+            shell_quote(id)
+        ));
+        r.steps.push(t(
+            lang,
+            &format!("The text names the policy: {p}"),
+            &format!("テキストにポリシーが示されています: {p}"),
+        ));
+    }
+    r.apply.push(format!(
+        "aws organizations list-policies-for-target --target-id {} --filter {filter}",
+        shell_quote(account)
+    ));
+    r.steps.push(t(
+        lang,
+        "Run these with credentials of the organization's management account (or a delegated administrator); member accounts cannot read or change the policy",
+        "これらのコマンドは組織の管理アカウント(または委任管理者)の認証情報で実行します。メンバーアカウントからはポリシーの参照も変更もできません",
+    ));
+}
+
+/// `arn:aws:sts::1:assumed-role/R/s` → `arn:aws:iam::1:role/R`: the principal a resource policy names.
+fn principal_for_resource_policy(rec: &Record) -> String {
+    let p = rec.principal.as_deref().unwrap_or("");
+    if policy::is_clean_arn(p) {
+        if let Some((head, rest)) = p.split_once(":assumed-role/") {
+            let role = rest.split('/').next().unwrap_or(rest);
+            return format!("{}:role/{role}", head.replacen(":sts:", ":iam:", 1));
+        }
+        return p.to_string();
+    }
+    "arn:aws:iam::<ACCOUNT_ID>:role/<CALLER_ROLE_NAME>".to_string()
+}
+
+fn resource_statement(rec: &Record, resource: Value) -> Value {
+    let action = action_or_placeholder(rec);
+    json!({
+        "Version": "2012-10-17",
+        "Statement": [{
+            "Sid": "AllowCaller",
+            "Effect": "Allow",
+            "Principal": {"AWS": principal_for_resource_policy(rec)},
+            "Action": action,
+            "Resource": resource,
+        }]
+    })
+}
+
+fn resource_policy(r: &mut Remedy, rec: &Record, f: &Facts, lang: Lang) {
+    let action = action_or_placeholder(rec);
+    let (res, _) = policy::resource_for(&action, rec.resource.as_deref());
+    let q = shell_quote(&res);
+    let (kind_en, kind_ja, cmd) = match f.service.as_deref() {
+        Some("s3") => {
+            let bucket = res
+                .strip_prefix("arn:aws:s3:::")
+                .map(|b| b.split('/').next().unwrap_or(b).to_string())
+                .unwrap_or_else(|| "<BUCKET>".into());
+            (
+                "the bucket policy",
+                "バケットポリシー",
+                format!(
+                    "aws s3api get-bucket-policy --bucket {}",
+                    shell_quote(&bucket)
+                ),
+            )
+        }
+        Some("secretsmanager") => (
+            "the secret's resource policy",
+            "シークレットのリソースポリシー",
+            format!("aws secretsmanager get-resource-policy --secret-id {q}"),
+        ),
+        Some("lambda") => (
+            "the function's resource-based policy",
+            "関数のリソースベースポリシー",
+            format!("aws lambda get-policy --function-name {q}"),
+        ),
+        Some("sqs") => (
+            "the queue policy",
+            "キューポリシー",
+            "aws sqs get-queue-attributes --queue-url <QUEUE_URL> --attribute-names Policy"
+                .to_string(),
+        ),
+        Some("sns") => (
+            "the topic policy",
+            "トピックポリシー",
+            format!("aws sns get-topic-attributes --topic-arn {q}"),
+        ),
+        Some("ecr") => (
+            "the repository policy",
+            "リポジトリポリシー",
+            "aws ecr get-repository-policy --repository-name <REPOSITORY_NAME>".to_string(),
+        ),
+        Some("iam") | Some("sts") => (
+            "the role's trust policy",
+            "ロールの信頼ポリシー",
+            "aws iam get-role --role-name <ROLE_NAME> --query Role.AssumeRolePolicyDocument"
+                .to_string(),
+        ),
+        _ => ("the resource's policy", "リソースのポリシー", String::new()),
+    };
+    r.steps.push(t(
+        lang,
+        &format!("The policy that decides here is {kind_en}; merge the statement below into it (do not replace the existing statements)"),
+        &format!("ここで判定しているのは{kind_ja}です。下のステートメントを既存のポリシーに追記してください(置き換えないこと)"),
+    ));
+    if !cmd.is_empty() {
+        r.apply.push(cmd);
+    }
+    r.policy = Some(resource_statement(rec, json!(res)));
+}
+
+fn key_policy(r: &mut Remedy, rec: &Record, lang: Lang) {
+    let key = rec
+        .resource
+        .as_deref()
+        .filter(|k| policy::is_clean_arn(k))
+        .unwrap_or("<KEY_ID_OR_ARN>");
+    r.apply.push(format!(
+        "aws kms get-key-policy --key-id {} --policy-name default --output text > key-policy.json",
+        shell_quote(key)
+    ));
+    r.apply.push(format!(
+        "aws kms put-key-policy --key-id {} --policy-name default --policy file://key-policy.json",
+        shell_quote(key)
+    ));
+    r.steps.push(t(
+        lang,
+        "In a key policy \"Resource\": \"*\" means this key; merge the statement into key-policy.json before putting it back",
+        "キーポリシーの \"Resource\": \"*\" は「このキー自身」を指します。ステートメントを key-policy.json に追記してから put-key-policy してください",
+    ));
+    r.policy = Some(resource_statement(rec, json!("*")));
+}
+
+fn endpoint_policy(r: &mut Remedy, rec: &Record, f: &Facts) {
+    let svc = f.service.as_deref().unwrap_or("<SERVICE>");
+    r.apply.push(format!(
+        "aws ec2 describe-vpc-endpoints --filters Name=service-name,Values=com.amazonaws.<REGION>.{} --query 'VpcEndpoints[].[VpcEndpointId,PolicyDocument]'",
+        shell_quote(svc)
+    ));
+    r.apply.push("aws ec2 modify-vpc-endpoint --vpc-endpoint-id <VPC_ENDPOINT_ID> --policy-document file://endpoint-policy.json".into());
+    let action = action_or_placeholder(rec);
+    let (res, _) = policy::resource_for(&action, rec.resource.as_deref());
+    r.policy = Some(resource_statement(rec, json!(res)));
+}
+
+fn assume_role(r: &mut Remedy, rec: &Record, lang: Lang) {
+    let action = rec
+        .action
+        .clone()
+        .filter(|a| a.to_ascii_lowercase().starts_with("sts:assumerole"))
+        .unwrap_or_else(|| "sts:AssumeRole".into());
+    let target = rec
+        .resource
+        .as_deref()
+        .filter(|x| policy::is_clean_arn(x) && x.contains(":role/"))
+        .unwrap_or("arn:aws:iam::<ACCOUNT_ID>:role/<TARGET_ROLE_NAME>")
+        .to_string();
+    let target_name = target
+        .rsplit('/')
+        .next()
+        .unwrap_or("<TARGET_ROLE_NAME>")
+        .to_string();
+    let lower = action.to_ascii_lowercase();
+    let trust_principal = if lower.ends_with("webidentity") {
+        json!({"Federated": "arn:aws:iam::<ACCOUNT_ID>:oidc-provider/<OIDC_PROVIDER_HOST>"})
+    } else if lower.ends_with("saml") {
+        json!({"Federated": "arn:aws:iam::<ACCOUNT_ID>:saml-provider/<SAML_PROVIDER_NAME>"})
+    } else {
+        json!({"AWS": principal_for_resource_policy(rec)})
+    };
+    let trust = json!({
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Principal": trust_principal, "Action": action}]
+    });
+    let trust_text = serde_json::to_string_pretty(&trust).unwrap_or_default();
+    r.snippets.insert("trust-policy".into(), trust_text);
+    r.apply.push(format!(
+        "aws iam get-role --role-name {} --query Role.AssumeRolePolicyDocument",
+        shell_quote(&target_name)
+    ));
+    r.apply.push(format!("aws iam update-assume-role-policy --role-name {} --policy-document file://trust-policy.json", shell_quote(&target_name)));
+    if lower == "sts:assumerole" {
+        // Only plain AssumeRole needs a permission on the caller's side as well.
+        let doc = allow(&[&action], std::slice::from_ref(&target), None);
+        let identity = Identity::from_principal(rec.principal.as_deref());
+        let name = policy::policy_name(&action);
+        r.apply.push(put_policy_command(&identity, &name, &doc));
+        let trust_snip = r.snippets.remove("trust-policy");
+        r.snippets = snippets(&identity, &name, &doc);
+        r.snippets
+            .extend(trust_snip.map(|s| ("trust-policy".to_string(), s)));
+        r.policy = Some(doc);
+        r.steps.push(t(
+            lang,
+            "`policy` is the caller's permission; the `trust-policy` snippet is the statement the target role's trust policy needs (merge it, update-assume-role-policy replaces the whole document)",
+            "`policy` は呼び出し元に必要な権限、`trust-policy` スニペットは対象ロールの信頼ポリシーに必要なステートメントです(update-assume-role-policy は文書全体を置き換えるので、既存の内容とマージしてください)",
+        ));
+    } else {
+        r.steps.push(t(
+            lang,
+            "For web identity and SAML only the target role's trust policy decides; the `trust-policy` snippet shows the statement (add the audience/subject conditions your provider uses)",
+            "Web ID フェデレーションや SAML では対象ロールの信頼ポリシーだけで決まります。`trust-policy` スニペットのステートメントに、プロバイダーの aud / sub などの条件を加えて使ってください",
+        ));
+    }
+}
+
+fn decode(r: &mut Remedy, rec: &Record) {
+    let blob = rec
+        .encoded_message
+        .as_deref()
+        .unwrap_or("<ENCODED_MESSAGE>");
+    r.apply.push(format!(
+        "aws sts decode-authorization-message --encoded-message {} --query DecodedMessage --output text",
+        shell_quote(blob)
+    ));
+    r.policy = Some(allow(
+        &["sts:DecodeAuthorizationMessage"],
+        &["*".to_string()],
+        None,
+    ));
+}
+
+fn auth_details(r: &mut Remedy, rec: &Record) {
+    let id = rec
+        .authorization_id
+        .as_deref()
+        .unwrap_or("<AUTHORIZATION_ID>");
+    let op = rec.operation.as_deref().unwrap_or("<OPERATION>");
+    r.apply.push(format!(
+        "aws cloudtrail lookup-events --lookup-attributes AttributeKey=EventName,AttributeValue={} --max-results 20",
+        shell_quote(op)
+    ));
+    r.snippets.insert("authorization-id".into(), id.to_string());
+}
+
+fn credentials(r: &mut Remedy) {
+    r.apply.push("aws sts get-caller-identity".into());
+    match r.id.as_str() {
+        "credentials-expired" => r.apply.push("aws sso login --profile <PROFILE>".into()),
+        "credentials-missing" => {
+            r.apply.push("aws configure list".into());
+            r.apply.push("aws configure sso --profile <PROFILE>".into());
+        }
+        "credentials-signature" => r.apply.push("date -u".into()),
+        _ => r.apply.push("aws configure list".into()),
+    }
+}
+
+fn network_configuration(r: &mut Remedy) {
+    let api = json!({
+        "networkConfiguration": {
+            "awsvpcConfiguration": {
+                "subnets": ["<PRIVATE_SUBNET_ID_1>", "<PRIVATE_SUBNET_ID_2>"],
+                "securityGroups": ["<SECURITY_GROUP_ID>"],
+                "assignPublicIp": "DISABLED"
+            }
+        }
+    });
+    let sfn = json!({
+        "NetworkConfiguration": {
+            "AwsvpcConfiguration": {
+                "Subnets": ["<PRIVATE_SUBNET_ID_1>", "<PRIVATE_SUBNET_ID_2>"],
+                "SecurityGroups": ["<SECURITY_GROUP_ID>"],
+                "AssignPublicIp": "DISABLED"
+            }
+        }
+    });
+    let flag = "awsvpcConfiguration={subnets=[<PRIVATE_SUBNET_ID_1>,<PRIVATE_SUBNET_ID_2>],securityGroups=[<SECURITY_GROUP_ID>],assignPublicIp=DISABLED}";
+    r.snippets.insert(
+        "run-task-json".into(),
+        serde_json::to_string_pretty(&api).unwrap_or_default(),
+    );
+    r.snippets.insert(
+        "step-functions".into(),
+        serde_json::to_string_pretty(&sfn).unwrap_or_default(),
+    );
+    r.snippets.insert(
+        "aws-cli".into(),
+        format!("--network-configuration '{flag}'"),
+    );
+    r.apply.push(format!(
+        "aws ecs run-task --cluster <CLUSTER_NAME> --task-definition <TASK_DEFINITION> --launch-type FARGATE --network-configuration '{flag}'"
+    ));
+}
+
+fn backoff(r: &mut Remedy, rec: &Record) {
+    r.snippets.insert(
+        "aws-config".into(),
+        "[profile <PROFILE>]\nretry_mode = adaptive\nmax_attempts = 10\n".into(),
+    );
+    r.snippets.insert(
+        "environment".into(),
+        "export AWS_RETRY_MODE=adaptive\nexport AWS_MAX_ATTEMPTS=10\n".into(),
+    );
+    r.snippets.insert(
+        "boto3".into(),
+        "from botocore.config import Config\nconfig = Config(retries={\"mode\": \"adaptive\", \"max_attempts\": 10})\nclient = boto3.client(\"<SERVICE>\", config=config)\n".into(),
+    );
+    // Step Functions matches on the code as the state reports it, e.g. `Lambda.TooManyRequestsException`.
+    let reported = rec
+        .wrapper_code
+        .as_deref()
+        .or(rec.error_code.as_deref())
+        .filter(|c| c.contains('.') && !c.starts_with("States."))
+        .unwrap_or("<SERVICE>.<THROTTLING_ERROR_CODE>");
+    let retry = json!({
+        "Retry": [{
+            "ErrorEquals": [reported],
+            "IntervalSeconds": 2,
+            "MaxAttempts": 6,
+            "BackoffRate": 2.0,
+            "MaxDelaySeconds": 60,
+            "JitterStrategy": "FULL"
+        }]
+    });
+    r.snippets.insert(
+        "step-functions".into(),
+        serde_json::to_string_pretty(&retry).unwrap_or_default(),
+    );
+}
+
+fn quota(r: &mut Remedy, f: &Facts) {
+    let svc = f.service.as_deref().unwrap_or("<SERVICE_CODE>");
+    r.apply.push(format!("aws service-quotas list-service-quotas --service-code {} --query 'Quotas[].[QuotaCode,QuotaName,Value]' --output table", shell_quote(svc)));
+    r.apply.push(format!(
+        "aws service-quotas request-service-quota-increase --service-code {} --quota-code <QUOTA_CODE> --desired-value <NEW_VALUE>",
+        shell_quote(svc)
+    ));
+}

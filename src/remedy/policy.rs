@@ -1,0 +1,499 @@
+//! Generated IAM artifacts: least-privilege policy documents, the identity to attach them to,
+//! the `aws iam put-*-policy` command and the Terraform / CloudFormation snippets.
+
+use serde_json::{json, Value};
+use std::collections::BTreeMap;
+
+/// True when `arn` can be pasted as it stands: an ARN without masks, wildcards or templates.
+/// Alphanumeric masks such as `XXXXXXXXXXXX` cannot be told from real names and are kept.
+pub fn is_clean_arn(arn: &str) -> bool {
+    arn.starts_with("arn:")
+        && arn.split(':').count() >= 6
+        && !arn.chars().any(|c| {
+            matches!(
+                c,
+                '*' | '<' | '>' | '{' | '}' | '[' | ']' | '$' | ' ' | '\'' | '"' | '?'
+            )
+        })
+        && !arn.contains("...")
+}
+
+/// The account id of a clean ARN, when it has one that looks real.
+pub fn account_of(arn: &str) -> Option<&str> {
+    let acct = arn.split(':').nth(4)?;
+    (acct.len() == 12 && acct.bytes().all(|b| b.is_ascii_digit())).then_some(acct)
+}
+
+/// What a policy is attached to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Identity {
+    Role(String),
+    User(String),
+    /// The text names no principal we can attach to (missing, root, federated, redacted).
+    Unknown,
+}
+
+impl Identity {
+    /// From `arn:aws:sts::<acct>:assumed-role/<role>/<session>`, `arn:aws:iam::<acct>:role/<path>/<name>`
+    /// or `arn:aws:iam::<acct>:user/<path>/<name>`.
+    pub fn from_principal(principal: Option<&str>) -> Identity {
+        let Some(p) = principal else {
+            return Identity::Unknown;
+        };
+        let Some(rest) = p.strip_prefix("arn:").and_then(|r| r.splitn(5, ':').nth(4)) else {
+            return Identity::Unknown;
+        };
+        let clean = |s: &str| -> Option<String> {
+            (!s.is_empty()
+                && s.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "+=,.@_-".contains(c)))
+            .then(|| s.to_string())
+        };
+        if let Some(r) = rest.strip_prefix("assumed-role/") {
+            return r
+                .split('/')
+                .next()
+                .and_then(clean)
+                .map_or(Identity::Unknown, Identity::Role);
+        }
+        if let Some(r) = rest.strip_prefix("role/") {
+            return r
+                .rsplit('/')
+                .next()
+                .and_then(clean)
+                .map_or(Identity::Unknown, Identity::Role);
+        }
+        if let Some(u) = rest.strip_prefix("user/") {
+            return u
+                .rsplit('/')
+                .next()
+                .and_then(clean)
+                .map_or(Identity::Unknown, Identity::User);
+        }
+        Identity::Unknown
+    }
+
+    pub fn name(&self) -> &str {
+        match self {
+            Identity::Role(n) | Identity::User(n) => n,
+            Identity::Unknown => "<ROLE_NAME>",
+        }
+    }
+}
+
+/// The service principal a role is passed to, from the most specific evidence the record has.
+pub fn passed_to_service(
+    operation: Option<&str>,
+    wrapper_service: Option<&str>,
+    service: Option<&str>,
+    role_arn: Option<&str>,
+) -> Option<&'static str> {
+    if let Some(p) = operation.and_then(principal_for_operation) {
+        return Some(p);
+    }
+    for s in [wrapper_service, service].into_iter().flatten() {
+        if let Some(p) = principal_for_service(s) {
+            return Some(p);
+        }
+    }
+    let name = role_arn?.rsplit('/').next()?.to_ascii_lowercase();
+    const HINTS: &[(&str, &str)] = &[
+        ("ecstask", "ecs-tasks.amazonaws.com"),
+        ("ecs", "ecs-tasks.amazonaws.com"),
+        ("fargate", "ecs-tasks.amazonaws.com"),
+        ("lambda", "lambda.amazonaws.com"),
+        ("stepfunction", "states.amazonaws.com"),
+        ("statemachine", "states.amazonaws.com"),
+        ("sfn", "states.amazonaws.com"),
+        ("glue", "glue.amazonaws.com"),
+        ("sagemaker", "sagemaker.amazonaws.com"),
+        ("codebuild", "codebuild.amazonaws.com"),
+        ("batch", "batch.amazonaws.com"),
+        ("scheduler", "scheduler.amazonaws.com"),
+        ("eventbridge", "events.amazonaws.com"),
+        ("bedrock", "bedrock.amazonaws.com"),
+        ("ec2", "ec2.amazonaws.com"),
+    ];
+    HINTS
+        .iter()
+        .find(|(h, _)| name.contains(h))
+        .map(|(_, p)| *p)
+}
+
+fn principal_for_operation(op: &str) -> Option<&'static str> {
+    let op = op.to_ascii_lowercase();
+    let p = match op.as_str() {
+        "runtask" | "starttask" | "createservice" | "updateservice" | "registertaskdefinition" => {
+            "ecs-tasks.amazonaws.com"
+        }
+        "createfunction" | "updatefunctionconfiguration" => "lambda.amazonaws.com",
+        "runinstances"
+        | "associateiaminstanceprofile"
+        | "replaceiaminstanceprofileassociation"
+        | "createlaunchtemplate"
+        | "requestspotfleet" => "ec2.amazonaws.com",
+        "createstatemachine" | "updatestatemachine" => "states.amazonaws.com",
+        "createcrawler" | "updatecrawler" | "createjob" | "updatejob" | "createdevendpoint" => {
+            "glue.amazonaws.com"
+        }
+        "createtrainingjob"
+        | "createprocessingjob"
+        | "createmodel"
+        | "createnotebookinstance"
+        | "createtransformjob"
+        | "createpipeline"
+        | "createdomain" => "sagemaker.amazonaws.com",
+        "createproject" | "updateproject" | "startbuild" => "codebuild.amazonaws.com",
+        "submitjob" | "createcomputeenvironment" | "registerjobdefinition" => "batch.amazonaws.com",
+        "puttargets" => "events.amazonaws.com",
+        "createschedule" | "updateschedule" => "scheduler.amazonaws.com",
+        "putmodelinvocationloggingconfiguration"
+        | "createmodelcustomizationjob"
+        | "createagent"
+        | "createknowledgebase" => "bedrock.amazonaws.com",
+        "createstack" | "updatestack" | "createchangeset" | "createstackset" => {
+            "cloudformation.amazonaws.com"
+        }
+        "runjobflow" => "elasticmapreduce.amazonaws.com",
+        _ => return None,
+    };
+    Some(p)
+}
+
+fn principal_for_service(s: &str) -> Option<&'static str> {
+    Some(match s {
+        "ecs" => "ecs-tasks.amazonaws.com",
+        "lambda" => "lambda.amazonaws.com",
+        "ec2" => "ec2.amazonaws.com",
+        "states" => "states.amazonaws.com",
+        "glue" => "glue.amazonaws.com",
+        "sagemaker" => "sagemaker.amazonaws.com",
+        "codebuild" => "codebuild.amazonaws.com",
+        "batch" => "batch.amazonaws.com",
+        "events" => "events.amazonaws.com",
+        "scheduler" => "scheduler.amazonaws.com",
+        "bedrock" => "bedrock.amazonaws.com",
+        "cloudformation" => "cloudformation.amazonaws.com",
+        "elasticmapreduce" => "elasticmapreduce.amazonaws.com",
+        "codepipeline" => "codepipeline.amazonaws.com",
+        "firehose" => "firehose.amazonaws.com",
+        "apigateway" => "apigateway.amazonaws.com",
+        "datasync" => "datasync.amazonaws.com",
+        "iot" => "iot.amazonaws.com",
+        "appsync" => "appsync.amazonaws.com",
+        _ => return None,
+    })
+}
+
+/// Actions that do not support resource-level permissions: `*` is the only valid Resource.
+fn resource_is_star(action: &str) -> bool {
+    const ACTIONS: &[&str] = &[
+        "s3:listallmybuckets",
+        "sts:getcalleridentity",
+        "ecr:getauthorizationtoken",
+        "cloudtrail:lookupevents",
+        "ec2:describeinstances",
+        "ec2:describeimages",
+        "ec2:describesubnets",
+        "ec2:describesecuritygroups",
+        "ec2:describevpcs",
+        "ec2:describeregions",
+        "ec2:describeavailabilityzones",
+        "ec2:describenetworkinterfaces",
+        "ec2:createnetworkinterface",
+        "logs:describeloggroups",
+        "ssm:describeparameters",
+        "secretsmanager:listsecrets",
+        "kms:listkeys",
+        "kms:listaliases",
+        "lambda:listfunctions",
+        "dynamodb:listtables",
+        "sns:listtopics",
+        "sqs:listqueues",
+        "iam:listroles",
+        "iam:listpolicies",
+        "iam:listusers",
+        "cloudwatch:putmetricdata",
+        "cloudwatch:getmetricdata",
+        "xray:puttracesegments",
+        "xray:puttelemetryrecords",
+        "servicequotas:getawsdefaultservicequota",
+        "organizations:describeorganization",
+        "states:liststatemachines",
+        "ecs:listclusters",
+        "ecs:describetaskdefinition",
+        "ecs:registertaskdefinition",
+        "ecs:deregistertaskdefinition",
+        "ecs:listtaskdefinitions",
+    ];
+    let a = action.to_ascii_lowercase();
+    ACTIONS.contains(&a.as_str())
+}
+
+/// The Resource value for `action`: the ARN from the text when it is clean, `*` for actions
+/// without resource-level permissions, otherwise a placeholder naming what to fill in.
+pub fn resource_for(action: &str, resource: Option<&str>) -> (String, bool) {
+    match resource {
+        Some(r) if is_clean_arn(r) => (r.to_string(), false),
+        _ if resource_is_star(action) => ("*".to_string(), false),
+        Some(r) if r.starts_with("arn:") => (mask_to_placeholders(r), true),
+        _ => {
+            let svc = action.split(':').next().unwrap_or("SERVICE");
+            (
+                format!("arn:aws:{svc}:<REGION>:<ACCOUNT_ID>:<RESOURCE>"),
+                true,
+            )
+        }
+    }
+}
+
+/// Keep the parts of a redacted ARN that are readable and name the masked ones.
+fn mask_to_placeholders(arn: &str) -> String {
+    let parts: Vec<&str> = arn.splitn(6, ':').collect();
+    let masked = |s: &str| s.chars().any(|c| "*<>{}[]$ ".contains(c)) || s.is_empty();
+    let name = [
+        "arn",
+        "PARTITION",
+        "SERVICE",
+        "REGION",
+        "ACCOUNT_ID",
+        "RESOURCE",
+    ];
+    let mut out = Vec::new();
+    for (i, p) in parts.iter().enumerate() {
+        let wanted_empty = (i == 3 || i == 4) && p.is_empty();
+        if wanted_empty || !masked(p) {
+            out.push(p.to_string());
+        } else if i == 5 {
+            // Keep `type/` of `type/name` when only the name is masked.
+            match p.split_once(['/', ':']) {
+                Some((ty, rest)) if !masked(ty) && masked(rest) => {
+                    let sep = &p[ty.len()..ty.len() + 1];
+                    out.push(format!(
+                        "{ty}{sep}<{}_NAME>",
+                        ty.to_ascii_uppercase().replace('-', "_")
+                    ))
+                }
+                _ => out.push("<RESOURCE>".to_string()),
+            }
+        } else {
+            out.push(format!("<{}>", name[i]));
+        }
+    }
+    out.join(":")
+}
+
+/// A policy with one Allow statement.
+pub fn allow(actions: &[&str], resources: &[String], condition: Option<Value>) -> Value {
+    let action: Value = if actions.len() == 1 {
+        json!(actions[0])
+    } else {
+        json!(actions)
+    };
+    let resource: Value = if resources.len() == 1 {
+        json!(resources[0])
+    } else {
+        json!(resources)
+    };
+    let mut stmt =
+        json!({"Sid": sid(actions[0]), "Effect": "Allow", "Action": action, "Resource": resource});
+    if let Some(c) = condition {
+        stmt["Condition"] = c;
+    }
+    json!({"Version": "2012-10-17", "Statement": [stmt]})
+}
+
+fn sid(action: &str) -> String {
+    let mut s: String = "Allow".into();
+    let mut up = true;
+    for c in action.chars() {
+        if c.is_ascii_alphanumeric() {
+            s.push(if up { c.to_ascii_uppercase() } else { c });
+            up = false;
+        } else {
+            up = true;
+        }
+    }
+    s
+}
+
+/// A policy name derived from the action: `awsplain-iam-PassRole`.
+pub fn policy_name(action: &str) -> String {
+    let tail: String = action
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+        .collect();
+    format!("awsplain-{tail}")
+}
+
+/// Quote for a POSIX shell when the word holds anything but plain characters.
+pub fn shell_quote(s: &str) -> String {
+    if !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "@%+=:,./_-".contains(c))
+    {
+        s.to_string()
+    } else {
+        format!("'{}'", s.replace('\'', r"'\''"))
+    }
+}
+
+/// `aws iam put-role-policy` / `put-user-policy` with the document inline.
+pub fn put_policy_command(identity: &Identity, name: &str, doc: &Value) -> String {
+    let (sub, flag) = match identity {
+        Identity::User(_) => ("put-user-policy", "--user-name"),
+        _ => ("put-role-policy", "--role-name"),
+    };
+    format!(
+        "aws iam {sub} {flag} {} --policy-name {} --policy-document {}",
+        shell_quote(identity.name()),
+        shell_quote(name),
+        shell_quote(&doc.to_string())
+    )
+}
+
+/// Terraform and CloudFormation snippets that attach `doc` inline to the identity.
+pub fn snippets(identity: &Identity, name: &str, doc: &Value) -> BTreeMap<String, String> {
+    let pretty = serde_json::to_string_pretty(doc).unwrap_or_default();
+    let tf_name: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    // HCL reads JSON object syntax inside jsonencode(); `${` and `%{` would be templates.
+    let hcl_doc = pretty.replace("${", "$${").replace("%{", "%%{");
+    let (tf_type, tf_attr, cfn_type, cfn_attr) = match identity {
+        Identity::User(_) => (
+            "aws_iam_user_policy",
+            "user",
+            "AWS::IAM::UserPolicy",
+            "UserName",
+        ),
+        _ => (
+            "aws_iam_role_policy",
+            "role",
+            "AWS::IAM::RolePolicy",
+            "RoleName",
+        ),
+    };
+    let who = serde_json::to_string(identity.name()).unwrap_or_default();
+    let terraform = format!(
+        "resource \"{tf_type}\" \"{tf_name}\" {{\n  name   = \"{name}\"\n  {tf_attr:<6} = {who}\n  policy = jsonencode({})\n}}\n",
+        indent(&hcl_doc, "  ").trim_start()
+    );
+    let logical: String = name
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .map(|w| {
+            let mut c = w.chars();
+            c.next()
+                .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
+                .unwrap_or_default()
+        })
+        .collect();
+    let cloudformation = format!(
+        "{logical}:\n  Type: {cfn_type}\n  Properties:\n    {cfn_attr}: {who}\n    PolicyName: {name}\n    PolicyDocument:\n{}\n",
+        indent(&pretty, "      ")
+    );
+    BTreeMap::from([
+        ("terraform".to_string(), terraform),
+        ("cloudformation".to_string(), cloudformation),
+    ])
+}
+
+fn indent(s: &str, pad: &str) -> String {
+    s.lines()
+        .map(|l| format!("{pad}{l}"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn identities_from_principals() {
+        assert_eq!(
+            Identity::from_principal(Some(
+                "arn:aws:sts::123456789012:assumed-role/Deployer/ci-run-7"
+            )),
+            Identity::Role("Deployer".into())
+        );
+        assert_eq!(
+            Identity::from_principal(Some("arn:aws:iam::123456789012:user/team/alice")),
+            Identity::User("alice".into())
+        );
+        assert_eq!(
+            Identity::from_principal(Some("arn:aws:sts::123456789:assumed-role/[role]/[fn]")),
+            Identity::Unknown
+        );
+        assert_eq!(
+            Identity::from_principal(Some("arn:aws:iam::123456789012:root")),
+            Identity::Unknown
+        );
+        assert_eq!(Identity::from_principal(None), Identity::Unknown);
+    }
+
+    #[test]
+    fn clean_and_redacted_arns() {
+        assert!(is_clean_arn("arn:aws:iam::123456789012:role/app"));
+        assert!(!is_clean_arn(
+            "arn:aws:ssm:eu-west-2:<account id>:parameter/X"
+        ));
+        assert!(!is_clean_arn("arn:aws:kms:us-west-2:3915824****:key/abc"));
+        assert!(!is_clean_arn("role app"));
+        let (r, ph) = resource_for(
+            "ssm:GetParameters",
+            Some("arn:aws:ssm:eu-west-2:<account id>:parameter/GOOGLE_ID"),
+        );
+        assert!(ph);
+        assert_eq!(r, "arn:aws:ssm:eu-west-2:<ACCOUNT_ID>:parameter/GOOGLE_ID");
+        assert_eq!(
+            resource_for("s3:ListAllMyBuckets", None),
+            ("*".to_string(), false)
+        );
+        let (r, _) = resource_for("dynamodb:Query", None);
+        assert_eq!(r, "arn:aws:dynamodb:<REGION>:<ACCOUNT_ID>:<RESOURCE>");
+        let (r, _) = resource_for(
+            "kms:Decrypt",
+            Some("arn:aws:kms:us-west-2:3915824****:key/*****-048e"),
+        );
+        assert_eq!(r, "arn:aws:kms:us-west-2:<ACCOUNT_ID>:key/<KEY_NAME>");
+    }
+
+    #[test]
+    fn passed_to_service_prefers_operation_then_service_then_role_name() {
+        assert_eq!(
+            passed_to_service(Some("RunTask"), None, Some("lambda"), None),
+            Some("ecs-tasks.amazonaws.com")
+        );
+        assert_eq!(
+            passed_to_service(None, Some("ecs"), Some("states"), None),
+            Some("ecs-tasks.amazonaws.com")
+        );
+        assert_eq!(
+            passed_to_service(None, None, Some("bedrock"), None),
+            Some("bedrock.amazonaws.com")
+        );
+        assert_eq!(
+            passed_to_service(None, None, None, Some("arn:aws:iam::1:role/my-lambda-exec")),
+            Some("lambda.amazonaws.com")
+        );
+        assert_eq!(
+            passed_to_service(None, None, None, Some("arn:aws:iam::1:role/deployer")),
+            None
+        );
+    }
+
+    #[test]
+    fn shell_quoting_survives_quotes() {
+        assert_eq!(shell_quote("plain-name"), "plain-name");
+        assert_eq!(shell_quote("<ROLE_NAME>"), "'<ROLE_NAME>'");
+        assert_eq!(shell_quote("a'b"), r"'a'\''b'");
+    }
+}
