@@ -83,6 +83,8 @@ pub struct StreamScanner {
     /// Unprocessed bytes; `buf[..done]` is kept only as look-behind context.
     buf: Vec<u8>,
     done: usize,
+    /// End of the last event parsed; a new event never reaches back before it.
+    floor: usize,
     /// Absolute offset of `buf[0]` in the input, and the line number there (0-based).
     base: u64,
     base_line: u64,
@@ -97,6 +99,7 @@ impl StreamScanner {
             stats: ScanStats::default(),
             buf: Vec::new(),
             done: 0,
+            floor: 0,
             base: 0,
             base_line: 0,
             counted: 0,
@@ -128,6 +131,7 @@ impl StreamScanner {
                 self.stats.oversized_lines += 1;
                 self.scan_event(self.done, cut, out);
                 self.done = cut;
+                self.floor = cut;
                 self.compact();
                 continue;
             }
@@ -143,6 +147,7 @@ impl StreamScanner {
             }
             self.scan_event(start, end, out);
             self.done = end;
+            self.floor = end;
         }
         self.compact();
     }
@@ -150,11 +155,23 @@ impl StreamScanner {
     /// The event containing `hit`: its line plus continuation lines before and after.
     fn event_around(&self, hit: usize, region_end: usize, eof: bool) -> (usize, usize, bool) {
         let b = &self.buf;
-        let mut start = memrchr(b'\n', &b[self.done..hit]).map(|p| self.done + p + 1).unwrap_or(self.done);
+        let floor = self.floor;
+        let mut start = memrchr(b'\n', &b[floor..hit]).map(|p| floor + p + 1).unwrap_or(floor);
         let mut lines = 0;
-        while start > self.done && lines < MAX_EVENT_LINES && hit - start < MAX_EVENT / 2 {
-            let prev_start = memrchr(b'\n', &b[self.done..start - 1]).map(|p| self.done + p + 1).unwrap_or(self.done);
-            if !continues(&b[prev_start..start - 1], line_at(b, start)) {
+        while start > floor && lines < MAX_EVENT_LINES && hit - start < MAX_EVENT / 2 {
+            let prev_start = memrchr(b'\n', &b[floor..start - 1]).map(|p| floor + p + 1).unwrap_or(floor);
+            let prev = &b[prev_start..start - 1];
+            let line = line_at(b, start);
+            // A body (`{`, `<`) after one blank line belongs to the head above the blank.
+            if is_blank(prev) && prev_start > floor && line.first().is_some_and(|c| *c == b'{' || *c == b'<') {
+                let pp_start = memrchr(b'\n', &b[floor..prev_start - 1]).map(|p| floor + p + 1).unwrap_or(floor);
+                if !is_blank(&b[pp_start..prev_start - 1]) {
+                    start = pp_start;
+                    lines += 2;
+                    continue;
+                }
+            }
+            if !continues(prev, line) {
                 break;
             }
             start = prev_start;
@@ -172,6 +189,7 @@ impl StreamScanner {
             }
             let mut next = line_at(b, end);
             let mut next_start = end;
+            let mut body = false;
             // A blank line followed by a body (`{`, `<`) still belongs to the event.
             if is_blank(next) {
                 let after = end + next.len() + 1;
@@ -182,11 +200,12 @@ impl StreamScanner {
                 if l2.first().is_some_and(|c| *c == b'{' || *c == b'<') && !is_blank(&b[prev_line_start..end]) {
                     next = l2;
                     next_start = after;
+                    body = true;
                 } else {
                     return (start, end, true);
                 }
             }
-            if !continues(&b[prev_line_start..end], next) {
+            if !body && !continues(&b[prev_line_start..end], next) {
                 return (start, end, true);
             }
             prev_line_start = next_start;
@@ -232,6 +251,7 @@ impl StreamScanner {
             }
             self.buf.drain(..cut);
             self.done -= cut;
+            self.floor = self.floor.saturating_sub(cut);
             self.counted -= cut;
             self.base += cut as u64;
         }

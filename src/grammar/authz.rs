@@ -88,11 +88,17 @@ pub fn reason(i: &str) -> IResult<&str, Reason<'_>> {
 
 /// The resource after `on resource:`; an ARN is one token, other forms (`role X`) run to the reason.
 fn resource(i: &str) -> (&str, Option<&str>) {
+    if let Some(r) = i.strip_prefix('`') {
+        // SES quotes like `this'.
+        if let Some(e) = r.find(['\'', '`']) {
+            return (&r[e + 1..], Some(&r[..e]));
+        }
+    }
     if let Ok((rest, q)) = quoted(i) {
         return (rest, Some(q));
     }
     if i.starts_with("arn:") {
-        let end = i.find(char::is_whitespace).unwrap_or(i.len());
+        let end = token_end(i);
         return (&i[end..], Some(trim_trailing(&i[..end])));
     }
     let line_end = i.find(['\n', '"']).unwrap_or(i.len());
@@ -118,8 +124,18 @@ pub fn parse_at(text: &str, at: usize) -> Option<Piece> {
     }
     if let Ok((r, _)) = (ws, tag::<_, _, nom::error::Error<&str>>("perform"), opt(tag(":")), ws).parse(rest) {
         rest = r;
-        if let Ok((r, a)) = action(rest) {
-            piece.set(Field::Action, a);
+        let parsed = match action(rest) {
+            Ok((r, a)) => {
+                piece.set(Field::Action, a);
+                Some(r)
+            }
+            // `perform API action on resource: ...`: no action named, but the rest still parses.
+            Err(_) => {
+                let line = &rest[..rest.find('\n').unwrap_or(rest.len())];
+                line.find(" on resource").filter(|p| *p < 60).map(|p| &rest[p..])
+            }
+        };
+        if let Some(r) = parsed {
             rest = r;
             if let Ok((r, _)) = (ws, tag::<_, _, nom::error::Error<&str>>("on"), ws).parse(rest) {
                 if let Ok((r2, _)) =
@@ -153,12 +169,44 @@ pub fn parse_at(text: &str, at: usize) -> Option<Piece> {
     Some(piece)
 }
 
+/// Where the last token of `s` starts; spaces inside `<...>`, `[...]`, `{...}` (redaction
+/// placeholders such as `<account id>`) do not end a token.
+fn token_start(s: &str) -> usize {
+    let mut depth = 0i32;
+    for (i, c) in s.char_indices().rev() {
+        match c {
+            '>' | ']' | '}' => depth += 1,
+            '<' | '[' | '{' => depth -= 1,
+            c if c.is_whitespace() && depth <= 0 => return i + c.len_utf8(),
+            _ => {}
+        }
+    }
+    0
+}
+
+/// Where the first token of `s` ends, with the same bracket rule as [`token_start`].
+fn token_end(s: &str) -> usize {
+    let mut depth = 0i32;
+    for (i, c) in s.char_indices() {
+        match c {
+            '<' | '[' | '{' => depth += 1,
+            '>' | ']' | '}' => depth -= 1,
+            c if c.is_whitespace() && depth <= 0 => return i,
+            _ => {}
+        }
+        if depth < 0 {
+            depth = 0;
+        }
+    }
+    s.len()
+}
+
 /// The principal before `is not authorized`: `User: P`, `User \`P'`, or a bare ARN.
 fn principal_before(text: &str, at: usize) -> (Option<&str>, Option<usize>) {
     let before = text[..at].trim_end();
     let Some(before) = before.strip_suffix("is") else { return (None, None) };
     let before = before.trim_end();
-    let tok_start = before.rfind(char::is_whitespace).map(|p| p + 1).unwrap_or(0);
+    let tok_start = token_start(before);
     let tok = &before[tok_start..];
     let unq = tok.trim_matches(['\'', '`', '"']);
     let lead = before[..tok_start].trim_end();
@@ -214,6 +262,16 @@ mod tests {
         assert_eq!(y.get(Field::Resource), Some("role now-default-role"));
         let z = p("Not authorized to perform sts:AssumeRoleWithSAML (Service: AWSSecurityTokenService)");
         assert_eq!(z.get(Field::Action), Some("sts:AssumeRoleWithSAML"));
+    }
+
+    #[test]
+    fn placeholders_with_spaces() {
+        let x = p("User: arn:aws:sts::<account id>:assumed-role/r/s is not authorized to perform: ssm:GetParameters on resource: arn:aws:ssm:eu-west-2:<account id>:parameter/X because no identity-based policy allows the ssm:GetParameters action");
+        assert_eq!(x.get(Field::Principal), Some("arn:aws:sts::<account id>:assumed-role/r/s"));
+        assert_eq!(x.get(Field::Resource), Some("arn:aws:ssm:eu-west-2:<account id>:parameter/X"));
+        let y = p("The IAM Entity is not authorized to perform API action on resource: arn:aws:iam::1:role/Admin with an explicit deny in a service control policy");
+        assert_eq!(y.get(Field::Resource), Some("arn:aws:iam::1:role/Admin"));
+        assert_eq!(y.policy_type, Some(ServiceControl));
     }
 
     #[test]

@@ -108,6 +108,7 @@ pub fn parse_at(text: &str, at: usize) -> Option<Piece> {
             return None;
         }
     }
+    let token = code;
     if let Some(pos) = code.rfind(':') {
         code = &code[pos + 1..];
     }
@@ -120,9 +121,25 @@ pub fn parse_at(text: &str, at: usize) -> Option<Piece> {
     } else {
         false
     };
+    // `ProvisionedThroughputExceededException 400 Bad request`
+    let mut status = None;
+    let follows = follows || {
+        let r = rest.strip_prefix(' ').unwrap_or("");
+        let ok = r.len() >= 4 && r.as_bytes()[..3].iter().all(u8::is_ascii_digit) && r.as_bytes()[3] == b' ';
+        if ok {
+            status = Some(&r[..3]);
+        }
+        ok
+    };
     if !follows {
         return None;
     }
+    // `RegisterTaskDefinition err:ClientException: ...` names the operation before the code.
+    let operation = token.strip_prefix("err:").and_then(|_| {
+        let before = text[..start].trim_end();
+        let w = &before[before.rfind(char::is_whitespace).map(|p| p + 1).unwrap_or(0)..];
+        looks_like_operation(w).then_some(w)
+    });
     // Node prints `ErrorSomethingException` for some runtime errors.
     if let Some(stripped) = code.strip_prefix("Error") {
         if stripped.len() > 9 && stripped.as_bytes()[0].is_ascii_uppercase() && is_aws_code(stripped) {
@@ -149,11 +166,29 @@ pub fn parse_at(text: &str, at: usize) -> Option<Piece> {
     if !msg.is_empty() {
         p.set(Field::Message, msg);
     }
+    if let Some(n) = status {
+        p.set(Field::StatusCode, n);
+    }
+    if let Some(op) = operation {
+        p.set(Field::Operation, op);
+    }
     if let Some(s) = service {
         p.set(Field::Service, s);
         p.format = "other-sdk";
     }
     Some(p)
+}
+
+/// An API operation name: a verb AWS uses followed by a capitalised noun (`RegisterTaskDefinition`).
+pub fn looks_like_operation(w: &str) -> bool {
+    const VERBS: &[&str] = &[
+        "Create", "Delete", "Describe", "Get", "List", "Put", "Register", "Deregister", "Run", "Start", "Stop",
+        "Update", "Send", "Receive", "Invoke", "Assume", "Attach", "Detach", "Tag", "Untag", "Modify",
+        "Terminate", "Publish", "Subscribe", "Batch", "Query", "Scan", "Upload", "Head", "Copy", "Decrypt",
+        "Encrypt", "Generate", "Associate", "Disassociate", "Authorize", "Revoke", "Enable", "Disable",
+    ];
+    w.bytes().all(|b| b.is_ascii_alphanumeric())
+        && VERBS.iter().any(|v| w.len() > v.len() && w.starts_with(v) && w.as_bytes()[v.len()].is_ascii_uppercase())
 }
 
 /// ECS stopped reasons are written in any case (`Resourceinitializationerror`); give the canonical code.

@@ -55,6 +55,7 @@ const KEYS: &[Key] = &[
     k("service", Service, 20, C, "plain"),
     k("BucketName", Resource, 25, C, "plain"),
     k("Key", Resource, 15, C, "plain"),
+    k("\"arn\"", Principal, 15, C, "cloudtrail"),
 ];
 
 /// The key names, for the anchor automaton.
@@ -70,19 +71,21 @@ fn is_ident(c: u8) -> bool {
 pub fn parse_at(text: &str, at: usize, idx: usize) -> Option<Piece> {
     let key = KEYS.get(idx)?;
     let b = text.as_bytes();
-    if at > 0 && (is_ident(b[at - 1]) || b[at - 1] == b'.') {
+    if at > 0 && (is_ident(b[at - 1]) || b[at - 1] == b'.') && !key.name.starts_with('"') {
         return None;
     }
     let mut i = &text[at + key.name.len()..];
     if i.as_bytes().first().is_some_and(|&c| is_ident(c)) {
         return None;
     }
-    i = i.strip_prefix(['"', '\'', '`']).unwrap_or(i);
+    if !key.name.ends_with('"') {
+        i = i.strip_prefix(['"', '\'', '`']).unwrap_or(i);
+    }
     let sep_eq = {
         let t = i.trim_start_matches([' ', '\t']);
         t.starts_with('=')
     };
-    i = i.trim_start_matches([' ', '\t']);
+    i = i.trim_start_matches([' ', '\t', '\n', '\r']);
     i = i.strip_prefix("=>").or_else(|| i.strip_prefix(':')).or_else(|| i.strip_prefix('='))?;
     // `service` and `status` are too common as words; only `key = value` dumps use them so.
     if matches!(key.name, "service") && !sep_eq {
@@ -134,6 +137,13 @@ pub fn parse_at(text: &str, at: usize, idx: usize) -> Option<Piece> {
         }
         Message => {
             p.set(Message, raw);
+        }
+        Principal => {
+            let a = super::arn::parse(raw)?;
+            if !(a.service == "iam" || a.service == "sts") {
+                return None;
+            }
+            p.set(Principal, raw);
         }
         f => {
             if raw.is_empty() || raw.len() > 256 || raw.contains(' ') {

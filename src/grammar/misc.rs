@@ -29,7 +29,7 @@ pub fn http_status_at(text: &str, at: usize) -> Option<Piece> {
         if at > 0 && text.as_bytes()[at - 1].is_ascii_alphanumeric() {
             return None;
         }
-        let reason = REASONS.iter().find(|r| rest.starts_with(*r))?;
+        let reason = REASONS.iter().find(|r| rest.len() >= r.len() && rest.as_bytes()[..r.len()].eq_ignore_ascii_case(r.as_bytes()))?;
         (n, s.len() - rest.len() + reason.len())
     };
     let mut p = Piece::new(at, at + len, Strength::Context, "plain", 10);
@@ -212,26 +212,26 @@ pub fn message_resource(msg: &str) -> Option<&str> {
             }
         }
     }
-    for marker in [" does not exist", " already exists", " has a dependent object", " not found"] {
-        if let Some(b) = msg.find(marker) {
-            let head = msg[..b].trim_end();
-            let tok_start = head.rfind([' ', '\t']).map(|p| p + 1).unwrap_or(0);
-            let tok = &head[tok_start..];
-            let tok = tok.rsplit_once(':').filter(|(k, _)| k.chars().all(|c| c.is_ascii_alphabetic())).map(|(_, v)| v).unwrap_or(tok);
-            let quoted = tok.starts_with(['\'', '"', '`']);
-            let tok = clean(tok);
-            let specific = quoted || tok.bytes().any(|b| b.is_ascii_digit() || matches!(b, b'-' | b'_' | b':' | b'/' | b'.'));
-            if specific && !tok.is_empty() {
-                return Some(tok);
-            }
-        }
-    }
     for pre in ["is being created: ", "for resource: ", "pull access denied for ", "manifest for "] {
         if let Some(a) = msg.find(pre) {
             let r = &msg[a + pre.len()..];
             let end = r.find([' ', ',', '\n']).unwrap_or(r.len());
             let tok = clean(&r[..end]);
             if !tok.is_empty() {
+                return Some(tok);
+            }
+        }
+    }
+    for marker in [" does not exist", " already exists", " has a dependent object", " not found"] {
+        if let Some(b) = msg.find(marker) {
+            let head = msg[..b].trim_end();
+            let tok_start = head.rfind([' ', '\t']).map(|p| p + 1).unwrap_or(0);
+            let tok = &head[tok_start..];
+            let tok = tok.rsplit_once(':').filter(|(k, _)| k.starts_with(|c: char| c.is_ascii_uppercase()) && k.chars().all(|c| c.is_ascii_alphabetic())).map(|(_, v)| v).unwrap_or(tok);
+            let quoted = tok.starts_with(['\'', '"', '`']);
+            let tok = clean(tok);
+            let specific = quoted || tok.bytes().any(|b| b.is_ascii_digit() || matches!(b, b'-' | b'_' | b':' | b'/' | b'.'));
+            if specific && !tok.is_empty() {
                 return Some(tok);
             }
         }

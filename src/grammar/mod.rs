@@ -53,7 +53,7 @@ struct Anchors {
     kinds: Vec<Kind>,
 }
 
-const REASON_PHRASES: &[&str] = &[" Forbidden", " Bad Request", " Not Found", " Service Unavailable", " Too Many Requests", " Conflict"];
+const REASON_PHRASES: &[&str] = &[" Forbidden", " Bad Request", " Bad request", " Not Found", " Service Unavailable", " Too Many Requests", " Conflict"];
 
 fn anchors() -> &'static Anchors {
     static A: OnceLock<Anchors> = OnceLock::new();
@@ -277,6 +277,9 @@ fn norm_code(c: &str) -> String {
 
 /// Lines from one piece to the next that still belong to the same error.
 const GAP_LINES: usize = 6;
+/// Context (a status line, request id header) may stand further above the error it belongs to:
+/// HTTP response heads come before their body.
+const PENDING_GAP_LINES: usize = 12;
 
 /// Every AWS error in `text` (one event: a log line with its continuation lines, a pasted
 /// error, a CloudWatch event message). Spans are relative to `text`.
@@ -328,11 +331,11 @@ pub fn extract(text: &str) -> Vec<Record> {
             if !cur.is_empty() {
                 groups.push(std::mem::take(&mut cur));
             }
-            cur.extend(pending.drain(..).filter(|&p| line_of(found[p].piece.end) + GAP_LINES >= line));
+            cur.extend(pending.drain(..).filter(|&p| line_of(found[p].piece.end) + PENDING_GAP_LINES >= line));
             cur.push(idx);
             cur_last_line = line_of(f.piece.end);
         } else {
-            pending.retain(|&p| line_of(found[p].piece.end) + GAP_LINES >= line);
+            pending.retain(|&p| line_of(found[p].piece.end) + PENDING_GAP_LINES >= line);
             pending.push(idx);
         }
     }
@@ -389,7 +392,9 @@ fn conflicts(found: &[Found], cur: &[usize], f: &Found) -> bool {
     let principal = f.piece.get(Field::Principal);
     for &i in cur {
         let g = &found[i];
-        if g.kind == f.kind && repeats_mean_new_error(f) && repeats_mean_new_error(g) {
+        // The same parser twice is a second error, unless it says the very same thing again
+        // (Lambda repeats its errorMessage as message).
+        if g.kind == f.kind && repeats_mean_new_error(f) && repeats_mean_new_error(g) && g.piece.values != f.piece.values {
             return true;
         }
         if let (Some(c), Some(d)) = (&code, g.piece.get(Field::ErrorCode).filter(|_| g.piece.rank >= 30)) {
