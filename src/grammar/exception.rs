@@ -148,7 +148,9 @@ pub fn parse_at(text: &str, at: usize) -> Option<Piece> {
     }
     let normalized = ecs_reason(code);
     let code = normalized.unwrap_or(code);
-    if !is_aws_code(code) {
+    // Inside an `Aws::Svc::Errors::` namespace any CamelCase name is an API code.
+    let namespaced = service.is_some() && code.len() >= 4 && code.as_bytes()[0].is_ascii_uppercase() && code.bytes().all(|b| b.is_ascii_alphanumeric());
+    if !is_aws_code(code) && !namespaced {
         return None;
     }
     let rest_trim = rest.trim_start_matches([' ', '\t']);

@@ -66,7 +66,7 @@ pub fn list_value(i: &str) -> (&str, &str) {
 pub fn trim_trailing(s: &str) -> &str {
     let mut s = s;
     loop {
-        let mut t = s.trim_end_matches([',', ';', '"', '\'', '`', '\\']);
+        let mut t = s.trim_end_matches([',', ';', ':', '"', '\'', '`', '\\']);
         for (open, close) in [('(', ')'), ('[', ']'), ('{', '}'), ('<', '>')] {
             if t.ends_with(close) && t.matches(open).count() < t.matches(close).count() {
                 t = &t[..t.len() - 1];

@@ -73,7 +73,7 @@ fn anchors() -> &'static Anchors {
         add("Service:", Kind::Java);
         add("Status Code:", Kind::Java);
         add("<Code>", Kind::Xml);
-        for p in ["Exception", "Error:", "Error =>", "Fault:", "NotFound:", "Exceeded:", "Denied:", "error:", "Expired:", "Throttling:", "Invalid"] {
+        for p in ["Exception", "Error:", "Error =>", "Fault:", "NotFound:", "Exceeded:", "Denied:", "error:", "Expired:", "Throttling:", "Invalid", "Errors::", ".Model."] {
             add(p, Kind::CodeColon);
         }
         for p in [" => ", " (client): ", " (server): "] {
@@ -265,7 +265,7 @@ fn repeats_mean_new_error(f: &Found) -> bool {
         Kind::Authz | Kind::Xml | Kind::Botocore | Kind::GoV2 | Kind::Php | Kind::S3cmd => f.piece.strength == Strength::Error,
         Kind::Java => f.piece.strength == Strength::Error,
         Kind::KeyValue(_) => f.piece.strength == Strength::Error,
-        Kind::CodeColon | Kind::CodeBefore(_) => f.piece.rank >= 30,
+        Kind::CodeColon | Kind::CodeBefore(_) => f.piece.rank >= 30 || f.piece.get(Field::WrapperCode).is_some(),
         _ => false,
     }
 }
