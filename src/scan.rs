@@ -43,18 +43,37 @@ fn is_header(line: &[u8]) -> bool {
     if l.len() >= 8 && l[0].is_ascii_digit() && l[1].is_ascii_digit() && l[2] == b':' {
         return true;
     }
-    if l.starts_with(b"{\"") || l.starts_with(b"[20") || l.starts_with(b"[Mon") || l.starts_with(b"[Tue")
-        || l.starts_with(b"[Wed") || l.starts_with(b"[Thu") || l.starts_with(b"[Fri") || l.starts_with(b"[Sat")
+    if l.starts_with(b"{\"")
+        || l.starts_with(b"[20")
+        || l.starts_with(b"[Mon")
+        || l.starts_with(b"[Tue")
+        || l.starts_with(b"[Wed")
+        || l.starts_with(b"[Thu")
+        || l.starts_with(b"[Fri")
+        || l.starts_with(b"[Sat")
         || l.starts_with(b"[Sun")
     {
         return true;
     }
-    for p in [&b"START RequestId"[..], b"END RequestId", b"REPORT RequestId", b"INFO", b"WARN", b"ERROR", b"DEBUG", b"TRACE", b"FATAL"] {
+    for p in [
+        &b"START RequestId"[..],
+        b"END RequestId",
+        b"REPORT RequestId",
+        b"INFO",
+        b"WARN",
+        b"ERROR",
+        b"DEBUG",
+        b"TRACE",
+        b"FATAL",
+    ] {
         if l.starts_with(p) {
             return true;
         }
     }
-    const MONTHS: [&[u8]; 12] = [b"Jan ", b"Feb ", b"Mar ", b"Apr ", b"May ", b"Jun ", b"Jul ", b"Aug ", b"Sep ", b"Oct ", b"Nov ", b"Dec "];
+    const MONTHS: [&[u8]; 12] = [
+        b"Jan ", b"Feb ", b"Mar ", b"Apr ", b"May ", b"Jun ", b"Jul ", b"Aug ", b"Sep ", b"Oct ",
+        b"Nov ", b"Dec ",
+    ];
     MONTHS.iter().any(|m| l.starts_with(m))
 }
 
@@ -117,14 +136,22 @@ impl StreamScanner {
     pub fn finish(&mut self, out: &mut dyn FnMut(Record)) -> ScanStats {
         self.process(true, out);
         let tail = &self.buf[self.counted..];
-        self.stats.lines = self.base_line + count_lines(&self.buf[..self.counted]) as u64 + count_lines(tail) as u64
+        self.stats.lines = self.base_line
+            + count_lines(&self.buf[..self.counted]) as u64
+            + count_lines(tail) as u64
             + u64::from(!self.buf.is_empty() && self.buf.last() != Some(&b'\n'));
         self.stats.clone()
     }
 
     fn process(&mut self, eof: bool, out: &mut dyn FnMut(Record)) {
         loop {
-            let region_end = if eof { self.buf.len() } else { memrchr(b'\n', &self.buf[self.done..]).map(|p| self.done + p + 1).unwrap_or(self.done) };
+            let region_end = if eof {
+                self.buf.len()
+            } else {
+                memrchr(b'\n', &self.buf[self.done..])
+                    .map(|p| self.done + p + 1)
+                    .unwrap_or(self.done)
+            };
             // A line with no end in sight: cut it so memory stays bounded.
             if !eof && region_end == self.done && self.buf.len() - self.done > MAX_EVENT {
                 let cut = self.done + MAX_EVENT;
@@ -135,7 +162,9 @@ impl StreamScanner {
                 self.compact();
                 continue;
             }
-            let hit = trigger().find(&self.buf[self.done..region_end]).map(|m| self.done + m.start());
+            let hit = trigger()
+                .find(&self.buf[self.done..region_end])
+                .map(|m| self.done + m.start());
             let Some(hit) = hit else {
                 self.done = region_end;
                 break;
@@ -156,15 +185,24 @@ impl StreamScanner {
     fn event_around(&self, hit: usize, region_end: usize, eof: bool) -> (usize, usize, bool) {
         let b = &self.buf;
         let floor = self.floor;
-        let mut start = memrchr(b'\n', &b[floor..hit]).map(|p| floor + p + 1).unwrap_or(floor);
+        let mut start = memrchr(b'\n', &b[floor..hit])
+            .map(|p| floor + p + 1)
+            .unwrap_or(floor);
         let mut lines = 0;
         while start > floor && lines < MAX_EVENT_LINES && hit - start < MAX_EVENT / 2 {
-            let prev_start = memrchr(b'\n', &b[floor..start - 1]).map(|p| floor + p + 1).unwrap_or(floor);
+            let prev_start = memrchr(b'\n', &b[floor..start - 1])
+                .map(|p| floor + p + 1)
+                .unwrap_or(floor);
             let prev = &b[prev_start..start - 1];
             let line = line_at(b, start);
             // A body (`{`, `<`) after one blank line belongs to the head above the blank.
-            if is_blank(prev) && prev_start > floor && line.first().is_some_and(|c| *c == b'{' || *c == b'<') {
-                let pp_start = memrchr(b'\n', &b[floor..prev_start - 1]).map(|p| floor + p + 1).unwrap_or(floor);
+            if is_blank(prev)
+                && prev_start > floor
+                && line.first().is_some_and(|c| *c == b'{' || *c == b'<')
+            {
+                let pp_start = memrchr(b'\n', &b[floor..prev_start - 1])
+                    .map(|p| floor + p + 1)
+                    .unwrap_or(floor);
                 if !is_blank(&b[pp_start..prev_start - 1]) {
                     start = pp_start;
                     lines += 2;
@@ -177,8 +215,13 @@ impl StreamScanner {
             start = prev_start;
             lines += 1;
         }
-        let mut end = memchr(b'\n', &b[hit..region_end]).map(|p| hit + p + 1).unwrap_or(region_end);
-        let mut prev_line_start = memrchr(b'\n', &b[..end.saturating_sub(1)]).map(|p| p + 1).unwrap_or(0).max(start);
+        let mut end = memchr(b'\n', &b[hit..region_end])
+            .map(|p| hit + p + 1)
+            .unwrap_or(region_end);
+        let mut prev_line_start = memrchr(b'\n', &b[..end.saturating_sub(1)])
+            .map(|p| p + 1)
+            .unwrap_or(0)
+            .max(start);
         lines = 0;
         loop {
             if end >= region_end {
@@ -197,7 +240,9 @@ impl StreamScanner {
                     return (start, end, eof);
                 }
                 let l2 = line_at(b, after);
-                if l2.first().is_some_and(|c| *c == b'{' || *c == b'<') && !is_blank(&b[prev_line_start..end]) {
+                if l2.first().is_some_and(|c| *c == b'{' || *c == b'<')
+                    && !is_blank(&b[prev_line_start..end])
+                {
                     next = l2;
                     next_start = after;
                     body = true;
@@ -230,8 +275,14 @@ impl StreamScanner {
         self.base_line += count_lines(&self.buf[self.counted..start]) as u64;
         self.counted = start;
         for mut r in records {
-            let line = self.base_line + count_lines(&text.as_bytes()[..(r.span.start as usize).min(text.len())]) as u64 + 1;
-            r.source = Source { name: self.source_name.clone(), line: Some(line), ..Source::default() };
+            let line = self.base_line
+                + count_lines(&text.as_bytes()[..(r.span.start as usize).min(text.len())]) as u64
+                + 1;
+            r.source = Source {
+                name: self.source_name.clone(),
+                line: Some(line),
+                ..Source::default()
+            };
             r.span.start += self.base + start as u64;
             r.span.end += self.base + start as u64;
             self.stats.records += 1;
@@ -244,7 +295,9 @@ impl StreamScanner {
         const KEEP: usize = 64 * 1024;
         if self.done > 4 * KEEP {
             let cut = self.done - KEEP;
-            let cut = memrchr(b'\n', &self.buf[..cut]).map(|p| p + 1).unwrap_or(cut);
+            let cut = memrchr(b'\n', &self.buf[..cut])
+                .map(|p| p + 1)
+                .unwrap_or(cut);
             if cut > self.counted {
                 self.base_line += count_lines(&self.buf[self.counted..cut]) as u64;
                 self.counted = cut;
@@ -259,7 +312,9 @@ impl StreamScanner {
 }
 
 fn line_at(b: &[u8], start: usize) -> &[u8] {
-    let end = memchr(b'\n', &b[start..]).map(|p| start + p).unwrap_or(b.len());
+    let end = memchr(b'\n', &b[start..])
+        .map(|p| start + p)
+        .unwrap_or(b.len());
     &b[start..end]
 }
 

@@ -58,7 +58,16 @@ pub fn arn(i: &str) -> IResult<&str, Arn<'_>> {
         char(':'),
     )
         .parse(i)?;
-    Ok(("", Arn { partition, service, region, account, resource: i }))
+    Ok((
+        "",
+        Arn {
+            partition,
+            service,
+            region,
+            account,
+            resource: i,
+        },
+    ))
 }
 
 /// Parse a whole string as an ARN.
@@ -73,7 +82,8 @@ pub fn is_clean(s: &str) -> bool {
             !s.contains(['*', '<', '>', '{', '}', '[', ']', ' '])
                 && !a.service.is_empty()
                 && !a.resource.is_empty()
-                && (a.account.is_empty() || a.account.bytes().all(|b| b.is_ascii_digit()) && a.account.len() == 12)
+                && (a.account.is_empty()
+                    || a.account.bytes().all(|b| b.is_ascii_digit()) && a.account.len() == 12)
         }
         None => false,
     }

@@ -14,7 +14,10 @@ pub fn action(i: &str) -> IResult<&str, &str> {
     let (i, _) = opt(alt((tag("`"), tag("'"), tag("\"")))).parse(i)?;
     let (i, a) = recognize(pair(
         take_while1(|c: char| c.is_ascii_alphanumeric() || c == '-'),
-        preceded(tag(":"), take_while1(|c: char| c.is_ascii_alphanumeric() || c == '*')),
+        preceded(
+            tag(":"),
+            take_while1(|c: char| c.is_ascii_alphanumeric() || c == '*'),
+        ),
     ))
     .parse(i)?;
     let (i, _) = opt(alt((tag("'"), tag("`"), tag("\"")))).parse(i)?;
@@ -62,24 +65,57 @@ fn implicit_reason(i: &str) -> IResult<&str, Reason<'_>> {
         opt((ws, tag("the"), ws, action, ws, tag("action"))),
     )
         .parse(i)?;
-    Ok((i, Reason { deny: Deny::Implicit, policy_type: Some(pt), policy_arn: None }))
+    Ok((
+        i,
+        Reason {
+            deny: Deny::Implicit,
+            policy_type: Some(pt),
+            policy_arn: None,
+        },
+    ))
 }
 
 /// `with an explicit deny [in a|an|the <type>[: <policy arn>]]`
 fn explicit_reason(i: &str) -> IResult<&str, Reason<'_>> {
-    let (i, _) = (tag("with"), ws, tag("an"), ws, tag("explicit"), ws, tag("deny")).parse(i)?;
+    let (i, _) = (
+        tag("with"),
+        ws,
+        tag("an"),
+        ws,
+        tag("explicit"),
+        ws,
+        tag("deny"),
+    )
+        .parse(i)?;
     let (i, pt) = opt(preceded(
-        (ws, tag("in"), ws, alt((tag("an"), tag("a"), tag("the"))), ws),
+        (
+            ws,
+            tag("in"),
+            ws,
+            alt((tag("an"), tag("a"), tag("the"))),
+            ws,
+        ),
         policy_type,
     ))
     .parse(i)?;
     let (i, parn) = if pt.is_some() {
-        opt(preceded((tag(":"), ws), take_while1(|c: char| !c.is_whitespace()))).parse(i)?
+        opt(preceded(
+            (tag(":"), ws),
+            take_while1(|c: char| !c.is_whitespace()),
+        ))
+        .parse(i)?
     } else {
         (i, None)
     };
     let parn = parn.map(trim_trailing).filter(|a| a.starts_with("arn:"));
-    Ok((i, Reason { deny: Deny::Explicit, policy_type: pt, policy_arn: parn }))
+    Ok((
+        i,
+        Reason {
+            deny: Deny::Explicit,
+            policy_type: pt,
+            policy_arn: parn,
+        },
+    ))
 }
 
 pub fn reason(i: &str) -> IResult<&str, Reason<'_>> {
@@ -103,7 +139,13 @@ fn resource(i: &str) -> (&str, Option<&str>) {
     }
     let line_end = i.find(['\n', '"']).unwrap_or(i.len());
     let mut end = line_end;
-    for stop in [" because ", " with an explicit deny", " (Service:", " status code", " - "] {
+    for stop in [
+        " because ",
+        " with an explicit deny",
+        " (Service:",
+        " status code",
+        " - ",
+    ] {
         if let Some(p) = i[..line_end].find(stop) {
             end = end.min(p);
         }
@@ -115,14 +157,23 @@ fn resource(i: &str) -> (&str, Option<&str>) {
 /// Parse the sentence whose `not authorized to` starts at `at` in `text`.
 pub fn parse_at(text: &str, at: usize) -> Option<Piece> {
     let after = &text[at..];
-    let (mut rest, _) = (tag_no_case::<_, _, nom::error::Error<&str>>("not authorized to")).parse(after).ok()?;
+    let (mut rest, _) = (tag_no_case::<_, _, nom::error::Error<&str>>("not authorized to"))
+        .parse(after)
+        .ok()?;
     let mut piece = Piece::new(at, at, Strength::Context, "plain", 50);
     let (principal, start) = principal_before(text, at);
     if let Some((p, s)) = principal.zip(start) {
         piece.set(Field::Principal, p);
         piece.start = s;
     }
-    if let Ok((r, _)) = (ws, tag::<_, _, nom::error::Error<&str>>("perform"), opt(tag(":")), ws).parse(rest) {
+    if let Ok((r, _)) = (
+        ws,
+        tag::<_, _, nom::error::Error<&str>>("perform"),
+        opt(tag(":")),
+        ws,
+    )
+        .parse(rest)
+    {
         rest = r;
         let parsed = match action(rest) {
             Ok((r, a)) => {
@@ -132,18 +183,26 @@ pub fn parse_at(text: &str, at: usize) -> Option<Piece> {
             // `perform API action on resource: ...`: no action named, but the rest still parses.
             Err(_) => {
                 let line = &rest[..rest.find('\n').unwrap_or(rest.len())];
-                line.find(" on resource").filter(|p| *p < 60).map(|p| &rest[p..])
+                line.find(" on resource")
+                    .filter(|p| *p < 60)
+                    .map(|p| &rest[p..])
             }
         };
         if let Some(r) = parsed {
             rest = r;
             if let Ok((r, _)) = (ws, tag::<_, _, nom::error::Error<&str>>("on"), ws).parse(rest) {
-                if let Ok((r2, _)) =
-                    (tag::<_, _, nom::error::Error<&str>>("the resource associated with this ciphertext"),).parse(r)
+                if let Ok((r2, _)) = (tag::<_, _, nom::error::Error<&str>>(
+                    "the resource associated with this ciphertext",
+                ),)
+                    .parse(r)
                 {
                     rest = r2;
-                } else if let Ok((r2, _)) =
-                    (tag::<_, _, nom::error::Error<&str>>("resource"), opt(tag(":")), ws).parse(r)
+                } else if let Ok((r2, _)) = (
+                    tag::<_, _, nom::error::Error<&str>>("resource"),
+                    opt(tag(":")),
+                    ws,
+                )
+                    .parse(r)
                 {
                     let (r3, res) = resource(r2);
                     if let Some(res) = res {
@@ -163,7 +222,10 @@ pub fn parse_at(text: &str, at: usize) -> Option<Piece> {
         }
     }
     piece.end = offset(text, rest);
-    if piece.get(Field::Principal).is_some() || piece.get(Field::Action).is_some() || piece.deny.is_some() {
+    if piece.get(Field::Principal).is_some()
+        || piece.get(Field::Action).is_some()
+        || piece.deny.is_some()
+    {
         piece.strength = Strength::Error;
     }
     Some(piece)
@@ -204,7 +266,9 @@ fn token_end(s: &str) -> usize {
 /// The principal before `is not authorized`: `User: P`, `User \`P'`, or a bare ARN.
 fn principal_before(text: &str, at: usize) -> (Option<&str>, Option<usize>) {
     let before = text[..at].trim_end();
-    let Some(before) = before.strip_suffix("is") else { return (None, None) };
+    let Some(before) = before.strip_suffix("is") else {
+        return (None, None);
+    };
     let before = before.trim_end();
     let tok_start = token_start(before);
     let tok = &before[tok_start..];
@@ -230,16 +294,25 @@ mod tests {
     use crate::record::PolicyType::*;
 
     fn p(s: &str) -> Piece {
-        let at = s.find("not authorized to").or_else(|| s.find("Not authorized to")).unwrap();
+        let at = s
+            .find("not authorized to")
+            .or_else(|| s.find("Not authorized to"))
+            .unwrap();
         parse_at(s, at).unwrap()
     }
 
     #[test]
     fn implicit_identity() {
         let x = p("User: arn:aws:sts::123456789012:assumed-role/sfn-role/x is not authorized to perform: iam:PassRole on resource: arn:aws:iam::123456789012:role/ecsTaskExecutionRole because no identity-based policy allows the iam:PassRole action");
-        assert_eq!(x.get(Field::Principal), Some("arn:aws:sts::123456789012:assumed-role/sfn-role/x"));
+        assert_eq!(
+            x.get(Field::Principal),
+            Some("arn:aws:sts::123456789012:assumed-role/sfn-role/x")
+        );
         assert_eq!(x.get(Field::Action), Some("iam:PassRole"));
-        assert_eq!(x.get(Field::Resource), Some("arn:aws:iam::123456789012:role/ecsTaskExecutionRole"));
+        assert_eq!(
+            x.get(Field::Resource),
+            Some("arn:aws:iam::123456789012:role/ecsTaskExecutionRole")
+        );
         assert_eq!(x.deny, Some(Deny::Implicit));
         assert_eq!(x.policy_type, Some(IdentityBased));
         assert_eq!(x.start, 0);
@@ -250,25 +323,39 @@ mod tests {
         let x = p("User: arn:aws:iam::1:user/u is not authorized to perform: s3:GetObject on resource: arn:aws:s3:::b/k with an explicit deny in a service control policy: arn:aws:organizations::1:policy/o-a/service_control_policy/p-b.");
         assert_eq!(x.deny, Some(Deny::Explicit));
         assert_eq!(x.policy_type, Some(ServiceControl));
-        assert_eq!(x.get(Field::PolicyArn), Some("arn:aws:organizations::1:policy/o-a/service_control_policy/p-b"));
+        assert_eq!(
+            x.get(Field::PolicyArn),
+            Some("arn:aws:organizations::1:policy/o-a/service_control_policy/p-b")
+        );
     }
 
     #[test]
     fn wrapped_and_old_forms() {
         let x = p("User:\narn:aws:sts::1:assumed-role/r/s\nis not authorized to perform: cloudtrail:LookupEvents");
-        assert_eq!(x.get(Field::Principal), Some("arn:aws:sts::1:assumed-role/r/s"));
+        assert_eq!(
+            x.get(Field::Principal),
+            Some("arn:aws:sts::1:assumed-role/r/s")
+        );
         assert_eq!(x.deny, None);
         let y = p("User: arn:aws:iam::1:user/u is not authorized to perform: iam:GetRole on resource: role now-default-role");
         assert_eq!(y.get(Field::Resource), Some("role now-default-role"));
-        let z = p("Not authorized to perform sts:AssumeRoleWithSAML (Service: AWSSecurityTokenService)");
+        let z = p(
+            "Not authorized to perform sts:AssumeRoleWithSAML (Service: AWSSecurityTokenService)",
+        );
         assert_eq!(z.get(Field::Action), Some("sts:AssumeRoleWithSAML"));
     }
 
     #[test]
     fn placeholders_with_spaces() {
         let x = p("User: arn:aws:sts::<account id>:assumed-role/r/s is not authorized to perform: ssm:GetParameters on resource: arn:aws:ssm:eu-west-2:<account id>:parameter/X because no identity-based policy allows the ssm:GetParameters action");
-        assert_eq!(x.get(Field::Principal), Some("arn:aws:sts::<account id>:assumed-role/r/s"));
-        assert_eq!(x.get(Field::Resource), Some("arn:aws:ssm:eu-west-2:<account id>:parameter/X"));
+        assert_eq!(
+            x.get(Field::Principal),
+            Some("arn:aws:sts::<account id>:assumed-role/r/s")
+        );
+        assert_eq!(
+            x.get(Field::Resource),
+            Some("arn:aws:ssm:eu-west-2:<account id>:parameter/X")
+        );
         let y = p("The IAM Entity is not authorized to perform API action on resource: arn:aws:iam::1:role/Admin with an explicit deny in a service control policy");
         assert_eq!(y.get(Field::Resource), Some("arn:aws:iam::1:role/Admin"));
         assert_eq!(y.policy_type, Some(ServiceControl));
@@ -279,7 +366,10 @@ mod tests {
         let x = p("User `arn:aws:iam::1:user/u' is not authorized to perform `ses:SendRawEmail' on resource `arn:aws:ses:us-east-1:1:identity/a@b.c'");
         assert_eq!(x.get(Field::Principal), Some("arn:aws:iam::1:user/u"));
         assert_eq!(x.get(Field::Action), Some("ses:SendRawEmail"));
-        assert_eq!(x.get(Field::Resource), Some("arn:aws:ses:us-east-1:1:identity/a@b.c"));
+        assert_eq!(
+            x.get(Field::Resource),
+            Some("arn:aws:ses:us-east-1:1:identity/a@b.c")
+        );
         let k = p("User: arn:aws:iam::1:user/u is not authorized to perform: kms:Decrypt on the resource associated with this ciphertext because no identity-based policy allows the kms:Decrypt action");
         assert_eq!(k.get(Field::Resource), None);
         assert_eq!(k.deny, Some(Deny::Implicit));
@@ -287,7 +377,13 @@ mod tests {
 
     #[test]
     fn policy_type_spellings() {
-        for (s, t) in [("sessions policy", Session), ("role trust policy", ResourceBased), ("VPC endpoint policy", VpcEndpoint), ("permissions boundary", PermissionsBoundary), ("resource control policy", ResourceControl)] {
+        for (s, t) in [
+            ("sessions policy", Session),
+            ("role trust policy", ResourceBased),
+            ("VPC endpoint policy", VpcEndpoint),
+            ("permissions boundary", PermissionsBoundary),
+            ("resource control policy", ResourceControl),
+        ] {
             assert_eq!(policy_type(s).unwrap().1, t);
         }
     }

@@ -11,7 +11,12 @@ use nom::{IResult, Parser};
 type E<'a> = nom::error::Error<&'a str>;
 
 fn paren(i: &str) -> IResult<&str, &str> {
-    delimited(tag("("), take_while1(|c: char| c != ')' && c != '\n'), tag(")")).parse(i)
+    delimited(
+        tag("("),
+        take_while1(|c: char| c != ')' && c != '\n'),
+        tag(")"),
+    )
+    .parse(i)
 }
 
 fn calling(i: &str) -> IResult<&str, &str> {
@@ -57,12 +62,16 @@ pub fn parse_at(text: &str, at: usize) -> Option<Piece> {
     }
     if let Some(rest) = i.strip_prefix(':') {
         let end = rest.find(['\n']).unwrap_or(rest.len());
-        p.set(Field::Message, rest[..end].trim().trim_end_matches(['"', '\\']));
+        p.set(
+            Field::Message,
+            rest[..end].trim().trim_end_matches(['"', '\\']),
+        );
         i = &rest[end..];
     }
     p.end = offset(text, i);
     let before = &text[..at];
-    if before.contains("botocore") || before.contains("ClientError") || before.contains("Traceback") {
+    if before.contains("botocore") || before.contains("ClientError") || before.contains("Traceback")
+    {
         p.format = "boto3";
     }
     Some(p)
@@ -83,7 +92,11 @@ mod tests {
 
     #[test]
     fn variants() {
-        let p = parse_at("An error occurred (404) when calling the HeadObject operation: Not Found", 0).unwrap();
+        let p = parse_at(
+            "An error occurred (404) when calling the HeadObject operation: Not Found",
+            0,
+        )
+        .unwrap();
         assert_eq!(p.get(Field::StatusCode), Some("404"));
         assert_eq!(p.get(Field::ErrorCode), None);
         let q = parse_at("A client error (InvalidParameterCombination) occurred when calling the RunInstances operation: x", 0).unwrap();

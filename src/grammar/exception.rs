@@ -5,38 +5,135 @@ use super::piece::{Field, Piece, Strength};
 
 /// Codes that name an AWS error without the usual `Exception`/`Error` suffix.
 const BARE_CODES: &[&str] = &[
-    "AccessDenied", "AuthFailure", "Blocked", "BucketAlreadyExists", "BucketAlreadyOwnedByYou",
-    "BucketNotEmpty", "ConditionalCheckFailed", "DependencyViolation", "DryRunOperation",
-    "EntityAlreadyExists", "ExpiredToken", "IncompleteSignature", "InsufficientInstanceCapacity",
-    "InternalFailure", "InvalidAccessKeyId", "InvalidBucketName", "InvalidClientTokenId",
-    "InvalidParameterCombination", "InvalidParameterValue", "InvalidToken", "KMS.DisabledException",
-    "LimitExceeded", "MalformedPolicyDocument", "MissingAuthenticationToken", "NoSuchBucket",
-    "NoSuchBucketPolicy", "NoSuchEntity", "NoSuchKey", "NoSuchUpload", "OptInRequired",
-    "PermanentRedirect", "PreconditionFailed", "ProvisionedThroughputExceeded", "RequestExpired",
-    "RequestLimitExceeded", "RequestThrottled", "RequestTimeTooSkewed", "ServiceUnavailable",
-    "SignatureDoesNotMatch", "SlowDown", "Throttling", "UnauthorizedOperation", "UnsupportedOperation",
-    "VcpuLimitExceeded", "InstanceLimitExceeded", "AddressLimitExceeded", "VolumeLimitExceeded",
-    "InvalidGroup", "InvalidSubnet", "InvalidPermission", "ValidationError", "InvalidAction",
-    "AccountProblem", "InvalidObjectState", "EntityTemporarilyUnmodifiable", "DeleteConflict",
-    "UnrecognizedClient", "InternalError", "AccessDeniedException", "CannotPullContainerError",
-    "ResourceInitializationError", "OutOfMemoryError", "DockerTimeoutError", "CannotStartContainerError",
-    "CannotCreateContainerError", "CannotInspectContainerError", "ContainerRuntimeError",
-    "ContainerRuntimeTimeoutError", "NoCredentialsError", "NoRegionError", "ParamValidationError",
+    "AccessDenied",
+    "AuthFailure",
+    "Blocked",
+    "BucketAlreadyExists",
+    "BucketAlreadyOwnedByYou",
+    "BucketNotEmpty",
+    "ConditionalCheckFailed",
+    "DependencyViolation",
+    "DryRunOperation",
+    "EntityAlreadyExists",
+    "ExpiredToken",
+    "IncompleteSignature",
+    "InsufficientInstanceCapacity",
+    "InternalFailure",
+    "InvalidAccessKeyId",
+    "InvalidBucketName",
+    "InvalidClientTokenId",
+    "InvalidParameterCombination",
+    "InvalidParameterValue",
+    "InvalidToken",
+    "KMS.DisabledException",
+    "LimitExceeded",
+    "MalformedPolicyDocument",
+    "MissingAuthenticationToken",
+    "NoSuchBucket",
+    "NoSuchBucketPolicy",
+    "NoSuchEntity",
+    "NoSuchKey",
+    "NoSuchUpload",
+    "OptInRequired",
+    "PermanentRedirect",
+    "PreconditionFailed",
+    "ProvisionedThroughputExceeded",
+    "RequestExpired",
+    "RequestLimitExceeded",
+    "RequestThrottled",
+    "RequestTimeTooSkewed",
+    "ServiceUnavailable",
+    "SignatureDoesNotMatch",
+    "SlowDown",
+    "Throttling",
+    "UnauthorizedOperation",
+    "UnsupportedOperation",
+    "VcpuLimitExceeded",
+    "InstanceLimitExceeded",
+    "AddressLimitExceeded",
+    "VolumeLimitExceeded",
+    "InvalidGroup",
+    "InvalidSubnet",
+    "InvalidPermission",
+    "ValidationError",
+    "InvalidAction",
+    "AccountProblem",
+    "InvalidObjectState",
+    "EntityTemporarilyUnmodifiable",
+    "DeleteConflict",
+    "UnrecognizedClient",
+    "InternalError",
+    "AccessDeniedException",
+    "CannotPullContainerError",
+    "ResourceInitializationError",
+    "OutOfMemoryError",
+    "DockerTimeoutError",
+    "CannotStartContainerError",
+    "CannotCreateContainerError",
+    "CannotInspectContainerError",
+    "ContainerRuntimeError",
+    "ContainerRuntimeTimeoutError",
+    "NoCredentialsError",
+    "NoRegionError",
+    "ParamValidationError",
 ];
 
 /// Exception names that are not AWS errors (language built-ins and SDK wrapper classes).
 const NOT_CODES: &[&str] = &[
-    "Exception", "Error", "Errors", "ClientError", "BotoServerError", "BotoCoreError", "ValueError", "KeyError",
-    "TypeError", "RuntimeError", "NameError", "AttributeError", "IndexError", "OSError", "IOError",
-    "FileNotFoundError", "ConnectionError", "TimeoutError", "AssertionError", "ImportError",
-    "ModuleNotFoundError", "SyntaxError", "ZeroDivisionError", "PermissionError", "NotImplementedError",
-    "JSONDecodeError", "UnicodeDecodeError", "NullPointerException", "IllegalArgumentException",
-    "IllegalStateException", "RuntimeException", "IOException", "ReferenceError", "RangeError",
-    "UnhandledPromiseRejection", "ServiceError", "ResponseError", "AmazonServiceException",
-    "AmazonClientException", "SdkClientException", "SdkServiceException", "AwsServiceException",
-    "ExecutionException", "CompletionException", "InvocationTargetException", "StackOverflowError",
-    "ClassNotFoundException", "NoSuchMethodError", "UndeclaredThrowableException", "FatalError",
-    "InternalServerError", "HttpResponseException", "NoAuthWithAWSException", "ProcessingError",
+    "Exception",
+    "Error",
+    "Errors",
+    "ClientError",
+    "BotoServerError",
+    "BotoCoreError",
+    "ValueError",
+    "KeyError",
+    "TypeError",
+    "RuntimeError",
+    "NameError",
+    "AttributeError",
+    "IndexError",
+    "OSError",
+    "IOError",
+    "FileNotFoundError",
+    "ConnectionError",
+    "TimeoutError",
+    "AssertionError",
+    "ImportError",
+    "ModuleNotFoundError",
+    "SyntaxError",
+    "ZeroDivisionError",
+    "PermissionError",
+    "NotImplementedError",
+    "JSONDecodeError",
+    "UnicodeDecodeError",
+    "NullPointerException",
+    "IllegalArgumentException",
+    "IllegalStateException",
+    "RuntimeException",
+    "IOException",
+    "ReferenceError",
+    "RangeError",
+    "UnhandledPromiseRejection",
+    "ServiceError",
+    "ResponseError",
+    "AmazonServiceException",
+    "AmazonClientException",
+    "SdkClientException",
+    "SdkServiceException",
+    "AwsServiceException",
+    "ExecutionException",
+    "CompletionException",
+    "InvocationTargetException",
+    "StackOverflowError",
+    "ClassNotFoundException",
+    "NoSuchMethodError",
+    "UndeclaredThrowableException",
+    "FatalError",
+    "InternalServerError",
+    "HttpResponseException",
+    "NoAuthWithAWSException",
+    "ProcessingError",
 ];
 
 /// True for a token that reads as an AWS error code.
@@ -48,7 +145,8 @@ pub fn is_aws_code(code: &str) -> bool {
         return false;
     }
     let first = code.as_bytes()[0];
-    if !first.is_ascii_uppercase() || !code.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'.') {
+    if !first.is_ascii_uppercase() || !code.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'.')
+    {
         return false;
     }
     let last = code.rsplit('.').next().unwrap_or(code);
@@ -65,8 +163,24 @@ pub fn is_aws_code(code: &str) -> bool {
 /// `S3Exception`): they count, but weakly.
 fn is_sdk_class(code: &str) -> bool {
     (code.starts_with("AWS") || code.starts_with("Amazon")) && code.ends_with("ServiceException")
-        || code.ends_with("Exception") && code.len() <= 15 && !code[..code.len() - 9].contains(char::is_lowercase) && code.len() > 9
-        || matches!(code, "S3Exception" | "Ec2Exception" | "EcsException" | "StsException" | "IamException" | "LambdaException" | "DynamoDbException" | "SfnException" | "KmsException" | "SqsException" | "SnsException")
+        || code.ends_with("Exception")
+            && code.len() <= 15
+            && !code[..code.len() - 9].contains(char::is_lowercase)
+            && code.len() > 9
+        || matches!(
+            code,
+            "S3Exception"
+                | "Ec2Exception"
+                | "EcsException"
+                | "StsException"
+                | "IamException"
+                | "LambdaException"
+                | "DynamoDbException"
+                | "SfnException"
+                | "KmsException"
+                | "SqsException"
+                | "SnsException"
+        )
 }
 
 fn is_code_char(c: char) -> bool {
@@ -75,8 +189,14 @@ fn is_code_char(c: char) -> bool {
 
 /// Find the `Code:` / `Code =>` / `[Code:` at the token containing `at`.
 pub fn parse_at(text: &str, at: usize) -> Option<Piece> {
-    let start = text[..at].rfind(|c: char| !is_code_char(c) && c != ':').map(|p| p + 1).unwrap_or(0);
-    let end = text[at..].find(|c: char| !is_code_char(c) && c != ':').map(|p| p + at).unwrap_or(text.len());
+    let start = text[..at]
+        .rfind(|c: char| !is_code_char(c) && c != ':')
+        .map(|p| p + 1)
+        .unwrap_or(0);
+    let end = text[at..]
+        .find(|c: char| !is_code_char(c) && c != ':')
+        .map(|p| p + at)
+        .unwrap_or(text.len());
     let full = &text[start..end];
     // Split a namespace: `Aws::ECS::Errors::X`, `botocore.errorfactory.X`, `Amazon.ECS.Model.X`.
     let (token, after_colon) = match full.strip_suffix(':') {
@@ -97,8 +217,12 @@ pub fn parse_at(text: &str, at: usize) -> Option<Piece> {
     } else if let Some(pos) = token.rfind('.') {
         let ns = &token[..pos];
         let last = &token[pos + 1..];
-        let aws_ns = ns.starts_with("botocore") || ns.starts_with("boto") || ns.starts_with("com.amazonaws")
-            || ns.starts_with("software.amazon") || ns.starts_with("Amazon.") || ns.starts_with("aws");
+        let aws_ns = ns.starts_with("botocore")
+            || ns.starts_with("boto")
+            || ns.starts_with("com.amazonaws")
+            || ns.starts_with("software.amazon")
+            || ns.starts_with("Amazon.")
+            || ns.starts_with("aws");
         if aws_ns {
             code = last;
             if let Some(svc) = ns.strip_prefix("Amazon.").and_then(|r| r.split('.').next()) {
@@ -115,7 +239,11 @@ pub fn parse_at(text: &str, at: usize) -> Option<Piece> {
     let mut rest = &text[end..];
     let follows = if after_colon {
         true
-    } else if let Some(r) = rest.strip_prefix(" => ").or_else(|| rest.strip_prefix(" (client): ")).or_else(|| rest.strip_prefix(" (server): ")) {
+    } else if let Some(r) = rest
+        .strip_prefix(" => ")
+        .or_else(|| rest.strip_prefix(" (client): "))
+        .or_else(|| rest.strip_prefix(" (server): "))
+    {
         rest = r;
         true
     } else {
@@ -125,7 +253,9 @@ pub fn parse_at(text: &str, at: usize) -> Option<Piece> {
     let mut status = None;
     let follows = follows || {
         let r = rest.strip_prefix(' ').unwrap_or("");
-        let ok = r.len() >= 4 && r.as_bytes()[..3].iter().all(u8::is_ascii_digit) && r.as_bytes()[3] == b' ';
+        let ok = r.len() >= 4
+            && r.as_bytes()[..3].iter().all(u8::is_ascii_digit)
+            && r.as_bytes()[3] == b' ';
         if ok {
             status = Some(&r[..3]);
         }
@@ -137,28 +267,49 @@ pub fn parse_at(text: &str, at: usize) -> Option<Piece> {
     // `RegisterTaskDefinition err:ClientException: ...` names the operation before the code.
     let operation = token.strip_prefix("err:").and_then(|_| {
         let before = text[..start].trim_end();
-        let w = &before[before.rfind(char::is_whitespace).map(|p| p + 1).unwrap_or(0)..];
+        let w = &before[before
+            .rfind(char::is_whitespace)
+            .map(|p| p + 1)
+            .unwrap_or(0)..];
         looks_like_operation(w).then_some(w)
     });
     // Node prints `ErrorSomethingException` for some runtime errors.
     if let Some(stripped) = code.strip_prefix("Error") {
-        if stripped.len() > 9 && stripped.as_bytes()[0].is_ascii_uppercase() && is_aws_code(stripped) {
+        if stripped.len() > 9
+            && stripped.as_bytes()[0].is_ascii_uppercase()
+            && is_aws_code(stripped)
+        {
             code = stripped;
         }
     }
     let normalized = ecs_reason(code);
     let code = normalized.unwrap_or(code);
     // Inside an `Aws::Svc::Errors::` namespace any CamelCase name is an API code.
-    let namespaced = service.is_some() && code.len() >= 4 && code.as_bytes()[0].is_ascii_uppercase() && code.bytes().all(|b| b.is_ascii_alphanumeric());
+    let namespaced = service.is_some()
+        && code.len() >= 4
+        && code.as_bytes()[0].is_ascii_uppercase()
+        && code.bytes().all(|b| b.is_ascii_alphanumeric());
     if !is_aws_code(code) && !namespaced {
         return None;
     }
     let rest_trim = rest.trim_start_matches([' ', '\t']);
-    let rest_trim = if rest_trim.starts_with('\n') { rest_trim.trim_start() } else { rest_trim };
+    let rest_trim = if rest_trim.starts_with('\n') {
+        rest_trim.trim_start()
+    } else {
+        rest_trim
+    };
     let line_end = rest_trim.find('\n').unwrap_or(rest_trim.len());
-    let msg = rest_trim[..line_end].trim().trim_end_matches(['"', '\\', ']']);
+    let msg = rest_trim[..line_end]
+        .trim()
+        .trim_end_matches(['"', '\\', ']']);
     let weak = is_sdk_class(code);
-    let rank = if normalized.is_some() { 12 } else if weak { 15 } else { 30 };
+    let rank = if normalized.is_some() {
+        12
+    } else if weak {
+        15
+    } else {
+        30
+    };
     let mut p = Piece::new(start, end, Strength::Error, "plain", rank);
     p.set(Field::ErrorCode, code);
     if normalized.is_some() {
@@ -184,22 +335,67 @@ pub fn parse_at(text: &str, at: usize) -> Option<Piece> {
 /// An API operation name: a verb AWS uses followed by a capitalised noun (`RegisterTaskDefinition`).
 pub fn looks_like_operation(w: &str) -> bool {
     const VERBS: &[&str] = &[
-        "Create", "Delete", "Describe", "Get", "List", "Put", "Register", "Deregister", "Run", "Start", "Stop",
-        "Update", "Send", "Receive", "Invoke", "Assume", "Attach", "Detach", "Tag", "Untag", "Modify",
-        "Terminate", "Publish", "Subscribe", "Batch", "Query", "Scan", "Upload", "Head", "Copy", "Decrypt",
-        "Encrypt", "Generate", "Associate", "Disassociate", "Authorize", "Revoke", "Enable", "Disable",
+        "Create",
+        "Delete",
+        "Describe",
+        "Get",
+        "List",
+        "Put",
+        "Register",
+        "Deregister",
+        "Run",
+        "Start",
+        "Stop",
+        "Update",
+        "Send",
+        "Receive",
+        "Invoke",
+        "Assume",
+        "Attach",
+        "Detach",
+        "Tag",
+        "Untag",
+        "Modify",
+        "Terminate",
+        "Publish",
+        "Subscribe",
+        "Batch",
+        "Query",
+        "Scan",
+        "Upload",
+        "Head",
+        "Copy",
+        "Decrypt",
+        "Encrypt",
+        "Generate",
+        "Associate",
+        "Disassociate",
+        "Authorize",
+        "Revoke",
+        "Enable",
+        "Disable",
     ];
     w.bytes().all(|b| b.is_ascii_alphanumeric())
-        && VERBS.iter().any(|v| w.len() > v.len() && w.starts_with(v) && w.as_bytes()[v.len()].is_ascii_uppercase())
+        && VERBS.iter().any(|v| {
+            w.len() > v.len() && w.starts_with(v) && w.as_bytes()[v.len()].is_ascii_uppercase()
+        })
 }
 
 /// ECS stopped reasons are written in any case (`Resourceinitializationerror`); give the canonical code.
 pub fn ecs_reason(code: &str) -> Option<&'static str> {
     const ECS: &[&str] = &[
-        "CannotPullContainerError", "ResourceInitializationError", "OutOfMemoryError", "DockerTimeoutError",
-        "CannotStartContainerError", "CannotCreateContainerError", "CannotInspectContainerError",
-        "CannotStopContainerError", "ContainerRuntimeError", "ContainerRuntimeTimeoutError",
-        "CannotCreateVolumeError", "TaskFailedToStart",
+        "CannotPullContainerError",
+        "ResourceInitializationError",
+        "OutOfMemoryError",
+        "DockerTimeoutError",
+        "CannotStartContainerError",
+        "CannotCreateContainerError",
+        "CannotInspectContainerError",
+        "CannotStopContainerError",
+        "ContainerRuntimeError",
+        "ContainerRuntimeTimeoutError",
+        "CannotCreateVolumeError",
+        "TaskFailedToStart",
     ];
     ECS.iter().find(|c| c.eq_ignore_ascii_case(code)).copied()
 }
@@ -208,7 +404,11 @@ pub fn ecs_reason(code: &str) -> Option<&'static str> {
 pub fn glued_code(word: &str) -> Option<&'static str> {
     BARE_CODES
         .iter()
-        .filter(|c| word.len() > c.len() && word.starts_with(*c) && word.as_bytes()[c.len()].is_ascii_uppercase())
+        .filter(|c| {
+            word.len() > c.len()
+                && word.starts_with(*c)
+                && word.as_bytes()[c.len()].is_ascii_uppercase()
+        })
         .max_by_key(|c| c.len())
         .copied()
 }
@@ -224,8 +424,14 @@ mod tests {
 
     #[test]
     fn plain_codes() {
-        assert_eq!(code("AccessDenied: Access Denied").as_deref(), Some("AccessDenied"));
-        assert_eq!(code("InvalidAMIID.NotFound: The image id").as_deref(), Some("InvalidAMIID.NotFound"));
+        assert_eq!(
+            code("AccessDenied: Access Denied").as_deref(),
+            Some("AccessDenied")
+        );
+        assert_eq!(
+            code("InvalidAMIID.NotFound: The image id").as_deref(),
+            Some("InvalidAMIID.NotFound")
+        );
         assert_eq!(code("ValueError: bad").as_deref(), None);
         assert_eq!(code("Error: creating").as_deref(), None);
         assert_eq!(code("java.lang.OutOfMemoryError: heap").as_deref(), None);
@@ -233,15 +439,27 @@ mod tests {
 
     #[test]
     fn namespaces() {
-        let p = parse_at("Aws::ECS::Errors::ClusterNotFoundException:\n  Cluster not found.", 20).unwrap();
+        let p = parse_at(
+            "Aws::ECS::Errors::ClusterNotFoundException:\n  Cluster not found.",
+            20,
+        )
+        .unwrap();
         assert_eq!(p.get(Field::ErrorCode), Some("ClusterNotFoundException"));
         assert_eq!(p.get(Field::Service), Some("ECS"));
         assert_eq!(p.get(Field::Message), Some("Cluster not found."));
-        let d = parse_at("Amazon.ECS.Model.InvalidParameterException: Invalid identifier", 20).unwrap();
+        let d = parse_at(
+            "Amazon.ECS.Model.InvalidParameterException: Invalid identifier",
+            20,
+        )
+        .unwrap();
         assert_eq!(d.get(Field::Service), Some("ECS"));
         let b = parse_at("botocore.errorfactory.NotFoundException: An error", 25).unwrap();
         assert_eq!(b.get(Field::ErrorCode), Some("NotFoundException"));
-        let f = parse_at("Fog::Compute::AWS::Error: UnauthorizedOperation => You are not", 30).unwrap();
+        let f = parse_at(
+            "Fog::Compute::AWS::Error: UnauthorizedOperation => You are not",
+            30,
+        )
+        .unwrap();
         assert_eq!(f.get(Field::ErrorCode), Some("UnauthorizedOperation"));
     }
 
@@ -249,6 +467,9 @@ mod tests {
     fn ecs_reasons_and_glued() {
         let p = parse_at("Resourceinitializationerror: unable to pull secrets", 3).unwrap();
         assert_eq!(p.get(Field::ErrorCode), Some("ResourceInitializationError"));
-        assert_eq!(glued_code("InvalidClientTokenIdThe"), Some("InvalidClientTokenId"));
+        assert_eq!(
+            glued_code("InvalidClientTokenIdThe"),
+            Some("InvalidClientTokenId")
+        );
     }
 }

@@ -28,15 +28,39 @@ pub fn parse_v2_at(text: &str, at: usize) -> Option<Piece> {
     p.set(Field::Service, svc).set(Field::Operation, op);
     while let Ok((r, _)) = (tag::<_, _, E>(","), space0).parse(i) {
         i = r;
-        if let Ok((r, _)) = (tag::<_, _, E>("exceeded maximum number of attempts,"), space0, take_while1(|c: char| c.is_ascii_digit())).parse(i) {
+        if let Ok((r, _)) = (
+            tag::<_, _, E>("exceeded maximum number of attempts,"),
+            space0,
+            take_while1(|c: char| c.is_ascii_digit()),
+        )
+            .parse(i)
+        {
             i = r;
-        } else if let Ok((r, (_, _, n))) = (tag::<_, _, E>("https response error StatusCode:"), space0, status).parse(i) {
+        } else if let Ok((r, (_, _, n))) = (
+            tag::<_, _, E>("https response error StatusCode:"),
+            space0,
+            status,
+        )
+            .parse(i)
+        {
             p.set(Field::StatusCode, &n.to_string());
             i = r;
-        } else if let Ok((r, (_, _, id))) = (tag::<_, _, E>("RequestID:"), space0, take_while1(|c: char| c != ',' && !c.is_whitespace())).parse(i) {
+        } else if let Ok((r, (_, _, id))) = (
+            tag::<_, _, E>("RequestID:"),
+            space0,
+            take_while1(|c: char| c != ',' && !c.is_whitespace()),
+        )
+            .parse(i)
+        {
             p.set(Field::RequestId, id);
             i = r;
-        } else if let Ok((r, _)) = (tag::<_, _, E>("HostID:"), space0, take_while1(|c: char| c != ',' && !c.is_whitespace())).parse(i) {
+        } else if let Ok((r, _)) = (
+            tag::<_, _, E>("HostID:"),
+            space0,
+            take_while1(|c: char| c != ',' && !c.is_whitespace()),
+        )
+            .parse(i)
+        {
             i = r;
         } else {
             let r = i.strip_prefix("api error ").unwrap_or(i);
@@ -44,7 +68,10 @@ pub fn parse_v2_at(text: &str, at: usize) -> Option<Piece> {
                 if code != "User" && (r.len() != i.len() || is_aws_code(code)) {
                     p.set(Field::ErrorCode, code);
                     let end = r2.find('\n').unwrap_or(r2.len());
-                    p.set(Field::Message, r2[..end].trim().trim_end_matches(['"', '\\']));
+                    p.set(
+                        Field::Message,
+                        r2[..end].trim().trim_end_matches(['"', '\\']),
+                    );
                     i = &r2[end..];
                 }
             }
@@ -57,14 +84,22 @@ pub fn parse_v2_at(text: &str, at: usize) -> Option<Piece> {
 
 /// Parse the v1 trailer at `status code:`; the request id may be empty.
 pub fn parse_v1_status_at(text: &str, at: usize) -> Option<Piece> {
-    let (i, (_, _, n)) = (tag::<_, _, E>("status code:"), space0, status).parse(&text[at..]).ok()?;
+    let (i, (_, _, n)) = (tag::<_, _, E>("status code:"), space0, status)
+        .parse(&text[at..])
+        .ok()?;
     let mut p = Piece::new(at, at, Strength::Context, "go-sdk-v1", 40);
     p.set(Field::StatusCode, &n.to_string());
     let mut i = i;
     if let Ok((r, _)) = (tag::<_, _, E>(","), ws, tag("request id:"), space0).parse(i) {
-        let end = r.find(|c: char| c.is_whitespace() || c == '"' || c == ',').unwrap_or(r.len());
+        let end = r
+            .find(|c: char| c.is_whitespace() || c == '"' || c == ',')
+            .unwrap_or(r.len());
         let raw = &r[..end];
-        let id = if raw.len() > 1 && raw.trim_end_matches('.').is_empty() { raw } else { trim_trailing(raw) };
+        let id = if raw.len() > 1 && raw.trim_end_matches('.').is_empty() {
+            raw
+        } else {
+            trim_trailing(raw)
+        };
         p.set(Field::RequestId, id);
         i = &r[end..];
     }
@@ -92,7 +127,10 @@ mod tests {
     #[test]
     fn v2_code_without_api_error_and_user_sentence() {
         let s = "operation error IAM: CreateRole, https response error StatusCode: 409, RequestID: 2773, EntityAlreadyExists: Role with name x already exists.";
-        assert_eq!(parse_v2_at(s, 0).unwrap().get(Field::ErrorCode), Some("EntityAlreadyExists"));
+        assert_eq!(
+            parse_v2_at(s, 0).unwrap().get(Field::ErrorCode),
+            Some("EntityAlreadyExists")
+        );
         let u = "operation error Bedrock: Put, https response error StatusCode: 403, User: arn:aws:sts::1:assumed-role/r/s is not authorized";
         assert_eq!(parse_v2_at(u, 0).unwrap().get(Field::ErrorCode), None);
     }

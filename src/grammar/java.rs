@@ -35,7 +35,11 @@ pub fn parse_at(text: &str, at: usize) -> Option<Piece> {
     let mut keys = 0;
     loop {
         let Ok((rest, field)) = key(i) else { break };
-        let Ok((rest, _)) = (tag::<_, _, nom::error::Error<&str>>(":"), nom::character::complete::space0).parse(rest)
+        let Ok((rest, _)) = (
+            tag::<_, _, nom::error::Error<&str>>(":"),
+            nom::character::complete::space0,
+        )
+            .parse(rest)
         else {
             break;
         };
@@ -53,7 +57,14 @@ pub fn parse_at(text: &str, at: usize) -> Option<Piece> {
             None => {}
         }
         i = rest;
-        let Ok((rest, _)) = (alt((tag::<_, _, nom::error::Error<&str>>(";"), tag(","))), ws).parse(i) else { break };
+        let Ok((rest, _)) = (
+            alt((tag::<_, _, nom::error::Error<&str>>(";"), tag(","))),
+            ws,
+        )
+            .parse(i)
+        else {
+            break;
+        };
         i = rest;
     }
     p.end = offset(text, i);
@@ -90,7 +101,13 @@ mod tests {
     use super::*;
 
     fn p(s: &str) -> Piece {
-        parse_at(s, s.find("Service:").or_else(|| s.find("Status Code")).unwrap()).unwrap()
+        parse_at(
+            s,
+            s.find("Service:")
+                .or_else(|| s.find("Status Code"))
+                .unwrap(),
+        )
+        .unwrap()
     }
 
     #[test]
@@ -117,7 +134,8 @@ mod tests {
         let x = p("'k': Status Code: 403, AWS Service: Amazon S3, AWS Request ID: 3ACA, AWS Error Code: AccessDenied, AWS Error Message: Access Denied");
         assert_eq!(x.get(Field::Service), Some("Amazon S3"));
         assert_eq!(x.get(Field::ErrorCode), Some("AccessDenied"));
-        let t = p("x (Service: AmazonECS; Status Code: 400; Error Code: ClientException; Request ID:");
+        let t =
+            p("x (Service: AmazonECS; Status Code: 400; Error Code: ClientException; Request ID:");
         assert_eq!(t.get(Field::RequestId), None);
         assert_eq!(t.get(Field::ErrorCode), Some("ClientException"));
     }

@@ -14,8 +14,20 @@ struct Key {
     format: &'static str,
 }
 
-const fn k(name: &'static str, field: Field, rank: u8, strength: Strength, format: &'static str) -> Key {
-    Key { name, field, rank, strength, format }
+const fn k(
+    name: &'static str,
+    field: Field,
+    rank: u8,
+    strength: Strength,
+    format: &'static str,
+) -> Key {
+    Key {
+        name,
+        field,
+        rank,
+        strength,
+        format,
+    }
 }
 
 use Field::*;
@@ -86,7 +98,10 @@ pub fn parse_at(text: &str, at: usize, idx: usize) -> Option<Piece> {
         t.starts_with('=')
     };
     i = i.trim_start_matches([' ', '\t', '\n', '\r']);
-    i = i.strip_prefix("=>").or_else(|| i.strip_prefix(':')).or_else(|| i.strip_prefix('='))?;
+    i = i
+        .strip_prefix("=>")
+        .or_else(|| i.strip_prefix(':'))
+        .or_else(|| i.strip_prefix('='))?;
     // `service` and `status` are too common as words; only `key = value` dumps use them so.
     if matches!(key.name, "service") && !sep_eq {
         return None;
@@ -94,7 +109,11 @@ pub fn parse_at(text: &str, at: usize, idx: usize) -> Option<Piece> {
     let t = i.trim_start_matches([' ', '\t']);
     let t = if t.starts_with('\n') || t.starts_with("\r\n") {
         let nl = t.trim_start();
-        if t.len() - nl.len() > 40 { t } else { nl }
+        if t.len() - nl.len() > 40 {
+            t
+        } else {
+            nl
+        }
     } else {
         t
     };
@@ -111,7 +130,11 @@ pub fn parse_at(text: &str, at: usize, idx: usize) -> Option<Piece> {
         ErrorCode | WrapperCode => {
             let code = raw.rsplit('#').next().unwrap_or(raw).trim();
             let code = code.rsplit(':').next().unwrap_or(code);
-            if !(super::lex::error_code(code).is_ok_and(|(r, _)| r.is_empty()) && (is_aws_code(code) || key.rank >= 40 && key.name != "code" && key.name != "Code" || code_shaped(code))) {
+            if !(super::lex::error_code(code).is_ok_and(|(r, _)| r.is_empty())
+                && (is_aws_code(code)
+                    || key.rank >= 40 && key.name != "code" && key.name != "Code"
+                    || code_shaped(code)))
+            {
                 return None;
             }
             if key.field == WrapperCode {
@@ -178,24 +201,71 @@ mod tests {
 
     #[test]
     fn json_and_inspect() {
-        assert_eq!(kv(r#"{"errorType": "NoSuchKey"}"#, "errorType").unwrap().get(ErrorCode), Some("NoSuchKey"));
-        assert_eq!(kv("  code: 'InvalidClientTokenId',", "code").unwrap().get(ErrorCode), Some("InvalidClientTokenId"));
-        assert_eq!(kv(r#""__type":"com.amazon.coral.service#UnrecognizedClientException""#, "__type").unwrap().get(ErrorCode), Some("UnrecognizedClientException"));
-        assert_eq!(kv(r#""statusCode":400,"#, "statusCode").unwrap().get(StatusCode), Some("400"));
+        assert_eq!(
+            kv(r#"{"errorType": "NoSuchKey"}"#, "errorType")
+                .unwrap()
+                .get(ErrorCode),
+            Some("NoSuchKey")
+        );
+        assert_eq!(
+            kv("  code: 'InvalidClientTokenId',", "code")
+                .unwrap()
+                .get(ErrorCode),
+            Some("InvalidClientTokenId")
+        );
+        assert_eq!(
+            kv(
+                r#""__type":"com.amazon.coral.service#UnrecognizedClientException""#,
+                "__type"
+            )
+            .unwrap()
+            .get(ErrorCode),
+            Some("UnrecognizedClientException")
+        );
+        assert_eq!(
+            kv(r#""statusCode":400,"#, "statusCode")
+                .unwrap()
+                .get(StatusCode),
+            Some("400")
+        );
         assert!(kv(r#"{"code": "ok"}"#, "code").is_none());
     }
 
     #[test]
     fn ruby_and_dump() {
-        assert_eq!(kv(r#"{"Code"=>"Throttling"}"#, "Code").unwrap().get(ErrorCode), Some("Throttling"));
-        assert_eq!(kv("  status     = 400 Bad Request", "status").unwrap().get(StatusCode), Some("400"));
-        assert_eq!(kv("  request-id = Just S2EPJG", "request-id").unwrap().get(RequestId), Some("S2EPJG"));
-        assert_eq!(kv("Error Code: \n    AccessDenied\n", "Error Code").unwrap().get(ErrorCode), Some("AccessDenied"));
+        assert_eq!(
+            kv(r#"{"Code"=>"Throttling"}"#, "Code")
+                .unwrap()
+                .get(ErrorCode),
+            Some("Throttling")
+        );
+        assert_eq!(
+            kv("  status     = 400 Bad Request", "status")
+                .unwrap()
+                .get(StatusCode),
+            Some("400")
+        );
+        assert_eq!(
+            kv("  request-id = Just S2EPJG", "request-id")
+                .unwrap()
+                .get(RequestId),
+            Some("S2EPJG")
+        );
+        assert_eq!(
+            kv("Error Code: \n    AccessDenied\n", "Error Code")
+                .unwrap()
+                .get(ErrorCode),
+            Some("AccessDenied")
+        );
     }
 
     #[test]
     fn sfn_wrapper() {
-        let p = kv(r#"{"error":"ECS.AccessDeniedException","cause":"x"}"#, "error").unwrap();
+        let p = kv(
+            r#"{"error":"ECS.AccessDeniedException","cause":"x"}"#,
+            "error",
+        )
+        .unwrap();
         assert_eq!(p.get(WrapperCode), Some("ECS.AccessDeniedException"));
         assert!(kv(r#""error": "launching nodeclaim, x""#, "error").is_none());
     }

@@ -26,7 +26,11 @@ pub fn error_code(i: &str) -> IResult<&str, &str> {
 
 /// An HTTP status code: three digits, 100..=599.
 pub fn status(i: &str) -> IResult<&str, u16> {
-    verify(map_res(recognize(digit1), |s: &str| s.parse::<u16>()), |n| (100..600).contains(n)).parse(i)
+    verify(
+        map_res(recognize(digit1), |s: &str| s.parse::<u16>()),
+        |n| (100..600).contains(n),
+    )
+    .parse(i)
 }
 
 /// A token up to whitespace or one of `stops`.
@@ -38,7 +42,12 @@ pub fn token<'a>(i: &'a str, stops: &[char]) -> IResult<&'a str, &'a str> {
 pub fn quoted(i: &str) -> IResult<&str, &str> {
     let q = match i.chars().next() {
         Some(c @ ('"' | '\'' | '`')) => c,
-        _ => return Err(nom::Err::Error(nom::error::Error::new(i, nom::error::ErrorKind::Char))),
+        _ => {
+            return Err(nom::Err::Error(nom::error::Error::new(
+                i,
+                nom::error::ErrorKind::Char,
+            )))
+        }
     };
     let (rest, _) = char(q)(i)?;
     let mut escaped = false;
@@ -53,7 +62,10 @@ pub fn quoted(i: &str) -> IResult<&str, &str> {
             break;
         }
     }
-    Err(nom::Err::Error(nom::error::Error::new(i, nom::error::ErrorKind::Char)))
+    Err(nom::Err::Error(nom::error::Error::new(
+        i,
+        nom::error::ErrorKind::Char,
+    )))
 }
 
 /// The value after a `Key:` in a `Key: value; Key: value` list; stops at `;`, `,`, `)` or a line break.
@@ -72,7 +84,11 @@ pub fn trim_trailing(s: &str) -> &str {
                 t = &t[..t.len() - 1];
             }
         }
-        let t = if t.ends_with('.') && !t.ends_with("..") { &t[..t.len() - 1] } else { t };
+        let t = if t.ends_with('.') && !t.ends_with("..") {
+            &t[..t.len() - 1]
+        } else {
+            t
+        };
         if t.len() == s.len() {
             return s;
         }
@@ -92,7 +108,10 @@ pub fn looks_like_request_id(s: &str) -> bool {
 pub fn is_uuid(s: &str) -> bool {
     let parts: Vec<&str> = s.split('-').collect();
     parts.len() == 5
-        && [8, 4, 4, 4, 12].iter().zip(&parts).all(|(n, p)| p.len() == *n && p.bytes().all(|b| b.is_ascii_hexdigit()))
+        && [8, 4, 4, 4, 12]
+            .iter()
+            .zip(&parts)
+            .all(|(n, p)| p.len() == *n && p.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
 /// Byte offset where `sub` (a subslice of `whole`) starts.
@@ -106,7 +125,10 @@ mod tests {
 
     #[test]
     fn codes() {
-        assert_eq!(error_code("InvalidAMIID.NotFound: x").unwrap(), (": x", "InvalidAMIID.NotFound"));
+        assert_eq!(
+            error_code("InvalidAMIID.NotFound: x").unwrap(),
+            (": x", "InvalidAMIID.NotFound")
+        );
         assert!(error_code("lowercase").is_err());
         assert!(error_code("9Bad").is_err());
     }

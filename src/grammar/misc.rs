@@ -4,16 +4,25 @@
 use super::lex::{is_uuid, quoted, status, trim_trailing};
 use super::piece::{Field, Piece, Strength};
 
-
 const REASONS: &[&str] = &[
-    "Bad Request", "Forbidden", "Not Found", "Conflict", "Too Many Requests", "Service Unavailable",
-    "Internal Server Error", "Unauthorized",
+    "Bad Request",
+    "Forbidden",
+    "Not Found",
+    "Conflict",
+    "Too Many Requests",
+    "Service Unavailable",
+    "Internal Server Error",
+    "Unauthorized",
 ];
 
 /// `HTTP/1.1 403`, `"POST / HTTP/1.1" 403`, `403 Forbidden`, `HTTP 403 returned`, `Error 429:`.
 pub fn http_status_at(text: &str, at: usize) -> Option<Piece> {
     let s = &text[at..];
-    let (n, len) = if let Some(r) = s.strip_prefix("HTTP/1.1").or_else(|| s.strip_prefix("HTTP/1.0")).or_else(|| s.strip_prefix("HTTP/2")) {
+    let (n, len) = if let Some(r) = s
+        .strip_prefix("HTTP/1.1")
+        .or_else(|| s.strip_prefix("HTTP/1.0"))
+        .or_else(|| s.strip_prefix("HTTP/2"))
+    {
         let r2 = r.trim_start_matches(['"', ' ']);
         let (_, n) = status(r2).ok()?;
         (n, s.len() - r2.len() + 3)
@@ -29,7 +38,9 @@ pub fn http_status_at(text: &str, at: usize) -> Option<Piece> {
         if at > 0 && text.as_bytes()[at - 1].is_ascii_alphanumeric() {
             return None;
         }
-        let reason = REASONS.iter().find(|r| rest.len() >= r.len() && rest.as_bytes()[..r.len()].eq_ignore_ascii_case(r.as_bytes()))?;
+        let reason = REASONS.iter().find(|r| {
+            rest.len() >= r.len() && rest.as_bytes()[..r.len()].eq_ignore_ascii_case(r.as_bytes())
+        })?;
         (n, s.len() - rest.len() + reason.len())
     };
     let mut p = Piece::new(at, at + len, Strength::Context, "plain", 10);
@@ -40,7 +51,9 @@ pub fn http_status_at(text: &str, at: usize) -> Option<Piece> {
 /// CloudFormation: `Resource handler returned message: "..." (RequestToken: T, HandlerErrorCode: C)`.
 pub fn cfn_handler_code_at(text: &str, at: usize) -> Option<Piece> {
     let r = text[at..].strip_prefix("HandlerErrorCode:")?.trim_start();
-    let end = r.find(|c: char| !c.is_ascii_alphanumeric()).unwrap_or(r.len());
+    let end = r
+        .find(|c: char| !c.is_ascii_alphanumeric())
+        .unwrap_or(r.len());
     let code = &r[..end];
     let mut p = Piece::new(at, at + 17 + end, Strength::Error, "cloudformation", 20);
     p.set(Field::WrapperCode, code).set(Field::ErrorCode, code);
@@ -49,7 +62,9 @@ pub fn cfn_handler_code_at(text: &str, at: usize) -> Option<Piece> {
 
 /// `Invalid request provided: CreateService error: ...` names the operation.
 pub fn provided_op_at(text: &str, at: usize) -> Option<Piece> {
-    let r = text[at..].strip_prefix("Invalid request provided:")?.trim_start();
+    let r = text[at..]
+        .strip_prefix("Invalid request provided:")?
+        .trim_start();
     let end = r.find(|c: char| !c.is_ascii_alphanumeric())?;
     if !r[end..].starts_with(" error:") || end == 0 {
         return None;
@@ -90,7 +105,9 @@ pub fn s3cmd_at(text: &str, at: usize) -> Option<Piece> {
     let r = r.strip_prefix(" (")?;
     let end = r.find(')')?;
     let mut p = Piece::new(at, at + 10, Strength::Error, "other-sdk", 50);
-    p.set(Field::Service, "S3").set(Field::StatusCode, &n.to_string()).set(Field::ErrorCode, &r[..end]);
+    p.set(Field::Service, "S3")
+        .set(Field::StatusCode, &n.to_string())
+        .set(Field::ErrorCode, &r[..end]);
     if let Some(m) = r[end..].strip_prefix("): ") {
         p.set(Field::Message, m.lines().next().unwrap_or(""));
     }
@@ -110,21 +127,36 @@ pub fn lambda_line_at(text: &str, at: usize) -> Option<Piece> {
     if !is_uuid(id) {
         return None;
     }
-    let mut p = Piece::new(line_start, line_start + ts.len(), Strength::Context, "lambda", 35);
+    let mut p = Piece::new(
+        line_start,
+        line_start + ts.len(),
+        Strength::Context,
+        "lambda",
+        35,
+    );
     p.set(Field::RequestId, id);
     Some(p)
 }
 
 /// Messages that name an AWS failure on their own, with the format they belong to.
 pub const KNOWN_MESSAGES: &[(&str, &str)] = &[
-    ("Network Configuration must be provided when networkMode 'awsvpc' is specified", "ecs"),
+    (
+        "Network Configuration must be provided when networkMode 'awsvpc' is specified",
+        "ecs",
+    ),
     ("Essential container in task exited", "ecs"),
     ("Task timed out after", "lambda"),
     ("Rate exceeded", "plain"),
     ("Request limit exceeded", "plain"),
     ("Unable to locate credentials", "boto3"),
-    ("The security token included in the request is expired", "plain"),
-    ("The security token included in the request is invalid", "plain"),
+    (
+        "The security token included in the request is expired",
+        "plain",
+    ),
+    (
+        "The security token included in the request is invalid",
+        "plain",
+    ),
     ("Parameter validation failed", "boto3"),
     ("An error occurred while provisioning", "cloudformation"),
     ("An error occurred: ", "cloudformation"),
@@ -139,7 +171,10 @@ pub const KNOWN_MESSAGES: &[(&str, &str)] = &[
 pub fn known_message_at(text: &str, at: usize, idx: usize) -> Option<Piece> {
     let (m, format) = KNOWN_MESSAGES.get(idx)?;
     let line_start = text[..at].rfind(['\n', '"']).map(|p| p + 1).unwrap_or(0);
-    let line_end = text[at..].find(['\n', '"']).map(|p| p + at).unwrap_or(text.len());
+    let line_end = text[at..]
+        .find(['\n', '"'])
+        .map(|p| p + at)
+        .unwrap_or(text.len());
     let mut p = Piece::new(at, at + m.len(), Strength::Error, format, 5);
     let msg = text[line_start..line_end].trim();
     let msg = msg.rsplit_once("Error: ").map(|(_, m)| m).unwrap_or(msg);
@@ -160,7 +195,9 @@ pub fn throttled_on_at(text: &str, at: usize) -> Option<Piece> {
 pub fn encoded_at(text: &str, at: usize) -> Option<Piece> {
     let r = text[at..].strip_prefix("Encoded authorization failure message")?;
     let r = r.strip_prefix(':').unwrap_or(r).trim_start_matches(' ');
-    let end = r.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-')).unwrap_or(r.len());
+    let end = r
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-'))
+        .unwrap_or(r.len());
     let mut p = Piece::new(at, at, Strength::Context, "plain", 50);
     if end >= 16 {
         p.set(Field::EncodedMessage, &r[..end]);
@@ -174,7 +211,9 @@ pub fn authorization_id_at(text: &str, at: usize) -> Option<Piece> {
     let lower = &text[at..];
     let r = lower.get(16..)?;
     let r = r.strip_prefix(':').unwrap_or(r).trim_start();
-    let end = r.find(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_')).unwrap_or(r.len());
+    let end = r
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_'))
+        .unwrap_or(r.len());
     if end < 4 {
         return None;
     }
@@ -191,7 +230,8 @@ pub fn coral_at(text: &str, at: usize) -> Option<Piece> {
     let svc = r[op_end..].strip_prefix(" on Amazon::Coral::")?;
     let svc_end = svc.find("Client")?;
     let mut p = Piece::new(at, at + 14 + op_end, Strength::Context, "other-sdk", 30);
-    p.set(Field::Operation, op).set(Field::Service, &svc[..svc_end]);
+    p.set(Field::Operation, op)
+        .set(Field::Service, &svc[..svc_end]);
     Some(p)
 }
 
@@ -199,12 +239,20 @@ pub fn coral_at(text: &str, at: usize) -> Option<Piece> {
 /// `resource sg-1 has a dependent object`, `Table is being created: X`.
 pub fn message_resource(msg: &str) -> Option<&str> {
     let unq = |s: &str| -> Option<String> {
-        let s = s.trim().trim_matches(['\'', '"', '`']).trim_matches(['[', ']']);
+        let s = s
+            .trim()
+            .trim_matches(['\'', '"', '`'])
+            .trim_matches(['[', ']']);
         let s = trim_trailing(s);
         (!s.is_empty()).then(|| s.to_string())
     };
     let _ = unq;
-    for (pre, post) in [(" with name ", " already exists"), (" with id ", " does not exist"), (" with name ", " does not exist"), (" with id ", " already exists")] {
+    for (pre, post) in [
+        (" with name ", " already exists"),
+        (" with id ", " does not exist"),
+        (" with name ", " does not exist"),
+        (" with id ", " already exists"),
+    ] {
         if let Some(a) = msg.find(pre) {
             let r = &msg[a + pre.len()..];
             if let Some(b) = r.find(post) {
@@ -212,7 +260,12 @@ pub fn message_resource(msg: &str) -> Option<&str> {
             }
         }
     }
-    for pre in ["is being created: ", "for resource: ", "pull access denied for ", "manifest for "] {
+    for pre in [
+        "is being created: ",
+        "for resource: ",
+        "pull access denied for ",
+        "manifest for ",
+    ] {
         if let Some(a) = msg.find(pre) {
             let r = &msg[a + pre.len()..];
             let end = r.find([' ', ',', '\n']).unwrap_or(r.len());
@@ -222,15 +275,30 @@ pub fn message_resource(msg: &str) -> Option<&str> {
             }
         }
     }
-    for marker in [" does not exist", " already exists", " has a dependent object", " not found"] {
+    for marker in [
+        " does not exist",
+        " already exists",
+        " has a dependent object",
+        " not found",
+    ] {
         if let Some(b) = msg.find(marker) {
             let head = msg[..b].trim_end();
             let tok_start = head.rfind([' ', '\t']).map(|p| p + 1).unwrap_or(0);
             let tok = &head[tok_start..];
-            let tok = tok.rsplit_once(':').filter(|(k, _)| k.starts_with(|c: char| c.is_ascii_uppercase()) && k.chars().all(|c| c.is_ascii_alphabetic())).map(|(_, v)| v).unwrap_or(tok);
+            let tok = tok
+                .rsplit_once(':')
+                .filter(|(k, _)| {
+                    k.starts_with(|c: char| c.is_ascii_uppercase())
+                        && k.chars().all(|c| c.is_ascii_alphabetic())
+                })
+                .map(|(_, v)| v)
+                .unwrap_or(tok);
             let quoted = tok.starts_with(['\'', '"', '`']);
             let tok = clean(tok);
-            let specific = quoted || tok.bytes().any(|b| b.is_ascii_digit() || matches!(b, b'-' | b'_' | b':' | b'/' | b'.'));
+            let specific = quoted
+                || tok
+                    .bytes()
+                    .any(|b| b.is_ascii_digit() || matches!(b, b'-' | b'_' | b':' | b'/' | b'.'));
             if specific && !tok.is_empty() {
                 return Some(tok);
             }
@@ -241,7 +309,10 @@ pub fn message_resource(msg: &str) -> Option<&str> {
 
 fn clean(s: &str) -> &str {
     let s = s.trim().trim_matches(['\'', '"', '`']);
-    let s = s.strip_prefix('[').and_then(|x| x.strip_suffix(']')).unwrap_or(s);
+    let s = s
+        .strip_prefix('[')
+        .and_then(|x| x.strip_suffix(']'))
+        .unwrap_or(s);
     trim_trailing(s)
 }
 
@@ -251,7 +322,9 @@ mod tests {
 
     #[test]
     fn statuses() {
-        let f = |s: &str| http_status_at(s, 0).and_then(|p| p.get(Field::StatusCode).map(str::to_string));
+        let f = |s: &str| {
+            http_status_at(s, 0).and_then(|p| p.get(Field::StatusCode).map(str::to_string))
+        };
         assert_eq!(f("HTTP/1.1 400 Bad Request").as_deref(), Some("400"));
         assert_eq!(f("403 Forbidden").as_deref(), Some("403"));
         assert_eq!(f("HTTP 403 returned for").as_deref(), Some("403"));
@@ -261,11 +334,29 @@ mod tests {
 
     #[test]
     fn resources_from_messages() {
-        assert_eq!(message_resource("Role with name port-ocean already exists."), Some("port-ocean"));
-        assert_eq!(message_resource("The image id '[ami-0c55b159cbfafe1f0]' does not exist"), Some("ami-0c55b159cbfafe1f0"));
-        assert_eq!(message_resource("resource sg-5a0c1223 has a dependent object"), Some("sg-5a0c1223"));
-        assert_eq!(message_resource("Stack:secure-embed does not exist"), Some("secure-embed"));
-        assert_eq!(message_resource("The specified bucket does not exist"), None);
-        assert_eq!(message_resource("Table is being created: hkdev-log"), Some("hkdev-log"));
+        assert_eq!(
+            message_resource("Role with name port-ocean already exists."),
+            Some("port-ocean")
+        );
+        assert_eq!(
+            message_resource("The image id '[ami-0c55b159cbfafe1f0]' does not exist"),
+            Some("ami-0c55b159cbfafe1f0")
+        );
+        assert_eq!(
+            message_resource("resource sg-5a0c1223 has a dependent object"),
+            Some("sg-5a0c1223")
+        );
+        assert_eq!(
+            message_resource("Stack:secure-embed does not exist"),
+            Some("secure-embed")
+        );
+        assert_eq!(
+            message_resource("The specified bucket does not exist"),
+            None
+        );
+        assert_eq!(
+            message_resource("Table is being created: hkdev-log"),
+            Some("hkdev-log")
+        );
     }
 }

@@ -53,7 +53,15 @@ struct Anchors {
     kinds: Vec<Kind>,
 }
 
-const REASON_PHRASES: &[&str] = &[" Forbidden", " Bad Request", " Bad request", " Not Found", " Service Unavailable", " Too Many Requests", " Conflict"];
+const REASON_PHRASES: &[&str] = &[
+    " Forbidden",
+    " Bad Request",
+    " Bad request",
+    " Not Found",
+    " Service Unavailable",
+    " Too Many Requests",
+    " Conflict",
+];
 
 fn anchors() -> &'static Anchors {
     static A: OnceLock<Anchors> = OnceLock::new();
@@ -73,7 +81,21 @@ fn anchors() -> &'static Anchors {
         add("Service:", Kind::Java);
         add("Status Code:", Kind::Java);
         add("<Code>", Kind::Xml);
-        for p in ["Exception", "Error:", "Error =>", "Fault:", "NotFound:", "Exceeded:", "Denied:", "error:", "Expired:", "Throttling:", "Invalid", "Errors::", ".Model."] {
+        for p in [
+            "Exception",
+            "Error:",
+            "Error =>",
+            "Fault:",
+            "NotFound:",
+            "Exceeded:",
+            "Denied:",
+            "error:",
+            "Expired:",
+            "Throttling:",
+            "Invalid",
+            "Errors::",
+            ".Model.",
+        ] {
             add(p, Kind::CodeColon);
         }
         for p in [" => ", " (client): ", " (server): "] {
@@ -104,20 +126,46 @@ fn anchors() -> &'static Anchors {
         for (i, (m, _)) in misc::KNOWN_MESSAGES.iter().enumerate() {
             add(m, Kind::Known(i as u8));
         }
-        let ac = AhoCorasick::builder().match_kind(MatchKind::Standard).build(&pats).expect("anchor patterns build");
+        let ac = AhoCorasick::builder()
+            .match_kind(MatchKind::Standard)
+            .build(&pats)
+            .expect("anchor patterns build");
         Anchors { ac, kinds }
     })
 }
 
 fn exception_bare_codes() -> &'static [&'static str] {
     &[
-        "AccessDenied", "AuthFailure", "ExpiredToken", "InvalidClientTokenId", "SignatureDoesNotMatch",
-        "UnauthorizedOperation", "DependencyViolation", "NoSuchBucket", "NoSuchKey", "NoSuchEntity",
-        "MalformedPolicyDocument", "EntityAlreadyExists", "RequestLimitExceeded", "RequestExpired",
-        "InvalidAccessKeyId", "SlowDown", "ProvisionedThroughputExceeded", "ConditionalCheckFailed",
-        "ValidationError", "RequestThrottled", "OptInRequired", "InternalFailure", "ServiceUnavailable",
-        "MissingAuthenticationToken", "IncompleteSignature", "InsufficientInstanceCapacity",
-        "InvalidParameterValue", "InvalidParameterCombination", "UnrecognizedClient", "InternalError",
+        "AccessDenied",
+        "AuthFailure",
+        "ExpiredToken",
+        "InvalidClientTokenId",
+        "SignatureDoesNotMatch",
+        "UnauthorizedOperation",
+        "DependencyViolation",
+        "NoSuchBucket",
+        "NoSuchKey",
+        "NoSuchEntity",
+        "MalformedPolicyDocument",
+        "EntityAlreadyExists",
+        "RequestLimitExceeded",
+        "RequestExpired",
+        "InvalidAccessKeyId",
+        "SlowDown",
+        "ProvisionedThroughputExceeded",
+        "ConditionalCheckFailed",
+        "ValidationError",
+        "RequestThrottled",
+        "OptInRequired",
+        "InternalFailure",
+        "ServiceUnavailable",
+        "MissingAuthenticationToken",
+        "IncompleteSignature",
+        "InsufficientInstanceCapacity",
+        "InvalidParameterValue",
+        "InvalidParameterCombination",
+        "UnrecognizedClient",
+        "InternalError",
     ]
 }
 
@@ -125,12 +173,43 @@ fn exception_bare_codes() -> &'static [&'static str] {
 /// recognises contains one of these; lines without any are never parsed.
 pub fn trigger_literals() -> Vec<&'static str> {
     let mut v = vec![
-        "not authorized to", "Not authorized to", "error occurred (", "client error (", "operation error ",
-        "status code:", "Status Code:", "Error Code", "<Code>", "Exception", "Error:", "Error =>",
-        "errorType", "errorCode", "ErrorCode", "__type", "x-amzn-ErrorType", "x-amzn-errortype",
-        "\"Code\"", "Code:", "code:", "\"code\"", "\"Error\"", "\"error\"", "Errors::", "Error executing",
-        "S3 error", "Encoded authorization", "Fault:", "NotFound:", "Exceeded:", "Denied:",
-        "Resource handler returned", "while calling ", "Response Error", "(client): ", "Expired:",
+        "not authorized to",
+        "Not authorized to",
+        "error occurred (",
+        "client error (",
+        "operation error ",
+        "status code:",
+        "Status Code:",
+        "Error Code",
+        "<Code>",
+        "Exception",
+        "Error:",
+        "Error =>",
+        "errorType",
+        "errorCode",
+        "ErrorCode",
+        "__type",
+        "x-amzn-ErrorType",
+        "x-amzn-errortype",
+        "\"Code\"",
+        "Code:",
+        "code:",
+        "\"code\"",
+        "\"Error\"",
+        "\"error\"",
+        "Errors::",
+        "Error executing",
+        "S3 error",
+        "Encoded authorization",
+        "Fault:",
+        "NotFound:",
+        "Exceeded:",
+        "Denied:",
+        "Resource handler returned",
+        "while calling ",
+        "Response Error",
+        "(client): ",
+        "Expired:",
     ];
     v.extend(exception_bare_codes());
     v.extend(misc::KNOWN_MESSAGES.iter().map(|(m, _)| *m));
@@ -145,7 +224,11 @@ pub fn unescape_view(text: &str) -> Cow<'_, str> {
     }
     let mut cur = Cow::Borrowed(text);
     for _ in 0..3 {
-        if !(cur.contains("\\\"") || cur.contains("\\n") || cur.contains("\\t") || cur.contains("\\u")) {
+        if !(cur.contains("\\\"")
+            || cur.contains("\\n")
+            || cur.contains("\\t")
+            || cur.contains("\\u"))
+        {
             break;
         }
         cur = Cow::Owned(unescape_once(&cur));
@@ -223,10 +306,23 @@ fn parse_piece(text: &str, at: usize, len: usize, kind: Kind) -> Option<Piece> {
             let r = &text[at + len..];
             let word = r.split_whitespace().next()?;
             let code = exception::glued_code(word)?;
-            let mut p = Piece::new(at + len, at + len + code.len(), Strength::Error, "other-sdk", 30);
+            let mut p = Piece::new(
+                at + len,
+                at + len + code.len(),
+                Strength::Error,
+                "other-sdk",
+                30,
+            );
             p.set(Field::ErrorCode, code);
-            p.set(Field::Message, &r[code.len()..].lines().next().unwrap_or(""));
-            if let Some(svc) = text[..at].rsplit("AWS::").next().and_then(|s| s.split([' ', ':']).next()) {
+            p.set(
+                Field::Message,
+                &r[code.len()..].lines().next().unwrap_or(""),
+            );
+            if let Some(svc) = text[..at]
+                .rsplit("AWS::")
+                .next()
+                .and_then(|s| s.split([' ', ':']).next())
+            {
                 if !svc.is_empty() && svc.len() < 30 {
                     p.set(Field::Service, svc);
                 }
@@ -262,10 +358,14 @@ struct Found {
 /// Parsers whose second occurrence means a second error.
 fn repeats_mean_new_error(f: &Found) -> bool {
     match f.kind {
-        Kind::Authz | Kind::Xml | Kind::Botocore | Kind::GoV2 | Kind::Php | Kind::S3cmd => f.piece.strength == Strength::Error,
+        Kind::Authz | Kind::Xml | Kind::Botocore | Kind::GoV2 | Kind::Php | Kind::S3cmd => {
+            f.piece.strength == Strength::Error
+        }
         Kind::Java => f.piece.strength == Strength::Error,
         Kind::KeyValue(_) => f.piece.strength == Strength::Error,
-        Kind::CodeColon | Kind::CodeBefore(_) => f.piece.rank >= 30 || f.piece.get(Field::WrapperCode).is_some(),
+        Kind::CodeColon | Kind::CodeBefore(_) => {
+            f.piece.rank >= 30 || f.piece.get(Field::WrapperCode).is_some()
+        }
         _ => false,
     }
 }
@@ -307,7 +407,10 @@ pub fn extract(text: &str) -> Vec<Record> {
             if !lines_done.insert(ls) {
                 return None;
             }
-            misc::lambda_line_at(v, f.piece.start).map(|piece| Found { kind: Kind::Known(255), piece })
+            misc::lambda_line_at(v, f.piece.start).map(|piece| Found {
+                kind: Kind::Known(255),
+                piece,
+            })
         })
         .collect();
     found.extend(extra);
@@ -331,7 +434,11 @@ pub fn extract(text: &str) -> Vec<Record> {
             if !cur.is_empty() {
                 groups.push(std::mem::take(&mut cur));
             }
-            cur.extend(pending.drain(..).filter(|&p| line_of(found[p].piece.end) + PENDING_GAP_LINES >= line));
+            cur.extend(
+                pending
+                    .drain(..)
+                    .filter(|&p| line_of(found[p].piece.end) + PENDING_GAP_LINES >= line),
+            );
             cur.push(idx);
             cur_last_line = line_of(f.piece.end);
         } else {
@@ -345,12 +452,18 @@ pub fn extract(text: &str) -> Vec<Record> {
     let whole = matches!(view, Cow::Owned(_));
     groups
         .into_iter()
-        .filter(|g| g.iter().any(|&i| found[i].piece.strength == Strength::Error))
+        .filter(|g| {
+            g.iter()
+                .any(|&i| found[i].piece.strength == Strength::Error)
+        })
         .map(|g| {
             let pieces: Vec<&Found> = g.iter().map(|&i| &found[i]).collect();
             let mut rec = assemble(v, &pieces);
             if whole {
-                rec.span = Span { start: 0, end: text.len() as u64 };
+                rec.span = Span {
+                    start: 0,
+                    end: text.len() as u64,
+                };
             }
             rec
         })
@@ -376,7 +489,8 @@ fn drop_contained(found: &mut Vec<Found>) {
                 && (kind_class(found[i].kind) != 0 || found[i].kind == found[j].kind)
                 && found[i].piece.start >= found[j].piece.start
                 && found[i].piece.end <= found[j].piece.end
-                && (found[i].piece.start, found[i].piece.end) != (found[j].piece.start, found[j].piece.end)
+                && (found[i].piece.start, found[i].piece.end)
+                    != (found[j].piece.start, found[j].piece.end)
             {
                 keep[i] = false;
                 break;
@@ -388,16 +502,27 @@ fn drop_contained(found: &mut Vec<Found>) {
 }
 
 fn conflicts(found: &[Found], cur: &[usize], f: &Found) -> bool {
-    let code = f.piece.get(Field::ErrorCode).filter(|_| f.piece.rank >= 30).map(norm_code);
+    let code = f
+        .piece
+        .get(Field::ErrorCode)
+        .filter(|_| f.piece.rank >= 30)
+        .map(norm_code);
     let principal = f.piece.get(Field::Principal);
     for &i in cur {
         let g = &found[i];
         // The same parser twice is a second error, unless it says the very same thing again
         // (Lambda repeats its errorMessage as message).
-        if g.kind == f.kind && repeats_mean_new_error(f) && repeats_mean_new_error(g) && g.piece.values != f.piece.values {
+        if g.kind == f.kind
+            && repeats_mean_new_error(f)
+            && repeats_mean_new_error(g)
+            && g.piece.values != f.piece.values
+        {
             return true;
         }
-        if let (Some(c), Some(d)) = (&code, g.piece.get(Field::ErrorCode).filter(|_| g.piece.rank >= 30)) {
+        if let (Some(c), Some(d)) = (
+            &code,
+            g.piece.get(Field::ErrorCode).filter(|_| g.piece.rank >= 30),
+        ) {
             if *c != norm_code(d) {
                 return true;
             }
@@ -427,7 +552,11 @@ fn assemble(text: &str, pieces: &[&Found]) -> Record {
     let own = |v: Option<&str>| v.map(str::to_string);
     rec.error_code = own(best(Field::ErrorCode));
     rec.wrapper_code = own(best(Field::WrapperCode));
-    if rec.wrapper_code == rec.error_code && !pieces.iter().any(|p| matches!(p.kind, Kind::KeyValue(_) | Kind::CfnHandler)) {
+    if rec.wrapper_code == rec.error_code
+        && !pieces
+            .iter()
+            .any(|p| matches!(p.kind, Kind::KeyValue(_) | Kind::CfnHandler))
+    {
         rec.wrapper_code = None;
     }
     rec.service = own(best(Field::Service));
@@ -441,7 +570,9 @@ fn assemble(text: &str, pieces: &[&Found]) -> Record {
     rec.policy_arn = own(best(Field::PolicyArn));
     rec.encoded_message = own(best(Field::EncodedMessage));
     rec.authorization_id = own(best(Field::AuthorizationId));
-    if let Some(a) = pieces.iter().find(|p| p.kind == Kind::Authz && (p.piece.deny.is_some() || p.piece.policy_type.is_some())) {
+    if let Some(a) = pieces.iter().find(|p| {
+        p.kind == Kind::Authz && (p.piece.deny.is_some() || p.piece.policy_type.is_some())
+    }) {
         rec.deny = a.piece.deny;
         rec.policy_type = a.piece.policy_type;
     }
@@ -454,12 +585,20 @@ fn assemble(text: &str, pieces: &[&Found]) -> Record {
             .map(str::to_string);
     }
     let start = pieces.iter().map(|p| p.piece.start).min().unwrap_or(0);
-    let end = pieces.iter().map(|p| p.piece.end).max().unwrap_or(start).max(start);
+    let end = pieces
+        .iter()
+        .map(|p| p.piece.end)
+        .max()
+        .unwrap_or(start)
+        .max(start);
     if rec.resource.is_none() {
         rec.resource = terraform_address(text, start);
     }
     rec.format = Some(format_of(text, pieces).to_string());
-    rec.span = Span { start: start as u64, end: end as u64 };
+    rec.span = Span {
+        start: start as u64,
+        end: end as u64,
+    };
     rec
 }
 
@@ -475,10 +614,16 @@ fn terraform_address(text: &str, start: usize) -> Option<String> {
 }
 
 fn format_of(text: &str, pieces: &[&Found]) -> &'static str {
-    if pieces.iter().any(|p| p.kind == Kind::CfnHandler) || text.contains("Resource handler returned message") {
+    if pieces.iter().any(|p| p.kind == Kind::CfnHandler)
+        || text.contains("Resource handler returned message")
+    {
         return "cloudformation";
     }
-    if text.contains("│ Error") || text.contains("Error applying plan") || text.contains("* aws_") || text.contains("[terraform]") {
+    if text.contains("│ Error")
+        || text.contains("Error applying plan")
+        || text.contains("* aws_")
+        || text.contains("[terraform]")
+    {
         return "terraform";
     }
     if pieces.iter().any(|p| p.piece.format == "sfn") {
@@ -516,7 +661,10 @@ mod tests {
         let r = extract(t);
         assert_eq!(r.len(), 1, "{r:#?}");
         assert_eq!(r[0].error_code.as_deref(), Some("AccessDeniedException"));
-        assert_eq!(r[0].wrapper_code.as_deref(), Some("ECS.AccessDeniedException"));
+        assert_eq!(
+            r[0].wrapper_code.as_deref(),
+            Some("ECS.AccessDeniedException")
+        );
         assert_eq!(r[0].format.as_deref(), Some("sfn"));
     }
 

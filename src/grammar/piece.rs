@@ -60,8 +60,23 @@ pub struct Piece {
 }
 
 impl Piece {
-    pub fn new(start: usize, end: usize, strength: Strength, format: &'static str, rank: u8) -> Self {
-        Piece { start, end, strength, format, rank, values: Vec::new(), deny: None, policy_type: None }
+    pub fn new(
+        start: usize,
+        end: usize,
+        strength: Strength,
+        format: &'static str,
+        rank: u8,
+    ) -> Self {
+        Piece {
+            start,
+            end,
+            strength,
+            format,
+            rank,
+            values: Vec::new(),
+            deny: None,
+            policy_type: None,
+        }
     }
 
     /// Set a field from text; empty values and the usual "no value" spellings are dropped.
@@ -81,7 +96,10 @@ impl Piece {
     }
 
     pub fn get(&self, f: Field) -> Option<&str> {
-        self.values.iter().find(|(g, _)| *g == f).map(|(_, v)| v.as_str())
+        self.values
+            .iter()
+            .find(|(g, _)| *g == f)
+            .map(|(_, v)| v.as_str())
     }
 }
 

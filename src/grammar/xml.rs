@@ -21,7 +21,9 @@ pub fn parse_at(text: &str, at: usize) -> Option<Piece> {
         .min()
         .unwrap_or(at);
     let hi = (at + 8192).min(text.len());
-    let hi = (hi..=text.len()).find(|&i| text.is_char_boundary(i)).unwrap_or(text.len());
+    let hi = (hi..=text.len())
+        .find(|&i| text.is_char_boundary(i))
+        .unwrap_or(text.len());
     let end = ["</ErrorResponse>", "</Response>", "</Error>"]
         .iter()
         .filter_map(|t| text[at..hi].rfind(t).map(|p| p + at + t.len()))
@@ -37,7 +39,10 @@ pub fn parse_at(text: &str, at: usize) -> Option<Piece> {
     if let Some(r) = element(doc, "RequestId").or_else(|| element(doc, "RequestID")) {
         p.set(Field::RequestId, r);
     }
-    if let Some(r) = element(doc, "BucketName").or_else(|| element(doc, "Key")).or_else(|| element(doc, "Resource")) {
+    if let Some(r) = element(doc, "BucketName")
+        .or_else(|| element(doc, "Key"))
+        .or_else(|| element(doc, "Resource"))
+    {
         p.set(Field::Resource, r);
     }
     Some(p)

@@ -25,12 +25,17 @@ fn sample_files() -> Vec<PathBuf> {
 }
 
 fn records_without_remedies(path: &Path) -> (Vec<serde_json::Value>, i32) {
-    let out = awsplain().args(["--format", "json", "--color", "never"]).arg(path).output().expect("runs");
+    let out = awsplain()
+        .args(["--format", "json", "--color", "never"])
+        .arg(path)
+        .output()
+        .expect("runs");
     let mut recs = json_lines(&out.stdout);
     for r in &mut recs {
         r.as_object_mut().expect("object").remove("remedies");
         // The file name is absolute here; keep the expected files portable.
-        r["source"]["name"] = serde_json::Value::String(path.file_name().unwrap().to_string_lossy().into());
+        r["source"]["name"] =
+            serde_json::Value::String(path.file_name().unwrap().to_string_lossy().into());
     }
     (recs, out.status.code().unwrap_or(-1))
 }
@@ -39,7 +44,10 @@ fn records_without_remedies(path: &Path) -> (Vec<serde_json::Value>, i32) {
 fn every_format_sample_gives_its_expected_records() {
     let bless = std::env::var_os("AWSPLAIN_BLESS").is_some();
     let mut checked = 0;
-    for input in sample_files().into_iter().filter(|p| p.parent().is_some_and(|d| d.ends_with("formats"))) {
+    for input in sample_files()
+        .into_iter()
+        .filter(|p| p.parent().is_some_and(|d| d.ends_with("formats")))
+    {
         let expected_path = input.with_extension("expected.jsonl");
         let (got, code) = records_without_remedies(&input);
         if bless {
@@ -47,22 +55,49 @@ fn every_format_sample_gives_its_expected_records() {
             std::fs::write(&expected_path, text).expect("write expected");
             continue;
         }
-        let expected = std::fs::read(&expected_path)
-            .unwrap_or_else(|_| panic!("{} has no expected file; run with AWSPLAIN_BLESS=1", input.display()));
+        let expected = std::fs::read(&expected_path).unwrap_or_else(|_| {
+            panic!(
+                "{} has no expected file; run with AWSPLAIN_BLESS=1",
+                input.display()
+            )
+        });
         let want = json_lines(&expected);
         assert_eq!(got, want, "records of {}", input.display());
-        assert_eq!(code, if want.is_empty() { 1 } else { 0 }, "exit code for {}", input.display());
+        assert_eq!(
+            code,
+            if want.is_empty() { 1 } else { 0 },
+            "exit code for {}",
+            input.display()
+        );
         checked += 1;
     }
-    assert!(bless || checked >= 20, "only {checked} format samples found");
+    assert!(
+        bless || checked >= 20,
+        "only {checked} format samples found"
+    );
 }
 
 #[test]
 fn every_sample_parses_without_trouble() {
     for input in sample_files() {
-        let out = awsplain().args(["--format", "json"]).arg(&input).output().expect("runs");
-        assert_ne!(out.status.code(), Some(2), "{}: {}", input.display(), String::from_utf8_lossy(&out.stderr));
-        assert!(out.stderr.is_empty(), "{}: {}", input.display(), String::from_utf8_lossy(&out.stderr));
+        let out = awsplain()
+            .args(["--format", "json"])
+            .arg(&input)
+            .output()
+            .expect("runs");
+        assert_ne!(
+            out.status.code(),
+            Some(2),
+            "{}: {}",
+            input.display(),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(
+            out.stderr.is_empty(),
+            "{}: {}",
+            input.display(),
+            String::from_utf8_lossy(&out.stderr)
+        );
     }
 }
 
@@ -76,7 +111,10 @@ fn human_output_leads_with_the_fix_for_the_seed_case() {
     assert_eq!(out.status.code(), Some(0));
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("iam:PassRole"), "{text}");
-    assert!(text.contains("arn:aws:iam::123456789012:role/ecsTaskExecutionRole"), "{text}");
+    assert!(
+        text.contains("arn:aws:iam::123456789012:role/ecsTaskExecutionRole"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -86,7 +124,10 @@ fn exit_codes_follow_grep() {
         .write_stdin("An error occurred (AccessDenied) when calling the ListBuckets operation: Access Denied\n")
         .assert()
         .code(0);
-    awsplain().arg("/nonexistent/awsplain-input").assert().code(2);
+    awsplain()
+        .arg("/nonexistent/awsplain-input")
+        .assert()
+        .code(2);
     awsplain().arg("--no-such-flag").assert().code(2);
 }
 
@@ -108,20 +149,47 @@ fn invalid_utf8_and_binary_noise_are_survived() {
     input.extend_from_slice(b"An error occurred (ExpiredToken) when calling the GetCallerIdentity operation: \xffexpired\n");
     input.extend((0..4096u32).map(|i| (i * 7919 % 251) as u8));
     input.extend_from_slice(b"\nAn error occurred (AccessDenied) when calling the ListBuckets operation: Access Denied\n");
-    let out = awsplain().args(["--format", "json"]).write_stdin(input).output().expect("runs");
+    let out = awsplain()
+        .args(["--format", "json"])
+        .write_stdin(input)
+        .output()
+        .expect("runs");
     let recs = json_lines(&out.stdout);
-    let codes: Vec<_> = recs.iter().map(|r| r["error_code"].as_str().unwrap_or("").to_string()).collect();
+    let codes: Vec<_> = recs
+        .iter()
+        .map(|r| r["error_code"].as_str().unwrap_or("").to_string())
+        .collect();
     assert!(codes.contains(&"ExpiredToken".to_string()), "{codes:?}");
     assert!(codes.contains(&"AccessDenied".to_string()), "{codes:?}");
 }
 
 #[test]
 fn json_records_carry_the_contract_keys() {
-    let out = awsplain().args(["--format", "json"]).arg(root().join("samples/formats/java-sdk-v1.txt")).output().expect("runs");
+    let out = awsplain()
+        .args(["--format", "json"])
+        .arg(root().join("samples/formats/java-sdk-v1.txt"))
+        .output()
+        .expect("runs");
     let r = &json_lines(&out.stdout)[0];
     for k in [
-        "error_code", "service", "operation", "status_code", "request_id", "message", "format", "principal", "action",
-        "resource", "deny", "policy_type", "policy_arn", "encoded_message", "authorization_id", "remedies", "source", "span",
+        "error_code",
+        "service",
+        "operation",
+        "status_code",
+        "request_id",
+        "message",
+        "format",
+        "principal",
+        "action",
+        "resource",
+        "deny",
+        "policy_type",
+        "policy_arn",
+        "encoded_message",
+        "authorization_id",
+        "remedies",
+        "source",
+        "span",
     ] {
         assert!(r.get(k).is_some(), "missing {k}");
     }
