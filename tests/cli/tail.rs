@@ -1,1 +1,725 @@
-//! Integration tests: tail.
+//! Integration tests: `awsplain tail` against a CloudWatch Logs emulator (moto server, started by
+//! `scripts/test.sh`), and against small canned HTTP servers for what the emulator cannot show.
+
+use crate::common::{awsplain, json_lines};
+use aws_sdk_cloudwatchlogs::config::{BehaviorVersion, Credentials, Region};
+use aws_sdk_cloudwatchlogs::types::InputLogEvent;
+use aws_sdk_cloudwatchlogs::Client;
+use serde_json::Value;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream, ToSocketAddrs};
+use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+/// The emulator's URL, or `None` (with a notice) when there is none and none is required.
+fn emulator() -> Option<String> {
+    let required =
+        std::env::var("AWSPLAIN_REQUIRE_EMULATOR").is_ok_and(|v| !v.is_empty() && v != "0");
+    let url = std::env::var("AWSPLAIN_TEST_ENDPOINT")
+        .ok()
+        .filter(|u| !u.is_empty());
+    let reachable = url.as_deref().is_some_and(|u| {
+        let hostport = u.split("://").nth(1).unwrap_or(u).trim_end_matches('/');
+        hostport
+            .to_socket_addrs()
+            .ok()
+            .and_then(|mut a| a.next())
+            .is_some_and(|a| TcpStream::connect_timeout(&a, Duration::from_secs(2)).is_ok())
+    });
+    match (reachable, required) {
+        (true, _) => url,
+        (false, true) => panic!(
+            "AWSPLAIN_REQUIRE_EMULATOR is set but the CloudWatch Logs emulator at {url:?} is not reachable"
+        ),
+        (false, false) => {
+            eprintln!(
+                "NOTICE: skipping a CloudWatch Logs emulator test: AWSPLAIN_TEST_ENDPOINT is not set or not reachable; run scripts/test.sh to include it"
+            );
+            None
+        }
+    }
+}
+
+fn now_ms() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as i64
+}
+
+fn rt() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+}
+
+fn client(endpoint: &str) -> Client {
+    let conf = aws_sdk_cloudwatchlogs::Config::builder()
+        .behavior_version(BehaviorVersion::latest())
+        .region(Region::new("us-east-1"))
+        .credentials_provider(Credentials::new("test", "test", None, None, "test"))
+        .endpoint_url(endpoint)
+        .build();
+    Client::from_conf(conf)
+}
+
+/// A log group name no other test uses, so tests can run in parallel on one emulator.
+fn unique_group(tag: &str) -> String {
+    static N: AtomicU32 = AtomicU32::new(0);
+    format!(
+        "/awsplain-test/{tag}/{}-{}-{}",
+        std::process::id(),
+        now_ms(),
+        N.fetch_add(1, Ordering::Relaxed)
+    )
+}
+
+/// Create the group and the streams, then put `(stream, timestamp, message)` events.
+fn put(endpoint: &str, group: &str, events: &[(&str, i64, String)]) {
+    rt().block_on(async {
+        let c = client(endpoint);
+        let _ = c.create_log_group().log_group_name(group).send().await;
+        let mut streams: Vec<&str> = events.iter().map(|e| e.0).collect();
+        streams.sort();
+        streams.dedup();
+        for s in streams {
+            let _ = c
+                .create_log_stream()
+                .log_group_name(group)
+                .log_stream_name(s)
+                .send()
+                .await;
+            let mut evs: Vec<_> = events.iter().filter(|e| e.0 == s).collect();
+            evs.sort_by_key(|e| e.1);
+            let batch: Vec<InputLogEvent> = evs
+                .iter()
+                .map(|e| {
+                    InputLogEvent::builder()
+                        .timestamp(e.1)
+                        .message(e.2.clone())
+                        .build()
+                        .unwrap()
+                })
+                .collect();
+            let out = c
+                .put_log_events()
+                .log_group_name(group)
+                .log_stream_name(s)
+                .set_log_events(Some(batch))
+                .send()
+                .await
+                .expect("PutLogEvents");
+            assert!(
+                out.rejected_log_events_info().is_none(),
+                "events rejected: {out:?}"
+            );
+        }
+    });
+}
+
+/// A Step Functions execution event whose cause carries a Java SDK error from ECS.
+fn sfn_event(n: u32) -> String {
+    serde_json::json!({
+        "id": n.to_string(),
+        "type": "TaskFailed",
+        "details": {
+            "cause": format!("User: arn:aws:sts::123456789012:assumed-role/sfn-role/exec-{n} is not authorized to perform: ecs:RunTask on resource: arn:aws:ecs:us-east-1:123456789012:task-definition/web:{n} because no identity-based policy allows the ecs:RunTask action (Service: AmazonECS; Status Code: 400; Error Code: AccessDeniedException; Request ID: 6f0c-{n}; Proxy: null)"),
+            "error": "ECS.AccessDeniedException",
+            "resource": "runTask.sync",
+            "resourceType": "ecs"
+        }
+    })
+    .to_string()
+}
+
+fn lambda_event(n: u32) -> String {
+    format!(
+        r#"{{"errorType": "AccessDeniedException", "errorMessage": "User: arn:aws:sts::123456789012:assumed-role/fn-role/fn-{n} is not authorized to perform: dynamodb:PutItem on resource: arn:aws:dynamodb:us-east-1:123456789012:table/orders because no identity-based policy allows the dynamodb:PutItem action", "requestId": "req-{n}"}}"#
+    )
+}
+
+fn java_line(n: u32) -> String {
+    format!(
+        "2026-11-28 09:00:{:02} ERROR Worker - com.amazonaws.services.s3.model.AmazonS3Exception: Access Denied (Service: Amazon S3; Status Code: 403; Error Code: AccessDenied; Request ID: J{n}AB; S3 Extended Request ID: x=; Proxy: null)",
+        n % 60
+    )
+}
+
+fn cli_line(n: u32) -> String {
+    format!("An error occurred (ThrottlingException) when calling the DescribeStacks operation (reached max retries: {n}): Rate exceeded")
+}
+
+fn noise(n: u32) -> String {
+    format!("INFO request {n} served in 12 ms")
+}
+
+/// `awsplain tail` with the emulator's endpoint, dummy credentials and the test region.
+fn tail(endpoint: &str) -> assert_cmd::Command {
+    let mut c = awsplain();
+    c.arg("tail")
+        .env("AWS_ACCESS_KEY_ID", "test")
+        .env("AWS_SECRET_ACCESS_KEY", "test")
+        .env_remove("AWS_SESSION_TOKEN")
+        .env_remove("AWS_PROFILE")
+        .env_remove("AWS_ENDPOINT_URL")
+        .env_remove("AWS_ENDPOINT_URL_CLOUDWATCH_LOGS")
+        .env("AWS_REGION", "us-east-1")
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env("AWS_CONFIG_FILE", "/nonexistent/awsplain-test-config")
+        .env(
+            "AWS_SHARED_CREDENTIALS_FILE",
+            "/nonexistent/awsplain-test-credentials",
+        )
+        .args(["--endpoint-url", endpoint, "--format", "json"])
+        .timeout(Duration::from_secs(60));
+    c
+}
+
+fn ts(r: &Value) -> i64 {
+    r["source"]["timestamp"].as_i64().expect("source.timestamp")
+}
+
+#[test]
+fn since_and_until_select_the_window() {
+    let Some(ep) = emulator() else { return };
+    let g = unique_group("window");
+    let now = now_ms();
+    let min = 60_000;
+    put(
+        &ep,
+        &g,
+        &[
+            ("s", now - 180 * min, sfn_event(1)),
+            ("s", now - 90 * min, sfn_event(2)),
+            ("s", now - 60 * min, noise(3)),
+            ("s", now - 30 * min, lambda_event(4)),
+            ("s", now - 5 * min, java_line(5)),
+        ],
+    );
+    let out = tail(&ep)
+        .args([&g, "--since", "2h", "--until", "20m"])
+        .assert()
+        .code(0)
+        .get_output()
+        .clone();
+    let recs = json_lines(&out.stdout);
+    let times: Vec<i64> = recs.iter().map(ts).collect();
+    assert!(!recs.is_empty());
+    assert!(times.contains(&(now - 90 * min)), "{times:?}");
+    assert!(times.contains(&(now - 30 * min)), "{times:?}");
+    assert!(
+        times
+            .iter()
+            .all(|t| (now - 120 * min..=now - 20 * min).contains(t)),
+        "{times:?}"
+    );
+    for r in &recs {
+        assert_eq!(r["source"]["log_group"], g.as_str());
+        assert_eq!(r["source"]["log_stream"], "s");
+        assert!(
+            r["source"]["event_id"]
+                .as_str()
+                .is_some_and(|s| !s.is_empty()),
+            "{r}"
+        );
+    }
+    let sfn = recs.iter().find(|r| ts(r) == now - 90 * min).unwrap();
+    assert_eq!(sfn["error_code"], "AccessDeniedException", "{sfn}");
+
+    // An RFC 3339 --since in the same run shape.
+    let since = now - 40 * min;
+    let since_text = {
+        let secs = since.div_euclid(1000);
+        let out = Command::new("date")
+            .args(["-u", "-d", &format!("@{secs}"), "+%Y-%m-%dT%H:%M:%SZ"])
+            .output()
+            .unwrap();
+        String::from_utf8(out.stdout).unwrap().trim().to_string()
+    };
+    let out = tail(&ep)
+        .args([&g, "--since", &since_text])
+        .assert()
+        .code(0)
+        .get_output()
+        .clone();
+    let times: Vec<i64> = json_lines(&out.stdout).iter().map(ts).collect();
+    assert!(
+        times.contains(&(now - 30 * min)) && times.contains(&(now - 5 * min)),
+        "{times:?}"
+    );
+    assert!(times.iter().all(|t| *t >= since - 1000), "{times:?}");
+
+    // Nothing in the window: exit 1, no output.
+    tail(&ep)
+        .args([&g, "--since", "3d", "--until", "2d"])
+        .assert()
+        .code(1)
+        .stdout("");
+}
+
+#[test]
+fn several_groups_are_merged_in_time_order() {
+    let Some(ep) = emulator() else { return };
+    let (a, b) = (unique_group("merge-a"), unique_group("merge-b"));
+    let t0 = now_ms() - 10 * 60_000;
+    put(
+        &ep,
+        &a,
+        &[
+            ("x", t0, sfn_event(1)),
+            ("x", t0 + 2_000, java_line(3)),
+            ("x", t0 + 4_000, noise(5)),
+        ],
+    );
+    put(
+        &ep,
+        &b,
+        &[
+            ("y", t0 + 1_000, lambda_event(2)),
+            ("y", t0 + 3_000, cli_line(4)),
+        ],
+    );
+    let out = tail(&ep)
+        .args([&a, &b, "--since", "1h"])
+        .assert()
+        .code(0)
+        .get_output()
+        .clone();
+    let recs = json_lines(&out.stdout);
+    let times: Vec<i64> = recs.iter().map(ts).collect();
+    let mut sorted = times.clone();
+    sorted.sort();
+    assert_eq!(times, sorted, "records are not in time order");
+    let groups: Vec<&str> = recs
+        .iter()
+        .map(|r| r["source"]["log_group"].as_str().unwrap())
+        .collect();
+    let mut distinct = groups.clone();
+    distinct.dedup();
+    assert!(
+        distinct.len() >= 4,
+        "groups are not interleaved: {groups:?}"
+    );
+    for t in [t0, t0 + 1_000, t0 + 2_000, t0 + 3_000] {
+        assert!(times.contains(&t), "{t} missing from {times:?}");
+    }
+}
+
+#[test]
+fn stream_prefix_and_stream_names_select_streams() {
+    let Some(ep) = emulator() else { return };
+    let g = unique_group("streams");
+    let t0 = now_ms() - 5 * 60_000;
+    put(
+        &ep,
+        &g,
+        &[
+            ("ecs/web/1", t0, sfn_event(1)),
+            ("ecs/web/2", t0 + 1, lambda_event(2)),
+            ("ecs/worker/1", t0 + 2, java_line(3)),
+        ],
+    );
+    let streams = |args: &[&str]| -> Vec<String> {
+        let out = tail(&ep)
+            .arg(&g)
+            .args(["--since", "1h"])
+            .args(args)
+            .assert()
+            .code(0)
+            .get_output()
+            .clone();
+        let mut s: Vec<String> = json_lines(&out.stdout)
+            .iter()
+            .map(|r| r["source"]["log_stream"].as_str().unwrap().to_string())
+            .collect();
+        s.dedup();
+        s
+    };
+    assert_eq!(
+        streams(&["--stream-prefix", "ecs/web"]),
+        ["ecs/web/1", "ecs/web/2"]
+    );
+    assert_eq!(streams(&["--stream", "ecs/worker/1"]), ["ecs/worker/1"]);
+    assert_eq!(
+        streams(&["--stream", "ecs/worker/1", "--stream", "ecs/web/2"]),
+        ["ecs/web/2", "ecs/worker/1"]
+    );
+}
+
+#[test]
+fn paging_reads_every_page() {
+    let Some(ep) = emulator() else { return };
+    let g = unique_group("paging");
+    let t0 = now_ms() - 20 * 60_000;
+    let events: Vec<(&str, i64, String)> = (0..37)
+        .map(|i| ("p", t0 + i as i64 * 10, java_line(i)))
+        .collect();
+    put(&ep, &g, &events);
+    let out = tail(&ep)
+        .args([&g, "--since", "1h", "--page-size", "5"])
+        .assert()
+        .code(0)
+        .get_output()
+        .clone();
+    let recs = json_lines(&out.stdout);
+    let mut ids: Vec<&str> = recs
+        .iter()
+        .map(|r| r["source"]["event_id"].as_str().unwrap())
+        .collect();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), 37, "every event once over 8 pages of 5");
+    let out = tail(&ep)
+        .args([&g, "--since", "1h", "--page-size", "5", "--count"])
+        .assert()
+        .code(0)
+        .get_output()
+        .clone();
+    let count: u64 = String::from_utf8_lossy(&out.stdout).trim().parse().unwrap();
+    assert_eq!(count as usize, recs.len());
+}
+
+#[test]
+fn endpoint_from_service_specific_environment_variable() {
+    let Some(ep) = emulator() else { return };
+    let g = unique_group("env-endpoint");
+    put(&ep, &g, &[("s", now_ms() - 60_000, sfn_event(9))]);
+    let mut c = awsplain();
+    c.args(["tail", &g, "--since", "10m", "--format", "json"])
+        .env("AWS_ACCESS_KEY_ID", "test")
+        .env("AWS_SECRET_ACCESS_KEY", "test")
+        .env("AWS_REGION", "us-east-1")
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env("AWS_CONFIG_FILE", "/nonexistent/awsplain-test-config")
+        .env_remove("AWS_ENDPOINT_URL")
+        .env("AWS_ENDPOINT_URL_CLOUDWATCH_LOGS", &ep)
+        .timeout(Duration::from_secs(60));
+    let out = c.assert().code(0).get_output().clone();
+    assert!(!json_lines(&out.stdout).is_empty());
+}
+
+#[test]
+fn unknown_group_is_a_clear_error() {
+    let Some(ep) = emulator() else { return };
+    let g = unique_group("missing");
+    let out = tail(&ep)
+        .args([&g, "--since", "1h"])
+        .assert()
+        .code(2)
+        .stdout("")
+        .get_output()
+        .clone();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains(&g), "{err}");
+    assert!(err.contains("not found"), "{err}");
+    assert!(err.contains("us-east-1"), "{err}");
+    assert!(err.contains("profile"), "{err}");
+    assert!(
+        !err.contains("ResourceNotFoundException {"),
+        "raw SDK dump: {err}"
+    );
+}
+
+fn event_id(r: &Value) -> String {
+    r["source"]["event_id"]
+        .as_str()
+        .expect("source.event_id")
+        .to_string()
+}
+
+/// How many distinct events the records came from.
+fn events_in(recs: &[Value]) -> usize {
+    let mut ids: Vec<String> = recs.iter().map(event_id).collect();
+    ids.sort();
+    ids.dedup();
+    ids.len()
+}
+
+/// Read JSON lines from a running child until records from `want` distinct events came or the
+/// deadline passed.
+fn read_records(reader: &mut impl BufRead, want: usize, deadline: Instant, got: &mut Vec<Value>) {
+    let mut line = String::new();
+    while events_in(got) < want && Instant::now() < deadline {
+        line.clear();
+        match reader.read_line(&mut line) {
+            Ok(0) => break,
+            Ok(_) if line.trim().is_empty() => {}
+            Ok(_) => {
+                got.push(serde_json::from_str(&line).unwrap_or_else(|e| panic!("{line}: {e}")))
+            }
+            Err(e) => panic!("{e}"),
+        }
+    }
+}
+
+#[test]
+fn follow_picks_up_new_events_once_each_and_stops_cleanly_on_interrupt() {
+    let Some(ep) = emulator() else { return };
+    let g = unique_group("follow");
+    let start = now_ms();
+    put(
+        &ep,
+        &g,
+        &[
+            ("a", start - 30_000, sfn_event(1)),
+            ("a", start - 20_000, noise(2)),
+        ],
+    );
+    let bin = assert_cmd::cargo::cargo_bin("awsplain");
+    let mut child = Command::new(bin)
+        .args([
+            "tail",
+            &g,
+            "--follow",
+            "--since",
+            "5m",
+            "--interval",
+            "300ms",
+            "--format",
+            "json",
+            "--endpoint-url",
+            &ep,
+        ])
+        .env("AWS_ACCESS_KEY_ID", "test")
+        .env("AWS_SECRET_ACCESS_KEY", "test")
+        .env("AWS_REGION", "us-east-1")
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env("AWS_CONFIG_FILE", "/nonexistent/awsplain-test-config")
+        .env_remove("AWS_ENDPOINT_URL")
+        .env_remove("AWS_ENDPOINT_URL_CLOUDWATCH_LOGS")
+        .env("LANG", "C")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn awsplain");
+    let mut out = BufReader::new(child.stdout.take().unwrap());
+    let deadline = Instant::now() + Duration::from_secs(40);
+    let mut got = Vec::new();
+    read_records(&mut out, 1, deadline, &mut got);
+    assert_eq!(events_in(&got), 1, "the event already there is shown first");
+
+    // New events while it runs: two in another stream at the same millisecond, then more,
+    // some noise in between; each must come out exactly once.
+    let t = now_ms();
+    put(
+        &ep,
+        &g,
+        &[
+            ("b", t, lambda_event(3)),
+            ("c", t, java_line(4)),
+            ("b", t + 1, noise(5)),
+        ],
+    );
+    read_records(&mut out, 3, deadline, &mut got);
+    let t2 = now_ms();
+    put(
+        &ep,
+        &g,
+        &[("a", t2, cli_line(6)), ("c", t2 + 5, sfn_event(7))],
+    );
+    read_records(&mut out, 5, deadline, &mut got);
+    // A few more polls must not repeat anything.
+    std::thread::sleep(Duration::from_millis(1500));
+
+    // Ctrl-C: exits cleanly, having printed everything.
+    unsafe {
+        libc::kill(child.id() as i32, libc::SIGINT);
+    }
+    let mut rest = String::new();
+    out.read_to_string(&mut rest).unwrap();
+    for l in rest.lines().filter(|l| !l.trim().is_empty()) {
+        got.push(serde_json::from_str(l).unwrap());
+    }
+    let status = child.wait().unwrap();
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
+    assert_eq!(status.code(), Some(0), "stderr: {stderr}");
+
+    // One event may hold several records; a record shown twice has the same event and span.
+    let mut keys: Vec<(String, u64)> = got
+        .iter()
+        .map(|r| (event_id(r), r["span"]["start"].as_u64().unwrap()))
+        .collect();
+    let n = keys.len();
+    keys.sort();
+    keys.dedup();
+    assert_eq!(keys.len(), n, "a record was shown twice: {keys:?}");
+    assert_eq!(
+        events_in(&got),
+        5,
+        "five error events, each shown: {keys:?}"
+    );
+    let streams: Vec<&str> = got
+        .iter()
+        .map(|r| r["source"]["log_stream"].as_str().unwrap())
+        .collect();
+    assert!(
+        streams.contains(&"b") && streams.contains(&"c"),
+        "{streams:?}"
+    );
+}
+
+#[test]
+fn follow_stops_at_until() {
+    let Some(ep) = emulator() else { return };
+    let g = unique_group("follow-until");
+    put(&ep, &g, &[("a", now_ms() - 60_000, sfn_event(1))]);
+    let started = Instant::now();
+    let out = tail(&ep)
+        .args([
+            &g,
+            "--follow",
+            "--since",
+            "5m",
+            "--until",
+            "1s",
+            "--interval",
+            "300ms",
+        ])
+        .assert()
+        .code(0)
+        .get_output()
+        .clone();
+    assert!(started.elapsed() < Duration::from_secs(30));
+    assert_eq!(json_lines(&out.stdout).len(), 1);
+}
+
+/// Serve each connection's requests with the same canned reply; returns the endpoint URL.
+fn canned_server(status: u16, body: &'static str) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        for sock in listener.incoming().take(20) {
+            let Ok(mut sock) = sock else { continue };
+            std::thread::spawn(move || {
+                let mut buf = Vec::new();
+                let mut chunk = [0u8; 4096];
+                loop {
+                    let Some(end) = buf.windows(4).position(|w| w == b"\r\n\r\n") else {
+                        match sock.read(&mut chunk) {
+                            Ok(0) | Err(_) => return,
+                            Ok(n) => buf.extend_from_slice(&chunk[..n]),
+                        }
+                        continue;
+                    };
+                    let head = String::from_utf8_lossy(&buf[..end]).to_ascii_lowercase();
+                    let len: usize = head
+                        .lines()
+                        .find_map(|l| {
+                            l.strip_prefix("content-length:")
+                                .map(|v| v.trim().parse().unwrap_or(0))
+                        })
+                        .unwrap_or(0);
+                    while buf.len() < end + 4 + len {
+                        match sock.read(&mut chunk) {
+                            Ok(0) | Err(_) => return,
+                            Ok(n) => buf.extend_from_slice(&chunk[..n]),
+                        }
+                    }
+                    buf.drain(..end + 4 + len);
+                    let reply = format!(
+                        "HTTP/1.1 {status} X\r\ncontent-type: application/x-amz-json-1.1\r\ncontent-length: {}\r\nx-amzn-requestid: 0c1d2e3f-req\r\n\r\n{body}",
+                        body.len()
+                    );
+                    if sock.write_all(reply.as_bytes()).is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+    });
+    url
+}
+
+#[test]
+fn missing_permission_is_explained_as_a_record_with_exit_2() {
+    let url = canned_server(
+        400,
+        r#"{"__type":"AccessDeniedException","message":"User: arn:aws:iam::123456789012:user/ci is not authorized to perform: logs:FilterLogEvents on resource: arn:aws:logs:us-east-1:123456789012:log-group:/ecs/web:log-stream: because no identity-based policy allows the logs:FilterLogEvents action"}"#,
+    );
+    let out = tail(&url)
+        .args(["/ecs/web", "--since", "1h"])
+        .assert()
+        .code(2)
+        .stdout("")
+        .get_output()
+        .clone();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("FilterLogEvents"), "{err}");
+    assert!(err.contains("/ecs/web"), "{err}");
+    // The record itself is printed (JSON here, as asked) on stderr.
+    let rec: Value = err
+        .lines()
+        .find_map(|l| serde_json::from_str::<Value>(l).ok())
+        .unwrap_or_else(|| panic!("no JSON record on stderr: {err}"));
+    assert_eq!(rec["error_code"], "AccessDeniedException");
+    assert_eq!(rec["action"], "logs:FilterLogEvents");
+    assert_eq!(rec["service"], "CloudWatchLogs");
+    assert_eq!(rec["request_id"], "0c1d2e3f-req");
+}
+
+#[test]
+fn missing_credentials_say_how_to_provide_them() {
+    let out = awsplain()
+        .args([
+            "tail",
+            "/ecs/web",
+            "--region",
+            "us-east-1",
+            "--endpoint-url",
+            "http://127.0.0.1:9",
+        ])
+        .env_remove("AWS_ACCESS_KEY_ID")
+        .env_remove("AWS_SECRET_ACCESS_KEY")
+        .env_remove("AWS_SESSION_TOKEN")
+        .env_remove("AWS_PROFILE")
+        .env_remove("AWS_WEB_IDENTITY_TOKEN_FILE")
+        .env_remove("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI")
+        .env_remove("AWS_CONTAINER_CREDENTIALS_FULL_URI")
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env("AWS_CONFIG_FILE", "/nonexistent/awsplain-test-config")
+        .env(
+            "AWS_SHARED_CREDENTIALS_FILE",
+            "/nonexistent/awsplain-test-credentials",
+        )
+        .timeout(Duration::from_secs(60))
+        .assert()
+        .code(2)
+        .get_output()
+        .clone();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("no AWS credentials"), "{err}");
+    assert!(err.contains("AWS_ACCESS_KEY_ID"), "{err}");
+    assert!(err.contains("--profile"), "{err}");
+}
+
+#[test]
+fn bad_time_arguments_are_rejected_with_exit_2() {
+    for (flag, value) in [
+        ("--since", "yesterday"),
+        ("--until", "2026-13-01T00:00:00Z"),
+    ] {
+        let out = awsplain()
+            .args(["tail", "/g", flag, value])
+            .assert()
+            .code(2)
+            .get_output()
+            .clone();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(flag), "{err}");
+    }
+    let out = awsplain()
+        .args(["tail", "/g", "--since", "1h", "--until", "2h"])
+        .assert()
+        .code(2)
+        .get_output()
+        .clone();
+    assert!(String::from_utf8_lossy(&out.stderr).contains("before --since"));
+}

@@ -15,6 +15,18 @@ pub enum Streams {
     Names(Vec<String>),
 }
 
+impl Streams {
+    /// Whether an event of `stream` is selected. CloudWatch applies the selection itself;
+    /// checking again here keeps the output right against emulators that ignore it.
+    pub fn selects(&self, stream: &str) -> bool {
+        match self {
+            Streams::All => true,
+            Streams::Prefix(p) => stream.starts_with(p.as_str()),
+            Streams::Names(n) => n.iter().any(|s| s == stream),
+        }
+    }
+}
+
 /// One log event as CloudWatch returned it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Event {
@@ -77,6 +89,7 @@ pub async fn fetch(
                 id: e.event_id().unwrap_or_default().to_string(),
                 message: e.message().unwrap_or_default().to_string(),
             })
+            .filter(|e| q.streams.selects(&e.stream))
             .collect();
         let empty = events.is_empty();
         on_page(events);
@@ -197,7 +210,7 @@ pub(crate) mod tests {
         let evs: Vec<serde_json::Value> = events
             .iter()
             .map(|(ts, id, msg)| {
-                serde_json::json!({"logStreamName": "s1", "timestamp": ts, "message": msg, "ingestionTime": ts, "eventId": id})
+                serde_json::json!({"logStreamName": "web-1", "timestamp": ts, "message": msg, "ingestionTime": ts, "eventId": id})
             })
             .collect();
         let mut body = serde_json::json!({"events": evs, "searchedLogStreams": []});

@@ -4,7 +4,7 @@
 use super::super::OutputOpts;
 use super::aws_error::AwsFailure;
 use super::fetch::{Event, Streams};
-use super::pattern::{insights_query, ANCHOR_TERMS};
+use super::pattern::{grammar_literals, insights_query};
 use super::retry::{retry_throttled, Backoff};
 use super::time::{now_millis, parse_rfc3339, Millis};
 use super::{scan_event, Plan, Printer, Stop, TailArgs};
@@ -82,7 +82,7 @@ pub async fn run(
     }
     let end = plan.until.unwrap_or_else(now_millis);
     let query = insights_query(
-        ANCHOR_TERMS,
+        &grammar_literals(),
         stream_filter(&plan.streams).as_deref(),
         args.all_events,
         MAX_ROWS,

@@ -163,7 +163,7 @@ async fn session(
         let mut req = client
             .start_live_tail()
             .set_log_group_identifiers(Some(arns.to_vec()))
-            .set_log_event_filter_pattern(plan.pattern.clone());
+            .set_log_event_filter_pattern(plan.pattern.borrow().clone());
         req = match &plan.streams {
             Streams::All => req,
             Streams::Prefix(p) => req.log_stream_name_prefixes(p.clone()),

@@ -16,10 +16,12 @@ mod window;
 
 use super::output::{make_sink, prepare, stdout_writer, Sink};
 use super::{Outcome, OutputOpts};
+use aws_sdk_cloudwatchlogs::error::ProvideErrorMetadata;
 use aws_sdk_cloudwatchlogs::Client;
 use clap::Args;
 use fetch::{Event, Query, Streams};
 use retry::Backoff;
+use std::cell::RefCell;
 use std::io;
 use time::{format_rfc3339, now_millis, parse_duration, parse_time, Millis};
 use window::{Admit, Cursor};
@@ -83,7 +85,10 @@ struct Plan {
     streams: Streams,
     since: Millis,
     until: Option<Millis>,
-    pattern: Option<String>,
+    /// The pattern requests carry; emptied if CloudWatch rejects one awsplain generated.
+    pattern: RefCell<Option<String>>,
+    /// Whether `pattern` is awsplain's push-down rather than the user's.
+    generated: bool,
     interval: std::time::Duration,
     late_window: Millis,
     page_size: Option<i32>,
@@ -124,12 +129,14 @@ impl Plan {
                 ));
             }
         }
+        let pushdown = pattern::request_pattern(args.filter_pattern.as_deref(), args.all_events);
         Ok(Plan {
             groups: args.groups.clone(),
             streams,
             since,
             until,
-            pattern: pattern::request_pattern(args.filter_pattern.as_deref(), args.all_events),
+            pattern: RefCell::new(pushdown.as_ref().map(|p| p.0.clone())),
+            generated: pushdown.is_some_and(|p| p.1),
             interval: std::time::Duration::from_millis(interval as u64),
             late_window,
             page_size: args.page_size,
@@ -278,15 +285,48 @@ async fn run_async(opts: &OutputOpts, args: &TailArgs, plan: Plan) -> anyhow::Re
     }))
 }
 
-fn query<'a>(plan: &'a Plan, group: &'a str, start: Millis) -> Query<'a> {
-    Query {
-        group,
-        streams: &plan.streams,
-        start,
-        end: plan.until,
-        pattern: plan.pattern.as_deref(),
-        page_size: plan.page_size,
-        backoff: Backoff::default(),
+/// FilterLogEvents over one group from `start`, through every page. If CloudWatch rejects
+/// awsplain's own push-down pattern, say so and read every event instead: the grammar still
+/// decides, only more travels.
+async fn fetch_group(
+    client: &Client,
+    plan: &Plan,
+    group: &str,
+    start: Millis,
+    on_page: &mut dyn FnMut(Vec<Event>),
+) -> Result<(), Stop> {
+    loop {
+        let pattern = plan.pattern.borrow().clone();
+        let q = Query {
+            group,
+            streams: &plan.streams,
+            start,
+            end: plan.until,
+            pattern: pattern.as_deref(),
+            page_size: plan.page_size,
+            backoff: Backoff::default(),
+        };
+        match fetch::fetch(client, &q, on_page).await {
+            Ok(_) => return Ok(()),
+            Err(e)
+                if plan.generated
+                    && pattern.is_some()
+                    && e.code() == Some("InvalidParameterException") =>
+            {
+                eprintln!(
+                    "awsplain: warning: CloudWatch Logs rejected the search pattern ({}); reading every event and scanning it here",
+                    awsplain::sanitize::for_terminal(e.message().unwrap_or("no detail"))
+                );
+                *plan.pattern.borrow_mut() = None;
+            }
+            Err(e) => {
+                return Err(Stop::Aws(aws_error::AwsFailure::from_sdk(
+                    "FilterLogEvents",
+                    Some(group),
+                    &e,
+                )))
+            }
+        }
     }
 }
 
@@ -299,21 +339,14 @@ async fn window_once(
 ) -> Result<(), Stop> {
     let mut hits = Vec::new();
     for (gi, group) in plan.groups.iter().enumerate() {
-        fetch::fetch(client, &query(plan, group, plan.since), &mut |events| {
+        fetch_group(client, plan, group, plan.since, &mut |events| {
             hits.extend(
                 events
                     .iter()
                     .filter_map(|ev| scan_event(opts, group, gi, ev)),
             );
         })
-        .await
-        .map_err(|e| {
-            Stop::Aws(aws_error::AwsFailure::from_sdk(
-                "FilterLogEvents",
-                Some(group),
-                &e,
-            ))
-        })?;
+        .await?;
     }
     printer.emit(hits)?;
     Ok(())
@@ -337,19 +370,10 @@ async fn follow(
         for (gi, group) in plan.groups.iter().enumerate() {
             let cursor = &mut cursors[gi];
             let mut events = Vec::new();
-            fetch::fetch(
-                client,
-                &query(plan, group, cursor.start_time()),
-                &mut |page| events.extend(page),
-            )
-            .await
-            .map_err(|e| {
-                Stop::Aws(aws_error::AwsFailure::from_sdk(
-                    "FilterLogEvents",
-                    Some(group),
-                    &e,
-                ))
-            })?;
+            fetch_group(client, plan, group, cursor.start_time(), &mut |page| {
+                events.extend(page)
+            })
+            .await?;
             // Admit in time order so only truly late arrivals are called late.
             events.sort_by(|a, b| (a.timestamp, &a.id).cmp(&(b.timestamp, &b.id)));
             for ev in &events {

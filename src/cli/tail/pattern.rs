@@ -1,84 +1,94 @@
 //! The search pushed down to CloudWatch: a filter pattern (FilterLogEvents, Live Tail) and a
-//! Logs Insights query, both built from the anchor terms that every recognised error contains.
+//! Logs Insights query, both built from the grammar's trigger literals, the strings of which
+//! every recognised error contains at least one.
 //!
 //! The push-down only narrows what travels over the network; every event that arrives still
-//! goes through the grammar, which decides. So the terms must be a superset: each text the
-//! grammar recognises has to contain at least one of them, byte for byte (CloudWatch term
-//! matching is case-sensitive).
-
-/// Terms of which at least one appears in every error text awsplain recognises: the fixed
-/// words of each wrapper format, plus the words every AWS error code family carries, so that
-/// bare codes inside JSON (Step Functions `"error": "ECS.AccessDeniedException"`) pass too.
-pub const ANCHOR_TERMS: &[&str] = &[
-    // AWS CLI / boto: "An error occurred (Code) when calling the Op operation: ..."
-    "error occurred",
-    // Java SDK v1 and v2: "(Service: X; Status Code: 400; ..."
-    "Status Code",
-    // Go SDK v2: "https response error StatusCode: 403, RequestID: ..., api error Code: ..."
-    "api error",
-    // IAM: "User: arn:... is not authorized to perform: s3:GetObject on resource: ..."
-    "not authorized",
-    // Lambda: {"errorType": "...", "errorMessage": "..."}
-    "errorType",
-    // Step Functions error names and bare error codes.
-    "States.",
-    "Exception",
-    "AccessDenied",
-    "Unauthorized",
-    "Forbidden",
-    "Throttling",
-];
+//! goes through the grammar, which decides. So the pattern must match a superset of what the
+//! grammar recognises. Plain filter terms (`?ERROR ?"api error"`) are matched by CloudWatch as
+//! whole terms, so `?Exception` would miss `AccessDeniedException`; the regex form `%...%` is
+//! a substring match, which is what the trigger literals need. Its documented limits shape the
+//! pattern: letters, digits and `: _ # = @ / ; , -` as literals, the operators
+//! `^ $ ? [ ] { } | \ * + .`, no parentheses, no multi-byte characters, at most two regexes
+//! per pattern, and 1024 characters in all.
 
 /// CloudWatch limits `filterPattern` to 1024 characters.
 pub const MAX_PATTERN_LEN: usize = 1024;
 
-/// One OR term of the unstructured-text filter syntax: bare when it is only letters, digits
-/// and underscores, otherwise in double quotes (the syntax requires quotes around anything
-/// else, spaces included).
-pub fn or_term(term: &str) -> Option<String> {
-    if term.is_empty()
-        || term.contains('"')
-        || term.contains('\\')
-        || term.chars().any(char::is_control)
-    {
-        return None;
-    }
-    if term.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
-        Some(format!("?{term}"))
-    } else {
-        Some(format!("?\"{term}\""))
-    }
+fn literal_ok(c: char) -> bool {
+    c.is_ascii_alphanumeric() || ":_#=@/;,-".contains(c)
 }
 
-/// `?"error occurred" ?"Status Code" ... ?Throttling`: matches events containing any term.
-pub fn anchor_pattern(terms: &[&str]) -> String {
-    let mut out: Vec<String> = Vec::new();
-    for t in terms {
-        if let Some(p) = or_term(t) {
-            if !out.contains(&p) {
-                out.push(p);
-            }
+/// Alternatives longer than this are cut, to keep the pattern within its length limit.
+const MAX_ALT_LEN: usize = 20;
+
+/// One literal as a regex alternative: allowed characters kept, every other ASCII character
+/// turned into `.` (any character: still a superset), cut at non-ASCII characters keeping the
+/// longest piece, and cut to [`MAX_ALT_LEN`]. Every step keeps a piece of the literal, and a
+/// piece occurs wherever the literal does. Leading and trailing wildcards are dropped for the
+/// same reason.
+pub fn alternative(literal: &str) -> String {
+    literal
+        .split(|c: char| !c.is_ascii())
+        .map(|piece| {
+            let mapped: String = piece
+                .chars()
+                .map(|c| if literal_ok(c) { c } else { '.' })
+                .collect();
+            let mapped = mapped.trim_matches('.');
+            mapped[..mapped.len().min(MAX_ALT_LEN)]
+                .trim_end_matches('.')
+                .to_string()
+        })
+        .max_by_key(|alt| alt.len())
+        .unwrap_or_default()
+}
+
+/// The fewest alternatives matching everything the literals match: an alternative that
+/// contains another one is redundant, since the shorter one matches wherever it does.
+pub fn alternatives(literals: &[&str]) -> Vec<String> {
+    let mut alts: Vec<String> = literals
+        .iter()
+        .map(|l| alternative(l))
+        .filter(|a| !a.is_empty())
+        .collect();
+    alts.sort_by(|a, b| a.len().cmp(&b.len()).then_with(|| a.cmp(b)));
+    alts.dedup();
+    let mut kept: Vec<String> = Vec::new();
+    for a in alts {
+        if !kept.iter().any(|k| a.contains(k.as_str())) {
+            kept.push(a);
         }
     }
-    out.join(" ")
+    kept.sort();
+    kept
 }
 
-/// The pattern a request carries, if any.
+/// `%Exception|error|not.authorized.to|...%`: matches events containing any literal.
+pub fn anchor_pattern(literals: &[&str]) -> String {
+    format!("%{}%", alternatives(literals).join("|"))
+}
+
+/// The grammar's trigger literals.
+pub fn grammar_literals() -> Vec<&'static str> {
+    awsplain::grammar::trigger_literals()
+}
+
+/// The pattern a request carries, if any, and whether awsplain generated it.
 ///
-/// The filter syntax cannot AND a user's pattern with an OR group, so a user pattern is sent
-/// alone: CloudWatch applies it, and the grammar applies ours on the client, which together
-/// give the intersection the user asked for.
-pub fn request_pattern(user: Option<&str>, all_events: bool) -> Option<String> {
+/// The filter syntax cannot AND a user's pattern with the anchor regex in general, so a user
+/// pattern is sent alone: CloudWatch applies it, and the grammar applies the anchors on the
+/// client, which together give the intersection the user asked for.
+pub fn request_pattern(user: Option<&str>, all_events: bool) -> Option<(String, bool)> {
     match user {
-        Some(p) if !p.trim().is_empty() => Some(p.to_string()),
+        Some(p) if !p.trim().is_empty() => Some((p.to_string(), false)),
         _ if all_events => None,
-        _ => Some(anchor_pattern(ANCHOR_TERMS)),
+        _ => Some((anchor_pattern(&grammar_literals()), true)),
     }
 }
 
 /// A Logs Insights query returning the candidate events of the groups, oldest first.
 pub fn insights_query(
-    terms: &[&str],
+    literals: &[&str],
     extra_filter: Option<&str>,
     all_events: bool,
     limit: u32,
@@ -89,7 +99,10 @@ pub fn insights_query(
         q.push_str(f);
     }
     if !all_events {
-        let alts: Vec<String> = terms.iter().map(|t| regex_escape(t)).collect();
+        let alts: Vec<String> = alternatives(literals)
+            .iter()
+            .map(|a| a.replace('/', "\\/"))
+            .collect();
         q.push_str(" | filter @message like /");
         q.push_str(&alts.join("|"));
         q.push('/');
@@ -98,76 +111,47 @@ pub fn insights_query(
     q
 }
 
-/// Escape a literal for an Insights `/regex/`, including the delimiter.
-fn regex_escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        if "\\.+*?()|[]{}^$/".contains(c) {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    out
-}
-
-/// The documented unstructured filter syntax, as far as generated patterns use it:
-/// space-separated terms, each optionally prefixed by `?` (OR) or `-` (NOT), each either a run
-/// of letters, digits and underscores or a double-quoted phrase. Returns the terms and whether
-/// each is an OR term.
+/// Check a generated pattern against the documented regex filter syntax, returning its
+/// alternatives.
 #[cfg(test)]
-pub fn parse_term_pattern(p: &str) -> Result<Vec<(bool, String)>, String> {
+pub fn parse_regex_pattern(p: &str) -> Result<Vec<String>, String> {
     if p.len() > MAX_PATTERN_LEN {
         return Err(format!(
             "pattern is {} characters, more than {MAX_PATTERN_LEN}",
             p.len()
         ));
     }
-    let mut out = Vec::new();
-    let b = p.as_bytes();
-    let mut i = 0;
-    while i < b.len() {
-        let or = b[i] == b'?';
-        if or || b[i] == b'-' {
-            i += 1;
-        }
-        if i < b.len() && b[i] == b'"' {
-            let start = i + 1;
-            let end = p[start..].find('"').ok_or("unterminated quote")? + start;
-            if end == start {
-                return Err("empty quoted term".into());
-            }
-            out.push((or, p[start..end].to_string()));
-            i = end + 1;
-        } else {
-            let start = i;
-            while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'_') {
-                i += 1;
-            }
-            if i == start {
-                return Err(format!("unexpected {:?} at {i}", p[i..].chars().next()));
-            }
-            out.push((or, p[start..i].to_string()));
-        }
-        if i < b.len() {
-            if b[i] != b' ' {
-                return Err(format!("terms must be separated by a space at {i}"));
-            }
-            i += 1;
-            if i == b.len() {
-                return Err("trailing space".into());
-            }
-        }
+    let body = p
+        .strip_prefix('%')
+        .and_then(|r| r.strip_suffix('%'))
+        .ok_or("a regex pattern is enclosed in %")?;
+    if body.contains('%') {
+        return Err("one regex only".into());
     }
-    Ok(out)
+    if let Some(c) = body
+        .chars()
+        .find(|&c| !(literal_ok(c) || "^$?[]{}|\\*+.".contains(c)))
+    {
+        return Err(format!("{c:?} is not allowed in a regex filter pattern"));
+    }
+    let alts: Vec<String> = body.split('|').map(str::to_string).collect();
+    if alts.iter().any(String::is_empty) {
+        return Err("empty alternative".into());
+    }
+    Ok(alts)
 }
 
-/// How CloudWatch evaluates a pattern of OR terms: any term occurs (case-sensitively).
+/// How CloudWatch evaluates the generated regex: some alternative occurs somewhere, with `.`
+/// standing for any one character.
 #[cfg(test)]
-pub fn or_pattern_matches(p: &str, message: &str) -> bool {
-    parse_term_pattern(p)
-        .expect("valid pattern")
-        .iter()
-        .any(|(_, t)| message.contains(t.as_str()))
+pub fn regex_pattern_matches(p: &str, message: &str) -> bool {
+    let alts = parse_regex_pattern(p).expect("valid pattern");
+    let text: Vec<char> = message.chars().collect();
+    alts.iter().any(|a| {
+        let pat: Vec<char> = a.chars().collect();
+        text.windows(pat.len())
+            .any(|w| w.iter().zip(&pat).all(|(t, p)| *p == '.' || t == p))
+    })
 }
 
 #[cfg(test)]
@@ -189,94 +173,94 @@ mod tests {
 
     #[test]
     fn generated_pattern_follows_the_documented_syntax() {
-        let p = anchor_pattern(ANCHOR_TERMS);
-        let terms = parse_term_pattern(&p).expect("generated pattern parses");
-        assert_eq!(terms.len(), ANCHOR_TERMS.len());
+        let p = anchor_pattern(&grammar_literals());
+        let alts = parse_regex_pattern(&p).unwrap_or_else(|e| panic!("{e}: {p}"));
+        assert!(!alts.is_empty());
+        assert!(p.len() <= MAX_PATTERN_LEN, "{} characters: {p}", p.len());
         assert!(
-            terms.iter().all(|(or, _)| *or),
-            "every term is an OR term: {p}"
+            !p.contains('(') && !p.contains(')') && !p.contains(' ') && !p.contains('"'),
+            "{p}"
         );
-        assert!(p.len() <= MAX_PATTERN_LEN);
-        assert!(p.contains(r#"?"error occurred""#), "{p}");
-        assert!(p.contains("?errorType"), "{p}");
-        assert!(p.contains(r#"?"States.""#), "{p}");
+        assert!(p.is_ascii());
     }
 
     #[test]
-    fn terms_are_quoted_exactly_when_needed() {
-        assert_eq!(or_term("Exception").as_deref(), Some("?Exception"));
-        assert_eq!(or_term("snake_case9").as_deref(), Some("?snake_case9"));
-        assert_eq!(or_term("api error").as_deref(), Some(r#"?"api error""#));
-        assert_eq!(or_term("ECS.Access").as_deref(), Some(r#"?"ECS.Access""#));
-        assert_eq!(or_term(""), None);
-        assert_eq!(or_term(r#"say "hi""#), None);
-        assert_eq!(anchor_pattern(&["a", "a", "b c"]), r#"?a ?"b c""#);
+    fn every_trigger_literal_passes_the_pattern() {
+        // Each literal matching the pattern means every text containing it does: the
+        // push-down can never hide an error the grammar would have found.
+        let lits = grammar_literals();
+        let p = anchor_pattern(&lits);
+        for l in &lits {
+            assert!(
+                regex_pattern_matches(&p, l),
+                "pattern drops texts containing {l:?}: {p}"
+            );
+        }
+    }
+
+    #[test]
+    fn alternatives_are_literal_pieces_without_redundancy() {
+        assert_eq!(alternative("\"error\""), "error");
+        assert_eq!(alternative("An error occurred ("), "An.error.occurred");
+        assert_eq!(alternative("x-amzn-ErrorType"), "x-amzn-ErrorType");
+        assert_eq!(alternative("Status Code:"), "Status.Code:");
+        assert_eq!(alternative("ab\u{e9}cdef"), "cdef");
+        assert_eq!(
+            alternative("Essential container in task exited"),
+            "Essential.container"
+        );
+        assert_eq!(alternative("(\"\")"), "");
+        assert_eq!(
+            alternatives(&["errorType", "\"error\"", "operation error ", "Exception"]),
+            ["Exception", "error"]
+        );
+        assert_eq!(anchor_pattern(&["b c", "a"]), "%a|b.c%");
     }
 
     #[test]
     fn validator_rejects_malformed_patterns() {
-        for bad in [r#"?"open"#, "?a  ?b", "?a ", r#"?"""#, "?a,?b", "a.b"] {
-            assert!(parse_term_pattern(bad).is_err(), "{bad:?} accepted");
+        for bad in [
+            "%a||b%",
+            "%a(b)%",
+            "a|b",
+            "%a b%",
+            "%a%b%",
+            "%caf\u{e9}%",
+            "%a\"b%",
+        ] {
+            assert!(parse_regex_pattern(bad).is_err(), "{bad:?} accepted");
         }
+        assert!(regex_pattern_matches("%a.c|zz%", "xxabcxx"));
+        assert!(!regex_pattern_matches("%a.c|zz%", "xxacxz"));
     }
 
     #[test]
     fn every_shape_passes_the_pushed_down_pattern() {
-        let p = anchor_pattern(ANCHOR_TERMS);
+        let p = anchor_pattern(&grammar_literals());
         for s in SHAPES {
-            assert!(or_pattern_matches(&p, s), "pattern {p} would drop: {s}");
+            assert!(regex_pattern_matches(&p, s), "pattern {p} would drop: {s}");
+            assert!(
+                !awsplain::scan_str(s).is_empty(),
+                "the grammar finds nothing in {s}"
+            );
         }
-        assert!(!or_pattern_matches(&p, "INFO request served in 12 ms"));
-    }
-
-    #[test]
-    fn grammar_hits_in_samples_pass_the_pushed_down_pattern() {
-        // Whatever the grammar recognises in the sample texts must not be filtered away by
-        // CloudWatch: each record's own text has to contain an anchor term.
-        let p = anchor_pattern(ANCHOR_TERMS);
-        let mut texts: Vec<String> = SHAPES.iter().map(|s| s.to_string()).collect();
-        let mut dirs = vec![std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("samples")];
-        while let Some(d) = dirs.pop() {
-            for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
-                let path = e.path();
-                if path.is_dir() {
-                    dirs.push(path);
-                } else if let Ok(t) = std::fs::read_to_string(&path) {
-                    texts.push(t);
-                }
-            }
-        }
-        for t in &texts {
-            for rec in awsplain::scan_str(t) {
-                let (s, e) = (rec.span.start as usize, rec.span.end as usize);
-                let text = t.get(s..e).unwrap_or(t);
-                assert!(
-                    or_pattern_matches(&p, text),
-                    "pattern {p} would drop: {text}"
-                );
-            }
-        }
+        assert!(!regex_pattern_matches(&p, "INFO request served in 12 ms"));
     }
 
     #[test]
     fn user_pattern_and_all_events() {
-        assert_eq!(
-            request_pattern(None, false),
-            Some(anchor_pattern(ANCHOR_TERMS))
-        );
+        let ours = anchor_pattern(&grammar_literals());
+        assert_eq!(request_pattern(None, false), Some((ours.clone(), true)));
         assert_eq!(request_pattern(None, true), None);
         assert_eq!(
-            request_pattern(Some("ERROR"), false).as_deref(),
-            Some("ERROR")
+            request_pattern(Some("ERROR"), false),
+            Some(("ERROR".into(), false))
         );
         assert_eq!(
-            request_pattern(Some("ERROR"), true).as_deref(),
-            Some("ERROR")
+            request_pattern(Some("ERROR"), true),
+            Some(("ERROR".into(), false))
         );
-        assert_eq!(
-            request_pattern(Some("  "), false),
-            Some(anchor_pattern(ANCHOR_TERMS))
-        );
+        assert_eq!(request_pattern(Some("  "), false), Some((ours, true)));
     }
 
     #[test]
@@ -284,9 +268,9 @@ mod tests {
         let q = insights_query(&["api error", "States.", "a/b"], None, false, 10_000);
         assert_eq!(
             q,
-            r"fields @timestamp, @message, @logStream, @log | filter @message like /api error|States\.|a\/b/ | sort @timestamp asc | limit 10000"
+            r"fields @timestamp, @message, @logStream, @log | filter @message like /States|a\/b|api.error/ | sort @timestamp asc | limit 10000"
         );
-        let q = insights_query(ANCHOR_TERMS, Some("@logStream like /web/"), true, 50);
+        let q = insights_query(&["x"], Some("@logStream like /web/"), true, 50);
         assert_eq!(
             q,
             "fields @timestamp, @message, @logStream, @log | filter @logStream like /web/ | sort @timestamp asc | limit 50"

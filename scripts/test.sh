@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# The test command of awsplain: every test, with the CloudWatch Logs tests run against a local
+# moto server (a CloudWatch Logs emulator) that this script installs, starts and stops.
+#
+#   scripts/test.sh              # all tests
+#   scripts/test.sh tail::       # extra arguments go to `cargo test`
+#
+# Environment: CARGO_TARGET_DIR (default ~/.cache/awsplain-target), AWSPLAIN_VENV (default
+# ~/.cache/awsplain-venv), PYTHON (default python3).
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/awsplain-target}"
+venv="${AWSPLAIN_VENV:-$HOME/.cache/awsplain-venv}"
+python="${PYTHON:-python3}"
+# moto 5 is the major version these tests were written against.
+moto_req='moto[server]>=5,<6'
+
+if ! "$venv/bin/python" -c 'import moto.server' 2>/dev/null; then
+    echo "test.sh: installing $moto_req into $venv" >&2
+    "$python" -m venv "$venv"
+    "$venv/bin/python" -m pip install --quiet --disable-pip-version-check "$moto_req"
+fi
+
+port="$("$venv/bin/python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+log="$(mktemp "${TMPDIR:-/tmp}/awsplain-moto.XXXXXX")"
+"$venv/bin/moto_server" -H 127.0.0.1 -p "$port" >"$log" 2>&1 &
+moto_pid=$!
+cleanup() {
+    kill "$moto_pid" 2>/dev/null || true
+    wait "$moto_pid" 2>/dev/null || true
+    rm -f "$log"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+endpoint="http://127.0.0.1:$port"
+ready=0
+for _ in $(seq 1 150); do
+    if ! kill -0 "$moto_pid" 2>/dev/null; then
+        break
+    fi
+    if "$venv/bin/python" -c "import urllib.request, sys; urllib.request.urlopen(sys.argv[1] + '/moto-api/', timeout=1)" "$endpoint" 2>/dev/null; then
+        ready=1
+        break
+    fi
+    sleep 0.2
+done
+if [ "$ready" != 1 ]; then
+    echo "test.sh: moto_server did not come up on $endpoint; its output:" >&2
+    cat "$log" >&2
+    exit 1
+fi
+echo "test.sh: moto_server on $endpoint" >&2
+
+export AWSPLAIN_TEST_ENDPOINT="$endpoint"
+# The emulator tests fail instead of skipping when they cannot reach it.
+export AWSPLAIN_REQUIRE_EMULATOR=1
+cargo test --all-targets --no-fail-fast "$@"
