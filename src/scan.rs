@@ -371,3 +371,78 @@ pub fn scan_reader<R: Read>(
         None => Ok(stats),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    const SAMPLE: &str = "User: arn:aws:sts::123456789012:assumed-role/r/s is not authorized to perform: iam:PassRole on resource: arn:aws:iam::123456789012:role/x because no identity-based policy allows the iam:PassRole action (Service: AmazonECS; Status Code: 400; Error Code: AccessDeniedException; Request ID: 1-2; Proxy: null)\n";
+
+    fn scan_chunks(data: &[u8], chunk: usize) -> Vec<Record> {
+        let mut v = Vec::new();
+        let mut s = StreamScanner::new("-");
+        for c in data.chunks(chunk.max(1)) {
+            s.feed(c, &mut |r| v.push(r));
+        }
+        s.finish(&mut |r| v.push(r));
+        v
+    }
+
+    #[test]
+    fn chunking_does_not_change_records() {
+        let mut data = Vec::new();
+        for i in 0..50 {
+            data.extend_from_slice(
+                format!("2026-11-28T00:00:{i:02}Z INFO noise line {i}\n").as_bytes(),
+            );
+            if i % 7 == 0 {
+                data.extend_from_slice(SAMPLE.as_bytes());
+            }
+        }
+        let whole = scan_chunks(&data, data.len());
+        assert_eq!(whole.len(), 8);
+        for chunk in [1, 3, 64, 1000] {
+            assert_eq!(scan_chunks(&data, chunk), whole, "chunk size {chunk}");
+        }
+        assert_eq!(whole[1].source.line, Some(10));
+    }
+
+    #[test]
+    fn overlong_line_is_cut_and_later_errors_found() {
+        let mut data = vec![b'x'; MAX_EVENT * 3 + 17];
+        data.push(b'\n');
+        data.extend_from_slice(SAMPLE.as_bytes());
+        let mut s = StreamScanner::new("-");
+        let mut v = Vec::new();
+        for c in data.chunks(64 * 1024) {
+            s.feed(c, &mut |r| v.push(r));
+            assert!(
+                s.buf.len() <= MAX_EVENT + 256 * 1024,
+                "buffer grew to {}",
+                s.buf.len()
+            );
+        }
+        let stats = s.finish(&mut |r| v.push(r));
+        assert_eq!(v.len(), 1);
+        assert!(stats.oversized_lines >= 2, "{stats:?}");
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(200))]
+        #[test]
+        fn arbitrary_bytes_never_panic(data in proptest::collection::vec(any::<u8>(), 0..2048), chunk in 1usize..300) {
+            let _ = scan_chunks(&data, chunk);
+        }
+
+        #[test]
+        fn splices_of_samples_never_panic(cut in 0usize..SAMPLE.len(), insert in proptest::collection::vec(any::<u8>(), 0..64), chunk in 1usize..100) {
+            let mut data = SAMPLE.as_bytes()[..cut].to_vec();
+            data.extend_from_slice(&insert);
+            data.extend_from_slice(&SAMPLE.as_bytes()[cut..]);
+            data.extend_from_slice(SAMPLE.as_bytes());
+            let recs = scan_chunks(&data, chunk);
+            prop_assert!(!recs.is_empty());
+        }
+    }
+}

@@ -190,8 +190,10 @@ fn is_code_char(c: char) -> bool {
 /// Find the `Code:` / `Code =>` / `[Code:` at the token containing `at`.
 pub fn parse_at(text: &str, at: usize) -> Option<Piece> {
     let start = text[..at]
-        .rfind(|c: char| !is_code_char(c) && c != ':')
-        .map(|p| p + 1)
+        .char_indices()
+        .rev()
+        .find(|(_, c)| !is_code_char(*c) && *c != ':')
+        .map(|(p, c)| p + c.len_utf8())
         .unwrap_or(0);
     let end = text[at..]
         .find(|c: char| !is_code_char(c) && c != ':')

@@ -88,7 +88,11 @@ fn message_before(text: &str, at: usize) -> Option<&str> {
     let start = before.rfind(['\n', '"']).map(|p| p + 1).unwrap_or(0);
     let mut m = before[start..].trim();
     while let Some((head, tail)) = m.split_once(": ") {
-        if head.contains(' ') || head.is_empty() {
+        // Strip exception class names only; `User: arn...` is part of the message.
+        if head.contains(' ')
+            || head.is_empty()
+            || !(head.ends_with("Exception") || head.ends_with("Error"))
+        {
             break;
         }
         m = tail.trim();
