@@ -401,6 +401,47 @@ fn endpoint_from_service_specific_environment_variable() {
 }
 
 #[test]
+fn insights_query_reads_several_groups() {
+    let Some(ep) = emulator() else { return };
+    let (a, b) = (unique_group("insights-a"), unique_group("insights-b"));
+    let t0 = now_ms() - 30 * 60_000;
+    put(
+        &ep,
+        &a,
+        &[("x", t0, sfn_event(1)), ("x", t0 + 2_000, noise(2))],
+    );
+    put(
+        &ep,
+        &b,
+        &[
+            ("y", t0 + 1_000, lambda_event(3)),
+            ("y", t0 - 3 * 3_600_000, java_line(4)),
+        ],
+    );
+    let out = tail(&ep)
+        .args([&a, &b, "--insights", "--since", "1h"])
+        .assert()
+        .code(0)
+        .get_output()
+        .clone();
+    let recs = json_lines(&out.stdout);
+    let seen: Vec<(i64, &str)> = recs
+        .iter()
+        .map(|r| (ts(r), r["source"]["log_group"].as_str().unwrap()))
+        .collect();
+    assert!(seen.contains(&(t0, a.as_str())), "{seen:?}");
+    assert!(seen.contains(&(t0 + 1_000, b.as_str())), "{seen:?}");
+    assert!(
+        seen.iter().all(|(t, _)| *t >= t0),
+        "an event outside --since came back: {seen:?}"
+    );
+    let times: Vec<i64> = seen.iter().map(|s| s.0).collect();
+    let mut sorted = times.clone();
+    sorted.sort();
+    assert_eq!(times, sorted);
+}
+
+#[test]
 fn unknown_group_is_a_clear_error() {
     let Some(ep) = emulator() else { return };
     let g = unique_group("missing");

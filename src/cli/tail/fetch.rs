@@ -94,7 +94,7 @@ pub async fn fetch(
         let empty = events.is_empty();
         on_page(events);
         match out.next_token() {
-            Some(t) if !t.is_empty() && !(empty && token.as_deref() == Some(t)) => {
+            Some(t) if !(t.is_empty() || (empty && token.as_deref() == Some(t))) => {
                 token = Some(t.to_string())
             }
             _ => return Ok(pages),
@@ -110,11 +110,12 @@ pub(crate) mod tests {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     use tokio::net::TcpListener;
 
+    /// A canned HTTP reply: status, extra headers, body.
+    pub type Reply = (u16, Vec<(&'static str, &'static str)>, String);
+
     /// A tiny HTTP/1.1 server on loopback answering each request with the next canned
     /// `(status, extra headers, body)`, and recording the request bodies it got.
-    pub async fn canned_server(
-        replies: Vec<(u16, Vec<(&'static str, &'static str)>, String)>,
-    ) -> (String, Arc<Mutex<Vec<String>>>) {
+    pub async fn canned_server(replies: Vec<Reply>) -> (String, Arc<Mutex<Vec<String>>>) {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
         let seen = Arc::new(Mutex::new(Vec::new()));
@@ -195,7 +196,7 @@ pub(crate) mod tests {
         Client::from_conf(conf)
     }
 
-    fn throttle() -> (u16, Vec<(&'static str, &'static str)>, String) {
+    fn throttle() -> Reply {
         (
             400,
             vec![("x-amzn-errortype", "ThrottlingException")],
@@ -203,10 +204,7 @@ pub(crate) mod tests {
         )
     }
 
-    fn page(
-        events: &[(i64, &str, &str)],
-        token: Option<&str>,
-    ) -> (u16, Vec<(&'static str, &'static str)>, String) {
+    fn page(events: &[(i64, &str, &str)], token: Option<&str>) -> Reply {
         let evs: Vec<serde_json::Value> = events
             .iter()
             .map(|(ts, id, msg)| {

@@ -40,8 +40,12 @@ fn stream_filter(streams: &Streams) -> Option<String> {
     }
 }
 
-/// `2026-11-28 09:00:00.123` (UTC), the form Insights gives `@timestamp` in.
+/// `2026-11-28 09:00:00.123` (UTC), the form Insights gives `@timestamp` in; plain epoch
+/// milliseconds are taken too (emulators answer so).
 fn parse_insights_time(s: &str) -> Option<Millis> {
+    if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) {
+        return s.parse().ok();
+    }
     parse_rfc3339(&format!("{}Z", s.trim().replacen(' ', "T", 1))).ok()
 }
 
@@ -160,6 +164,8 @@ mod tests {
         assert_eq!(ev.id, "CmAKJgoi");
         assert_eq!(ev.message, "hello");
         assert!(row_event(&row[..1], &groups).is_none());
+        assert_eq!(parse_insights_time("1795856400250"), Some(1_795_856_400_250));
+        assert_eq!(parse_insights_time("yesterday"), None);
     }
 
     #[test]

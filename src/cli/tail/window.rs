@@ -64,13 +64,13 @@ impl Cursor {
             Some(n) if timestamp < n => Admit::Late(n - timestamp),
             _ => Admit::New,
         };
-        if timestamp >= self.start_time() || self.newest.is_none_or(|n| timestamp > n) {
+        if timestamp >= self.start_time() || self.newest.map_or(true, |n| timestamp > n) {
             self.seen
                 .entry(timestamp)
                 .or_default()
                 .insert(event_id.to_string());
         }
-        if self.newest.is_none_or(|n| timestamp > n) {
+        if self.newest.map_or(true, |n| timestamp > n) {
             self.newest = Some(timestamp);
             self.forget_old();
         }
