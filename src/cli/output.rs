@@ -1,8 +1,12 @@
-//! Printers (sinks) for records: JSON lines, human blocks, GitHub annotations; colour setup.
+//! Printers (sinks) for records: JSON lines, human blocks, GitHub annotations, the summary;
+//! record preparation (remedies, redaction); colour setup.
 
 use super::{ColorChoice, Format, OutputOpts};
+use awsplain::redact::Redactor;
+use awsplain::summary::Summary;
 use awsplain::Record;
 use std::io::{self, IsTerminal, Write};
+use std::sync::{Mutex, MutexGuard, OnceLock};
 
 /// Decide once whether colour is on, honouring `--color`, `NO_COLOR` and `TERM=dumb`.
 pub fn init_color(choice: ColorChoice) {
@@ -70,19 +74,95 @@ pub fn stdout_writer(line_buffered: bool) -> Box<dyn Write> {
     }
 }
 
-/// The sink the options ask for, writing to `out`.
+/// The sink the options ask for, writing records to `out`. `--summary` adds the counts on
+/// stderr after the last record; `--summary-only` writes only the counts, to `out`.
+/// `--quiet` wins over everything, `--count` prints no records (the caller prints the count).
 pub fn make_sink(opts: &OutputOpts, out: Box<dyn Write>) -> Box<dyn Sink> {
-    if opts.quiet || opts.count || opts.summary_only {
+    if opts.quiet {
         return Box::new(NullSink);
     }
-    match opts.format {
-        Format::Json => Box::new(JsonSink { out }),
-        Format::Human => Box::new(super::human::HumanSink::new(out, opts.verbose)),
-        Format::Github => Box::new(super::human::HumanSink::new(out, opts.verbose)),
+    if opts.summary_only {
+        return Box::new(SummarySink::new(Box::new(NullSink), opts, out));
+    }
+    let inner: Box<dyn Sink> = if opts.count {
+        Box::new(NullSink)
+    } else {
+        match opts.format {
+            Format::Json => Box::new(JsonSink { out }),
+            Format::Human => {
+                Box::new(super::human::HumanSink::new(out, opts.verbose).with_lang(opts.lang()))
+            }
+            Format::Github => Box::new(super::github::GithubSink::new(out)),
+        }
+    };
+    if opts.summary {
+        Box::new(SummarySink::new(inner, opts, Box::new(io::stderr())))
+    } else {
+        inner
     }
 }
 
-/// Fill in what the scanner leaves to the caller: remedies in the chosen language.
+/// Counts what passes to the inner sink and prints the summary when it finishes: one
+/// `{"summary": {...}}` line in JSON mode, a text table otherwise.
+pub struct SummarySink {
+    inner: Box<dyn Sink>,
+    summary: Summary,
+    json: bool,
+    to: Box<dyn Write>,
+}
+
+impl SummarySink {
+    pub fn new(inner: Box<dyn Sink>, opts: &OutputOpts, to: Box<dyn Write>) -> Self {
+        SummarySink {
+            inner,
+            summary: Summary::new(),
+            json: opts.format == Format::Json,
+            to,
+        }
+    }
+}
+
+impl Sink for SummarySink {
+    fn record(&mut self, rec: &Record) -> io::Result<()> {
+        self.summary.add(rec);
+        self.inner.record(rec)
+    }
+    fn finish(&mut self) -> io::Result<()> {
+        self.inner.finish()?;
+        if self.json {
+            let v = serde_json::json!({ "summary": self.summary.to_json() });
+            serde_json::to_writer(&mut self.to, &v)?;
+            self.to.write_all(b"\n")?;
+        } else {
+            self.to.write_all(self.summary.render_text().as_bytes())?;
+        }
+        self.to.flush()
+    }
+}
+
+/// One masking table for the whole process, so masks agree across files, streams and
+/// log groups of one run.
+fn redactor() -> MutexGuard<'static, Redactor> {
+    static R: OnceLock<Mutex<Redactor>> = OnceLock::new();
+    R.get_or_init(|| Mutex::new(Redactor::new()))
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// Fill in what the scanner leaves to the caller: remedies in the chosen language, then,
+/// with `--redact`, masks over every field and remedy (remedies are built from the real
+/// values first so that generated policies and commands stay correct once unmasked).
 pub fn prepare(rec: &mut Record, opts: &OutputOpts) {
     rec.remedies = awsplain::remedy::remedies_for(rec, opts.lang());
+    if opts.redact {
+        redactor().redact_record(rec);
+    }
+}
+
+/// Write a line to stdout; a closed pipe comes back as an error for `main` to treat as done.
+pub fn print_line(line: &str) -> io::Result<()> {
+    let mut o = io::stdout().lock();
+    o.write_all(line.as_bytes())?;
+    o.write_all(b"\n")?;
+    o.flush()
 }

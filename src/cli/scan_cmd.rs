@@ -1,7 +1,7 @@
 //! The default mode: scan standard input or files and print every AWS error found.
 
-use super::output::{make_sink, prepare, stdout_writer};
-use super::{OutputOpts, Outcome};
+use super::output::{make_sink, prepare, print_line, stdout_writer};
+use super::{Outcome, OutputOpts};
 use std::fs::File;
 use std::io;
 use std::path::PathBuf;
@@ -10,7 +10,11 @@ pub fn run(opts: &OutputOpts, files: &[PathBuf]) -> anyhow::Result<Outcome> {
     let mut sink = make_sink(opts, stdout_writer(false));
     let mut found: u64 = 0;
     let mut trouble = false;
-    let inputs: Vec<PathBuf> = if files.is_empty() { vec![PathBuf::from("-")] } else { files.to_vec() };
+    let inputs: Vec<PathBuf> = if files.is_empty() {
+        vec![PathBuf::from("-")]
+    } else {
+        files.to_vec()
+    };
     for path in &inputs {
         let name = path.to_string_lossy().into_owned();
         let mut emit = |mut rec: awsplain::Record| -> io::Result<()> {
@@ -40,8 +44,8 @@ pub fn run(opts: &OutputOpts, files: &[PathBuf]) -> anyhow::Result<Outcome> {
         }
     }
     sink.finish()?;
-    if opts.count {
-        println!("{found}");
+    if opts.count && !opts.quiet {
+        print_line(&found.to_string())?;
     }
     Ok(if trouble {
         Outcome::Trouble
@@ -61,6 +65,9 @@ fn report_stats(name: &str, stats: &awsplain::ScanStats) {
         );
     }
     if stats.invalid_utf8_lines > 0 {
-        eprintln!("awsplain: {name}: {} line(s) were not valid UTF-8 and were read lossily", stats.invalid_utf8_lines);
+        eprintln!(
+            "awsplain: {name}: {} line(s) were not valid UTF-8 and were read lossily",
+            stats.invalid_utf8_lines
+        );
     }
 }
