@@ -1,6 +1,7 @@
 //! Command-line interface: argument definitions and dispatch to the subcommands.
 
 pub mod explain;
+pub mod github;
 pub mod human;
 pub mod output;
 pub mod run;
@@ -8,6 +9,7 @@ pub mod scan_cmd;
 pub mod tail;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::io::Write as _;
 use std::path::PathBuf;
 
 /// What a command reports back to `main`, which turns it into an exit code.
@@ -124,7 +126,13 @@ pub fn lang_from_env() -> awsplain::Lang {
 /// error was found, 1 when none was, 2 on trouble (bad arguments, unreadable input, AWS API
 /// failure).
 #[derive(Debug, Parser)]
-#[command(name = "awsplain", version, about, long_about, args_conflicts_with_subcommands = true)]
+#[command(
+    name = "awsplain",
+    version,
+    about,
+    long_about,
+    args_conflicts_with_subcommands = true
+)]
 pub struct Cli {
     #[command(flatten)]
     pub out: OutputOpts,
@@ -168,7 +176,7 @@ pub fn main() -> i32 {
             if output::is_broken_pipe(&e) {
                 return 0;
             }
-            eprintln!("awsplain: {e:#}");
+            let _ = writeln!(std::io::stderr(), "awsplain: {e:#}");
             2
         }
     }
@@ -183,7 +191,11 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Some(Command::Explain(a)) => explain::run(&cli.out, a),
         Some(Command::Completions { shell }) => {
             let mut cmd = <Cli as clap::CommandFactory>::command();
-            clap_complete::generate(shell, &mut cmd, "awsplain", &mut std::io::stdout());
+            // Generated into memory: clap_complete panics on a write error, and a closed
+            // pipe must end quietly like every other output.
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut cmd, "awsplain", &mut script);
+            std::io::Write::write_all(&mut std::io::stdout().lock(), &script)?;
             Ok(Outcome::Found)
         }
         Some(Command::Man) => {
