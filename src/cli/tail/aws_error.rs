@@ -95,6 +95,7 @@ impl Env {
             shown.quiet = false;
             shown.count = false;
             shown.summary_only = false;
+            shown.summary = false;
             let rec = f.with_prepared_record(&shown);
             let mut sink = make_sink(&shown, Box::new(std::io::stderr()));
             let _ = sink.record(&rec);

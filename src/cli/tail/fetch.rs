@@ -150,7 +150,7 @@ pub(crate) mod tests {
         (url, seen)
     }
 
-    async fn read_request(sock: &mut tokio::net::TcpStream) -> Option<String> {
+    pub async fn read_request(sock: &mut tokio::net::TcpStream) -> Option<String> {
         let mut buf = Vec::new();
         let mut chunk = [0u8; 4096];
         let header_end = loop {

@@ -164,7 +164,10 @@ mod tests {
         assert_eq!(ev.id, "CmAKJgoi");
         assert_eq!(ev.message, "hello");
         assert!(row_event(&row[..1], &groups).is_none());
-        assert_eq!(parse_insights_time("1795856400250"), Some(1_795_856_400_250));
+        assert_eq!(
+            parse_insights_time("1795856400250"),
+            Some(1_795_856_400_250)
+        );
         assert_eq!(parse_insights_time("yesterday"), None);
     }
 

@@ -185,18 +185,30 @@ async fn session(
         if plan.until.is_some_and(|u| now_millis() > u) {
             return Ok(SessionEnd::Done);
         }
-        let msg = match stream.recv().await {
+        let next = match plan.until {
+            Some(u) => {
+                let left = std::time::Duration::from_millis((u - now_millis()).max(0) as u64);
+                match tokio::time::timeout(left, stream.recv()).await {
+                    Ok(r) => r,
+                    Err(_) => return Ok(SessionEnd::Done),
+                }
+            }
+            None => stream.recv().await,
+        };
+        let msg = match next {
             Ok(Some(m)) => m,
             Ok(None) => return Ok(SessionEnd::Renew),
             Err(e) => {
-                use aws_sdk_cloudwatchlogs::error::ProvideErrorMetadata;
-                if e.code() == Some("SessionTimeoutException") {
+                // The modeled stream exceptions carry no error code: match the variant.
+                let modeled = e.as_service_error();
+                if modeled.is_some_and(|m| m.is_session_timeout_exception()) {
                     return Ok(SessionEnd::Renew);
                 }
-                if e.code() == Some("SessionStreamingException") {
+                if let Some(m) = modeled.filter(|m| m.is_session_streaming_exception()) {
+                    use aws_sdk_cloudwatchlogs::error::ProvideErrorMetadata;
                     eprintln!(
                         "awsplain: warning: Live Tail stream failed ({}); reconnecting",
-                        e.message().unwrap_or("no detail")
+                        awsplain::sanitize::for_terminal(m.message().unwrap_or("no detail"))
                     );
                     return Ok(SessionEnd::Renew);
                 }
@@ -239,6 +251,182 @@ async fn session(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::cli::tail::fetch::tests::{read_request, test_client};
+    use std::io::Write;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::{Arc, Mutex};
+    use tokio::io::AsyncWriteExt;
+    use tokio::net::TcpListener;
+
+    fn crc32(data: &[u8]) -> u32 {
+        let mut crc = !0u32;
+        for &b in data {
+            crc ^= b as u32;
+            for _ in 0..8 {
+                crc = if crc & 1 != 0 {
+                    (crc >> 1) ^ 0xEDB8_8320
+                } else {
+                    crc >> 1
+                };
+            }
+        }
+        !crc
+    }
+
+    /// One event-stream message: prelude (lengths and their CRC), string headers, payload, CRC.
+    fn frame(headers: &[(&str, &str)], payload: &str) -> Vec<u8> {
+        let mut h = Vec::new();
+        for (name, value) in headers {
+            h.push(name.len() as u8);
+            h.extend_from_slice(name.as_bytes());
+            h.push(7);
+            h.extend_from_slice(&(value.len() as u16).to_be_bytes());
+            h.extend_from_slice(value.as_bytes());
+        }
+        let total = 12 + h.len() + payload.len() + 4;
+        let mut m = Vec::new();
+        m.extend_from_slice(&(total as u32).to_be_bytes());
+        m.extend_from_slice(&(h.len() as u32).to_be_bytes());
+        let prelude_crc = crc32(&m);
+        m.extend_from_slice(&prelude_crc.to_be_bytes());
+        m.extend_from_slice(&h);
+        m.extend_from_slice(payload.as_bytes());
+        let crc = crc32(&m);
+        m.extend_from_slice(&crc.to_be_bytes());
+        m
+    }
+
+    fn event(kind: &str, payload: serde_json::Value) -> Vec<u8> {
+        frame(
+            &[
+                (":message-type", "event"),
+                (":event-type", kind),
+                (":content-type", "application/json"),
+            ],
+            &payload.to_string(),
+        )
+    }
+
+    fn update(group: &str, ts: i64, message: &str, sampled: bool) -> Vec<u8> {
+        event(
+            "sessionUpdate",
+            serde_json::json!({
+                "sessionMetadata": {"sampled": sampled},
+                "sessionResults": [{"logStreamName": "web/1", "logGroupIdentifier": group, "message": message, "timestamp": ts, "ingestionTime": ts + 5}]
+            }),
+        )
+    }
+
+    /// A Live Tail endpoint: the first session sends a start, one update and then the
+    /// three-hour timeout; the second sends one update and stays open.
+    async fn live_server(group: &'static str) -> (String, Arc<AtomicUsize>) {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let sessions = Arc::new(AtomicUsize::new(0));
+        let counter = sessions.clone();
+        tokio::spawn(async move {
+            while let Ok((mut sock, _)) = listener.accept().await {
+                let n = counter.clone();
+                tokio::spawn(async move {
+                    if read_request(&mut sock).await.is_none() {
+                        return;
+                    }
+                    let session = n.fetch_add(1, Ordering::SeqCst);
+                    let head = "HTTP/1.1 200 OK\r\ncontent-type: application/vnd.amazon.eventstream\r\ntransfer-encoding: chunked\r\nx-amzn-requestid: live-1\r\n\r\n";
+                    let _ = sock.write_all(head.as_bytes()).await;
+                    let msgs: Vec<Vec<u8>> = if session == 0 {
+                        vec![
+                            event("sessionStart", serde_json::json!({"requestId": "r", "sessionId": "s1", "logGroupIdentifiers": [group]})),
+                            update(group, 1_000, "An error occurred (AccessDeniedException) when calling the GetObject operation: Access Denied", true),
+                            frame(
+                                &[(":message-type", "exception"), (":exception-type", "SessionTimeoutException"), (":content-type", "application/json")],
+                                r#"{"message":"Session timed out after three hours"}"#,
+                            ),
+                        ]
+                    } else {
+                        vec![update(group, 2_000, "An error occurred (ThrottlingException) when calling the PutItem operation: Rate exceeded", false)]
+                    };
+                    for m in msgs {
+                        let chunk = format!("{:x}\r\n", m.len());
+                        let _ = sock.write_all(chunk.as_bytes()).await;
+                        let _ = sock.write_all(&m).await;
+                        let _ = sock.write_all(b"\r\n").await;
+                    }
+                    if session == 0 {
+                        let _ = sock.write_all(b"0\r\n\r\n").await;
+                    } else {
+                        tokio::time::sleep(std::time::Duration::from_secs(30)).await;
+                    }
+                });
+            }
+        });
+        (url, sessions)
+    }
+
+    #[derive(Clone, Default)]
+    struct Shared(Arc<Mutex<Vec<u8>>>);
+
+    impl Write for Shared {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[tokio::test]
+    async fn session_timeout_starts_a_new_session_and_events_of_both_are_shown() {
+        const GROUP: &str = "arn:aws:logs:us-east-1:123456789012:log-group:/ecs/web";
+        let (url, sessions) = live_server(GROUP).await;
+        let client = test_client(&url);
+        let cli =
+            <crate::cli::Cli as clap::Parser>::try_parse_from(["awsplain", "--format", "json"])
+                .unwrap();
+        let out = Shared::default();
+        let mut printer = super::super::Printer {
+            sink: crate::cli::output::make_sink(&cli.out, Box::new(out.clone())),
+            found: 0,
+        };
+        let plan = super::super::Plan {
+            groups: vec![GROUP.to_string()],
+            streams: Streams::All,
+            since: 0,
+            until: Some(now_millis() + 3_000),
+            pattern: std::cell::RefCell::new(Some("%Exception%".into())),
+            generated: true,
+            interval: std::time::Duration::from_millis(200),
+            late_window: 0,
+            page_size: None,
+        };
+        run(&client, &plan, &cli.out, &mut printer)
+            .await
+            .unwrap_or_else(|e| panic!("live tail failed: {e:?}"));
+        printer.sink.finish().unwrap();
+        assert_eq!(
+            sessions.load(Ordering::SeqCst),
+            2,
+            "a second session after the timeout"
+        );
+        let text = String::from_utf8(out.0.lock().unwrap().clone()).unwrap();
+        let recs: Vec<serde_json::Value> = text
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        let codes: Vec<&str> = recs
+            .iter()
+            .filter_map(|r| r["error_code"].as_str())
+            .collect();
+        assert_eq!(
+            codes,
+            ["AccessDeniedException", "ThrottlingException"],
+            "{text}"
+        );
+        assert_eq!(recs[0]["source"]["log_group"], GROUP);
+        assert_eq!(recs[0]["source"]["log_stream"], "web/1");
+        assert_eq!(recs[1]["source"]["timestamp"], 2_000);
+    }
 
     #[test]
     fn stream_prefix_is_undone_only_for_loopback_hosts() {

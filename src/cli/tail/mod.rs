@@ -197,6 +197,7 @@ impl Printer {
 }
 
 /// Why a tail stopped early.
+#[derive(Debug)]
 enum Stop {
     Aws(aws_error::AwsFailure),
     Io(io::Error),
@@ -278,6 +279,7 @@ async fn run_async(opts: &OutputOpts, args: &TailArgs, plan: Plan) -> anyhow::Re
     if opts.count {
         println!("{}", printer.found);
     }
+
     Ok(outcome.unwrap_or(if printer.found > 0 {
         Outcome::Found
     } else {
