@@ -15,6 +15,13 @@ fn t(lang: Lang, en: &str, ja: &str) -> String {
 
 /// Add the generated parts of remedy `r` (chosen by its id) from the record.
 pub fn attach(r: &mut Remedy, rec: &Record, f: &Facts, lang: Lang) {
+    // Steps written here are specific to the record, so they go before the catalog's.
+    let catalog_steps = std::mem::take(&mut r.steps);
+    attach_by_id(r, rec, f, lang);
+    r.steps.extend(catalog_steps);
+}
+
+fn attach_by_id(r: &mut Remedy, rec: &Record, f: &Facts, lang: Lang) {
     match r.id.as_str() {
         "iam-pass-role" => pass_role(r, rec, f, lang),
         "iam-allow-action" => allow_action(r, rec, lang),
@@ -44,15 +51,15 @@ fn attach_identity_policy(r: &mut Remedy, rec: &Record, action: &str, doc: Value
     let identity = Identity::from_principal(rec.principal.as_deref());
     let name = policy::policy_name(action);
     let who = match &identity {
-        Identity::Role(n) => t(lang, &format!("Attach it to the IAM role `{n}`"), &format!("IAM ロール `{n}` にアタッチします")),
-        Identity::User(n) => t(lang, &format!("Attach it to the IAM user `{n}`"), &format!("IAM ユーザー `{n}` にアタッチします")),
+        Identity::Role(n) => t(lang, &format!("The caller is the IAM role `{n}`: attach the policy there"), &format!("呼び出し元は IAM ロール `{n}` です。ポリシーはこのロールにアタッチします")),
+        Identity::User(n) => t(lang, &format!("The caller is the IAM user `{n}`: attach the policy there"), &format!("呼び出し元は IAM ユーザー `{n}` です。ポリシーはこのユーザーにアタッチします")),
         Identity::Unknown => t(
             lang,
             "The text does not name the caller: replace <ROLE_NAME> with the role (or user) that made the call",
             "呼び出し元がテキストから読み取れません。<ROLE_NAME> を呼び出しを行ったロール(またはユーザー)名に置き換えてください",
         ),
     };
-    r.steps.push(who);
+    r.steps.insert(0, who);
     r.apply.push(put_policy_command(&identity, &name, &doc));
     r.snippets = snippets(&identity, &name, &doc);
     r.policy = Some(doc);
@@ -112,7 +119,7 @@ fn pass_role(r: &mut Remedy, rec: &Record, f: &Facts, lang: Lang) {
             "ロールを受け取るサービスがテキストから分かりません。分かったら \"Condition\": {\"StringEquals\": {\"iam:PassedToService\": \"<SERVICE>.amazonaws.com\"}} を追加してください",
         )),
     }
-    placeholder_step(r, lang, &resources);
+    placeholder_step(r, lang, &resources[..1]);
     let doc = allow(&["iam:PassRole"], &resources, condition);
     attach_identity_policy(r, rec, "iam:PassRole", doc, lang);
 }

@@ -81,7 +81,7 @@ fn iam_pass_role_step_functions_to_ecs() {
     assert!(m.snippets["terraform"].contains("resource \"aws_iam_role_policy\""));
     assert!(m.snippets["terraform"].contains("\"OrdersStateMachineRole\""));
     assert!(m.snippets["cloudformation"].contains("AWS::IAM::RolePolicy"));
-    assert!(m.title.contains("orders-task-execution-role"));
+    assert!(m.title.contains("iam:PassRole"));
 }
 
 #[test]

@@ -1,1 +1,281 @@
-//! Integration tests: remedies.
+//! Integration tests: remedies. Every catalog entry is produced by at least one sample in
+//! `samples/remedies/`, the fixed-id samples carry the expected artifacts, and `explain`
+//! works in both languages.
+
+use super::common::{awsplain, json_lines, root};
+use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Remedy ids produced by each sample file, from the JSON output.
+fn produced() -> BTreeMap<String, Vec<Value>> {
+    let dir = root().join("samples/remedies");
+    let mut out = BTreeMap::new();
+    for entry in std::fs::read_dir(&dir).expect("samples/remedies") {
+        let path = entry.unwrap().path();
+        if path.extension().and_then(|e| e.to_str()) != Some("txt") {
+            continue;
+        }
+        let run = awsplain()
+            .args(["--format", "json", "--color", "never"])
+            .arg(&path)
+            .output()
+            .unwrap();
+        let name = path.file_stem().unwrap().to_string_lossy().into_owned();
+        out.insert(name, json_lines(&run.stdout));
+    }
+    out
+}
+
+fn ids_of(records: &[Value]) -> Vec<String> {
+    records
+        .iter()
+        .flat_map(|r| r["remedies"].as_array().cloned().unwrap_or_default())
+        .map(|m| m["id"].as_str().unwrap().to_string())
+        .collect()
+}
+
+fn catalog_ids() -> Vec<String> {
+    let out = awsplain()
+        .args(["explain", "--list", "--color", "never"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| l.split_whitespace().next().unwrap().to_string())
+        .collect()
+}
+
+fn remedy<'a>(records: &'a [Value], id: &str) -> &'a Value {
+    records
+        .iter()
+        .flat_map(|r| r["remedies"].as_array().unwrap().iter())
+        .find(|m| m["id"] == id)
+        .unwrap_or_else(|| panic!("no remedy {id}"))
+}
+
+#[test]
+fn every_catalog_entry_has_a_sample_that_produces_it() {
+    let got = produced();
+    let all: BTreeSet<String> = got.values().flat_map(|r| ids_of(r)).collect();
+    let ids = catalog_ids();
+    assert!(ids.len() >= 80, "catalog lists {}", ids.len());
+    let missing: Vec<&String> = ids.iter().filter(|id| !all.contains(*id)).collect();
+    assert!(missing.is_empty(), "no sample produces: {missing:?}");
+    // A sample named after an entry produces that entry, and a known code never falls
+    // through to the generic answer.
+    for (name, recs) in &got {
+        let ids = ids_of(recs);
+        assert!(ids.contains(name), "{name}.txt produced {ids:?}");
+        if name != "generic-aws-error" {
+            for rec in recs {
+                let own = ids_of(std::slice::from_ref(rec));
+                if own.contains(name) {
+                    assert!(
+                        !own.contains(&"generic-aws-error".to_string()),
+                        "{name}.txt fell through: {own:?}"
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn step_functions_pass_role_sample_is_paste_ready() {
+    let recs = json_lines(
+        &awsplain()
+            .args(["--format", "json"])
+            .arg(root().join("samples/remedies/iam-pass-role.txt"))
+            .output()
+            .unwrap()
+            .stdout,
+    );
+    let m = remedy(&recs, "iam-pass-role");
+    let st = &m["policy"]["Statement"][0];
+    assert_eq!(m["policy"]["Version"], "2012-10-17");
+    assert_eq!(st["Effect"], "Allow");
+    assert_eq!(st["Action"], "iam:PassRole");
+    let res: Vec<&str> = st["Resource"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    assert_eq!(
+        res[0],
+        "arn:aws:iam::123456789012:role/orders-task-execution-role"
+    );
+    assert!(res[1].ends_with(":role/<TASK_ROLE_NAME>"));
+    assert_eq!(
+        st["Condition"]["StringEquals"]["iam:PassedToService"],
+        "ecs-tasks.amazonaws.com"
+    );
+    let apply = m["apply"][0].as_str().unwrap();
+    assert!(apply
+        .starts_with("aws iam put-role-policy --role-name OrdersStateMachineRole --policy-name "));
+    assert!(m["snippets"]["terraform"]
+        .as_str()
+        .unwrap()
+        .contains("aws_iam_role_policy"));
+    assert!(m["snippets"]["cloudformation"]
+        .as_str()
+        .unwrap()
+        .contains("AWS::IAM::RolePolicy"));
+
+    // The human block leads with the fix and shows the policy and the command.
+    let out = awsplain()
+        .args(["--color", "never"])
+        .arg(root().join("samples/remedies/iam-pass-role.txt"))
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("fix [iam-pass-role]"), "{text}");
+    assert!(text.contains("\"iam:PassedToService\": \"ecs-tasks.amazonaws.com\""));
+    assert!(text.contains("$ aws iam put-role-policy --role-name OrdersStateMachineRole"));
+}
+
+#[test]
+fn network_configuration_sample_has_three_shapes() {
+    let recs = json_lines(
+        &awsplain()
+            .args(["--format", "json"])
+            .arg(root().join("samples/remedies/ecs-network-configuration.txt"))
+            .output()
+            .unwrap()
+            .stdout,
+    );
+    let m = remedy(&recs, "ecs-network-configuration");
+    let api: Value =
+        serde_json::from_str(m["snippets"]["run-task-json"].as_str().unwrap()).unwrap();
+    assert!(api["networkConfiguration"]["awsvpcConfiguration"]["subnets"].is_array());
+    let sfn: Value =
+        serde_json::from_str(m["snippets"]["step-functions"].as_str().unwrap()).unwrap();
+    assert!(sfn["NetworkConfiguration"]["AwsvpcConfiguration"]["SecurityGroups"].is_array());
+    assert!(m["snippets"]["aws-cli"]
+        .as_str()
+        .unwrap()
+        .contains("awsvpcConfiguration={subnets=["));
+}
+
+#[test]
+fn fixed_id_samples_carry_their_artifacts() {
+    let got = produced();
+    let one = |name: &str| remedy(&got[name], name).clone();
+
+    let m = one("iam-allow-action");
+    let st = &m["policy"]["Statement"][0];
+    assert_eq!(st["Action"], "dynamodb:BatchWriteItem");
+    assert_eq!(
+        st["Resource"],
+        "arn:aws:dynamodb:us-west-2:123456789012:table/orders"
+    );
+
+    let m = one("scp-explicit-deny");
+    assert!(m["apply"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|a| a.as_str().unwrap().contains("list-policies-for-target")));
+    let m = one("rcp-explicit-deny");
+    assert!(m["apply"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|a| a.as_str().unwrap().contains("RESOURCE_CONTROL_POLICY")));
+    let m = one("kms-key-policy");
+    assert_eq!(m["policy"]["Statement"][0]["Action"], "kms:Decrypt");
+    let m = one("assume-role-trust");
+    let trust: Value =
+        serde_json::from_str(m["snippets"]["trust-policy"].as_str().unwrap()).unwrap();
+    assert_eq!(
+        trust["Statement"][0]["Principal"]["AWS"],
+        "arn:aws:iam::123456789012:role/ci-runner"
+    );
+    let m = one("decode-authorization-message");
+    assert!(m["apply"][0].as_str().unwrap().starts_with(
+        "aws sts decode-authorization-message --encoded-message 4GIOHlTkIaWHQD0Q0m6XSnuUMCm"
+    ));
+    for id in [
+        "credentials-expired",
+        "credentials-invalid",
+        "credentials-signature",
+        "credentials-missing",
+    ] {
+        assert!(
+            one(id)["apply"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|a| a == "aws sts get-caller-identity"),
+            "{id}"
+        );
+    }
+    let m = one("throttling-backoff");
+    assert!(m["snippets"]["aws-config"]
+        .as_str()
+        .unwrap()
+        .contains("retry_mode = adaptive"));
+    let m = one("quota-increase");
+    assert!(m["apply"].as_array().unwrap().iter().any(|a| a
+        .as_str()
+        .unwrap()
+        .contains("request-service-quota-increase")));
+}
+
+#[test]
+fn explain_by_id_code_list_and_language() {
+    let out = awsplain()
+        .args(["explain", "iam-pass-role", "--color", "never"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.starts_with("[iam-pass-role] "));
+    assert!(text.contains("Steps"));
+
+    let out = awsplain()
+        .args(["explain", "AccessDeniedException", "--color", "never"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert!(String::from_utf8(out.stdout)
+        .unwrap()
+        .starts_with("[access-denied] "));
+
+    let out = awsplain()
+        .args([
+            "explain",
+            "iam-pass-role",
+            "--lang",
+            "ja",
+            "--color",
+            "never",
+        ])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("手順") && text.contains("権限"), "{text}");
+
+    let out = awsplain()
+        .args(["explain", "NoSuchThing"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no catalog entry"));
+}
+
+#[test]
+fn japanese_json_keeps_ids_and_fields_english() {
+    let out = awsplain()
+        .args(["--format", "json", "--lang", "ja"])
+        .arg(root().join("samples/remedies/iam-pass-role.txt"))
+        .output()
+        .unwrap();
+    let recs = json_lines(&out.stdout);
+    let m = remedy(&recs, "iam-pass-role");
+    assert!(m["title"].as_str().unwrap().contains("ロール"));
+    assert_eq!(m["policy"]["Statement"][0]["Action"], "iam:PassRole");
+}
