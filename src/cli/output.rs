@@ -129,15 +129,20 @@ impl Sink for SummarySink {
     }
     fn finish(&mut self) -> io::Result<()> {
         self.inner.finish()?;
-        if self.json {
-            let v = serde_json::json!({ "summary": self.summary.to_json() });
-            serde_json::to_writer(&mut self.to, &v)?;
-            self.to.write_all(b"\n")?;
-        } else {
-            self.to.write_all(self.summary.render_text().as_bytes())?;
-        }
-        self.to.flush()
+        write_summary(&self.summary, self.json, &mut self.to)
     }
+}
+
+/// The summary as one `{"summary": {...}}` line (JSON) or as a text table.
+pub fn write_summary(summary: &Summary, json: bool, to: &mut dyn Write) -> io::Result<()> {
+    if json {
+        let v = serde_json::json!({ "summary": summary.to_json() });
+        serde_json::to_writer(&mut *to, &v)?;
+        to.write_all(b"\n")?;
+    } else {
+        to.write_all(summary.render_text().as_bytes())?;
+    }
+    to.flush()
 }
 
 /// One masking table for the whole process, so masks agree across files, streams and
