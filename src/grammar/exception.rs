@@ -162,7 +162,7 @@ pub fn is_aws_code(code: &str) -> bool {
 /// SDK exception classes that carry no API code of their own (`AWSSecurityTokenServiceException`,
 /// `S3Exception`): they count, but weakly.
 fn is_sdk_class(code: &str) -> bool {
-    (code.starts_with("AWS") || code.starts_with("Amazon")) && code.ends_with("ServiceException")
+    (code.starts_with("AWS") || code.starts_with("Amazon")) && code.ends_with("Exception")
         || code.ends_with("Exception")
             && code.len() <= 15
             && !code[..code.len() - 9].contains(char::is_lowercase)

@@ -70,7 +70,7 @@ pub fn quoted(i: &str) -> IResult<&str, &str> {
 
 /// The value after a `Key:` in a `Key: value; Key: value` list; stops at `;`, `,`, `)` or a line break.
 pub fn list_value(i: &str) -> (&str, &str) {
-    let end = i.find([';', ',', ')', '\n', '(']).unwrap_or(i.len());
+    let end = i.find([';', ',', ')', '\n', '(', '"']).unwrap_or(i.len());
     (&i[end..], i[..end].trim())
 }
 
