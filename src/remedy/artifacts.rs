@@ -66,6 +66,16 @@ fn attach_identity_policy(r: &mut Remedy, rec: &Record, action: &str, doc: Value
 }
 
 fn placeholder_step(r: &mut Remedy, lang: Lang, resources: &[String]) {
+    if resources
+        .iter()
+        .any(|x| !x.contains('<') && policy::looks_masked(x))
+    {
+        r.steps.push(t(
+            lang,
+            "The ARN in the text looks masked (e.g. the account id); put the real value in Resource before applying",
+            "テキストの ARN は一部(アカウント ID など)が伏せられているようです。適用前に Resource を実際の値にしてください",
+        ));
+    }
     if resources.iter().any(|x| x.contains('<')) {
         r.steps.push(t(
             lang,

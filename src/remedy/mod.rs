@@ -417,6 +417,15 @@ fn select(rec: &Record, f: &Facts) -> Vec<&'static str> {
         push(&mut out, "throttling-backoff");
     }
 
+    // S3 answers HEAD requests with a bare status and no code or body.
+    if f.codes.is_empty() && f.service_is("s3") {
+        if rec.status_code == Some(404) || msg.trim() == "not found" {
+            push(&mut out, "s3-no-such-key");
+        } else if rec.status_code == Some(403) || msg.trim() == "forbidden" {
+            push(&mut out, "s3-access-denied");
+        }
+    }
+
     // The document selectors: message matches beat service-qualified codes beat bare codes.
     let mut best = 0;
     let mut picked: Vec<&'static str> = Vec::new();

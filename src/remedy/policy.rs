@@ -4,18 +4,27 @@
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 
-/// True when `arn` can be pasted as it stands: an ARN without masks, wildcards or templates.
-/// Alphanumeric masks such as `XXXXXXXXXXXX` cannot be told from real names and are kept.
+/// True when `arn` is an ARN without wildcards, template braces or angle-bracket masks, so
+/// that it can stand in a policy as the text gives it. Masks made of ordinary ARN characters
+/// (`XXXXXXXXXXXX`, `[ID]`) cannot be told from real names reliably; they are kept, and
+/// [`looks_masked`] lets the remedy say so.
 pub fn is_clean_arn(arn: &str) -> bool {
     arn.starts_with("arn:")
         && arn.split(':').count() >= 6
-        && !arn.chars().any(|c| {
-            matches!(
-                c,
-                '*' | '<' | '>' | '{' | '}' | '[' | ']' | '$' | ' ' | '\'' | '"' | '?'
-            )
-        })
-        && !arn.contains("...")
+        && !arn
+            .chars()
+            .any(|c| matches!(c, '*' | '<' | '>' | '{' | '}' | '\'' | '"') || c.is_whitespace())
+}
+
+/// A kept ARN that still looks hand-masked: `[ID]`, `XXXX`, `ACCOUNT` in the account field.
+pub fn looks_masked(arn: &str) -> bool {
+    let upper = arn.to_ascii_uppercase();
+    arn.contains('[')
+        || upper.contains("XXXX")
+        || arn
+            .split(':')
+            .nth(4)
+            .is_some_and(|a| !a.is_empty() && !a.bytes().all(|b| b.is_ascii_digit()))
 }
 
 /// The account id of a clean ARN, when it has one that looks real.
@@ -447,6 +456,15 @@ mod tests {
         ));
         assert!(!is_clean_arn("arn:aws:kms:us-west-2:3915824****:key/abc"));
         assert!(!is_clean_arn("role app"));
+        assert!(is_clean_arn(
+            "arn:aws:dynamodb:us-east-2:XXXXX:table/transactions"
+        ));
+        assert!(looks_masked(
+            "arn:aws:dynamodb:us-east-2:XXXXX:table/transactions"
+        ));
+        assert!(looks_masked("arn:aws:sts::[ID]:federated-user/u"));
+        assert!(!looks_masked("arn:aws:iam::123456789012:role/app"));
+        assert!(!looks_masked("arn:aws:s3:::bucket/key"));
         let (r, ph) = resource_for(
             "ssm:GetParameters",
             Some("arn:aws:ssm:eu-west-2:<account id>:parameter/GOOGLE_ID"),
