@@ -16,9 +16,15 @@ fn t(lang: Lang, en: &str, ja: &str) -> String {
 /// Add the generated parts of remedy `r` (chosen by its id) from the record.
 pub fn attach(r: &mut Remedy, rec: &Record, f: &Facts, lang: Lang) {
     // Steps written here are specific to the record, so they go before the catalog's.
+    // Organizations notes are about who runs the commands, so they read better last.
     let catalog_steps = std::mem::take(&mut r.steps);
     attach_by_id(r, rec, f, lang);
-    r.steps.extend(catalog_steps);
+    if matches!(r.id.as_str(), "scp-explicit-deny" | "rcp-explicit-deny") {
+        let generated = std::mem::replace(&mut r.steps, catalog_steps);
+        r.steps.extend(generated);
+    } else {
+        r.steps.extend(catalog_steps);
+    }
 }
 
 fn attach_by_id(r: &mut Remedy, rec: &Record, f: &Facts, lang: Lang) {
@@ -236,7 +242,7 @@ fn org_policy(r: &mut Remedy, rec: &Record, filter: &str, lang: Lang) {
     ));
     r.steps.push(t(
         lang,
-        "Run these with credentials of the organization's management account (or a delegated administrator); member accounts cannot read or change the policy",
+        "Run the commands below with credentials of the organization's management account (or a delegated administrator); member accounts cannot read or change the policy",
         "これらのコマンドは組織の管理アカウント(または委任管理者)の認証情報で実行します。メンバーアカウントからはポリシーの参照も変更もできません",
     ));
 }
