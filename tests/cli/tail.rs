@@ -708,6 +708,22 @@ fn missing_permission_is_explained_as_a_record_with_exit_2() {
     assert_eq!(rec["action"], "logs:FilterLogEvents");
     assert_eq!(rec["service"], "CloudWatchLogs");
     assert_eq!(rec["request_id"], "0c1d2e3f-req");
+    assert_eq!(
+        rec["resource"],
+        "arn:aws:logs:us-east-1:123456789012:log-group:/ecs/web:*"
+    );
+    let policies: Vec<&Value> = rec["remedies"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|r| r.get("policy"))
+        .collect();
+    assert!(
+        policies
+            .iter()
+            .any(|p| p.to_string().contains("logs:FilterLogEvents")),
+        "a remedy carries a policy allowing logs:FilterLogEvents: {rec}"
+    );
 }
 
 #[test]
