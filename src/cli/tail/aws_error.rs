@@ -217,6 +217,16 @@ impl AwsFailure {
         rec.action = rec
             .action
             .or_else(|| Some(format!("logs:{}", self.operation)));
+        // CloudWatch names the resource `...:log-group:NAME:log-stream:` (no stream); the
+        // permission is granted on the group and its streams, `...:log-group:NAME:*`.
+        if let Some(r) = &rec.resource {
+            if let Some(group_arn) = r
+                .strip_suffix(":log-stream:")
+                .or_else(|| r.strip_suffix(":log-stream"))
+            {
+                rec.resource = Some(format!("{group_arn}:*"));
+            }
+        }
         rec.source = awsplain::Source {
             name: "awsplain".into(),
             log_group: self.group.clone(),
@@ -270,6 +280,11 @@ mod tests {
             .message
             .as_deref()
             .is_some_and(|m| m.contains("not authorized")));
+        assert_eq!(
+            rec.resource.as_deref(),
+            Some("arn:aws:logs:us-east-1:123456789012:log-group:/ecs/web:*"),
+            "the policy must grant the group, not a stream named `log-stream`"
+        );
     }
 
     #[test]
