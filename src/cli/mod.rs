@@ -126,13 +126,9 @@ pub fn lang_from_env() -> awsplain::Lang {
 /// error was found, 1 when none was, 2 on trouble (bad arguments, unreadable input, AWS API
 /// failure).
 #[derive(Debug, Parser)]
-#[command(
-    name = "awsplain",
-    version,
-    about,
-    long_about,
-    args_conflicts_with_subcommands = true
-)]
+// Global flags may come before the subcommand (`awsplain -q run -- ...`), so options must
+// not rule subcommands out; a file named like a subcommand is given as `./run`.
+#[command(name = "awsplain", version, about, long_about)]
 pub struct Cli {
     #[command(flatten)]
     pub out: OutputOpts,
