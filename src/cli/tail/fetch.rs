@@ -63,9 +63,14 @@ pub async fn fetch(
     let mut pages = 0u64;
     loop {
         let out = retry_throttled("FilterLogEvents", q.backoff, || {
-            let mut req = client
-                .filter_log_events()
-                .log_group_name(q.group)
+            let mut req = client.filter_log_events();
+            // A group ARN (another account's group, shared through observability access
+            // manager) goes in logGroupIdentifier; a name in logGroupName.
+            req = match q.group.strip_prefix("arn:") {
+                Some(_) => req.log_group_identifier(q.group.trim_end_matches(":*")),
+                None => req.log_group_name(q.group),
+            };
+            let mut req = req
                 .start_time(q.start)
                 .set_end_time(q.end)
                 .set_filter_pattern(q.pattern.map(str::to_string))
@@ -260,6 +265,24 @@ pub(crate) mod tests {
         assert_eq!(last["logStreamNamePrefix"], "web");
         assert_eq!(last["filterPattern"], "?x");
         assert_eq!(last["logGroupName"], "g");
+    }
+
+    #[tokio::test]
+    async fn group_arns_go_in_log_group_identifier() {
+        let (url, seen) = canned_server(vec![page(&[], None)]).await;
+        let client = test_client(&url);
+        let streams = Streams::All;
+        let mut q = query(&streams);
+        q.group = "arn:aws:logs:us-east-1:210987654321:log-group:/shared/app:*";
+        fetch(&client, &q, &mut |_| {})
+            .await
+            .expect("fetch succeeds");
+        let body: serde_json::Value = serde_json::from_str(&seen.lock().unwrap()[0]).unwrap();
+        assert_eq!(
+            body["logGroupIdentifier"],
+            "arn:aws:logs:us-east-1:210987654321:log-group:/shared/app"
+        );
+        assert!(body.get("logGroupName").is_none(), "{body}");
     }
 
     #[tokio::test]
