@@ -499,6 +499,88 @@ fn read_records(reader: &mut impl BufRead, want: usize, deadline: Instant, got: 
     }
 }
 
+/// `awsplain tail GROUP --follow` running in the background, JSON on a pipe.
+fn spawn_follow(ep: &str, g: &str, extra: &[&str]) -> std::process::Child {
+    Command::new(assert_cmd::cargo::cargo_bin("awsplain"))
+        .args([
+            "tail",
+            g,
+            "--follow",
+            "--since",
+            "5m",
+            "--interval",
+            "300ms",
+            "--format",
+            "json",
+            "--endpoint-url",
+            ep,
+        ])
+        .args(extra)
+        .env("AWS_ACCESS_KEY_ID", "test")
+        .env("AWS_SECRET_ACCESS_KEY", "test")
+        .env("AWS_REGION", "us-east-1")
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env("AWS_CONFIG_FILE", "/nonexistent/awsplain-test-config")
+        .env_remove("AWS_ENDPOINT_URL")
+        .env_remove("AWS_ENDPOINT_URL_CLOUDWATCH_LOGS")
+        .env("LANG", "C")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn awsplain")
+}
+
+/// Ctrl-C, then the rest of stdout, the exit code and stderr.
+fn interrupt(
+    mut child: std::process::Child,
+    out: &mut impl BufRead,
+    got: &mut Vec<Value>,
+) -> (Option<i32>, String) {
+    unsafe {
+        libc::kill(child.id() as i32, libc::SIGINT);
+    }
+    let mut rest = String::new();
+    out.read_to_string(&mut rest).unwrap();
+    for l in rest.lines().filter(|l| !l.trim().is_empty()) {
+        got.push(serde_json::from_str(l).unwrap());
+    }
+    let status = child.wait().unwrap();
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
+    (status.code(), stderr)
+}
+
+#[test]
+fn follow_shows_late_events_with_a_warning() {
+    let Some(ep) = emulator() else { return };
+    let g = unique_group("follow-late");
+    let t = now_ms();
+    put(&ep, &g, &[("fast", t, sfn_event(1))]);
+    let mut child = spawn_follow(&ep, &g, &["--late-window", "1m"]);
+    let mut out = BufReader::new(child.stdout.take().unwrap());
+    let deadline = Instant::now() + Duration::from_secs(40);
+    let mut got = Vec::new();
+    read_records(&mut out, 1, deadline, &mut got);
+    // A slow stream delivers an event 20 s older than the one already shown.
+    put(&ep, &g, &[("slow", t - 20_000, lambda_event(2))]);
+    read_records(&mut out, 2, deadline, &mut got);
+    let (code, stderr) = interrupt(child, &mut out, &mut got);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert_eq!(events_in(&got), 2, "{got:?}");
+    assert!(got
+        .iter()
+        .any(|r| ts(r) == t - 20_000 && r["source"]["log_stream"] == "slow"));
+    assert!(
+        stderr.contains("late event") && stderr.contains("slow"),
+        "{stderr}"
+    );
+}
+
 #[test]
 fn follow_picks_up_new_events_once_each_and_stops_cleanly_on_interrupt() {
     let Some(ep) = emulator() else { return };
@@ -512,33 +594,7 @@ fn follow_picks_up_new_events_once_each_and_stops_cleanly_on_interrupt() {
             ("a", start - 20_000, noise(2)),
         ],
     );
-    let bin = assert_cmd::cargo::cargo_bin("awsplain");
-    let mut child = Command::new(bin)
-        .args([
-            "tail",
-            &g,
-            "--follow",
-            "--since",
-            "5m",
-            "--interval",
-            "300ms",
-            "--format",
-            "json",
-            "--endpoint-url",
-            &ep,
-        ])
-        .env("AWS_ACCESS_KEY_ID", "test")
-        .env("AWS_SECRET_ACCESS_KEY", "test")
-        .env("AWS_REGION", "us-east-1")
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .env("AWS_CONFIG_FILE", "/nonexistent/awsplain-test-config")
-        .env_remove("AWS_ENDPOINT_URL")
-        .env_remove("AWS_ENDPOINT_URL_CLOUDWATCH_LOGS")
-        .env("LANG", "C")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn awsplain");
+    let mut child = spawn_follow(&ep, &g, &[]);
     let mut out = BufReader::new(child.stdout.take().unwrap());
     let deadline = Instant::now() + Duration::from_secs(40);
     let mut got = Vec::new();
@@ -569,23 +625,8 @@ fn follow_picks_up_new_events_once_each_and_stops_cleanly_on_interrupt() {
     std::thread::sleep(Duration::from_millis(1500));
 
     // Ctrl-C: exits cleanly, having printed everything.
-    unsafe {
-        libc::kill(child.id() as i32, libc::SIGINT);
-    }
-    let mut rest = String::new();
-    out.read_to_string(&mut rest).unwrap();
-    for l in rest.lines().filter(|l| !l.trim().is_empty()) {
-        got.push(serde_json::from_str(l).unwrap());
-    }
-    let status = child.wait().unwrap();
-    let mut stderr = String::new();
-    child
-        .stderr
-        .take()
-        .unwrap()
-        .read_to_string(&mut stderr)
-        .unwrap();
-    assert_eq!(status.code(), Some(0), "stderr: {stderr}");
+    let (code, stderr) = interrupt(child, &mut out, &mut got);
+    assert_eq!(code, Some(0), "stderr: {stderr}");
 
     // One event may hold several records; a record shown twice has the same event and span.
     let mut keys: Vec<(String, u64)> = got
