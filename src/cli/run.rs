@@ -188,7 +188,7 @@ fn explain(opts: &OutputOpts, found: Found) -> io::Result<()> {
         let mut shown = opts.clone();
         shown.summary = false;
         drop(err);
-        let mut sink = make_sink(&shown, Box::new(io::stderr()));
+        let mut sink = make_sink(&shown, Box::new(io::LineWriter::new(io::stderr())));
         for rec in &found.kept {
             sink.record(rec)?;
         }
