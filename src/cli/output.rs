@@ -14,7 +14,7 @@ pub fn init_color(choice: ColorChoice) {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
         ColorChoice::Auto => {
-            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+            !std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty())
                 && std::env::var("TERM").map(|t| t != "dumb").unwrap_or(true)
                 && io::stdout().is_terminal()
         }
