@@ -19,7 +19,10 @@ pub fn run(opts: &OutputOpts, files: &[PathBuf]) -> anyhow::Result<Outcome> {
         let name = path.to_string_lossy().into_owned();
         let mut emit = |mut rec: awsplain::Record| -> io::Result<()> {
             found += 1;
-            prepare(&mut rec, opts);
+            // Remedies and masks are only for output: `-q` and a bare `--count` show none.
+            if !(opts.quiet || opts.count && !opts.summary && !opts.summary_only) {
+                prepare(&mut rec, opts);
+            }
             sink.record(&rec)
         };
         let res = if name == "-" {
