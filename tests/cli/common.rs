@@ -6,7 +6,10 @@ use std::path::PathBuf;
 /// The `awsplain` binary under test.
 pub fn awsplain() -> assert_cmd::Command {
     let mut c = assert_cmd::Command::cargo_bin("awsplain").expect("binary built");
-    c.env_remove("NO_COLOR").env("LANG", "C").env_remove("LC_ALL").env_remove("LC_MESSAGES");
+    c.env_remove("NO_COLOR")
+        .env("LANG", "C")
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES");
     c
 }
 
