@@ -373,6 +373,9 @@ pub fn scan_reader<R: Read>(
 }
 
 #[cfg(test)]
+mod reference;
+
+#[cfg(test)]
 mod tests {
     use super::*;
     use proptest::prelude::*;
@@ -426,6 +429,116 @@ mod tests {
         let stats = s.finish(&mut |r| v.push(r));
         assert_eq!(v.len(), 1);
         assert!(stats.oversized_lines >= 2, "{stats:?}");
+    }
+
+    /// Every text under samples/ (format samples and remedy samples), in a stable order.
+    fn sample_texts() -> Vec<(String, Vec<u8>)> {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("samples");
+        let mut v = Vec::new();
+        for dir in ["formats", "remedies"] {
+            let mut paths: Vec<_> = std::fs::read_dir(root.join(dir))
+                .unwrap()
+                .map(|e| e.unwrap().path())
+                .filter(|p| p.extension().is_some_and(|e| e == "txt"))
+                .collect();
+            paths.sort();
+            for p in paths {
+                v.push((p.display().to_string(), std::fs::read(&p).unwrap()));
+            }
+        }
+        assert!(v.len() > 50, "samples missing: {}", v.len());
+        v
+    }
+
+    /// A deterministic log of about `lines` noise lines in the shapes real logs have (timestamped
+    /// lines, JSON lines, Lambda markers, indented continuations, blank lines, bodies after a
+    /// blank line), with whole sample texts dropped in between.
+    fn generated_log(lines: usize, seed: u64) -> Vec<u8> {
+        let samples = sample_texts();
+        let mut x = seed | 1;
+        let mut next = move || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        let mut out = Vec::new();
+        for i in 0..lines {
+            let line = match next() % 10 {
+                0 => format!(
+                    "2026-11-28T10:{:02}:{:02}.123Z INFO worker-{} batch done",
+                    i % 60,
+                    next() % 60,
+                    next() % 9
+                ),
+                1 => format!(
+                    "{{\"level\":\"INFO\",\"msg\":\"GET /orders/{} 200\",\"ms\":{}}}",
+                    next() % 9999,
+                    next() % 900
+                ),
+                2 => format!(
+                    "START RequestId: {:08x}-aaaa-bbbb-cccc-0123456789ab Version: $LATEST",
+                    next() as u32
+                ),
+                3 => "    at com.example.Worker.run(Worker.java:42)".to_string(),
+                4 => String::new(),
+                5 => "{ \"partial\": true }".to_string(),
+                6 => "WARN retrying after error: connection reset".to_string(),
+                7 if next() % 4 == 0 => {
+                    let (_, text) = &samples[next() as usize % samples.len()];
+                    String::from_utf8_lossy(text).trim_end().to_string()
+                }
+                _ => format!(
+                    "Nov 28 10:00:{:02} host app[{}]: tick {}",
+                    i % 60,
+                    next() % 999,
+                    i
+                ),
+            };
+            out.extend_from_slice(line.as_bytes());
+            out.push(b'\n');
+        }
+        out
+    }
+
+    fn assert_fast_path_agrees(name: &str, data: &[u8]) {
+        let slow = reference::scan_naive(data, "-");
+        let sizes: &[usize] = if data.len() > 200_000 {
+            &[usize::MAX, 65_536, 7919]
+        } else {
+            &[usize::MAX, 4096, 7, 1]
+        };
+        for &chunk in sizes {
+            let chunk = chunk.min(data.len().max(1));
+            let fast = scan_chunks(data, chunk);
+            assert_eq!(
+                fast.len(),
+                slow.len(),
+                "{name}: record count, chunk {chunk}"
+            );
+            for (f, s) in fast.iter().zip(&slow) {
+                assert_eq!(f, s, "{name}: chunk {chunk}");
+            }
+        }
+    }
+
+    #[test]
+    fn fast_path_equals_reference_on_every_sample() {
+        for (name, text) in sample_texts() {
+            assert_fast_path_agrees(&name, &text);
+        }
+    }
+
+    #[test]
+    fn fast_path_equals_reference_on_generated_logs() {
+        // Past the compaction threshold several times over, so buffers are cut and refilled.
+        for seed in [1, 7777] {
+            let log = generated_log(20_000, seed);
+            assert!(log.len() > 600_000, "{}", log.len());
+            let slow = reference::scan_naive(&log, "-");
+            assert!(slow.len() > 100, "only {} records", slow.len());
+            assert_fast_path_agrees(&format!("generated seed {seed}"), &log);
+        }
     }
 
     proptest! {
