@@ -10,6 +10,7 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream, ToSocketAddrs};
 use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 /// The emulator's URL, or `None` (with a notice) when there is none and none is required.
@@ -824,4 +825,455 @@ fn bad_time_arguments_are_rejected_with_exit_2() {
         .get_output()
         .clone();
     assert!(String::from_utf8_lossy(&out.stderr).contains("before --since"));
+}
+
+// ---- Follow mode through faults: a fault-injecting proxy between awsplain and the emulator.
+
+mod fault_proxy;
+use fault_proxy::FaultProxy;
+
+/// Unique markers for the events of one test, each carried by one AWS error line.
+struct Marks {
+    tag: &'static str,
+    next: u32,
+    all: Vec<String>,
+}
+
+impl Marks {
+    fn new(tag: &'static str) -> Marks {
+        Marks {
+            tag,
+            next: 0,
+            all: Vec::new(),
+        }
+    }
+
+    /// Put `n` new marked events into `stream` of `g`, straight into the emulator.
+    fn put(&mut self, ep: &str, g: &str, stream: &str, n: u32) -> Vec<String> {
+        let t = now_ms();
+        let mut events = Vec::new();
+        let mut marks = Vec::new();
+        for i in 0..n {
+            let m = format!("<{}-{:04}>", self.tag, self.next);
+            self.next += 1;
+            events.push((
+                stream,
+                t + i as i64,
+                format!("An error occurred (AccessDeniedException) when calling the GetObject operation: Access Denied {m}"),
+            ));
+            marks.push(m);
+        }
+        put(ep, g, &events);
+        self.all.extend(marks.iter().cloned());
+        marks
+    }
+}
+
+/// The messages of the records, for failure reports.
+fn messages(recs: &[Value]) -> Vec<&str> {
+    recs.iter()
+        .map(|r| r["message"].as_str().unwrap_or("?"))
+        .collect()
+}
+
+/// How many records carry each marker.
+fn marker_counts(recs: &[Value], marks: &[String]) -> Vec<(String, usize)> {
+    marks
+        .iter()
+        .map(|m| {
+            let n = recs
+                .iter()
+                .filter(|r| {
+                    r["message"]
+                        .as_str()
+                        .is_some_and(|s| s.contains(m.as_str()))
+                })
+                .count();
+            (m.clone(), n)
+        })
+        .collect()
+}
+
+/// Every marker in exactly one record, and no record without one.
+fn assert_each_once(recs: &[Value], marks: &[String], stderr: &str) {
+    let wrong: Vec<_> = marker_counts(recs, marks)
+        .into_iter()
+        .filter(|(_, n)| *n != 1)
+        .collect();
+    assert!(
+        wrong.is_empty(),
+        "events not shown exactly once (marker, times shown): {wrong:?}\nstderr:\n{stderr}"
+    );
+    assert_eq!(
+        recs.len(),
+        marks.len(),
+        "stray records: {:?}",
+        messages(recs)
+    );
+}
+
+/// `awsplain tail --follow` in the background with its stdout records and stderr collected
+/// as they come.
+struct Follow {
+    child: std::process::Child,
+    recs: Arc<Mutex<Vec<Value>>>,
+    err: Arc<Mutex<String>>,
+    readers: Vec<std::thread::JoinHandle<()>>,
+}
+
+/// Generous: only something really lost should run into it.
+const DEADLINE: Duration = Duration::from_secs(45);
+
+impl Follow {
+    fn spawn(endpoint: &str, g: &str, extra: &[&str]) -> Follow {
+        let mut child = spawn_follow(endpoint, g, extra);
+        let recs = Arc::new(Mutex::new(Vec::new()));
+        let err = Arc::new(Mutex::new(String::new()));
+        let out = child.stdout.take().unwrap();
+        let errp = child.stderr.take().unwrap();
+        let (r, e) = (recs.clone(), err.clone());
+        let readers = vec![
+            std::thread::spawn(move || {
+                for line in BufReader::new(out).lines() {
+                    let line = line.unwrap();
+                    if !line.trim().is_empty() {
+                        let v = serde_json::from_str(&line)
+                            .unwrap_or_else(|e| panic!("not JSON: {line}: {e}"));
+                        r.lock().unwrap().push(v);
+                    }
+                }
+            }),
+            std::thread::spawn(move || {
+                for line in BufReader::new(errp).lines() {
+                    let mut e = e.lock().unwrap();
+                    e.push_str(&line.unwrap());
+                    e.push('\n');
+                }
+            }),
+        ];
+        Follow {
+            child,
+            recs,
+            err,
+            readers,
+        }
+    }
+
+    fn stderr(&self) -> String {
+        self.err.lock().unwrap().clone()
+    }
+
+    /// Wait until `cond(records, stderr)` holds; fail with `what` at the deadline.
+    fn wait(&mut self, what: &str, cond: impl Fn(&[Value], &str) -> bool) {
+        let deadline = Instant::now() + DEADLINE;
+        loop {
+            if cond(&self.recs.lock().unwrap(), &self.err.lock().unwrap()) {
+                return;
+            }
+            if Instant::now() > deadline {
+                let _ = self.child.kill();
+                panic!(
+                    "gave up waiting for {what}; records: {:?}\nstderr:\n{}",
+                    messages(&self.recs.lock().unwrap()),
+                    self.stderr()
+                );
+            }
+            if let Ok(Some(status)) = self.child.try_wait() {
+                std::thread::sleep(Duration::from_millis(200));
+                panic!(
+                    "awsplain exited ({status}) while waiting for {what}; records: {:?}\nstderr:\n{}",
+                    messages(&self.recs.lock().unwrap()),
+                    self.stderr()
+                );
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// Wait until these markers were all shown.
+    fn wait_shown(&mut self, marks: &[String]) {
+        let what = format!("{} events to be shown", marks.len());
+        self.wait(&what, |recs, _| {
+            marker_counts(recs, marks).iter().all(|(_, n)| *n >= 1)
+        });
+    }
+
+    /// Wait for the exit (or interrupt it first), then the exit code, records and stderr.
+    fn finish(mut self, interrupt: bool) -> (Option<i32>, Vec<Value>, String) {
+        if interrupt {
+            unsafe {
+                libc::kill(self.child.id() as i32, libc::SIGINT);
+            }
+        }
+        let deadline = Instant::now() + DEADLINE;
+        let status = loop {
+            if let Some(s) = self.child.try_wait().unwrap() {
+                break s;
+            }
+            if Instant::now() > deadline {
+                let _ = self.child.kill();
+                panic!("awsplain did not exit; stderr:\n{}", self.stderr());
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        };
+        for r in self.readers.drain(..) {
+            r.join().unwrap();
+        }
+        let recs = self.recs.lock().unwrap().clone();
+        (status.code(), recs, self.stderr())
+    }
+}
+
+/// Let a few more polls happen (they must not repeat anything); not a timing assertion.
+fn a_few_polls() {
+    std::thread::sleep(Duration::from_millis(1200));
+}
+
+#[test]
+fn follow_waits_out_an_outage_and_shows_every_event_once() {
+    let Some(ep) = emulator() else { return };
+    let g = unique_group("outage");
+    let mut proxy = FaultProxy::start(&ep);
+    let mut marks = Marks::new("outage");
+    let before = marks.put(&ep, &g, "a", 3);
+    let mut f = Follow::spawn(&proxy.url(), &g, &["--backoff-base", "20ms"]);
+    f.wait_shown(&before);
+
+    proxy.down();
+    // Put while awsplain cannot reach CloudWatch, straight into the emulator.
+    let during = marks.put(&ep, &g, "b", 3);
+    f.wait("the outage notice", |_, err| err.contains("unreachable"));
+    // Some retries into the outage; they must not print a line each.
+    a_few_polls();
+    proxy.up();
+    let after = marks.put(&ep, &g, "a", 3);
+    f.wait_shown(&during);
+    f.wait_shown(&after);
+    f.wait("the notice that it is back", |_, err| {
+        err.contains("answers again")
+    });
+    a_few_polls();
+
+    let (code, recs, stderr) = f.finish(true);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert_each_once(&recs, &marks.all, &stderr);
+    let lines = |s: &str| stderr.lines().filter(|l| l.contains(s)).count();
+    assert_eq!(
+        lines("unreachable"),
+        1,
+        "one line when it starts:\n{stderr}"
+    );
+    assert_eq!(
+        lines("answers again"),
+        1,
+        "one line when it ends:\n{stderr}"
+    );
+    assert!(
+        stderr.contains("unreachable (FilterLogEvents: "),
+        "the notice says what failed:\n{stderr}"
+    );
+}
+
+#[test]
+fn follow_backs_off_through_throttling_bursts_and_loses_nothing() {
+    let Some(ep) = emulator() else { return };
+    let g = unique_group("throttle");
+    let proxy = FaultProxy::start(&ep);
+    let mut marks = Marks::new("throttle");
+    let first = marks.put(&ep, &g, "a", 3);
+    // Throttled from the very first call, before CloudWatch ever answered.
+    proxy.inject(|f| f.throttle = 5);
+    let mut f = Follow::spawn(&proxy.url(), &g, &["--backoff-base", "20ms"]);
+    f.wait_shown(&first);
+    assert_eq!(proxy.stats().throttled, 5);
+
+    proxy.inject(|f| f.throttle = 12);
+    let second = marks.put(&ep, &g, "b", 4);
+    f.wait_shown(&second);
+    assert_eq!(
+        proxy.stats().throttled,
+        17,
+        "every throttled answer was met"
+    );
+    let third = marks.put(&ep, &g, "a", 2);
+    f.wait_shown(&third);
+    a_few_polls();
+
+    let (code, recs, stderr) = f.finish(true);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert_each_once(&recs, &marks.all, &stderr);
+    assert!(stderr.contains("throttled FilterLogEvents"), "{stderr}");
+    assert!(
+        !stderr.contains("unreachable"),
+        "throttling is no outage:\n{stderr}"
+    );
+}
+
+#[test]
+fn rejected_page_tokens_restart_from_the_cursor_without_repeats() {
+    let Some(ep) = emulator() else { return };
+    let g = unique_group("token");
+    let proxy = FaultProxy::start(&ep);
+    let mut marks = Marks::new("token");
+    let first = marks.put(&ep, &g, "a", 7);
+
+    // Without --follow: the window is read again and printed once.
+    proxy.inject(|f| f.bad_token = 1);
+    let out = tail(&proxy.url())
+        .args([
+            &g,
+            "--since",
+            "5m",
+            "--page-size",
+            "2",
+            "--backoff-base",
+            "20ms",
+        ])
+        .assert()
+        .code(0)
+        .get_output()
+        .clone();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(proxy.stats().bad_tokens, 1, "{err}");
+    assert_each_once(&json_lines(&out.stdout), &first, &err);
+    assert!(err.contains("no longer accepts the page token"), "{err}");
+
+    // With --follow, in the first poll and in later ones.
+    proxy.inject(|f| f.bad_token = 1);
+    let mut f = Follow::spawn(
+        &proxy.url(),
+        &g,
+        &["--page-size", "2", "--backoff-base", "20ms"],
+    );
+    f.wait_shown(&first);
+    proxy.inject(|f| f.bad_token = 2);
+    let second = marks.put(&ep, &g, "b", 5);
+    f.wait_shown(&second);
+    f.wait("both later token rejections", |_, _| {
+        proxy.stats().bad_tokens == 4
+    });
+    a_few_polls();
+
+    let (code, recs, stderr) = f.finish(true);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert_each_once(&recs, &marks.all, &stderr);
+    assert_eq!(
+        stderr.matches("no longer accepts the page token").count(),
+        3,
+        "{stderr}"
+    );
+}
+
+#[test]
+fn expired_credentials_stop_follow_with_an_explanation_and_where_to_resume() {
+    let Some(ep) = emulator() else { return };
+    let g = unique_group("expired");
+    let proxy = FaultProxy::start(&ep);
+    let mut marks = Marks::new("expired");
+    let before = marks.put(&ep, &g, "a", 3);
+    let mut f = Follow::spawn(&proxy.url(), &g, &["--backoff-base", "20ms", "--summary"]);
+    f.wait_shown(&before);
+
+    proxy.inject(|f| f.expired = true);
+    let after = marks.put(&ep, &g, "a", 3);
+    let (code, recs, stderr) = f.finish(false);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(proxy.stats().expired >= 1);
+    // What was shown, was shown once; what came after was not shown at all.
+    assert_each_once(&recs, &before, &stderr);
+
+    assert!(stderr.contains("have expired"), "{stderr}");
+    assert!(stderr.contains("ExpiredTokenException"), "{stderr}");
+    let rec: Value = stderr
+        .lines()
+        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+        .find(|v| v.get("error_code").is_some())
+        .unwrap_or_else(|| panic!("no JSON record on stderr: {stderr}"));
+    assert_eq!(rec["error_code"], "ExpiredTokenException");
+    assert_eq!(rec["operation"], "FilterLogEvents");
+    assert!(
+        rec["remedies"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["id"] == "credentials-expired"),
+        "{rec}"
+    );
+    // The summary is the one of the logs (the three events), not one of the explanation.
+    let summaries: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.starts_with("{\"summary\""))
+        .collect();
+    assert_eq!(summaries.len(), 1, "{stderr}");
+    assert!(!summaries[0].contains("ExpiredToken"), "{stderr}");
+
+    // The resume point it names loses nothing: a rerun from it shows the events after.
+    let since = stderr
+        .split("run again with --since ")
+        .nth(1)
+        .and_then(|s| s.split_whitespace().next())
+        .unwrap_or_else(|| panic!("no resume point: {stderr}"))
+        .to_string();
+    let out = tail(&ep)
+        .args([&g, "--since", &since])
+        .assert()
+        .code(0)
+        .get_output()
+        .clone();
+    let rerun = json_lines(&out.stdout);
+    let missing: Vec<_> = marker_counts(&rerun, &after)
+        .into_iter()
+        .filter(|(_, n)| *n != 1)
+        .collect();
+    assert!(missing.is_empty(), "{missing:?} from --since {since}");
+}
+
+#[test]
+fn a_hung_call_times_out_and_is_retried() {
+    let Some(ep) = emulator() else { return };
+    let g = unique_group("stall");
+    let proxy = FaultProxy::start(&ep);
+    let mut marks = Marks::new("stall");
+    let first = marks.put(&ep, &g, "a", 2);
+    let mut f = Follow::spawn(
+        &proxy.url(),
+        &g,
+        &["--backoff-base", "20ms", "--attempt-timeout", "300ms"],
+    );
+    f.wait_shown(&first);
+    // More hung calls than the SDK's own attempts, so awsplain's loop sees an outage too.
+    proxy.inject(|f| f.stall = 4);
+    let second = marks.put(&ep, &g, "a", 2);
+    f.wait_shown(&second);
+    assert_eq!(proxy.stats().stalled, 4);
+    a_few_polls();
+    let (code, recs, stderr) = f.finish(true);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert_each_once(&recs, &marks.all, &stderr);
+}
+
+#[test]
+fn follow_that_never_reached_cloudwatch_exits_2() {
+    // A port nothing listens on: a setup problem, reported at once rather than waited out.
+    let closed = {
+        let l = TcpListener::bind("127.0.0.1:0").unwrap();
+        format!("http://{}", l.local_addr().unwrap())
+    };
+    let f = Follow::spawn(&closed, "/ecs/web", &["--backoff-base", "20ms"]);
+    let (code, recs, stderr) = f.finish(false);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(recs.is_empty());
+    assert!(
+        stderr.contains("could not call CloudWatch Logs"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("unreachable"), "{stderr}");
+    assert!(
+        !stderr.contains("--since"),
+        "no resume point before a first poll: {stderr}"
+    );
+    assert!(
+        !stderr.contains("DispatchFailure {"),
+        "no SDK debug dump: {stderr}"
+    );
 }

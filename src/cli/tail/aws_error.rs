@@ -86,26 +86,32 @@ impl Env {
             );
             return;
         }
+        let profile = for_terminal(&self.profile);
+        if is_expired_credentials(code) {
+            eprintln!(
+                "awsplain: the AWS credentials awsplain runs with (profile `{profile}`) have expired: CloudWatch Logs refused {} for `{group}` with {}. Renew them as below, then run awsplain again.",
+                f.operation,
+                for_terminal(code)
+            );
+            explain_as_record(f, opts);
+            return;
+        }
+        if is_rejected_credentials(code) {
+            eprintln!(
+                "awsplain: CloudWatch Logs did not accept the AWS credentials awsplain runs with (profile `{profile}`, region {}) for {} on `{group}`: {}. Fix them as below, then run awsplain again.",
+                self.region,
+                f.operation,
+                for_terminal(code)
+            );
+            explain_as_record(f, opts);
+            return;
+        }
         if is_permission_error(code) {
             eprintln!(
                 "awsplain: CloudWatch Logs refused {} for `{group}` in {where_}: the identity awsplain runs as needs more permissions.",
                 f.operation
             );
-            let mut shown = opts.clone();
-            shown.quiet = false;
-            shown.count = false;
-            shown.summary_only = false;
-            shown.summary = false;
-            let rec = f.with_prepared_record(&shown);
-            let mut sink = make_sink(&shown, Box::new(std::io::stderr()));
-            let _ = sink.record(&rec);
-            let _ = sink.finish();
-            if !shown.verbose && rec.remedies.is_empty() {
-                eprintln!(
-                    "awsplain: {}",
-                    for_terminal(f.message.as_deref().unwrap_or(code))
-                );
-            }
+            explain_as_record(f, opts);
             return;
         }
         match &f.code {
@@ -144,14 +150,74 @@ fn no_credentials(profile: &str, why: &str) -> String {
     )
 }
 
+/// awsplain's own failure as a record with its remedies, on stderr in the chosen format. Only
+/// the record: `--quiet`, `--count` and the summaries are about the logs, and this record
+/// must neither vanish under them nor be counted in (or print) a summary of its own.
+fn explain_as_record(f: &AwsFailure, opts: &OutputOpts) {
+    let mut shown = opts.clone();
+    shown.quiet = false;
+    shown.count = false;
+    shown.summary_only = false;
+    shown.summary = false;
+    let rec = f.with_prepared_record(&shown);
+    let mut sink = make_sink(&shown, Box::new(std::io::stderr()));
+    let _ = sink.record(&rec);
+    let _ = sink.finish();
+    if !shown.verbose && rec.remedies.is_empty() {
+        eprintln!(
+            "awsplain: {}",
+            for_terminal(
+                f.message
+                    .as_deref()
+                    .or(f.code.as_deref())
+                    .unwrap_or_default()
+            )
+        );
+    }
+}
+
 fn is_permission_error(code: &str) -> bool {
     matches!(
         code,
-        "AccessDeniedException"
-            | "AccessDenied"
-            | "UnauthorizedOperation"
-            | "UnrecognizedClientException"
+        "AccessDeniedException" | "AccessDenied" | "UnauthorizedOperation"
     ) || code.contains("NotAuthorized")
+}
+
+/// Temporary credentials past their lifetime: a long follow outlives a session.
+fn is_expired_credentials(code: &str) -> bool {
+    matches!(
+        code,
+        "ExpiredTokenException" | "ExpiredToken" | "TokenRefreshRequired"
+    )
+}
+
+/// Credentials CloudWatch does not take at all: unknown key, bad secret or session token.
+fn is_rejected_credentials(code: &str) -> bool {
+    matches!(
+        code,
+        "UnrecognizedClientException"
+            | "InvalidClientTokenId"
+            | "InvalidSignatureException"
+            | "SignatureDoesNotMatch"
+            | "IncompleteSignature"
+            | "MissingAuthenticationTokenException"
+            | "MissingAuthenticationToken"
+    )
+}
+
+/// The messages of an error and its causes, outermost first ("dispatch failure: io error:
+/// ...: Connection refused (os error 111)"), without the SDK's debug dump of the same.
+fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut parts = vec![e.to_string()];
+    let mut cause = e.source();
+    while let Some(c) = cause {
+        let text = c.to_string();
+        if !parts.last().is_some_and(|p| p.contains(&text)) {
+            parts.push(text);
+        }
+        cause = c.source();
+    }
+    parts.join(": ")
 }
 
 /// What awsplain knows about one of its own failed calls.
@@ -195,7 +261,7 @@ impl AwsFailure {
             message: e.message().map(str::to_string),
             request_id: None,
             status: None,
-            detail: DisplayErrorContext(e).to_string(),
+            detail: error_chain(e),
         }
     }
 
@@ -293,5 +359,31 @@ mod tests {
         assert!(is_permission_error("NotAuthorizedException"));
         assert!(!is_permission_error("ResourceNotFoundException"));
         assert!(!is_permission_error("ThrottlingException"));
+        assert!(!is_permission_error("UnrecognizedClientException"));
+        assert!(is_expired_credentials("ExpiredTokenException"));
+        assert!(!is_expired_credentials("UnrecognizedClientException"));
+        assert!(is_rejected_credentials("UnrecognizedClientException"));
+        assert!(!is_rejected_credentials("AccessDeniedException"));
+    }
+
+    #[test]
+    fn expired_credentials_become_a_record_with_the_renewal_remedy() {
+        let f = AwsFailure {
+            operation: "FilterLogEvents",
+            group: Some("/ecs/web".into()),
+            code: Some("ExpiredTokenException".into()),
+            message: Some("The security token included in the request is expired".into()),
+            request_id: Some("r-1".into()),
+            status: Some(400),
+            detail: String::new(),
+        };
+        let cli = <crate::cli::Cli as clap::Parser>::try_parse_from(["awsplain"]).unwrap();
+        let rec = f.with_prepared_record(&cli.out);
+        assert_eq!(rec.error_code.as_deref(), Some("ExpiredTokenException"));
+        assert!(
+            rec.remedies.iter().any(|r| r.id == "credentials-expired"),
+            "{:?}",
+            rec.remedies
+        );
     }
 }

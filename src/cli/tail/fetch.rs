@@ -1,6 +1,6 @@
 //! FilterLogEvents over one log group and time window, through every page.
 
-use super::retry::{retry_throttled, Backoff};
+use super::retry::Retry;
 use super::time::Millis;
 use aws_sdk_cloudwatchlogs::error::SdkError;
 use aws_sdk_cloudwatchlogs::operation::filter_log_events::FilterLogEventsError;
@@ -45,10 +45,19 @@ pub struct Query<'a> {
     pub end: Option<Millis>,
     pub pattern: Option<&'a str>,
     pub page_size: Option<i32>,
-    pub backoff: Backoff,
+    pub retry: &'a Retry,
 }
 
 pub type FilterError = SdkError<FilterLogEventsError>;
+
+/// A failed FilterLogEvents call, and whether it carried a page token: an
+/// `InvalidParameterException` then means the token (they expire after 24 hours), since the
+/// same parameters were accepted for the first page.
+#[derive(Debug)]
+pub struct FetchError {
+    pub error: FilterError,
+    pub paging: bool,
+}
 
 /// All events of the window, page after page until no `nextToken` is left. A page can be
 /// empty while more follow (CloudWatch searches a slice of the streams per call), so only the
@@ -58,32 +67,38 @@ pub async fn fetch(
     client: &Client,
     q: &Query<'_>,
     on_page: &mut dyn FnMut(Vec<Event>),
-) -> Result<u64, FilterError> {
+) -> Result<u64, FetchError> {
     let mut token: Option<String> = None;
     let mut pages = 0u64;
     loop {
-        let out = retry_throttled("FilterLogEvents", q.backoff, || {
-            let mut req = client.filter_log_events();
-            // A group ARN (another account's group, shared through observability access
-            // manager) goes in logGroupIdentifier; a name in logGroupName.
-            req = match q.group.strip_prefix("arn:") {
-                Some(_) => req.log_group_identifier(q.group.trim_end_matches(":*")),
-                None => req.log_group_name(q.group),
-            };
-            let mut req = req
-                .start_time(q.start)
-                .set_end_time(q.end)
-                .set_filter_pattern(q.pattern.map(str::to_string))
-                .set_limit(q.page_size)
-                .set_next_token(token.clone());
-            req = match q.streams {
-                Streams::All => req,
-                Streams::Prefix(p) => req.log_stream_name_prefix(p),
-                Streams::Names(n) => req.set_log_stream_names(Some(n.clone())),
-            };
-            req.send()
-        })
-        .await?;
+        let out = q
+            .retry
+            .call("FilterLogEvents", || {
+                let mut req = client.filter_log_events();
+                // A group ARN (another account's group, shared through observability access
+                // manager) goes in logGroupIdentifier; a name in logGroupName.
+                req = match q.group.strip_prefix("arn:") {
+                    Some(_) => req.log_group_identifier(q.group.trim_end_matches(":*")),
+                    None => req.log_group_name(q.group),
+                };
+                let mut req = req
+                    .start_time(q.start)
+                    .set_end_time(q.end)
+                    .set_filter_pattern(q.pattern.map(str::to_string))
+                    .set_limit(q.page_size)
+                    .set_next_token(token.clone());
+                req = match q.streams {
+                    Streams::All => req,
+                    Streams::Prefix(p) => req.log_stream_name_prefix(p),
+                    Streams::Names(n) => req.set_log_stream_names(Some(n.clone())),
+                };
+                req.send()
+            })
+            .await
+            .map_err(|error| FetchError {
+                error,
+                paging: token.is_some(),
+            })?;
         pages += 1;
         let events: Vec<Event> = out
             .events()
@@ -110,6 +125,7 @@ pub async fn fetch(
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
+    use crate::cli::tail::retry::{Backoff, Classify, Fault};
     use std::sync::{Arc, Mutex};
     use std::time::Duration;
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -223,7 +239,17 @@ pub(crate) mod tests {
         (200, vec![], body.to_string())
     }
 
-    fn query<'a>(streams: &'a Streams) -> Query<'a> {
+    fn quick() -> Retry {
+        Retry::new(
+            Backoff {
+                base: Duration::from_millis(1),
+                cap: Duration::from_millis(5),
+            },
+            false,
+        )
+    }
+
+    fn query<'a>(streams: &'a Streams, retry: &'a Retry) -> Query<'a> {
         Query {
             group: "g",
             streams,
@@ -231,10 +257,7 @@ pub(crate) mod tests {
             end: None,
             pattern: Some("?x"),
             page_size: None,
-            backoff: Backoff {
-                base: Duration::from_millis(1),
-                cap: Duration::from_millis(5),
-            },
+            retry,
         }
     }
 
@@ -252,9 +275,12 @@ pub(crate) mod tests {
         let client = test_client(&url);
         let streams = Streams::Prefix("web".into());
         let mut got = Vec::new();
-        let pages = fetch(&client, &query(&streams), &mut |evs| got.extend(evs))
-            .await
-            .expect("fetch succeeds");
+        let retry = quick();
+        let pages = fetch(&client, &query(&streams, &retry), &mut |evs| {
+            got.extend(evs)
+        })
+        .await
+        .expect("fetch succeeds");
         assert_eq!(pages, 3);
         let ids: Vec<_> = got.iter().map(|e| e.id.as_str()).collect();
         assert_eq!(ids, ["e1", "e2", "e3"]);
@@ -272,7 +298,8 @@ pub(crate) mod tests {
         let (url, seen) = canned_server(vec![page(&[], None)]).await;
         let client = test_client(&url);
         let streams = Streams::All;
-        let mut q = query(&streams);
+        let retry = quick();
+        let mut q = query(&streams, &retry);
         q.group = "arn:aws:logs:us-east-1:210987654321:log-group:/shared/app:*";
         fetch(&client, &q, &mut |_| {})
             .await
@@ -295,11 +322,78 @@ pub(crate) mod tests {
         .await;
         let client = test_client(&url);
         let streams = Streams::All;
-        let err = fetch(&client, &query(&streams), &mut |_| {})
+        let retry = quick();
+        let err = fetch(&client, &query(&streams, &retry), &mut |_| {})
             .await
             .unwrap_err();
         use aws_sdk_cloudwatchlogs::error::ProvideErrorMetadata;
-        assert_eq!(err.code(), Some("AccessDeniedException"));
+        assert_eq!(err.error.code(), Some("AccessDeniedException"));
+        assert_eq!(err.error.fault(), Fault::Final);
+        assert!(!err.paging);
         assert_eq!(seen.lock().unwrap().len(), 1);
+    }
+
+    #[tokio::test]
+    async fn a_rejected_page_token_is_told_apart_from_a_rejected_first_page() {
+        let invalid = || {
+            (
+                400,
+                vec![],
+                r#"{"__type":"InvalidParameterException","message":"The specified nextToken is invalid."}"#
+                    .to_string(),
+            )
+        };
+        let (url, _) = canned_server(vec![
+            invalid(),
+            page(&[(1, "e1", "one")], Some("t1")),
+            invalid(),
+        ])
+        .await;
+        let client = test_client(&url);
+        let streams = Streams::All;
+        let retry = quick();
+        let first = fetch(&client, &query(&streams, &retry), &mut |_| {})
+            .await
+            .unwrap_err();
+        assert!(!first.paging);
+        let mut got = Vec::new();
+        let later = fetch(&client, &query(&streams, &retry), &mut |e| got.extend(e))
+            .await
+            .unwrap_err();
+        assert!(later.paging);
+        assert_eq!(later.error.fault(), Fault::Final);
+        assert_eq!(got.len(), 1);
+    }
+
+    #[tokio::test]
+    async fn unreachable_and_5xx_are_outages_throttling_is_not() {
+        let streams = Streams::All;
+        let retry = quick();
+        // A port that was just free: connection refused.
+        let closed = {
+            let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+            format!("http://{}", l.local_addr().unwrap())
+        };
+        let refused = fetch(&test_client(&closed), &query(&streams, &retry), &mut |_| {})
+            .await
+            .unwrap_err();
+        assert_eq!(refused.error.fault(), Fault::Unavailable);
+        assert!(
+            refused.error.reason().to_lowercase().contains("refused"),
+            "{}",
+            refused.error.reason()
+        );
+
+        let (url, _) = canned_server(vec![(503, vec![], "{}".to_string())]).await;
+        let unavailable = fetch(&test_client(&url), &query(&streams, &retry), &mut |_| {})
+            .await
+            .unwrap_err();
+        assert_eq!(unavailable.error.fault(), Fault::Unavailable);
+        assert!(unavailable.error.reason().contains("503"));
+
+        let (url, _) = canned_server(vec![throttle()]).await;
+        let client = test_client(&url);
+        let req = client.filter_log_events().log_group_name("g").send().await;
+        assert_eq!(req.unwrap_err().fault(), Fault::Throttled);
     }
 }

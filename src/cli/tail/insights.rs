@@ -5,7 +5,6 @@ use super::super::OutputOpts;
 use super::aws_error::AwsFailure;
 use super::fetch::{Event, Streams};
 use super::pattern::{grammar_literals, insights_query};
-use super::retry::{retry_throttled, Backoff};
 use super::time::{now_millis, parse_rfc3339, Millis};
 use super::{scan_event, Plan, Printer, Stop, TailArgs};
 use aws_sdk_cloudwatchlogs::types::{QueryStatus, ResultField};
@@ -92,28 +91,32 @@ pub async fn run(
         MAX_ROWS,
     );
     let group0 = plan.groups.first().map(String::as_str);
-    let started = retry_throttled("StartQuery", Backoff::default(), || {
-        client
-            .start_query()
-            .set_log_group_names(Some(plan.groups.clone()))
-            .start_time(plan.since.div_euclid(1000))
-            .end_time((end + 999).div_euclid(1000))
-            .query_string(&query)
-            .limit(MAX_ROWS as i32)
-            .send()
-    })
-    .await
-    .map_err(|e| Stop::Aws(AwsFailure::from_sdk("StartQuery", group0, &e)))?;
+    let started = plan
+        .retry
+        .call("StartQuery", || {
+            client
+                .start_query()
+                .set_log_group_names(Some(plan.groups.clone()))
+                .start_time(plan.since.div_euclid(1000))
+                .end_time((end + 999).div_euclid(1000))
+                .query_string(&query)
+                .limit(MAX_ROWS as i32)
+                .send()
+        })
+        .await
+        .map_err(|e| Stop::Aws(AwsFailure::from_sdk("StartQuery", group0, &e)))?;
     let id = started.query_id().unwrap_or_default().to_string();
     let mut wait = Duration::from_millis(500);
     let results = loop {
         tokio::time::sleep(wait).await;
         wait = (wait * 2).min(Duration::from_secs(5));
-        let out = retry_throttled("GetQueryResults", Backoff::default(), || {
-            client.get_query_results().query_id(&id).send()
-        })
-        .await
-        .map_err(|e| Stop::Aws(AwsFailure::from_sdk("GetQueryResults", group0, &e)))?;
+        let out = plan
+            .retry
+            .call("GetQueryResults", || {
+                client.get_query_results().query_id(&id).send()
+            })
+            .await
+            .map_err(|e| Stop::Aws(AwsFailure::from_sdk("GetQueryResults", group0, &e)))?;
         match out.status() {
             Some(QueryStatus::Complete) => break out.results().to_vec(),
             Some(QueryStatus::Running | QueryStatus::Scheduled) | None => continue,

@@ -4,7 +4,6 @@
 use super::super::OutputOpts;
 use super::aws_error::AwsFailure;
 use super::fetch::{Event, Streams};
-use super::retry::{retry_throttled, Backoff};
 use super::time::now_millis;
 use super::{scan_event, Plan, Printer, Stop};
 use aws_sdk_cloudwatchlogs::config::interceptors::BeforeTransmitInterceptorContextMut;
@@ -69,24 +68,26 @@ pub fn undo_loopback_prefix(uri: &str) -> Option<String> {
 }
 
 /// Log group ARNs for the names (Live Tail wants ARNs), via DescribeLogGroups.
-async fn group_arns(client: &Client, groups: &[String]) -> Result<Vec<String>, Stop> {
+async fn group_arns(client: &Client, plan: &Plan) -> Result<Vec<String>, Stop> {
     let mut arns = Vec::new();
-    for g in groups {
+    for g in &plan.groups {
         if g.starts_with("arn:") {
             arns.push(g.trim_end_matches(":*").to_string());
             continue;
         }
         let mut token: Option<String> = None;
         let found = loop {
-            let out = retry_throttled("DescribeLogGroups", Backoff::default(), || {
-                client
-                    .describe_log_groups()
-                    .log_group_name_prefix(g)
-                    .set_next_token(token.clone())
-                    .send()
-            })
-            .await
-            .map_err(|e| Stop::Aws(AwsFailure::from_sdk("DescribeLogGroups", Some(g), &e)))?;
+            let out = plan
+                .retry
+                .call("DescribeLogGroups", || {
+                    client
+                        .describe_log_groups()
+                        .log_group_name_prefix(g)
+                        .set_next_token(token.clone())
+                        .send()
+                })
+                .await
+                .map_err(|e| Stop::Aws(AwsFailure::from_sdk("DescribeLogGroups", Some(g), &e)))?;
             let hit = out
                 .log_groups()
                 .iter()
@@ -132,7 +133,7 @@ pub async fn run(
                 .into(),
         ));
     }
-    let arns = group_arns(client, &plan.groups).await?;
+    let arns = group_arns(client, plan).await?;
     let mut sessions = 0u32;
     loop {
         if plan.until.is_some_and(|u| now_millis() > u) {
@@ -159,26 +160,28 @@ async fn session(
     opts: &OutputOpts,
     printer: &mut Printer,
 ) -> Result<SessionEnd, Stop> {
-    let out = retry_throttled("StartLiveTail", Backoff::default(), || {
-        let mut req = client
-            .start_live_tail()
-            .set_log_group_identifiers(Some(arns.to_vec()))
-            .set_log_event_filter_pattern(plan.pattern.borrow().clone());
-        req = match &plan.streams {
-            Streams::All => req,
-            Streams::Prefix(p) => req.log_stream_name_prefixes(p.clone()),
-            Streams::Names(n) => req.set_log_stream_names(Some(n.clone())),
-        };
-        req.customize().interceptor(LoopbackHostPrefixUndo).send()
-    })
-    .await
-    .map_err(|e| {
-        Stop::Aws(AwsFailure::from_sdk(
-            "StartLiveTail",
-            plan.groups.first().map(String::as_str),
-            &e,
-        ))
-    })?;
+    let out = plan
+        .retry
+        .call("StartLiveTail", || {
+            let mut req = client
+                .start_live_tail()
+                .set_log_group_identifiers(Some(arns.to_vec()))
+                .set_log_event_filter_pattern(plan.pattern.borrow().clone());
+            req = match &plan.streams {
+                Streams::All => req,
+                Streams::Prefix(p) => req.log_stream_name_prefixes(p.clone()),
+                Streams::Names(n) => req.set_log_stream_names(Some(n.clone())),
+            };
+            req.customize().interceptor(LoopbackHostPrefixUndo).send()
+        })
+        .await
+        .map_err(|e| {
+            Stop::Aws(AwsFailure::from_sdk(
+                "StartLiveTail",
+                plan.groups.first().map(String::as_str),
+                &e,
+            ))
+        })?;
     let mut stream = out.response_stream;
     let mut warned_sampled = false;
     loop {
@@ -399,6 +402,8 @@ mod tests {
             interval: std::time::Duration::from_millis(200),
             late_window: 0,
             page_size: None,
+            retry: crate::cli::tail::retry::Retry::new(Default::default(), false),
+            attempt_timeout: std::time::Duration::from_secs(60),
         };
         run(&client, &plan, &cli.out, &mut printer)
             .await

@@ -20,7 +20,7 @@ use aws_sdk_cloudwatchlogs::error::ProvideErrorMetadata;
 use aws_sdk_cloudwatchlogs::Client;
 use clap::Args;
 use fetch::{Event, Query, Streams};
-use retry::Backoff;
+use retry::{Backoff, Retry};
 use std::cell::RefCell;
 use std::io;
 use time::{format_rfc3339, now_millis, parse_duration, parse_time, Millis};
@@ -77,6 +77,15 @@ pub struct TailArgs {
     /// Events per FilterLogEvents page (1-10000; CloudWatch's default when unset).
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(i32).range(1..=10000), hide = true)]
     pub page_size: Option<i32>,
+    /// First backoff step when retrying (default 250ms); the cap is 80 steps. When given, the
+    /// SDK's own retries are scaled likewise (initial 4 steps). Hidden: for tests, which need
+    /// outages and throttling bursts to pass in seconds.
+    #[arg(long, value_name = "DURATION", hide = true)]
+    pub backoff_base: Option<String>,
+    /// Longest wait for one HTTP attempt of a call before it counts as failed and is retried
+    /// (not for --live, whose answer is a long-lived stream). Hidden: for tests.
+    #[arg(long, default_value = "60s", value_name = "DURATION", hide = true)]
+    pub attempt_timeout: String,
 }
 
 /// Everything one run needs, resolved from the arguments.
@@ -92,6 +101,8 @@ struct Plan {
     interval: std::time::Duration,
     late_window: Millis,
     page_size: Option<i32>,
+    retry: Retry,
+    attempt_timeout: std::time::Duration,
 }
 
 impl Plan {
@@ -116,6 +127,17 @@ impl Plan {
             .max(200);
         let late_window =
             parse_duration(&args.late_window).map_err(|e| format!("--late-window: {e}"))?;
+        let backoff = match &args.backoff_base {
+            Some(b) => Backoff::from_base(std::time::Duration::from_millis(
+                parse_duration(b)
+                    .map_err(|e| format!("--backoff-base: {e}"))?
+                    .max(1) as u64,
+            )),
+            None => Backoff::default(),
+        };
+        let attempt_timeout = parse_duration(&args.attempt_timeout)
+            .map_err(|e| format!("--attempt-timeout: {e}"))?
+            .max(100);
         let streams = match (&args.stream_prefix, args.stream.is_empty()) {
             (Some(p), _) => Streams::Prefix(p.clone()),
             (None, false) => Streams::Names(args.stream.clone()),
@@ -140,6 +162,8 @@ impl Plan {
             interval: std::time::Duration::from_millis(interval as u64),
             late_window,
             page_size: args.page_size,
+            retry: Retry::new(backoff, args.follow),
+            attempt_timeout: std::time::Duration::from_millis(attempt_timeout as u64),
         })
     }
 }
@@ -232,6 +256,32 @@ pub fn run(opts: &OutputOpts, args: TailArgs) -> anyhow::Result<Outcome> {
     rt.block_on(run_async(opts, &args, plan))
 }
 
+/// The CloudWatch Logs client: the SDK configuration, plus a time limit per HTTP attempt so
+/// that a connection that hangs counts as a failure and is retried instead of stalling a
+/// follow for ever (not for Live Tail, whose answer is a stream that stays open), and the
+/// SDK's retries scaled to `--backoff-base` when that is given.
+fn client(env: &aws_error::Env, args: &TailArgs, plan: &Plan) -> Client {
+    use aws_sdk_cloudwatchlogs::config::{retry::RetryConfig, timeout::TimeoutConfig};
+    let mut conf = aws_sdk_cloudwatchlogs::config::Builder::from(&env.sdk);
+    if !args.live {
+        conf = conf.timeout_config(
+            TimeoutConfig::builder()
+                .operation_attempt_timeout(plan.attempt_timeout)
+                .build(),
+        );
+    }
+    if args.backoff_base.is_some() {
+        let b = plan.retry.backoff;
+        conf = conf.retry_config(
+            RetryConfig::standard()
+                .with_max_attempts(3)
+                .with_initial_backoff(b.base.saturating_mul(4))
+                .with_max_backoff(b.cap),
+        );
+    }
+    Client::from_conf(conf.build())
+}
+
 async fn run_async(opts: &OutputOpts, args: &TailArgs, plan: Plan) -> anyhow::Result<Outcome> {
     let env = match aws_error::Env::load(args).await {
         Ok(env) => env,
@@ -240,12 +290,14 @@ async fn run_async(opts: &OutputOpts, args: &TailArgs, plan: Plan) -> anyhow::Re
             return Ok(Outcome::Trouble);
         }
     };
-    let client = Client::new(&env.sdk);
+    let client = client(&env, args, &plan);
     let streaming = args.follow || args.live;
     let mut printer = Printer {
         sink: make_sink(opts, stdout_writer(streaming)),
         found: 0,
     };
+    // Where a rerun would carry on, should a follow stop on an error after a first poll.
+    let mut resume: Option<Millis> = None;
     let result = {
         let work = async {
             if args.live {
@@ -253,7 +305,7 @@ async fn run_async(opts: &OutputOpts, args: &TailArgs, plan: Plan) -> anyhow::Re
             } else if args.insights {
                 insights::run(&client, &plan, args, opts, &mut printer).await
             } else if args.follow {
-                follow(&client, &plan, opts, &mut printer).await
+                follow(&client, &plan, opts, &mut printer, &mut resume).await
             } else {
                 window_once(&client, &plan, opts, &mut printer).await
             }
@@ -275,9 +327,15 @@ async fn run_async(opts: &OutputOpts, args: &TailArgs, plan: Plan) -> anyhow::Re
             Some(Outcome::Trouble)
         }
     };
+    if let (Some(Outcome::Trouble), Some(at)) = (outcome, resume) {
+        eprintln!(
+            "awsplain: follow stopped. To carry on without missing an event, run again with --since {} (the events shown since then come again).",
+            format_rfc3339(at)
+        );
+    }
     printer.sink.finish()?;
     if opts.count {
-        println!("{}", printer.found);
+        super::output::print_line(&printer.found.to_string())?;
     }
 
     Ok(outcome.unwrap_or(if printer.found > 0 {
@@ -287,16 +345,31 @@ async fn run_async(opts: &OutputOpts, args: &TailArgs, plan: Plan) -> anyhow::Re
     }))
 }
 
+/// What `fetch_group` hands its caller.
+enum Batch {
+    /// The next page's events.
+    Page(Vec<Event>),
+    /// CloudWatch refused a page token: drop what this fetch delivered so far, the pages
+    /// come again from the start.
+    Restart,
+}
+
+/// How many times in a row one fetch may start over after a rejected page token before the
+/// error is reported instead; a real token expiry needs one.
+const MAX_TOKEN_RESTARTS: u32 = 3;
+
 /// FilterLogEvents over one group from `start`, through every page. If CloudWatch rejects
 /// awsplain's own push-down pattern, say so and read every event instead: the grammar still
-/// decides, only more travels.
+/// decides, only more travels. If it rejects a page token (they expire after 24 hours, which
+/// a long outage can outlast), read from `start` again.
 async fn fetch_group(
     client: &Client,
     plan: &Plan,
     group: &str,
     start: Millis,
-    on_page: &mut dyn FnMut(Vec<Event>),
+    on_batch: &mut dyn FnMut(Batch),
 ) -> Result<(), Stop> {
+    let mut restarts = 0u32;
     loop {
         let pattern = plan.pattern.borrow().clone();
         let q = Query {
@@ -306,28 +379,33 @@ async fn fetch_group(
             end: plan.until,
             pattern: pattern.as_deref(),
             page_size: plan.page_size,
-            backoff: Backoff::default(),
+            retry: &plan.retry,
         };
-        match fetch::fetch(client, &q, on_page).await {
+        let e = match fetch::fetch(client, &q, &mut |page| on_batch(Batch::Page(page))).await {
             Ok(_) => return Ok(()),
-            Err(e)
-                if plan.generated
-                    && pattern.is_some()
-                    && e.code() == Some("InvalidParameterException") =>
-            {
-                eprintln!(
-                    "awsplain: warning: CloudWatch Logs rejected the search pattern ({}); reading every event and scanning it here",
-                    awsplain::sanitize::for_terminal(e.message().unwrap_or("no detail"))
-                );
-                *plan.pattern.borrow_mut() = None;
-            }
-            Err(e) => {
-                return Err(Stop::Aws(aws_error::AwsFailure::from_sdk(
-                    "FilterLogEvents",
-                    Some(group),
-                    &e,
-                )))
-            }
+            Err(e) => e,
+        };
+        let invalid = e.error.code() == Some("InvalidParameterException");
+        let detail = awsplain::sanitize::for_terminal(e.error.message().unwrap_or("no detail"));
+        if invalid && e.paging && restarts < MAX_TOKEN_RESTARTS {
+            restarts += 1;
+            eprintln!(
+                "awsplain: warning: CloudWatch Logs no longer accepts the page token for `{}` ({detail}); reading again from {}, without showing any event twice",
+                awsplain::sanitize::for_terminal(group),
+                format_rfc3339(start)
+            );
+            on_batch(Batch::Restart);
+        } else if invalid && !e.paging && plan.generated && pattern.is_some() {
+            eprintln!(
+                "awsplain: warning: CloudWatch Logs rejected the search pattern ({detail}); reading every event and scanning it here"
+            );
+            *plan.pattern.borrow_mut() = None;
+        } else {
+            return Err(Stop::Aws(aws_error::AwsFailure::from_sdk(
+                "FilterLogEvents",
+                Some(group),
+                &e.error,
+            )));
         }
     }
 }
@@ -341,12 +419,14 @@ async fn window_once(
 ) -> Result<(), Stop> {
     let mut hits = Vec::new();
     for (gi, group) in plan.groups.iter().enumerate() {
-        fetch_group(client, plan, group, plan.since, &mut |events| {
-            hits.extend(
+        let before = hits.len();
+        fetch_group(client, plan, group, plan.since, &mut |batch| match batch {
+            Batch::Page(events) => hits.extend(
                 events
                     .iter()
                     .filter_map(|ev| scan_event(opts, group, gi, ev)),
-            );
+            ),
+            Batch::Restart => hits.truncate(before),
         })
         .await?;
     }
@@ -354,28 +434,50 @@ async fn window_once(
     Ok(())
 }
 
-/// Poll every group until interrupted or past `--until`, showing each event once.
+/// Poll every group until interrupted or past `--until`, showing each event once. Nothing of
+/// a poll is shown before all its pages are in, so a poll that starts over (a rejected page
+/// token) or waits out an outage has shown nothing twice; and each poll starts from the
+/// cursor, so events put meanwhile come with the next one.
 async fn follow(
     client: &Client,
     plan: &Plan,
     opts: &OutputOpts,
     printer: &mut Printer,
+    resume: &mut Option<Millis>,
 ) -> Result<(), Stop> {
     let mut cursors: Vec<Cursor> = plan
         .groups
         .iter()
         .map(|_| Cursor::new(plan.since, plan.late_window))
         .collect();
+    let mut polled = false;
     loop {
         let polled_at = now_millis();
         let mut hits = Vec::new();
         for (gi, group) in plan.groups.iter().enumerate() {
-            let cursor = &mut cursors[gi];
             let mut events = Vec::new();
-            fetch_group(client, plan, group, cursor.start_time(), &mut |page| {
-                events.extend(page)
-            })
-            .await?;
+            let fetched =
+                fetch_group(
+                    client,
+                    plan,
+                    group,
+                    cursors[gi].start_time(),
+                    &mut |b| match b {
+                        Batch::Page(page) => events.extend(page),
+                        Batch::Restart => events.clear(),
+                    },
+                )
+                .await;
+            if let Err(stop) = fetched {
+                // The groups before this one are admitted already: show them, and say
+                // where a rerun should start.
+                printer.emit(hits)?;
+                if polled || gi > 0 {
+                    *resume = cursors.iter().map(Cursor::start_time).min();
+                }
+                return Err(stop);
+            }
+            let cursor = &mut cursors[gi];
             // Admit in time order so only truly late arrivals are called late.
             events.sort_by(|a, b| (a.timestamp, &a.id).cmp(&(b.timestamp, &b.id)));
             for ev in &events {
@@ -394,6 +496,7 @@ async fn follow(
             }
         }
         printer.emit(hits)?;
+        polled = true;
         if let Some(until) = plan.until {
             // The poll that started after --until has seen everything up to it.
             if polled_at > until {
