@@ -215,7 +215,14 @@ pub fn render(rec: &Record, lang: Lang, verbose: bool) -> String {
         place.push_str(&format!(":{line}"));
     }
     if let Some(g) = &rec.source.log_group {
+        // From `tail`: the group, then the stream and the event time when known.
         place = for_terminal(g).into_owned();
+        if let Some(s) = &rec.source.log_stream {
+            place.push_str(&format!("  {}", for_terminal(s)));
+        }
+        if let Some(t) = rec.source.timestamp {
+            place.push_str(&format!("  {}", super::tail::format_rfc3339(t)));
+        }
     }
     if !place.is_empty() && place != "-" {
         head.push_str(&format!("  {}", place.dimmed()));

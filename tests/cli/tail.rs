@@ -1277,3 +1277,36 @@ fn follow_that_never_reached_cloudwatch_exits_2() {
         "no SDK debug dump: {stderr}"
     );
 }
+
+#[test]
+fn human_output_names_the_stream_and_the_event_time() {
+    let Some(ep) = emulator() else { return };
+    let g = unique_group("human");
+    let secs = now_ms() / 1000 - 60;
+    put(&ep, &g, &[("web/1", secs * 1000 + 123, lambda_event(1))]);
+    let out = awsplain()
+        .args(["tail", &g, "--since", "5m", "--endpoint-url", &ep])
+        .env("AWS_ACCESS_KEY_ID", "test")
+        .env("AWS_SECRET_ACCESS_KEY", "test")
+        .env("AWS_REGION", "us-east-1")
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env("AWS_CONFIG_FILE", "/nonexistent/awsplain-test-config")
+        .env_remove("AWS_ENDPOINT_URL")
+        .env_remove("AWS_ENDPOINT_URL_CLOUDWATCH_LOGS")
+        .timeout(Duration::from_secs(60))
+        .assert()
+        .code(0)
+        .get_output()
+        .clone();
+    let text = String::from_utf8_lossy(&out.stdout);
+    let date = Command::new("date")
+        .args(["-u", "-d", &format!("@{secs}"), "+%Y-%m-%dT%H:%M:%S"])
+        .output()
+        .unwrap();
+    let when = format!("{}.123Z", String::from_utf8_lossy(&date.stdout).trim());
+    let head = text.lines().next().unwrap_or_default();
+    assert!(
+        head.contains(&g) && head.contains("web/1") && head.contains(&when),
+        "{when} in: {text}"
+    );
+}

@@ -23,7 +23,8 @@ use fetch::{Event, Query, Streams};
 use retry::{Backoff, Retry};
 use std::cell::RefCell;
 use std::io;
-use time::{format_rfc3339, now_millis, parse_duration, parse_time, Millis};
+pub(crate) use time::format_rfc3339;
+use time::{now_millis, parse_duration, parse_time, Millis};
 use window::{Admit, Cursor};
 
 #[derive(Debug, Args)]
