@@ -1,10 +1,10 @@
 //! The scanner: finds AWS errors in a byte stream or a string and yields records.
 
 use crate::record::{Record, Source};
-use aho_corasick::{AhoCorasick, MatchKind};
 use memchr::{memchr, memrchr};
 use std::io::Read;
-use std::sync::OnceLock;
+
+mod trigger;
 
 /// Counters of what one scan saw.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -23,16 +23,6 @@ pub struct ScanStats {
 pub const MAX_EVENT: usize = 1 << 20;
 /// Continuation lines gathered around an anchor, at most.
 const MAX_EVENT_LINES: usize = 200;
-
-fn trigger() -> &'static AhoCorasick {
-    static T: OnceLock<AhoCorasick> = OnceLock::new();
-    T.get_or_init(|| {
-        AhoCorasick::builder()
-            .match_kind(MatchKind::LeftmostFirst)
-            .build(crate::grammar::trigger_literals())
-            .expect("trigger literals build")
-    })
-}
 
 /// A line that starts a new log record: a timestamp, a level, a JSON object, a Lambda marker.
 fn is_header(line: &[u8]) -> bool {
@@ -162,9 +152,7 @@ impl StreamScanner {
                 self.compact();
                 continue;
             }
-            let hit = trigger()
-                .find(&self.buf[self.done..region_end])
-                .map(|m| self.done + m.start());
+            let hit = trigger::find(&self.buf[self.done..region_end]).map(|p| self.done + p);
             let Some(hit) = hit else {
                 self.done = region_end;
                 break;

@@ -3,6 +3,8 @@
 
 use super::lex::{is_uuid, quoted, status, trim_trailing};
 use super::piece::{Field, Piece, Strength};
+use aho_corasick::AhoCorasick;
+use std::sync::OnceLock;
 
 const REASONS: &[&str] = &[
     "Bad Request",
@@ -238,15 +240,26 @@ pub fn coral_at(text: &str, at: usize) -> Option<Piece> {
 /// The resource a message names: `Role with name X already exists`, `The key pair 'X' does not exist`,
 /// `resource sg-1 has a dependent object`, `Table is being created: X`.
 pub fn message_resource(msg: &str) -> Option<&str> {
-    let unq = |s: &str| -> Option<String> {
-        let s = s
-            .trim()
-            .trim_matches(['\'', '"', '`'])
-            .trim_matches(['[', ']']);
-        let s = trim_trailing(s);
-        (!s.is_empty()).then(|| s.to_string())
-    };
-    let _ = unq;
+    // Most messages name no resource this way; one pass decides that before a dozen searches.
+    static MARKERS: OnceLock<AhoCorasick> = OnceLock::new();
+    let markers = MARKERS.get_or_init(|| {
+        AhoCorasick::new([
+            " with name ",
+            " with id ",
+            "is being created: ",
+            "for resource: ",
+            "pull access denied for ",
+            "manifest for ",
+            " does not exist",
+            " already exists",
+            " has a dependent object",
+            " not found",
+        ])
+        .expect("marker literals build")
+    });
+    if !markers.is_match(msg) {
+        return None;
+    }
     for (pre, post) in [
         (" with name ", " already exists"),
         (" with id ", " does not exist"),

@@ -9,7 +9,9 @@ pub mod catalog;
 pub mod policy;
 
 use crate::record::{Deny, PolicyType, Record, Remedy};
+use aho_corasick::AhoCorasick;
 use std::collections::BTreeMap;
+use std::sync::OnceLock;
 
 /// Language of explanations. Ids, field names and JSON keys stay English in both.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -22,11 +24,11 @@ pub enum Lang {
 /// The remedies for a record, most specific first.
 pub fn remedies_for(rec: &Record, lang: Lang) -> Vec<Remedy> {
     let facts = Facts::of(rec);
+    let vars = Vars::of(rec, &facts);
     select(rec, &facts)
         .into_iter()
         .filter_map(|id| {
             let entry = catalog::get(id, lang)?;
-            let vars = Vars::of(rec, &facts);
             let mut r = Remedy {
                 id: entry.id.to_string(),
                 title: vars
@@ -241,6 +243,68 @@ pub fn normalize_service(s: &str) -> String {
     k
 }
 
+/// Which groups of telling phrases a (lowercase) message contains, found in one pass.
+struct MessageSays(u32);
+
+impl MessageSays {
+    const EXPIRED: usize = 0;
+    const SIGNATURE: usize = 1;
+    const INVALID: usize = 2;
+    const MISSING: usize = 3;
+    const THROTTLED: usize = 4;
+    const QUOTA: usize = 5;
+    /// Phrase groups, indexed by the constants above.
+    const GROUPS: [&'static [&'static str]; 6] = [
+        &[
+            "security token included in the request is expired",
+            "token has expired",
+            "sso session associated with this profile has expired",
+        ],
+        &[
+            "signature expired",
+            "signature we calculated does not match",
+        ],
+        &["security token included in the request is invalid"],
+        &[
+            "unable to locate credentials",
+            "could not load credentials",
+            "no valid credential sources",
+            "missing authentication token",
+            "nocredentialproviders",
+        ],
+        &[
+            "rate exceeded",
+            "request limit exceeded",
+            "too many requests",
+        ],
+        &["limit exceeded", "quota exceeded"],
+    ];
+
+    fn of(msg: &str) -> MessageSays {
+        static AC: OnceLock<(AhoCorasick, Vec<usize>)> = OnceLock::new();
+        let (ac, group_of) = AC.get_or_init(|| {
+            let mut pats = Vec::new();
+            let mut group_of = Vec::new();
+            for (g, phrases) in Self::GROUPS.iter().enumerate() {
+                for p in *phrases {
+                    pats.push(*p);
+                    group_of.push(g);
+                }
+            }
+            (AhoCorasick::new(pats).expect("phrases build"), group_of)
+        });
+        let mut bits = 0;
+        for m in ac.find_overlapping_iter(msg) {
+            bits |= 1 << group_of[m.pattern().as_usize()];
+        }
+        MessageSays(bits)
+    }
+
+    fn has(&self, group: usize) -> bool {
+        self.0 & (1 << group) != 0
+    }
+}
+
 const CREDENTIALS_EXPIRED: &[&str] = &[
     "ExpiredToken",
     "ExpiredTokenException",
@@ -358,48 +422,22 @@ fn select(rec: &Record, f: &Facts) -> Vec<&'static str> {
     }
 
     // Credentials.
-    let msg_has = |needles: &[&str]| needles.iter().any(|n| msg.contains(n));
-    if any_code(CREDENTIALS_EXPIRED)
-        || msg_has(&[
-            "security token included in the request is expired",
-            "token has expired",
-            "sso session associated with this profile has expired",
-        ])
-    {
+    let said = MessageSays::of(msg);
+    if any_code(CREDENTIALS_EXPIRED) || said.has(MessageSays::EXPIRED) {
         push(&mut out, "credentials-expired");
     }
-    if any_code(CREDENTIALS_SIGNATURE)
-        || msg_has(&[
-            "signature expired",
-            "signature we calculated does not match",
-        ])
-    {
+    if any_code(CREDENTIALS_SIGNATURE) || said.has(MessageSays::SIGNATURE) {
         push(&mut out, "credentials-signature");
     }
-    if any_code(CREDENTIALS_INVALID)
-        || msg_has(&["security token included in the request is invalid"])
-    {
+    if any_code(CREDENTIALS_INVALID) || said.has(MessageSays::INVALID) {
         push(&mut out, "credentials-invalid");
     }
-    if any_code(CREDENTIALS_MISSING)
-        || msg_has(&[
-            "unable to locate credentials",
-            "could not load credentials",
-            "no valid credential sources",
-            "missing authentication token",
-            "nocredentialproviders",
-        ])
-    {
+    if any_code(CREDENTIALS_MISSING) || said.has(MessageSays::MISSING) {
         push(&mut out, "credentials-missing");
     }
 
     // Throttling: the specific entry first, then the general backoff advice.
-    let throttled = any_code(THROTTLING)
-        || msg_has(&[
-            "rate exceeded",
-            "request limit exceeded",
-            "too many requests",
-        ]);
+    let throttled = any_code(THROTTLING) || said.has(MessageSays::THROTTLED);
     if throttled {
         if f.has_code("ProvisionedThroughputExceededException")
             || f.has_code("ProvisionedThroughputExceeded")
@@ -429,14 +467,17 @@ fn select(rec: &Record, f: &Facts) -> Vec<&'static str> {
     // The document selectors: message matches beat service-qualified codes beat bare codes.
     let mut best = 0;
     let mut picked: Vec<&'static str> = Vec::new();
-    for e in catalog::entries(Lang::En) {
-        let score = if e
-            .matches
-            .iter()
-            .any(|m| msg.contains(&m.to_ascii_lowercase()))
-        {
+    let selectors = catalog::selectors();
+    let message_hits = selectors.message_hits(msg);
+    let code_hits = selectors.code_hits(&f.codes);
+    for ((e, message_hit), code_hit) in catalog::entries(Lang::En)
+        .iter()
+        .zip(message_hits)
+        .zip(code_hits)
+    {
+        let score = if message_hit {
             3
-        } else if e.codes.iter().any(|c| f.has_code(c)) {
+        } else if code_hit {
             match (&f.service, e.services.is_empty()) {
                 (_, true) => 1,
                 (Some(s), false) if e.services.contains(&s.as_str()) => 2,
@@ -457,7 +498,7 @@ fn select(rec: &Record, f: &Facts) -> Vec<&'static str> {
         push(&mut out, id);
     }
 
-    if any_code(QUOTA) || msg_has(&["limit exceeded", "quota exceeded"]) {
+    if any_code(QUOTA) || said.has(MessageSays::QUOTA) {
         push(&mut out, "quota-increase");
     }
     // A bare access-denied code: nothing above said which policy, so advise how to find out.
@@ -523,10 +564,10 @@ impl Vars {
     fn fill(&self, text: &str) -> String {
         let mut out = String::with_capacity(text.len());
         let mut rest = text;
-        while let Some(i) = rest.find("{{") {
+        while let Some(i) = memchr::memmem::find(rest.as_bytes(), b"{{") {
             out.push_str(&rest[..i]);
             let after = &rest[i + 2..];
-            match after.find("}}") {
+            match memchr::memmem::find(after.as_bytes(), b"}}") {
                 Some(j) => {
                     // `{{key|fallback}}`: the fallback reads better than a placeholder in titles.
                     let (key, fallback) = match after[..j].split_once('|') {

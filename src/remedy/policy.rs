@@ -415,10 +415,15 @@ pub fn snippets(identity: &Identity, name: &str, doc: &Value) -> BTreeMap<String
 }
 
 fn indent(s: &str, pad: &str) -> String {
-    s.lines()
-        .map(|l| format!("{pad}{l}"))
-        .collect::<Vec<_>>()
-        .join("\n")
+    let mut out = String::with_capacity(s.len() + s.len() / 8 * pad.len());
+    for (i, line) in s.lines().enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        out.push_str(pad);
+        out.push_str(line);
+    }
+    out
 }
 
 #[cfg(test)]
