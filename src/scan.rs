@@ -4,7 +4,10 @@ use crate::record::{Record, Source};
 use memchr::{memchr, memrchr};
 use std::io::Read;
 
+mod parallel;
 mod trigger;
+
+pub use parallel::scan_reader_parallel;
 
 /// Counters of what one scan saw.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -126,8 +129,8 @@ impl StreamScanner {
     pub fn finish(&mut self, out: &mut dyn FnMut(Record)) -> ScanStats {
         self.process(true, out);
         let tail = &self.buf[self.counted..];
+        // `base_line` already counts the newlines before `counted`.
         self.stats.lines = self.base_line
-            + count_lines(&self.buf[..self.counted]) as u64
             + count_lines(tail) as u64
             + u64::from(!self.buf.is_empty() && self.buf.last() != Some(&b'\n'));
         self.stats.clone()
@@ -491,6 +494,7 @@ mod tests {
 
     fn assert_fast_path_agrees(name: &str, data: &[u8]) {
         let slow = reference::scan_naive(data, "-");
+        parallel::tests::assert_parallel_agrees(name, data, &slow);
         let sizes: &[usize] = if data.len() > 200_000 {
             &[usize::MAX, 65_536, 7919]
         } else {

@@ -135,6 +135,9 @@ pub struct Cli {
     /// Files to scan; `-` or none means standard input.
     #[arg(value_name = "FILE")]
     pub files: Vec<PathBuf>,
+    /// Threads that scan the input (default: one per CPU, at most 8; 1 = no extra threads).
+    #[arg(short = 'j', long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=256))]
+    pub threads: Option<u16>,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -181,7 +184,7 @@ pub fn main() -> i32 {
 fn run(cli: Cli) -> anyhow::Result<Outcome> {
     output::init_color(cli.out.color);
     match cli.command {
-        None => scan_cmd::run(&cli.out, &cli.files),
+        None => scan_cmd::run(&cli.out, &cli.files, cli.threads),
         Some(Command::Tail(a)) => tail::run(&cli.out, a),
         Some(Command::Run(a)) => run::run(&cli.out, a),
         Some(Command::Explain(a)) => explain::run(&cli.out, a),

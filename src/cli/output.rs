@@ -159,6 +159,12 @@ fn redactor() -> MutexGuard<'static, Redactor> {
 /// values first so that generated policies and commands stay correct once unmasked).
 pub fn prepare(rec: &mut Record, opts: &OutputOpts) {
     rec.remedies = awsplain::remedy::remedies_for(rec, opts.lang());
+    mask(rec, opts);
+}
+
+/// With `--redact`, mask every field and remedy of a record whose remedies are built. Runs in
+/// input order, so that masks are numbered the same way on every run.
+pub fn mask(rec: &mut Record, opts: &OutputOpts) {
     if opts.redact {
         redactor().redact_record(rec);
     }

@@ -1,12 +1,12 @@
 //! The default mode: scan standard input or files and print every AWS error found.
 
-use super::output::{make_sink, prepare, print_line, stdout_writer};
+use super::output::{make_sink, mask, print_line, stdout_writer};
 use super::{Outcome, OutputOpts};
 use std::fs::File;
-use std::io;
+use std::io::{self, Read};
 use std::path::PathBuf;
 
-pub fn run(opts: &OutputOpts, files: &[PathBuf]) -> anyhow::Result<Outcome> {
+pub fn run(opts: &OutputOpts, files: &[PathBuf], threads: Option<u16>) -> anyhow::Result<Outcome> {
     let mut sink = make_sink(opts, stdout_writer(false));
     let mut found: u64 = 0;
     let mut trouble = false;
@@ -15,27 +15,44 @@ pub fn run(opts: &OutputOpts, files: &[PathBuf]) -> anyhow::Result<Outcome> {
     } else {
         files.to_vec()
     };
+    let threads = threads.map_or_else(default_threads, usize::from);
+    // Remedies and masks are only for output: `-q` and a bare `--count` show none.
+    let bare_count = opts.count && !opts.summary && !opts.summary_only;
+    let shown = !opts.quiet && !bare_count;
+    let lang = opts.lang();
+    let add_remedies = |rec: &mut awsplain::Record| {
+        if shown {
+            rec.remedies = awsplain::remedy::remedies_for(rec, lang);
+        }
+    };
     for path in &inputs {
         let name = path.to_string_lossy().into_owned();
         let mut emit = |mut rec: awsplain::Record| -> io::Result<()> {
             found += 1;
-            // Remedies and masks are only for output: `-q` and a bare `--count` show none.
-            if !(opts.quiet || opts.count && !opts.summary && !opts.summary_only) {
-                prepare(&mut rec, opts);
+            if shown {
+                mask(&mut rec, opts);
             }
             sink.record(&rec)
         };
-        let res = if name == "-" {
-            awsplain::scan_reader(io::stdin().lock(), "-", &mut emit)
+        let input: Box<dyn Read> = if name == "-" {
+            Box::new(io::stdin().lock())
         } else {
             match File::open(path) {
-                Ok(f) => awsplain::scan_reader(f, &name, &mut emit),
+                Ok(f) => Box::new(f),
                 Err(e) => {
                     eprintln!("awsplain: {name}: {e}");
                     trouble = true;
                     continue;
                 }
             }
+        };
+        let res = if threads > 1 {
+            awsplain::scan::scan_reader_parallel(input, &name, threads, &add_remedies, &mut emit)
+        } else {
+            awsplain::scan_reader(input, &name, &mut |mut rec| {
+                add_remedies(&mut rec);
+                emit(rec)
+            })
         };
         match res {
             Ok(stats) => report_stats(&name, &stats),
@@ -57,6 +74,11 @@ pub fn run(opts: &OutputOpts, files: &[PathBuf]) -> anyhow::Result<Outcome> {
     } else {
         Outcome::NotFound
     })
+}
+
+/// One scanning thread per CPU, at most 8: past that the output is the bottleneck.
+fn default_threads() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get().min(8))
 }
 
 /// Warn on stderr about input that could only be read partly or lossily.

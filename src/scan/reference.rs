@@ -47,12 +47,14 @@ pub fn scan_naive(data: &[u8], source_name: &str) -> Vec<Record> {
         while first > floor_line && taken < MAX_EVENT_LINES && hit - lines[first].0 < MAX_EVENT / 2
         {
             let prev = text_of(first - 1);
-            if is_blank(prev) && first - 1 > floor_line && starts_body(text_of(first)) {
-                if !is_blank(text_of(first - 2)) {
-                    first -= 2;
-                    taken += 2;
-                    continue;
-                }
+            if is_blank(prev)
+                && first - 1 > floor_line
+                && starts_body(text_of(first))
+                && !is_blank(text_of(first - 2))
+            {
+                first -= 2;
+                taken += 2;
+                continue;
             }
             if !continues(prev, text_of(first)) {
                 break;

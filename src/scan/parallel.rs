@@ -1,0 +1,295 @@
+//! Scanning one stream on several threads: the input is cut into segments at lines no event
+//! can reach across, each segment is scanned (and its records prepared) by a worker, and the
+//! records come back in input order with offsets and line numbers as one scanner would give.
+//!
+//! The cut rule keeps the records identical to [`super::scan_reader`]'s: a segment starts at a
+//! line that begins a new log record ([`super::is_header`]) and is not a body after a blank
+//! line. An event never continues into such a line (continuation lines are never headers, and
+//! a body after a blank line is the only way past a header), and an event found below it never
+//! reaches above it. Memory stays bounded: a few segments are in flight at once.
+
+use super::{count_lines, is_blank, is_header, ScanStats, StreamScanner, MAX_EVENT};
+use crate::record::Record;
+use memchr::memrchr;
+use std::collections::BTreeMap;
+use std::io::{self, Read};
+use std::sync::mpsc::{channel, sync_channel, Receiver};
+use std::sync::{Arc, Mutex};
+
+/// Bytes read before looking for a cut.
+const SEGMENT: usize = 256 * 1024;
+/// A segment grows to this size at most while no safe cut is found; then it is cut at a line
+/// end (or, in a line longer than this, anywhere), which may split an event in two.
+const MAX_SEGMENT: usize = 2 * MAX_EVENT;
+
+/// What a worker gives back for one segment.
+struct Done {
+    seq: u64,
+    len: u64,
+    newlines: u64,
+    records: Vec<Record>,
+    stats: ScanStats,
+}
+
+/// Like [`super::scan_reader`], with the scanning and `prepare` (say, building remedies) done
+/// on `workers` threads. `on_record` runs on the calling thread, in input order.
+pub fn scan_reader_parallel<R: Read>(
+    reader: R,
+    source_name: &str,
+    workers: usize,
+    prepare: &(dyn Fn(&mut Record) + Sync),
+    on_record: &mut dyn FnMut(Record) -> io::Result<()>,
+) -> io::Result<ScanStats> {
+    scan_segments(reader, source_name, workers, SEGMENT, prepare, on_record)
+}
+
+pub(super) fn scan_segments<R: Read>(
+    mut reader: R,
+    source_name: &str,
+    workers: usize,
+    segment: usize,
+    prepare: &(dyn Fn(&mut Record) + Sync),
+    on_record: &mut dyn FnMut(Record) -> io::Result<()>,
+) -> io::Result<ScanStats> {
+    let workers = workers.max(1);
+    let max_segment = MAX_SEGMENT.max(segment * 2);
+    std::thread::scope(|scope| {
+        // Few jobs queued: memory in flight is (queue + workers + reordering) segments.
+        let (job_tx, job_rx) = sync_channel::<(u64, Vec<u8>)>(workers);
+        let job_rx = Arc::new(Mutex::new(job_rx));
+        let (done_tx, done_rx) = channel::<Done>();
+        for _ in 0..workers {
+            let job_rx = Arc::clone(&job_rx);
+            let done_tx = done_tx.clone();
+            scope.spawn(move || loop {
+                let job = job_rx.lock().map(|rx| rx.recv());
+                let Ok(Ok((seq, data))) = job else { break };
+                let mut records = Vec::new();
+                let mut s = StreamScanner::new(source_name);
+                s.feed(&data, &mut |r| records.push(r));
+                let stats = s.finish(&mut |r| records.push(r));
+                for r in &mut records {
+                    prepare(r);
+                }
+                let done = Done {
+                    seq,
+                    len: data.len() as u64,
+                    newlines: count_lines(&data) as u64,
+                    records,
+                    stats,
+                };
+                if done_tx.send(done).is_err() {
+                    break;
+                }
+            });
+        }
+        drop(done_tx);
+
+        let mut out = Ordered::new(done_rx);
+        let mut carry: Vec<u8> = Vec::with_capacity(segment * 2);
+        let mut chunk = vec![0u8; 64 * 1024];
+        let mut sent = 0u64;
+        let mut last_byte = None;
+        let mut result = Ok(());
+        'read: loop {
+            let eof = loop {
+                match reader.read(&mut chunk) {
+                    Ok(0) => break true,
+                    Ok(n) => {
+                        carry.extend_from_slice(&chunk[..n]);
+                        last_byte = Some(chunk[n - 1]);
+                        if carry.len() >= segment {
+                            break false;
+                        }
+                    }
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                    Err(e) => {
+                        result = Err(e);
+                        break 'read;
+                    }
+                }
+            };
+            let cut = if eof {
+                carry.len()
+            } else {
+                match safe_cut(&carry) {
+                    Some(c) => c,
+                    None if carry.len() < max_segment => continue,
+                    None => memrchr(b'\n', &carry).map_or(carry.len(), |p| p + 1),
+                }
+            };
+            if cut > 0 {
+                let rest = carry.split_off(cut);
+                let job = std::mem::replace(&mut carry, rest);
+                if job_tx.send((sent, job)).is_err() {
+                    break;
+                }
+                sent += 1;
+            }
+            if let Err(e) = out.drain(false, sent, on_record) {
+                result = Err(e);
+                break;
+            }
+            if eof {
+                break;
+            }
+        }
+        drop(job_tx);
+        if result.is_ok() {
+            result = out.drain(true, sent, on_record);
+        }
+        result?;
+        let mut stats = out.stats;
+        stats.lines = out.line_base + u64::from(last_byte.is_some_and(|b| b != b'\n'));
+        Ok(stats)
+    })
+}
+
+/// Re-orders finished segments and hands their records on with absolute positions.
+struct Ordered {
+    rx: Receiver<Done>,
+    waiting: BTreeMap<u64, Done>,
+    next: u64,
+    offset: u64,
+    line_base: u64,
+    stats: ScanStats,
+}
+
+impl Ordered {
+    fn new(rx: Receiver<Done>) -> Self {
+        Ordered {
+            rx,
+            waiting: BTreeMap::new(),
+            next: 0,
+            offset: 0,
+            line_base: 0,
+            stats: ScanStats::default(),
+        }
+    }
+
+    /// Pass on every segment that is next in order; with `all`, wait until `sent` are done.
+    fn drain(
+        &mut self,
+        all: bool,
+        sent: u64,
+        on_record: &mut dyn FnMut(Record) -> io::Result<()>,
+    ) -> io::Result<()> {
+        loop {
+            while let Some(done) = self.waiting.remove(&self.next) {
+                self.next += 1;
+                for mut r in done.records {
+                    r.span.start += self.offset;
+                    r.span.end += self.offset;
+                    r.source.line = r.source.line.map(|l| l + self.line_base);
+                    on_record(r)?;
+                }
+                self.offset += done.len;
+                self.line_base += done.newlines;
+                self.stats.bytes += done.stats.bytes;
+                self.stats.records += done.stats.records;
+                self.stats.oversized_lines += done.stats.oversized_lines;
+                self.stats.invalid_utf8_lines += done.stats.invalid_utf8_lines;
+            }
+            if self.next >= sent {
+                return Ok(());
+            }
+            let done = if all {
+                self.rx.recv().map_err(|_| worker_gone())?
+            } else {
+                match self.rx.try_recv() {
+                    Ok(d) => d,
+                    Err(_) => return Ok(()),
+                }
+            };
+            self.waiting.insert(done.seq, done);
+        }
+    }
+}
+
+fn worker_gone() -> io::Error {
+    io::Error::other("a scanning thread stopped unexpectedly")
+}
+
+/// The last place in `buf` (past its first half, so segments stay large) where a segment can
+/// start: a complete line that begins a new log record, not a body after a blank line.
+fn safe_cut(buf: &[u8]) -> Option<usize> {
+    let floor = buf.len() / 2;
+    // Only complete lines are judged: the text after the last newline may still grow.
+    let mut line_end = memrchr(b'\n', buf)?;
+    while line_end > floor {
+        let line_start = memrchr(b'\n', &buf[..line_end]).map(|p| p + 1)?;
+        let line = &buf[line_start..line_end];
+        if line_start > floor && is_header(line) {
+            let prev_start = memrchr(b'\n', &buf[..line_start - 1]).map_or(0, |p| p + 1);
+            let prev = &buf[prev_start..line_start - 1];
+            let body = line.first().is_some_and(|c| *c == b'{' || *c == b'<');
+            if !(body && is_blank(prev)) {
+                return Some(line_start);
+            }
+        }
+        line_end = line_start - 1;
+    }
+    None
+}
+
+#[cfg(test)]
+pub(super) mod tests {
+    use super::*;
+
+    fn parallel(data: &[u8], workers: usize, segment: usize) -> (Vec<Record>, ScanStats) {
+        let mut v = Vec::new();
+        let stats = scan_segments(data, "-", workers, segment, &|_| {}, &mut |r| {
+            v.push(r);
+            Ok(())
+        })
+        .unwrap();
+        (v, stats)
+    }
+
+    /// The parallel path gives the sequential path's records and counts, whatever the segment
+    /// size; checked on the inputs the sequential fast path is checked on.
+    pub(in crate::scan) fn assert_parallel_agrees(name: &str, data: &[u8], slow: &[Record]) {
+        let mut seq_stats = ScanStats::default();
+        let _ = super::super::scan_reader(data, "-", &mut |_| Ok(())).map(|s| seq_stats = s);
+        let lines = count_lines(data) + usize::from(data.last().is_some_and(|b| *b != b'\n'));
+        assert_eq!(seq_stats.lines, lines as u64, "{name}: line count");
+        for (workers, segment) in [(2, 1000), (3, 4096), (2, SEGMENT)] {
+            let (fast, stats) = parallel(data, workers, segment);
+            assert_eq!(fast.len(), slow.len(), "{name}: records, segment {segment}");
+            for (f, s) in fast.iter().zip(slow) {
+                assert_eq!(f, s, "{name}: segment {segment}");
+            }
+            assert_eq!(stats, seq_stats, "{name}: stats, segment {segment}");
+        }
+    }
+
+    #[test]
+    fn cuts_only_before_a_new_record() {
+        let buf = b"2026-11-28 INFO a\n  at x\n\n{ body }\n2026-11-28 INFO b\nmore\n";
+        let cut = safe_cut(buf).unwrap();
+        assert!(buf[cut..].starts_with(b"2026-11-28 INFO b"));
+        // A body after a blank line belongs to the record above it.
+        assert_eq!(
+            safe_cut(b"ERROR head line here\n\n{\"x\": 1}\ntail\n"),
+            None
+        );
+        assert_eq!(safe_cut(b"no newline at all"), None);
+    }
+
+    #[test]
+    fn an_early_write_error_stops_the_scan() {
+        let line = "User: arn:aws:iam::123456789012:user/u is not authorized to perform: s3:GetObject on resource: arn:aws:s3:::b/k\n";
+        let data = line.repeat(5000);
+        let mut n = 0;
+        let res = scan_segments(data.as_bytes(), "-", 2, 1000, &|_| {}, &mut |_| {
+            n += 1;
+            if n == 3 {
+                Err(io::Error::from(io::ErrorKind::BrokenPipe))
+            } else {
+                Ok(())
+            }
+        });
+        assert_eq!(res.unwrap_err().kind(), io::ErrorKind::BrokenPipe);
+        assert_eq!(n, 3);
+    }
+}
