@@ -126,8 +126,10 @@ fn anchors() -> &'static Anchors {
         for (i, (m, _)) in misc::KNOWN_MESSAGES.iter().enumerate() {
             add(m, Kind::Known(i as u8));
         }
+        // A DFA: every event is searched once in full, so search speed beats build time.
         let ac = AhoCorasick::builder()
             .match_kind(MatchKind::Standard)
+            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
             .build(&pats)
             .expect("anchor patterns build");
         Anchors { ac, kinds }
