@@ -11,6 +11,7 @@ pub mod remedy;
 pub mod sanitize;
 pub mod scan;
 pub mod summary;
+pub mod time;
 
 pub use record::{Deny, PolicyType, Record, Remedy, Source, Span};
 pub use remedy::Lang;
