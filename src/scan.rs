@@ -272,6 +272,7 @@ impl StreamScanner {
             r.source = Source {
                 name: self.source_name.clone(),
                 line: Some(line),
+                timestamp: event_time(text.as_bytes(), r.span.start as usize),
                 ..Source::default()
             };
             r.span.start += self.base + start as u64;
@@ -300,6 +301,18 @@ impl StreamScanner {
             self.base += cut as u64;
         }
     }
+}
+
+/// When the error happened, as far as the text says: the timestamp opening the line the error
+/// starts on, or else the one opening the event's first line (a stack trace under a log line).
+fn event_time(text: &[u8], at: usize) -> Option<i64> {
+    let at = at.min(text.len());
+    let start = memrchr(b'\n', &text[..at]).map_or(0, |p| p + 1);
+    let own = String::from_utf8_lossy(line_at(text, start));
+    crate::time::line_timestamp(&own).or_else(|| {
+        let first = String::from_utf8_lossy(line_at(text, 0));
+        crate::time::line_timestamp(&first)
+    })
 }
 
 fn line_at(b: &[u8], start: usize) -> &[u8] {

@@ -13,7 +13,7 @@ pub fn line_timestamp(line: &str) -> Option<Millis> {
     // Timestamps open a line or follow a short level or key prefix; look only there.
     let head = &b[..b.len().min(48)];
     let mut from = 0;
-    while let Some(p) = head[from..].iter().position(u8::is_ascii_digit) {
+    while let Some(p) = head.get(from..)?.iter().position(u8::is_ascii_digit) {
         let at = from + p;
         if at > 0 && b[at - 1].is_ascii_alphanumeric() {
             from = at + 1;
@@ -217,6 +217,8 @@ mod tests {
             "id 12026-11-28T09:00:00Z",
             "",
             "2026-11-28",
+            "1234567890123456789012345678901234567890123456789012345678",
+            "[x] 20261128 2026112800000000000000000000000000000000000000000",
         ] {
             assert_eq!(line_timestamp(line), None, "{line}");
         }

@@ -38,10 +38,11 @@ fn generated_log() -> (String, Vec<usize>) {
     let mut text = String::new();
     let mut lines = Vec::new();
     let mut n = 0;
-    for e in &errors {
+    for (m, e) in errors.iter().enumerate() {
+        // The error continues the last log line above it, so it takes that line's time.
         for k in 0..8 {
             text.push_str(&format!(
-                "2024-05-01T10:00:{k:02}Z INFO nothing to see, step {k}\n"
+                "2024-05-01T10:{m:02}:{k:02}Z INFO nothing to see, step {k}\n"
             ));
             n += 1;
         }
@@ -74,6 +75,9 @@ fn summary_counts_a_generated_log() {
     assert_eq!(objs.len(), 1, "the summary is the only stdout line");
     let s = &objs[0]["summary"];
     assert_eq!(s["records"], 46);
+    // 2024-05-01T10:00:07Z and 10:45:07Z: the times of the first and the last error.
+    assert_eq!(s["first_seen"], 1_714_557_607_000i64);
+    assert_eq!(s["last_seen"], 1_714_557_607_000i64 + 45 * 60_000);
     let by_code: Vec<(String, u64)> = s["by_error_code"]
         .as_array()
         .unwrap()
@@ -124,9 +128,22 @@ fn summary_counts_a_generated_log() {
         .output()
         .unwrap();
     let t = String::from_utf8(out.stdout).unwrap();
-    assert!(t.starts_with("AWS errors: 46\n"), "{t}");
-    assert!(t.contains("      40  AccessDeniedException"), "{t}");
-    assert!(t.contains("      30  s3:GetObject"), "{t}");
+    assert!(
+        t.starts_with(
+            "AWS errors: 46 (first 2024-05-01T10:00:07.000Z, last 2024-05-01T10:45:07.000Z)\n"
+        ),
+        "{t}"
+    );
+    assert!(
+        t.contains(
+            "      40  2024-05-01T10:00:07.000Z  2024-05-01T10:45:07.000Z  AccessDeniedException"
+        ),
+        "{t}"
+    );
+    assert!(
+        t.contains("      30  2024-05-01T10:00:07.000Z  2024-05-01T10:45:07.000Z  s3:GetObject"),
+        "{t}"
+    );
 }
 
 /// Undo the workflow-command escaping of a value.
