@@ -91,6 +91,10 @@ pub struct OutputOpts {
     /// Print only the number of AWS errors found.
     #[arg(long, global = true)]
     pub count: bool,
+    /// Write each error out as soon as it is found, even into a pipe or file (the default when
+    /// stdout is a terminal, and in `run` and `tail --follow`).
+    #[arg(long, global = true)]
+    pub line_buffered: bool,
 }
 
 impl OutputOpts {

@@ -5,9 +5,10 @@ use super::{Outcome, OutputOpts};
 use std::fs::File;
 use std::io::{self, Read};
 use std::path::PathBuf;
+use std::sync::Arc;
 
 pub fn run(opts: &OutputOpts, files: &[PathBuf], threads: Option<u16>) -> anyhow::Result<Outcome> {
-    let mut sink = make_sink(opts, stdout_writer(false));
+    let mut sink = make_sink(opts, stdout_writer(opts.line_buffered));
     let mut found: u64 = 0;
     let mut trouble = false;
     let inputs: Vec<PathBuf> = if files.is_empty() {
@@ -20,11 +21,12 @@ pub fn run(opts: &OutputOpts, files: &[PathBuf], threads: Option<u16>) -> anyhow
     let bare_count = opts.count && !opts.summary && !opts.summary_only;
     let shown = !opts.quiet && !bare_count;
     let lang = opts.lang();
-    let add_remedies = |rec: &mut awsplain::Record| {
-        if shown {
-            rec.remedies = awsplain::remedy::remedies_for(rec, lang);
-        }
-    };
+    let add_remedies: Arc<dyn Fn(&mut awsplain::Record) + Send + Sync> =
+        Arc::new(move |rec: &mut awsplain::Record| {
+            if shown {
+                rec.remedies = awsplain::remedy::remedies_for(rec, lang);
+            }
+        });
     for path in &inputs {
         let name = path.to_string_lossy().into_owned();
         let mut emit = |mut rec: awsplain::Record| -> io::Result<()> {
@@ -34,8 +36,8 @@ pub fn run(opts: &OutputOpts, files: &[PathBuf], threads: Option<u16>) -> anyhow
             }
             sink.record(&rec)
         };
-        let input: Box<dyn Read> = if name == "-" {
-            Box::new(io::stdin().lock())
+        let input: Box<dyn Read + Send> = if name == "-" {
+            Box::new(io::stdin())
         } else {
             match File::open(path) {
                 Ok(f) => Box::new(f),
@@ -47,7 +49,8 @@ pub fn run(opts: &OutputOpts, files: &[PathBuf], threads: Option<u16>) -> anyhow
             }
         };
         let res = if threads > 1 {
-            awsplain::scan::scan_reader_parallel(input, &name, threads, &add_remedies, &mut emit)
+            let prepare = Arc::clone(&add_remedies);
+            awsplain::scan::scan_reader_parallel(input, &name, threads, prepare, &mut emit)
         } else {
             awsplain::scan_reader(input, &name, &mut |mut rec| {
                 add_remedies(&mut rec);

@@ -13,7 +13,7 @@ use crate::record::Record;
 use memchr::memrchr;
 use std::collections::BTreeMap;
 use std::io::{self, Read};
-use std::sync::mpsc::{channel, sync_channel, Receiver};
+use std::sync::mpsc::{channel, sync_channel, SyncSender};
 use std::sync::{Arc, Mutex};
 
 /// Bytes read before looking for a cut.
@@ -32,122 +32,184 @@ struct Done {
 }
 
 /// Like [`super::scan_reader`], with the scanning and `prepare` (say, building remedies) done
-/// on `workers` threads. `on_record` runs on the calling thread, in input order.
-pub fn scan_reader_parallel<R: Read>(
-    reader: R,
+/// on `workers` threads. `on_record` runs on the calling thread, in input order, as soon as a
+/// record's segment is done, even while the reader waits for more input.
+///
+/// The reading thread may outlive the call when the call ends early (an `on_record` error such
+/// as a closed output pipe) while `reader` blocks; it ends with its next read.
+pub fn scan_reader_parallel(
+    reader: Box<dyn Read + Send>,
     source_name: &str,
     workers: usize,
-    prepare: &(dyn Fn(&mut Record) + Sync),
+    prepare: Arc<dyn Fn(&mut Record) + Send + Sync>,
     on_record: &mut dyn FnMut(Record) -> io::Result<()>,
 ) -> io::Result<ScanStats> {
     scan_segments(reader, source_name, workers, SEGMENT, prepare, on_record)
 }
 
-pub(super) fn scan_segments<R: Read>(
-    mut reader: R,
+/// What the threads tell the calling thread.
+enum Msg {
+    Segment(Done),
+    /// The reader is done: how many segments it sent, the input's last byte, and any error.
+    End(u64, Option<u8>, io::Result<()>),
+}
+
+pub(super) fn scan_segments(
+    reader: Box<dyn Read + Send>,
     source_name: &str,
     workers: usize,
     segment: usize,
-    prepare: &(dyn Fn(&mut Record) + Sync),
+    prepare: Arc<dyn Fn(&mut Record) + Send + Sync>,
     on_record: &mut dyn FnMut(Record) -> io::Result<()>,
 ) -> io::Result<ScanStats> {
     let workers = workers.max(1);
-    let max_segment = MAX_SEGMENT.max(segment * 2);
-    std::thread::scope(|scope| {
-        // Few jobs queued: memory in flight is (queue + workers + reordering) segments.
-        let (job_tx, job_rx) = sync_channel::<(u64, Vec<u8>)>(workers);
-        let job_rx = Arc::new(Mutex::new(job_rx));
-        let (done_tx, done_rx) = channel::<Done>();
-        for _ in 0..workers {
-            let job_rx = Arc::clone(&job_rx);
-            let done_tx = done_tx.clone();
-            scope.spawn(move || loop {
-                let job = job_rx.lock().map(|rx| rx.recv());
-                let Ok(Ok((seq, data))) = job else { break };
-                let mut records = Vec::new();
-                let mut s = StreamScanner::new(source_name);
-                s.feed(&data, &mut |r| records.push(r));
-                let stats = s.finish(&mut |r| records.push(r));
-                for r in &mut records {
-                    prepare(r);
-                }
-                let done = Done {
-                    seq,
-                    len: data.len() as u64,
-                    newlines: count_lines(&data) as u64,
-                    records,
-                    stats,
-                };
-                if done_tx.send(done).is_err() {
-                    break;
-                }
-            });
-        }
-        drop(done_tx);
-
-        let mut out = Ordered::new(done_rx);
-        let mut carry: Vec<u8> = Vec::with_capacity(segment * 2);
-        let mut chunk = vec![0u8; 64 * 1024];
-        let mut sent = 0u64;
-        let mut last_byte = None;
-        let mut result = Ok(());
-        'read: loop {
-            let eof = loop {
-                match reader.read(&mut chunk) {
-                    Ok(0) => break true,
-                    Ok(n) => {
-                        carry.extend_from_slice(&chunk[..n]);
-                        last_byte = Some(chunk[n - 1]);
-                        if carry.len() >= segment {
-                            break false;
-                        }
-                    }
-                    Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                    Err(e) => {
-                        result = Err(e);
-                        break 'read;
-                    }
-                }
-            };
-            let cut = if eof {
-                carry.len()
-            } else {
-                match safe_cut(&carry) {
-                    Some(c) => c,
-                    None if carry.len() < max_segment => continue,
-                    None => memrchr(b'\n', &carry).map_or(carry.len(), |p| p + 1),
-                }
-            };
-            if cut > 0 {
-                let rest = carry.split_off(cut);
-                let job = std::mem::replace(&mut carry, rest);
-                if job_tx.send((sent, job)).is_err() {
-                    break;
-                }
-                sent += 1;
-            }
-            if let Err(e) = out.drain(false, sent, on_record) {
-                result = Err(e);
+    let (job_tx, job_rx) = sync_channel::<(u64, Vec<u8>)>(workers);
+    let job_rx = Arc::new(Mutex::new(job_rx));
+    let (msg_tx, msg_rx) = channel::<Msg>();
+    // One token per segment between being read and being passed on: memory stays bounded
+    // however slowly the records are written out.
+    let (token_tx, token_rx) = sync_channel::<()>(2 * workers + 1);
+    for _ in 0..workers {
+        let job_rx = Arc::clone(&job_rx);
+        let msg_tx = msg_tx.clone();
+        let prepare = Arc::clone(&prepare);
+        let name = source_name.to_string();
+        std::thread::spawn(move || loop {
+            let job = job_rx.lock().map(|rx| rx.recv());
+            let Ok(Ok((seq, data))) = job else { break };
+            let done = scan_one(seq, &data, &name, &*prepare);
+            if msg_tx.send(Msg::Segment(done)).is_err() {
                 break;
             }
-            if eof {
-                break;
-            }
-        }
+        });
+    }
+    std::thread::spawn(move || {
+        let (sent, last_byte, result) = read_segments(reader, segment, &job_tx, &token_tx);
         drop(job_tx);
-        if result.is_ok() {
-            result = out.drain(true, sent, on_record);
+        let _ = msg_tx.send(Msg::End(sent, last_byte, result));
+    });
+
+    let mut out = Ordered::new();
+    let mut end = None;
+    loop {
+        if let Some((sent, _, _)) = &end {
+            if out.next >= *sent {
+                break;
+            }
         }
-        result?;
-        let mut stats = out.stats;
-        stats.lines = out.line_base + u64::from(last_byte.is_some_and(|b| b != b'\n'));
-        Ok(stats)
-    })
+        match msg_rx.recv() {
+            Ok(Msg::Segment(done)) => {
+                for _ in 0..out.take(done, on_record)? {
+                    let _ = token_rx.recv();
+                }
+            }
+            Ok(Msg::End(sent, last_byte, result)) => end = Some((sent, last_byte, result)),
+            Err(_) => return Err(worker_gone()),
+        }
+    }
+    let (_, last_byte, result) = end.expect("loop ends after End");
+    result?;
+    let mut stats = out.stats;
+    stats.lines = out.line_base + u64::from(last_byte.is_some_and(|b| b != b'\n'));
+    Ok(stats)
+}
+
+/// Scan one segment on its own, as if it were the whole input.
+fn scan_one(seq: u64, data: &[u8], name: &str, prepare: &dyn Fn(&mut Record)) -> Done {
+    let mut records = Vec::new();
+    let mut s = StreamScanner::new(name);
+    s.feed(data, &mut |r| records.push(r));
+    let stats = s.finish(&mut |r| records.push(r));
+    for r in &mut records {
+        prepare(r);
+    }
+    Done {
+        seq,
+        len: data.len() as u64,
+        newlines: count_lines(data) as u64,
+        records,
+        stats,
+    }
+}
+
+/// The reading thread: read, cut into segments at safe places, hand them to the workers.
+fn read_segments(
+    mut reader: Box<dyn Read + Send>,
+    segment: usize,
+    job_tx: &SyncSender<(u64, Vec<u8>)>,
+    token_tx: &SyncSender<()>,
+) -> (u64, Option<u8>, io::Result<()>) {
+    let max_segment = MAX_SEGMENT.max(segment * 2);
+    let mut carry: Vec<u8> = Vec::with_capacity(segment * 2);
+    let mut chunk = vec![0u8; 64 * 1024];
+    let mut sent = 0u64;
+    let mut last_byte = None;
+    loop {
+        // A short read means the writer has paused (a pipe from a live process): what is
+        // complete is scanned now rather than when the segment fills, so errors show up as
+        // soon as the scanner on one thread would show them.
+        let (eof, paused) = loop {
+            match reader.read(&mut chunk) {
+                Ok(0) => break (true, false),
+                Ok(n) => {
+                    carry.extend_from_slice(&chunk[..n]);
+                    last_byte = Some(chunk[n - 1]);
+                    if carry.len() >= segment {
+                        break (false, false);
+                    }
+                    if n < chunk.len() {
+                        break (false, true);
+                    }
+                }
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => {
+                    // What was read before the error is still scanned.
+                    let _ = send(&mut carry, &mut sent, job_tx, token_tx);
+                    return (sent, last_byte, Err(e));
+                }
+            }
+        };
+        let cut = if eof {
+            carry.len()
+        } else {
+            // Past the first half, so that segments stay large while data flows.
+            let floor = if paused { 0 } else { carry.len() / 2 };
+            match safe_cut(&carry, floor) {
+                Some(c) => c,
+                None if carry.len() < max_segment => continue,
+                None => memrchr(b'\n', &carry).map_or(carry.len(), |p| p + 1),
+            }
+        };
+        let rest = carry.split_off(cut);
+        if !send(&mut carry, &mut sent, job_tx, token_tx) {
+            return (sent, last_byte, Ok(()));
+        }
+        carry = rest;
+        if eof {
+            return (sent, last_byte, Ok(()));
+        }
+    }
+}
+
+/// Hand `data` (if any) to the workers; false when nobody listens any more.
+fn send(
+    data: &mut Vec<u8>,
+    sent: &mut u64,
+    job_tx: &SyncSender<(u64, Vec<u8>)>,
+    token_tx: &SyncSender<()>,
+) -> bool {
+    if data.is_empty() {
+        return true;
+    }
+    if token_tx.send(()).is_err() || job_tx.send((*sent, std::mem::take(data))).is_err() {
+        return false;
+    }
+    *sent += 1;
+    true
 }
 
 /// Re-orders finished segments and hands their records on with absolute positions.
 struct Ordered {
-    rx: Receiver<Done>,
     waiting: BTreeMap<u64, Done>,
     next: u64,
     offset: u64,
@@ -156,9 +218,8 @@ struct Ordered {
 }
 
 impl Ordered {
-    fn new(rx: Receiver<Done>) -> Self {
+    fn new() -> Self {
         Ordered {
-            rx,
             waiting: BTreeMap::new(),
             next: 0,
             offset: 0,
@@ -167,42 +228,32 @@ impl Ordered {
         }
     }
 
-    /// Pass on every segment that is next in order; with `all`, wait until `sent` are done.
-    fn drain(
+    /// Take a finished segment; pass on every segment now next in order. Returns how many
+    /// segments were passed on.
+    fn take(
         &mut self,
-        all: bool,
-        sent: u64,
+        done: Done,
         on_record: &mut dyn FnMut(Record) -> io::Result<()>,
-    ) -> io::Result<()> {
-        loop {
-            while let Some(done) = self.waiting.remove(&self.next) {
-                self.next += 1;
-                for mut r in done.records {
-                    r.span.start += self.offset;
-                    r.span.end += self.offset;
-                    r.source.line = r.source.line.map(|l| l + self.line_base);
-                    on_record(r)?;
-                }
-                self.offset += done.len;
-                self.line_base += done.newlines;
-                self.stats.bytes += done.stats.bytes;
-                self.stats.records += done.stats.records;
-                self.stats.oversized_lines += done.stats.oversized_lines;
-                self.stats.invalid_utf8_lines += done.stats.invalid_utf8_lines;
+    ) -> io::Result<usize> {
+        self.waiting.insert(done.seq, done);
+        let mut passed = 0;
+        while let Some(done) = self.waiting.remove(&self.next) {
+            self.next += 1;
+            passed += 1;
+            for mut r in done.records {
+                r.span.start += self.offset;
+                r.span.end += self.offset;
+                r.source.line = r.source.line.map(|l| l + self.line_base);
+                on_record(r)?;
             }
-            if self.next >= sent {
-                return Ok(());
-            }
-            let done = if all {
-                self.rx.recv().map_err(|_| worker_gone())?
-            } else {
-                match self.rx.try_recv() {
-                    Ok(d) => d,
-                    Err(_) => return Ok(()),
-                }
-            };
-            self.waiting.insert(done.seq, done);
+            self.offset += done.len;
+            self.line_base += done.newlines;
+            self.stats.bytes += done.stats.bytes;
+            self.stats.records += done.stats.records;
+            self.stats.oversized_lines += done.stats.oversized_lines;
+            self.stats.invalid_utf8_lines += done.stats.invalid_utf8_lines;
         }
+        Ok(passed)
     }
 }
 
@@ -210,10 +261,9 @@ fn worker_gone() -> io::Error {
     io::Error::other("a scanning thread stopped unexpectedly")
 }
 
-/// The last place in `buf` (past its first half, so segments stay large) where a segment can
-/// start: a complete line that begins a new log record, not a body after a blank line.
-fn safe_cut(buf: &[u8]) -> Option<usize> {
-    let floor = buf.len() / 2;
+/// The last place in `buf` past `floor` where a segment can start: a complete line that begins
+/// a new log record, not a body after a blank line.
+fn safe_cut(buf: &[u8], floor: usize) -> Option<usize> {
     // Only complete lines are judged: the text after the last newline may still grow.
     let mut line_end = memrchr(b'\n', buf)?;
     while line_end > floor {
@@ -238,7 +288,8 @@ pub(super) mod tests {
 
     fn parallel(data: &[u8], workers: usize, segment: usize) -> (Vec<Record>, ScanStats) {
         let mut v = Vec::new();
-        let stats = scan_segments(data, "-", workers, segment, &|_| {}, &mut |r| {
+        let input: Box<dyn Read + Send> = Box::new(std::io::Cursor::new(data.to_vec()));
+        let stats = scan_segments(input, "-", workers, segment, Arc::new(|_| {}), &mut |r| {
             v.push(r);
             Ok(())
         })
@@ -266,14 +317,14 @@ pub(super) mod tests {
     #[test]
     fn cuts_only_before_a_new_record() {
         let buf = b"2026-11-28 INFO a\n  at x\n\n{ body }\n2026-11-28 INFO b\nmore\n";
-        let cut = safe_cut(buf).unwrap();
+        let cut = safe_cut(buf, 0).unwrap();
         assert!(buf[cut..].starts_with(b"2026-11-28 INFO b"));
         // A body after a blank line belongs to the record above it.
         assert_eq!(
-            safe_cut(b"ERROR head line here\n\n{\"x\": 1}\ntail\n"),
+            safe_cut(b"ERROR head line here\n\n{\"x\": 1}\ntail\n", 0),
             None
         );
-        assert_eq!(safe_cut(b"no newline at all"), None);
+        assert_eq!(safe_cut(b"no newline at all", 0), None);
     }
 
     #[test]
@@ -281,7 +332,8 @@ pub(super) mod tests {
         let line = "User: arn:aws:iam::123456789012:user/u is not authorized to perform: s3:GetObject on resource: arn:aws:s3:::b/k\n";
         let data = line.repeat(5000);
         let mut n = 0;
-        let res = scan_segments(data.as_bytes(), "-", 2, 1000, &|_| {}, &mut |_| {
+        let input = Box::new(std::io::Cursor::new(data.into_bytes()));
+        let res = scan_segments(input, "-", 2, 1000, Arc::new(|_| {}), &mut |_| {
             n += 1;
             if n == 3 {
                 Err(io::Error::from(io::ErrorKind::BrokenPipe))

@@ -479,3 +479,43 @@ fn closed_pipe_exits_zero_quietly() {
         assert_eq!(String::from_utf8_lossy(&out.stderr), "status=0\n", "{c}");
     }
 }
+
+/// `tail -f app.log | awsplain --line-buffered`: an error is shown once the next log line
+/// arrives, while the writer is still running, on one thread or several.
+#[test]
+fn errors_from_a_live_pipe_show_before_it_closes() {
+    use std::io::{BufRead, BufReader, Write};
+    use std::process::Stdio;
+    use std::sync::mpsc;
+    use std::time::Duration;
+    for threads in ["1", "2"] {
+        let mut child = Command::new(bin())
+            .args(["--format", "json", "--line-buffered", "-j", threads])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut stdin = child.stdin.take().unwrap();
+        stdin
+            .write_all(b"2026-11-28T09:00:00Z ERROR An error occurred (ThrottlingException) when calling the PutMetricData operation: Rate exceeded\n2026-11-28T09:00:01Z INFO next\n")
+            .unwrap();
+        stdin.flush().unwrap();
+        let stdout = child.stdout.take().unwrap();
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            let mut line = String::new();
+            let _ = BufReader::new(stdout).read_line(&mut line);
+            let _ = tx.send(line);
+        });
+        // Input stays open: the record must come without it closing. The wait is only a bound
+        // for a broken build, not a speed requirement.
+        let line = rx
+            .recv_timeout(Duration::from_secs(60))
+            .unwrap_or_else(|_| panic!("-j {threads}: no record while the input was open"));
+        let rec: serde_json::Value = serde_json::from_str(&line).unwrap();
+        assert_eq!(rec["error_code"], "ThrottlingException", "-j {threads}");
+        drop(stdin);
+        assert_eq!(child.wait().unwrap().code(), Some(0));
+    }
+}

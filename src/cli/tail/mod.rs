@@ -294,7 +294,7 @@ async fn run_async(opts: &OutputOpts, args: &TailArgs, plan: Plan) -> anyhow::Re
     let client = client(&env, args, &plan);
     let streaming = args.follow || args.live;
     let mut printer = Printer {
-        sink: make_sink(opts, stdout_writer(streaming)),
+        sink: make_sink(opts, stdout_writer(streaming || opts.line_buffered)),
         found: 0,
     };
     // Where a rerun would carry on, should a follow stop on an error after a first poll.
