@@ -252,7 +252,7 @@ pub fn render(rec: &Record, lang: Lang, verbose: bool) -> String {
     if let Some(w) = why(rec, lang) {
         let pad = LABEL.saturating_sub(display_width(l.why));
         o.push_str(&format!("  {}{}  ", l.why.cyan(), " ".repeat(pad)));
-        o.push_str(&wrap(&w, LABEL + 4, LABEL + 4).trim_start().to_string());
+        o.push_str(wrap(&w, LABEL + 4, LABEL + 4).trim_start());
     }
     if rec.action.is_none() {
         if let Some(m) = rec.message.as_deref().filter(|m| !m.trim().is_empty()) {
@@ -354,7 +354,8 @@ pub(crate) fn join_lines(para: &str) -> String {
     for line in para.lines().map(str::trim).filter(|l| !l.is_empty()) {
         let prev_wide = out.chars().last().is_some_and(is_wide);
         let next_wide = line.chars().next().is_some_and(is_wide);
-        if !out.is_empty() && !(prev_wide && next_wide) {
+        // Wide (CJK) text runs on without a space across a line break.
+        if !out.is_empty() && (!prev_wide || !next_wide) {
             out.push(' ');
         }
         out.push_str(line);

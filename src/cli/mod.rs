@@ -149,7 +149,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Read CloudWatch Logs log groups and explain the AWS errors in them.
-    Tail(tail::TailArgs),
+    Tail(Box<tail::TailArgs>),
     /// Run a command, pass its output through, and explain the AWS errors it printed.
     Run(run::RunArgs),
     /// Print the long explanation of an error code or remedy id.
@@ -189,7 +189,7 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
     output::init_color(cli.out.color);
     match cli.command {
         None => scan_cmd::run(&cli.out, &cli.files, cli.threads),
-        Some(Command::Tail(a)) => tail::run(&cli.out, a),
+        Some(Command::Tail(a)) => tail::run(&cli.out, *a),
         Some(Command::Run(a)) => run::run(&cli.out, a),
         Some(Command::Explain(a)) => explain::run(&cli.out, a),
         Some(Command::Completions { shell }) => {

@@ -33,8 +33,7 @@ pub fn parse_at(text: &str, at: usize) -> Option<Piece> {
     let mut i = &text[at..];
     let mut p = Piece::new(at, at, Strength::Context, "java-sdk", 80);
     let mut keys = 0;
-    loop {
-        let Ok((rest, field)) = key(i) else { break };
+    while let Ok((rest, field)) = key(i) {
         let Ok((rest, _)) = (
             tag::<_, _, nom::error::Error<&str>>(":"),
             nom::character::complete::space0,
