@@ -139,7 +139,7 @@ pub struct Cli {
     /// Files to scan; `-` or none means standard input.
     #[arg(value_name = "FILE")]
     pub files: Vec<PathBuf>,
-    /// Threads that scan the input (default: one per CPU, at most 8; 1 = no extra threads).
+    /// Threads that scan the input (default: one per CPU, at most 4; 1 = no extra threads).
     #[arg(short = 'j', long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=256))]
     pub threads: Option<u16>,
     #[command(subcommand)]

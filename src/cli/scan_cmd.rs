@@ -79,9 +79,10 @@ pub fn run(opts: &OutputOpts, files: &[PathBuf], threads: Option<u16>) -> anyhow
     })
 }
 
-/// One scanning thread per CPU, at most 8: past that the output is the bottleneck.
+/// One scanning thread per CPU, at most 4: past that, writing the records out in order (on
+/// one thread) is the bottleneck, and each thread holds a segment's records in memory.
 fn default_threads() -> usize {
-    std::thread::available_parallelism().map_or(1, |n| n.get().min(8))
+    std::thread::available_parallelism().map_or(1, |n| n.get().min(4))
 }
 
 /// Warn on stderr about input that could only be read partly or lossily.

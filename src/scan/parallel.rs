@@ -68,7 +68,7 @@ pub(super) fn scan_segments(
     let (msg_tx, msg_rx) = channel::<Msg>();
     // One token per segment between being read and being passed on: memory stays bounded
     // however slowly the records are written out.
-    let (token_tx, token_rx) = sync_channel::<()>(2 * workers + 1);
+    let (token_tx, token_rx) = sync_channel::<()>(workers + 2);
     for _ in 0..workers {
         let job_rx = Arc::clone(&job_rx);
         let msg_tx = msg_tx.clone();
