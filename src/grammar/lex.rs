@@ -76,12 +76,24 @@ pub fn list_value(i: &str) -> (&str, &str) {
 
 /// Strip what commonly trails a token in prose: `.`, `,`, quotes, brackets, backslashes.
 pub fn trim_trailing(s: &str) -> &str {
+    const PAIRS: [(u8, u8); 4] = [(b'(', b')'), (b'[', b']'), (b'{', b'}'), (b'<', b'>')];
+    // Bracket counts are taken once and kept up to date as closers are cut off: recounting
+    // each time is quadratic on a token ending in thousands of `}` (deeply nested JSON).
+    let mut opens = [0usize; 4];
+    let mut closes = [0usize; 4];
+    for b in s.bytes() {
+        for (k, (open, close)) in PAIRS.iter().enumerate() {
+            opens[k] += usize::from(b == *open);
+            closes[k] += usize::from(b == *close);
+        }
+    }
     let mut s = s;
     loop {
         let mut t = s.trim_end_matches([',', ';', ':', '"', '\'', '`', '\\']);
-        for (open, close) in [('(', ')'), ('[', ']'), ('{', '}'), ('<', '>')] {
-            if t.ends_with(close) && t.matches(open).count() < t.matches(close).count() {
+        for (k, (_, close)) in PAIRS.iter().enumerate() {
+            if t.as_bytes().last() == Some(close) && opens[k] < closes[k] {
                 t = &t[..t.len() - 1];
+                closes[k] -= 1;
             }
         }
         let t = if t.ends_with('.') && !t.ends_with("..") {

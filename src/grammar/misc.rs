@@ -79,10 +79,10 @@ pub fn provided_op_at(text: &str, at: usize) -> Option<Piece> {
 /// PHP SDK: `Error executing "Op" on "https://svc..."; AWS HTTP error: ...`.
 pub fn php_at(text: &str, at: usize) -> Option<Piece> {
     let r = text[at..].strip_prefix("Error executing ")?;
-    let (r, op) = quoted(r).ok()?;
+    let (_, op) = quoted(r).ok()?;
     let mut p = Piece::new(at, at, Strength::Context, "other-sdk", 55);
     p.set(Field::Operation, op);
-    let line_end = r.find('\n').map(|e| e + at).unwrap_or(text.len());
+    let line_end = text[at..].find('\n').map(|e| e + at).unwrap_or(text.len());
     let body = &text[at..line_end];
     if let Some(pos) = body.find("resulted in a `") {
         if let Ok((_, n)) = status(&body[pos + 15..]) {
@@ -195,7 +195,10 @@ pub fn throttled_on_at(text: &str, at: usize) -> Option<Piece> {
 
 /// `Encoded authorization failure message: <blob>` (EC2) — keep the blob for decoding.
 pub fn encoded_at(text: &str, at: usize) -> Option<Piece> {
-    let r = text[at..].strip_prefix("Encoded authorization failure message")?;
+    const HEAD: &str = "Encoded authorization failure message";
+    let r = text[at..].strip_prefix(HEAD)?;
+    // The piece is the phrase and its colon; the character after it may be anything.
+    let head_end = at + HEAD.len() + usize::from(r.starts_with(':'));
     let r = r.strip_prefix(':').unwrap_or(r).trim_start_matches(' ');
     let end = r
         .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-'))
@@ -204,7 +207,7 @@ pub fn encoded_at(text: &str, at: usize) -> Option<Piece> {
     if end >= 16 {
         p.set(Field::EncodedMessage, &r[..end]);
     }
-    p.end = at + 38;
+    p.end = head_end;
     Some(p)
 }
 

@@ -238,6 +238,22 @@ pub fn unescape_view(text: &str) -> Cow<'_, str> {
     cur
 }
 
+/// A lone CR (a progress line redrawn in place) ends a line for the grammar as LF does, so no
+/// value runs on into the next redraw. CR and LF are one byte each: offsets do not move.
+fn lone_cr_as_lf(v: Cow<'_, str>) -> Cow<'_, str> {
+    let lone = |b: &[u8], i: usize| b.get(i + 1) != Some(&b'\n');
+    if !memchr::memchr_iter(b'\r', v.as_bytes()).any(|i| lone(v.as_bytes(), i)) {
+        return v;
+    }
+    let mut b = v.into_owned().into_bytes();
+    for i in 0..b.len() {
+        if b[i] == b'\r' && lone(&b, i) {
+            b[i] = b'\n';
+        }
+    }
+    Cow::Owned(String::from_utf8(b).expect("an ASCII byte swapped for another"))
+}
+
 fn unescape_once(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut it = s.chars().peekable();
@@ -265,6 +281,14 @@ fn unescape_once(s: &str) -> String {
             }
             Some('t') => {
                 out.push('\t');
+                it.next();
+            }
+            Some('b') => {
+                out.push('\u{8}');
+                it.next();
+            }
+            Some('f') => {
+                out.push('\u{c}');
                 it.next();
             }
             Some('r') => {
@@ -387,6 +411,8 @@ const PENDING_GAP_LINES: usize = 12;
 /// error, a CloudWatch event message). Spans are relative to `text`.
 pub fn extract(text: &str) -> Vec<Record> {
     let view = unescape_view(text);
+    let whole = matches!(view, Cow::Owned(_));
+    let view = lone_cr_as_lf(view);
     let v: &str = &view;
     let a = anchors();
     let mut found: Vec<Found> = Vec::new();
@@ -451,7 +477,6 @@ pub fn extract(text: &str) -> Vec<Record> {
     if !cur.is_empty() {
         groups.push(cur);
     }
-    let whole = matches!(view, Cow::Owned(_));
     groups
         .into_iter()
         .filter(|g| {

@@ -103,9 +103,10 @@ impl Piece {
     }
 }
 
-/// Trim a raw value; `null`, `None`, `undefined` and empty mean "not given".
+/// Trim a raw value (whitespace, and NUL padding from binary logs); `null`, `None`,
+/// `undefined` and empty mean "not given".
 pub fn clean_value(v: &str) -> Option<String> {
-    let v = v.trim_matches(|c: char| c.is_whitespace());
+    let v = v.trim_matches(|c: char| c.is_whitespace() || c == '\0');
     if v.is_empty() || matches!(v, "null" | "None" | "undefined" | "nil" | "<nil>" | "N/A") {
         return None;
     }
