@@ -2,6 +2,7 @@
 
 use super::output::{make_sink, mask, print_line, stdout_writer};
 use super::{Outcome, OutputOpts};
+use awsplain::sanitize::for_terminal;
 use std::fs::File;
 use std::io::{self, Read};
 use std::path::PathBuf;
@@ -42,7 +43,7 @@ pub fn run(opts: &OutputOpts, files: &[PathBuf], threads: Option<u16>) -> anyhow
             match File::open(path) {
                 Ok(f) => Box::new(f),
                 Err(e) => {
-                    eprintln!("awsplain: {name}: {e}");
+                    eprintln!("awsplain: {}: {e}", for_terminal(&name));
                     trouble = true;
                     continue;
                 }
@@ -61,7 +62,7 @@ pub fn run(opts: &OutputOpts, files: &[PathBuf], threads: Option<u16>) -> anyhow
             Ok(stats) => report_stats(&name, &stats),
             Err(e) if e.kind() == io::ErrorKind::BrokenPipe => return Err(e.into()),
             Err(e) => {
-                eprintln!("awsplain: {name}: {e}");
+                eprintln!("awsplain: {}: {e}", for_terminal(&name));
                 trouble = true;
             }
         }
@@ -87,6 +88,8 @@ fn default_threads() -> usize {
 
 /// Warn on stderr about input that could only be read partly or lossily.
 fn report_stats(name: &str, stats: &awsplain::ScanStats) {
+    // A file name is text from outside too (think `awsplain logs/*`).
+    let name = for_terminal(name);
     if stats.oversized_lines > 0 {
         eprintln!(
             "awsplain: {name}: {} line(s) longer than the line limit; only their start and end were scanned",
