@@ -1,6 +1,7 @@
 //! The one integration-test binary: runs the `awsplain` binary end to end.
 
 mod common;
+mod hostile;
 mod remedies;
 mod run;
 mod samples;
