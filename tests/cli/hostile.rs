@@ -118,12 +118,12 @@ fn stderr_lines(s: &str) -> Vec<&str> {
 
 // Peak memory bounds for the 1 GiB line. The debug binary alone takes about 24 MiB. With one
 // thread the scanner holds at most one event (1 MiB) plus its read buffer and 64 KiB of
-// look-behind: measured about 30 MiB, so 64 MiB fails as soon as even 4% of the line is kept.
-// With several threads each worker holds a 2 MiB segment, a few more wait in a queue and the
-// allocator keeps per-thread caches: measured 75 to 105 MiB on 2 CPUs, so 160 MiB, still far
-// below the 1024 MiB that buffering the line would take.
+// look-behind: measured about 30 MiB, so 64 MiB fails as soon as 3% of the line is kept.
+// With several threads each worker holds a 2 MiB segment, a few more are in flight and the
+// allocator keeps per-thread caches: measured about 60 MiB on 2 CPUs, so 128 MiB, still an
+// eighth of the 1024 MiB that buffering the line would take.
 const RSS_ONE_THREAD_KIB: i64 = 64 * 1024;
-const RSS_THREADS_KIB: i64 = 160 * 1024;
+const RSS_THREADS_KIB: i64 = 128 * 1024;
 
 /// A 1 GiB line with no newline between two errors: both errors are found with the right
 /// offsets and lines, the long line is reported once on stderr, and memory stays bounded.
