@@ -17,7 +17,7 @@ use std::sync::mpsc::{channel, sync_channel, SyncSender};
 use std::sync::{Arc, Mutex};
 
 /// Bytes read before looking for a cut.
-const SEGMENT: usize = 256 * 1024;
+const SEGMENT: usize = 128 * 1024;
 /// A segment grows to this size at most while no safe cut is found; then it is cut at a line
 /// end (or, in a line longer than this, anywhere), which may split an event in two.
 const MAX_SEGMENT: usize = 2 * MAX_EVENT;
