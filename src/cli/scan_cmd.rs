@@ -25,7 +25,7 @@ pub fn run(opts: &OutputOpts, files: &[PathBuf], threads: Option<u16>) -> anyhow
     let add_remedies: Arc<dyn Fn(&mut awsplain::Record) + Send + Sync> =
         Arc::new(move |rec: &mut awsplain::Record| {
             if shown {
-                rec.remedies = awsplain::remedy::remedies_for(rec, lang);
+                rec.remedies = awsplain::remedy::remedies_for_cached(rec, lang);
             }
         });
     for path in &inputs {

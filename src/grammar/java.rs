@@ -85,7 +85,7 @@ pub fn parse_at(text: &str, at: usize) -> Option<Piece> {
 fn message_before(text: &str, at: usize) -> Option<&str> {
     let before = text[..at].strip_suffix('(').unwrap_or(&text[..at]);
     let start = before.rfind(['\n', '"']).map(|p| p + 1).unwrap_or(0);
-    let mut m = before[start..].trim();
+    let mut m = super::lex::skip_log_head(before[start..].trim());
     while let Some((head, tail)) = m.split_once(": ") {
         // Strip exception class names only; `User: arn...` is part of the message.
         if head.contains(' ')

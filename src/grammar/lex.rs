@@ -126,6 +126,37 @@ pub fn is_uuid(s: &str) -> bool {
             .all(|(n, p)| p.len() == *n && p.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
+/// `s` without the head a logger puts before the message: a timestamp, a level, a Lambda
+/// request id (`2026-11-28T09:00:00.123Z ERROR `, `[ERROR] 2026-11-28T09:00:00Z 1b2c-... `).
+/// Text that does not open with a timestamp or a level is returned as it is.
+pub fn skip_log_head(s: &str) -> &str {
+    const LEVELS: [&str; 7] = [
+        "ERROR", "WARNING", "WARN", "INFO", "DEBUG", "FATAL", "TRACE",
+    ];
+    let mut rest = s.trim_start();
+    loop {
+        let word_end = rest.find([' ', '\t']).unwrap_or(rest.len());
+        let word = &rest[..word_end];
+        let bare = word.trim_matches(['[', ']', ':']);
+        let b = bare.as_bytes();
+        let is_time = b.len() >= 19
+            && b[..4].iter().all(u8::is_ascii_digit)
+            && b[4] == b'-'
+            && matches!(b[10], b'T' | b't');
+        let is_date = b.len() == 10 && b[..4].iter().all(u8::is_ascii_digit) && b[4] == b'-';
+        let is_clock = b.len() >= 8 && b[2] == b':' && b[5] == b':' && b[0].is_ascii_digit();
+        let skip = is_time
+            || is_date && rest == s.trim_start()
+            || is_clock && rest != s.trim_start()
+            || LEVELS.contains(&bare)
+            || is_uuid(bare) && rest != s.trim_start();
+        if word.is_empty() || !skip || word_end == rest.len() {
+            return rest;
+        }
+        rest = rest[word_end..].trim_start_matches([' ', '\t', '-', '|']);
+    }
+}
+
 /// Byte offset where `sub` (a subslice of `whole`) starts.
 pub fn offset(whole: &str, sub: &str) -> usize {
     sub.as_ptr() as usize - whole.as_ptr() as usize
@@ -162,5 +193,23 @@ mod tests {
     fn uuids() {
         assert!(is_uuid("0f1e2d3c-1111-2222-3333-444455556666"));
         assert!(!is_uuid("xxxx"));
+        assert_eq!(
+            skip_log_head("2026-11-12T11:38:16.826Z ERROR User: arn:aws:sts::1:x is not"),
+            "User: arn:aws:sts::1:x is not"
+        );
+        assert_eq!(
+            skip_log_head("[ERROR]\t2026-11-28T09:00:00.000Z\t0f1e2d3c-1111-2222-3333-444455556666\tAccess Denied"),
+            "Access Denied"
+        );
+        assert_eq!(
+            skip_log_head("2026-11-28 09:00:00,123 - ERROR - Rate exceeded"),
+            "Rate exceeded"
+        );
+        assert_eq!(skip_log_head("Access Denied"), "Access Denied");
+        assert_eq!(skip_log_head("ERROR"), "ERROR");
+        assert_eq!(
+            skip_log_head("Info about 12:00:00 runs"),
+            "Info about 12:00:00 runs"
+        );
     }
 }

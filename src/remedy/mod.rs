@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
 /// Language of explanations. Ids, field names and JSON keys stay English in both.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum Lang {
     #[default]
     En,
@@ -46,6 +46,81 @@ pub fn remedies_for(rec: &Record, lang: Lang) -> Vec<Remedy> {
             Some(r)
         })
         .collect()
+}
+
+/// [`remedies_for`], remembering the remedies of the last few hundred distinct records seen
+/// on this thread. Logs repeat the same error many times, and building remedies (policies,
+/// commands, snippets) costs more than finding the error. Only the fields remedies are built
+/// from make the key; request ids, positions and the format do not.
+pub fn remedies_for_cached(rec: &Record, lang: Lang) -> Vec<Remedy> {
+    use std::cell::RefCell;
+    use std::collections::HashMap;
+    use std::hash::{Hash, Hasher};
+    /// Hash of the inputs → (language, a record holding the inputs, its remedies).
+    type Entries = HashMap<u64, Vec<(Lang, Record, Vec<Remedy>)>>;
+    thread_local! {
+        static CACHE: RefCell<Entries> = RefCell::new(HashMap::new());
+    }
+    const MAX_ENTRIES: usize = 512;
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    lang.hash(&mut h);
+    remedy_inputs(rec).hash(&mut h);
+    let key = h.finish();
+    CACHE.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        if let Some((_, _, hit)) = cache.get(&key).and_then(|v| {
+            v.iter()
+                .find(|(l, k, _)| *l == lang && remedy_inputs(k) == remedy_inputs(rec))
+        }) {
+            return hit.clone();
+        }
+        let remedies = remedies_for(rec, lang);
+        if cache.len() >= MAX_ENTRIES {
+            cache.clear();
+        }
+        let inputs = Record {
+            remedies: Vec::new(),
+            source: Default::default(),
+            request_id: None,
+            format: None,
+            ..rec.clone()
+        };
+        cache
+            .entry(key)
+            .or_default()
+            .push((lang, inputs, remedies.clone()));
+        remedies
+    })
+}
+
+/// Every field of a record that remedies are built from.
+#[allow(clippy::type_complexity)]
+fn remedy_inputs(
+    r: &Record,
+) -> (
+    [Option<&str>; 11],
+    Option<u16>,
+    Option<Deny>,
+    Option<PolicyType>,
+) {
+    (
+        [
+            r.error_code.as_deref(),
+            r.wrapper_code.as_deref(),
+            r.service.as_deref(),
+            r.operation.as_deref(),
+            r.message.as_deref(),
+            r.principal.as_deref(),
+            r.action.as_deref(),
+            r.resource.as_deref(),
+            r.policy_arn.as_deref(),
+            r.encoded_message.as_deref(),
+            r.authorization_id.as_deref(),
+        ],
+        r.status_code,
+        r.deny,
+        r.policy_type,
+    )
 }
 
 /// The catalog entry a user asks `explain` about: a remedy id or an error code.

@@ -569,3 +569,62 @@ fn explain_lookup_by_id_and_code() {
         "pass <RESOURCE_ARN> by the caller"
     );
 }
+
+/// The cache answers exactly what building the remedies anew would: a record differing from a
+/// cached one in any field remedies read gets its own remedies, never the cached ones.
+#[test]
+fn cached_remedies_follow_every_input_field() {
+    let base = sfn_pass_role();
+    let mut variants = vec![base.clone()];
+    let other = |s: &Option<String>| Some(format!("{}-other", s.as_deref().unwrap_or("x")));
+    type Field = fn(&mut Record) -> &mut Option<String>;
+    let fields: [Field; 11] = [
+        |r| &mut r.error_code,
+        |r| &mut r.wrapper_code,
+        |r| &mut r.service,
+        |r| &mut r.operation,
+        |r| &mut r.message,
+        |r| &mut r.principal,
+        |r| &mut r.action,
+        |r| &mut r.resource,
+        |r| &mut r.policy_arn,
+        |r| &mut r.encoded_message,
+        |r| &mut r.authorization_id,
+    ];
+    for f in fields {
+        let mut v = base.clone();
+        let changed = other(f(&mut v));
+        *f(&mut v) = changed;
+        variants.push(v);
+    }
+    variants.push(Record {
+        status_code: Some(403),
+        ..base.clone()
+    });
+    variants.push(Record {
+        deny: Some(Deny::Explicit),
+        ..base.clone()
+    });
+    variants.push(Record {
+        policy_type: Some(PolicyType::ServiceControl),
+        ..base.clone()
+    });
+    // Twice over, so that the second round is answered from the cache.
+    for _ in 0..2 {
+        for v in &variants {
+            for lang in [Lang::En, Lang::Ja] {
+                assert_eq!(remedies_for_cached(v, lang), remedies_for(v, lang), "{v:?}");
+            }
+        }
+    }
+    // Fields remedies do not read share an entry.
+    let same = Record {
+        request_id: Some("r-1".into()),
+        format: Some("java-sdk".into()),
+        ..base.clone()
+    };
+    assert_eq!(
+        remedies_for_cached(&same, Lang::En),
+        remedies_for(&base, Lang::En)
+    );
+}
