@@ -136,6 +136,10 @@ fn anchors() -> &'static Anchors {
     })
 }
 
+/// The bare codes (no `Exception`/`Error` suffix) that often stand alone in text
+/// (`AccessDenied: Access Denied`, `SlowDown`), so each is an anchor and a trigger of its own.
+/// The other codes of `exception::BARE_CODES` are taken as codes only where a wrapper
+/// (`Code:`, `<Code>`, `(Code)`) says so; as triggers they would cost speed for little recall.
 fn exception_bare_codes() -> &'static [&'static str] {
     &[
         "AccessDenied",
@@ -340,10 +344,7 @@ fn parse_piece(text: &str, at: usize, len: usize, kind: Kind) -> Option<Piece> {
                 30,
             );
             p.set(Field::ErrorCode, code);
-            p.set(
-                Field::Message,
-                &r[code.len()..].lines().next().unwrap_or(""),
-            );
+            p.set(Field::Message, r[code.len()..].lines().next().unwrap_or(""));
             if let Some(svc) = text[..at]
                 .rsplit("AWS::")
                 .next()
@@ -714,5 +715,15 @@ mod tests {
     fn unescape() {
         assert_eq!(unescape_view(r#"a\"b\\c\nd\u0041"#), "a\"b\\c\ndA");
         assert_eq!(unescape_view("C:\\x"), "C:\\x");
+    }
+
+    #[test]
+    fn anchored_bare_codes_are_codes() {
+        for c in exception_bare_codes() {
+            assert!(
+                exception::is_aws_code(c),
+                "{c} is an anchor but not a known code"
+            );
+        }
     }
 }
