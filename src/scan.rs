@@ -102,6 +102,9 @@ pub struct StreamScanner {
     base_line: u64,
     /// Line counting has reached this position of `buf`.
     counted: usize,
+    /// The input starts inside a line whose start someone else scanned (a segment of a
+    /// parallel scan), so an overlong line there has been counted already.
+    mid_line: bool,
 }
 
 impl StreamScanner {
@@ -115,7 +118,14 @@ impl StreamScanner {
             base: 0,
             base_line: 0,
             counted: 0,
+            mid_line: false,
         }
+    }
+
+    /// A scanner for input that continues a line begun before it.
+    pub(crate) fn starting_mid_line(mut self) -> Self {
+        self.mid_line = true;
+        self
     }
 
     /// Scan `bytes`; records whose text is complete are passed to `out`.
@@ -149,7 +159,12 @@ impl StreamScanner {
             if !eof && region_end == self.done && self.buf.len() - self.done > MAX_EVENT {
                 let cut = self.done + MAX_EVENT;
                 // Count the line once, at its first piece, not once per piece.
-                if self.done == 0 || self.buf[self.done - 1] == b'\n' {
+                let line_start = if self.done == 0 {
+                    self.base == 0 && !self.mid_line
+                } else {
+                    self.buf[self.done - 1] == b'\n'
+                };
+                if line_start {
                     self.stats.oversized_lines += 1;
                 }
                 self.scan_event(self.done, cut, out);

@@ -20,7 +20,7 @@ use std::sync::{Arc, Mutex};
 const SEGMENT: usize = 128 * 1024;
 /// A segment grows to this size at most while no safe cut is found; then it is cut at a line
 /// end (or, in a line longer than this, anywhere), which may split an event in two.
-const MAX_SEGMENT: usize = 2 * MAX_EVENT;
+const MAX_SEGMENT: usize = MAX_EVENT;
 
 /// What a worker gives back for one segment.
 struct Done {
@@ -47,6 +47,9 @@ pub fn scan_reader_parallel(
     scan_segments(reader, source_name, workers, SEGMENT, prepare, on_record)
 }
 
+/// A segment for a worker: its number, its bytes, and whether it starts inside a line.
+type Job = (u64, Vec<u8>, bool);
+
 /// What the threads tell the calling thread.
 enum Msg {
     Segment(Done),
@@ -63,7 +66,7 @@ pub(super) fn scan_segments(
     on_record: &mut dyn FnMut(Record) -> io::Result<()>,
 ) -> io::Result<ScanStats> {
     let workers = workers.max(1);
-    let (job_tx, job_rx) = sync_channel::<(u64, Vec<u8>)>(workers);
+    let (job_tx, job_rx) = sync_channel::<Job>(workers);
     let job_rx = Arc::new(Mutex::new(job_rx));
     let (msg_tx, msg_rx) = channel::<Msg>();
     // One token per segment between being read and being passed on: memory stays bounded
@@ -76,8 +79,10 @@ pub(super) fn scan_segments(
         let name = source_name.to_string();
         std::thread::spawn(move || loop {
             let job = job_rx.lock().map(|rx| rx.recv());
-            let Ok(Ok((seq, data))) = job else { break };
-            let done = scan_one(seq, &data, &name, &*prepare);
+            let Ok(Ok((seq, data, mid_line))) = job else {
+                break;
+            };
+            let done = scan_one(seq, &data, mid_line, &name, &*prepare);
             if msg_tx.send(Msg::Segment(done)).is_err() {
                 break;
             }
@@ -115,9 +120,18 @@ pub(super) fn scan_segments(
 }
 
 /// Scan one segment on its own, as if it were the whole input.
-fn scan_one(seq: u64, data: &[u8], name: &str, prepare: &dyn Fn(&mut Record)) -> Done {
+fn scan_one(
+    seq: u64,
+    data: &[u8],
+    mid_line: bool,
+    name: &str,
+    prepare: &dyn Fn(&mut Record),
+) -> Done {
     let mut records = Vec::new();
     let mut s = StreamScanner::new(name);
+    if mid_line {
+        s = s.starting_mid_line();
+    }
     s.feed(data, &mut |r| records.push(r));
     let stats = s.finish(&mut |r| records.push(r));
     for r in &mut records {
@@ -136,7 +150,7 @@ fn scan_one(seq: u64, data: &[u8], name: &str, prepare: &dyn Fn(&mut Record)) ->
 fn read_segments(
     mut reader: Box<dyn Read + Send>,
     segment: usize,
-    job_tx: &SyncSender<(u64, Vec<u8>)>,
+    job_tx: &SyncSender<Job>,
     token_tx: &SyncSender<()>,
 ) -> (u64, Option<u8>, io::Result<()>) {
     let max_segment = MAX_SEGMENT.max(segment * 2);
@@ -144,6 +158,9 @@ fn read_segments(
     let mut chunk = vec![0u8; 64 * 1024];
     let mut sent = 0u64;
     let mut last_byte = None;
+    // The last byte handed to the workers: a segment after one that ended inside a line
+    // continues that line.
+    let mut last_sent = b'\n';
     loop {
         // A short read means the writer has paused (a pipe from a live process): what is
         // complete is scanned now rather than when the segment fills, so errors show up as
@@ -164,7 +181,7 @@ fn read_segments(
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
                 Err(e) => {
                     // What was read before the error is still scanned.
-                    let _ = send(&mut carry, &mut sent, job_tx, token_tx);
+                    let _ = send(&mut carry, &mut sent, &mut last_sent, job_tx, token_tx);
                     return (sent, last_byte, Err(e));
                 }
             }
@@ -181,7 +198,7 @@ fn read_segments(
             }
         };
         let rest = carry.split_off(cut);
-        if !send(&mut carry, &mut sent, job_tx, token_tx) {
+        if !send(&mut carry, &mut sent, &mut last_sent, job_tx, token_tx) {
             return (sent, last_byte, Ok(()));
         }
         carry = rest;
@@ -195,13 +212,20 @@ fn read_segments(
 fn send(
     data: &mut Vec<u8>,
     sent: &mut u64,
-    job_tx: &SyncSender<(u64, Vec<u8>)>,
+    last_sent: &mut u8,
+    job_tx: &SyncSender<Job>,
     token_tx: &SyncSender<()>,
 ) -> bool {
     if data.is_empty() {
         return true;
     }
-    if token_tx.send(()).is_err() || job_tx.send((*sent, std::mem::take(data))).is_err() {
+    let mid_line = *last_sent != b'\n';
+    *last_sent = *data.last().expect("not empty");
+    if token_tx.send(()).is_err()
+        || job_tx
+            .send((*sent, std::mem::take(data), mid_line))
+            .is_err()
+    {
         return false;
     }
     *sent += 1;
