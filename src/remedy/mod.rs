@@ -48,7 +48,7 @@ pub fn remedies_for(rec: &Record, lang: Lang) -> Vec<Remedy> {
         .collect()
 }
 
-/// [`remedies_for`], remembering the remedies of the last few hundred distinct records seen
+/// [`remedies_for`], remembering the remedies of the last hundred or so distinct records seen
 /// on this thread. Logs repeat the same error many times, and building remedies (policies,
 /// commands, snippets) costs more than finding the error. Only the fields remedies are built
 /// from make the key; request ids, positions and the format do not.
@@ -61,7 +61,8 @@ pub fn remedies_for_cached(rec: &Record, lang: Lang) -> Vec<Remedy> {
     thread_local! {
         static CACHE: RefCell<Entries> = RefCell::new(HashMap::new());
     }
-    const MAX_ENTRIES: usize = 512;
+    // A few KiB a record with its remedies, on each scanning thread: memory stays small.
+    const MAX_ENTRIES: usize = 128;
     let mut h = std::collections::hash_map::DefaultHasher::new();
     lang.hash(&mut h);
     remedy_inputs(rec).hash(&mut h);

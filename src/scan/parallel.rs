@@ -161,6 +161,8 @@ fn read_segments(
     // The last byte handed to the workers: a segment after one that ended inside a line
     // continues that line.
     let mut last_sent = b'\n';
+    // Line starts up to here were judged no place to cut.
+    let mut judged = 0;
     loop {
         // A short read means the writer has paused (a pipe from a live process): what is
         // complete is scanned now rather than when the segment fills, so errors show up as
@@ -189,14 +191,21 @@ fn read_segments(
         let cut = if eof {
             carry.len()
         } else {
-            // Past the first half, so that segments stay large while data flows.
+            // Past the first half, so that segments stay large while data flows, and past the
+            // lines judged already (a line's verdict needs only it and the line before).
             let floor = if paused { 0 } else { carry.len() / 2 };
-            match safe_cut(&carry, floor) {
+            match safe_cut(&carry, floor.max(judged)) {
                 Some(c) => c,
-                None if carry.len() < max_segment => continue,
-                None => memrchr(b'\n', &carry).map_or(carry.len(), |p| p + 1),
+                None => {
+                    judged = memrchr(b'\n', &carry).unwrap_or(0);
+                    if carry.len() < max_segment {
+                        continue;
+                    }
+                    memrchr(b'\n', &carry).map_or(carry.len(), |p| p + 1)
+                }
             }
         };
+        judged = 0;
         let rest = carry.split_off(cut);
         if !send(&mut carry, &mut sent, &mut last_sent, job_tx, token_tx) {
             return (sent, last_byte, Ok(()));
