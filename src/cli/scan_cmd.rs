@@ -92,7 +92,7 @@ fn report_stats(name: &str, stats: &awsplain::ScanStats) {
     let name = for_terminal(name);
     if stats.oversized_lines > 0 {
         eprintln!(
-            "awsplain: {name}: {} line(s) longer than the line limit; only their start and end were scanned",
+            "awsplain: {name}: {} line(s) longer than the line limit (1 MiB) were scanned in pieces; an error across a cut may be missed",
             stats.oversized_lines
         );
     }
