@@ -79,6 +79,24 @@ fn is_ident(c: u8) -> bool {
     c.is_ascii_alphanumeric() || c == b'_' || c == b'-'
 }
 
+/// The content of the double-quoted JSON string at the start of `t`, read as text whose escapes
+/// may already be decoded: it ends at a quote followed by `,`, `}`, `]` or the end of the line.
+fn json_string_value(t: &str) -> Option<&str> {
+    let body = t.strip_prefix('"')?;
+    let line = &body[..body.find('\n').unwrap_or(body.len())];
+    let mut from = 0;
+    while let Some(p) = line[from..].find('"') {
+        let q = from + p;
+        let after = line[q + 1..].trim_start_matches([' ', '\t', '\r']);
+        let escaped = line[..q].ends_with('\\') && !line[..q].ends_with("\\\\");
+        if !escaped && (after.is_empty() || after.starts_with([',', '}', ']'])) {
+            return Some(&line[..q]);
+        }
+        from = q + 1;
+    }
+    None
+}
+
 /// Parse `key <sep> value` where key number `idx` of [`KEYS`] starts at `at`.
 pub fn parse_at(text: &str, at: usize, idx: usize) -> Option<Piece> {
     let key = KEYS.get(idx)?;
@@ -117,9 +135,15 @@ pub fn parse_at(text: &str, at: usize, idx: usize) -> Option<Piece> {
     } else {
         t
     };
-    let raw = match quoted(t) {
-        Ok((_, q)) => q,
-        Err(_) => {
+    // A JSON key (`"errorMessage": "..."`) has a JSON string value; once the event's escapes
+    // are decoded, quotes inside it are bare, so the value ends at the quote the JSON
+    // structure closes (`",`, `"}`, `"]` or the line's end), not at the first quote.
+    let json_key = key.name.starts_with('"') && key.name.ends_with('"')
+        || at > 0 && b[at - 1] == b'"' && text[at + key.name.len()..].starts_with('"');
+    let json_value = json_key.then(|| json_string_value(t)).flatten();
+    let raw = match json_value.or_else(|| quoted(t).ok().map(|(_, q)| q)) {
+        Some(q) => q,
+        None => {
             let end = t.find(['\n', ',', '}', ';', '\r']).unwrap_or(t.len());
             t[..end].trim()
         }
@@ -197,6 +221,29 @@ mod tests {
     fn kv(s: &str, name: &str) -> Option<Piece> {
         let idx = KEYS.iter().position(|k| k.name == name).unwrap();
         parse_at(s, s.find(name).unwrap(), idx)
+    }
+
+    #[test]
+    fn json_string_values_keep_inner_quotes() {
+        assert_eq!(
+            json_string_value(r#""Value "abc" at "t" failed", "x": 1"#),
+            Some(r#"Value "abc" at "t" failed"#)
+        );
+        assert_eq!(json_string_value(r#""a \"q\" b"}"#), Some(r#"a \"q\" b"#));
+        assert_eq!(json_string_value("\"open\nnext\""), None);
+        // Whole events, escaped once (a log line) and twice (a Step Functions cause).
+        for text in [
+            r#"{"errorType":"ValidationException","errorMessage":"Value \"abc\" at \"tableName\" failed to satisfy constraint","trace":[]}"#,
+            r#"{"error":"States.TaskFailed","cause":"{\"errorType\":\"ValidationException\",\"errorMessage\":\"Value \\\"abc\\\" at \\\"tableName\\\" failed to satisfy constraint\"}"}"#,
+        ] {
+            let r = crate::grammar::extract(text);
+            assert_eq!(r.len(), 1, "{text}: {r:?}");
+            assert_eq!(
+                r[0].message.as_deref(),
+                Some(r#"Value "abc" at "tableName" failed to satisfy constraint"#),
+                "{text}"
+            );
+        }
     }
 
     #[test]
