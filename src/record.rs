@@ -86,6 +86,30 @@ pub struct Remedy {
     pub snippets: BTreeMap<String, String>,
 }
 
+/// The keys of a record's JSON object, in order: the contract scripts rely on. Every key is
+/// always present.
+pub const JSON_KEYS: &[&str] = &[
+    "error_code",
+    "wrapper_code",
+    "service",
+    "operation",
+    "status_code",
+    "request_id",
+    "message",
+    "format",
+    "principal",
+    "action",
+    "resource",
+    "deny",
+    "policy_type",
+    "policy_arn",
+    "encoded_message",
+    "authorization_id",
+    "remedies",
+    "source",
+    "span",
+];
+
 /// One AWS error found in text. Every field is `None` (JSON `null`) where the text does not say.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Record {
@@ -112,4 +136,21 @@ pub struct Record {
     pub remedies: Vec<Remedy>,
     pub source: Source,
     pub span: Span,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_keys_are_the_record_fields_in_order() {
+        let v = serde_json::to_value(Record::default()).unwrap();
+        let keys: Vec<&str> = v.as_object().unwrap().keys().map(String::as_str).collect();
+        let mut expected = JSON_KEYS.to_vec();
+        // serde_json's map is ordered by key unless preserve_order is on; compare as sets.
+        let mut got = keys.clone();
+        got.sort_unstable();
+        expected.sort_unstable();
+        assert_eq!(got, expected);
+    }
 }

@@ -253,27 +253,7 @@ pub fn check_records(input: &[u8], recs: &[Record]) {
             let mut r = rec.clone();
             r.remedies = remedies_for(&r, lang);
             let v = serde_json::to_value(&r).expect("record serialises");
-            for key in [
-                "error_code",
-                "wrapper_code",
-                "service",
-                "operation",
-                "status_code",
-                "request_id",
-                "message",
-                "format",
-                "principal",
-                "action",
-                "resource",
-                "deny",
-                "policy_type",
-                "policy_arn",
-                "encoded_message",
-                "authorization_id",
-                "remedies",
-                "source",
-                "span",
-            ] {
+            for key in awsplain::record::JSON_KEYS {
                 assert!(v.get(key).is_some(), "key {key} missing");
             }
             let line = serde_json::to_string(&r).expect("record serialises");

@@ -171,26 +171,7 @@ fn json_records_carry_the_contract_keys() {
         .output()
         .expect("runs");
     let r = &json_lines(&out.stdout)[0];
-    for k in [
-        "error_code",
-        "service",
-        "operation",
-        "status_code",
-        "request_id",
-        "message",
-        "format",
-        "principal",
-        "action",
-        "resource",
-        "deny",
-        "policy_type",
-        "policy_arn",
-        "encoded_message",
-        "authorization_id",
-        "remedies",
-        "source",
-        "span",
-    ] {
+    for k in awsplain::record::JSON_KEYS {
         assert!(r.get(k).is_some(), "missing {k}");
     }
     assert_eq!(r["status_code"], 400);
