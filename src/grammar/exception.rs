@@ -64,15 +64,6 @@ const BARE_CODES: &[&str] = &[
     "UnrecognizedClient",
     "InternalError",
     "AccessDeniedException",
-    "CannotPullContainerError",
-    "ResourceInitializationError",
-    "OutOfMemoryError",
-    "DockerTimeoutError",
-    "CannotStartContainerError",
-    "CannotCreateContainerError",
-    "CannotInspectContainerError",
-    "ContainerRuntimeError",
-    "ContainerRuntimeTimeoutError",
     "NoCredentialsError",
     "NoRegionError",
     "ParamValidationError",
@@ -138,7 +129,7 @@ const NOT_CODES: &[&str] = &[
 
 /// True for a token that reads as an AWS error code.
 pub fn is_aws_code(code: &str) -> bool {
-    if BARE_CODES.contains(&code) {
+    if BARE_CODES.contains(&code) || ECS_STOP_CODES.contains(&code) {
         return true;
     }
     if NOT_CODES.contains(&code) || code.len() < 6 || code.len() > 100 {
@@ -383,29 +374,35 @@ pub fn looks_like_operation(w: &str) -> bool {
         })
 }
 
+/// The error codes of ECS stopped reasons; known codes as they stand.
+const ECS_STOP_CODES: &[&str] = &[
+    "CannotPullContainerError",
+    "ResourceInitializationError",
+    "OutOfMemoryError",
+    "DockerTimeoutError",
+    "CannotStartContainerError",
+    "CannotCreateContainerError",
+    "CannotInspectContainerError",
+    "CannotStopContainerError",
+    "ContainerRuntimeError",
+    "ContainerRuntimeTimeoutError",
+    "CannotCreateVolumeError",
+    "TaskFailedToStart",
+];
+
 /// ECS stopped reasons are written in any case (`Resourceinitializationerror`); give the canonical code.
 pub fn ecs_reason(code: &str) -> Option<&'static str> {
-    const ECS: &[&str] = &[
-        "CannotPullContainerError",
-        "ResourceInitializationError",
-        "OutOfMemoryError",
-        "DockerTimeoutError",
-        "CannotStartContainerError",
-        "CannotCreateContainerError",
-        "CannotInspectContainerError",
-        "CannotStopContainerError",
-        "ContainerRuntimeError",
-        "ContainerRuntimeTimeoutError",
-        "CannotCreateVolumeError",
-        "TaskFailedToStart",
-    ];
-    ECS.iter().find(|c| c.eq_ignore_ascii_case(code)).copied()
+    ECS_STOP_CODES
+        .iter()
+        .find(|c| c.eq_ignore_ascii_case(code))
+        .copied()
 }
 
 /// Find a known bare code glued to the next word (`InvalidClientTokenIdThe security ...`).
 pub fn glued_code(word: &str) -> Option<&'static str> {
     BARE_CODES
         .iter()
+        .chain(ECS_STOP_CODES)
         .filter(|c| {
             word.len() > c.len()
                 && word.starts_with(*c)
