@@ -33,6 +33,11 @@ pub fn is_broken_pipe(e: &anyhow::Error) -> bool {
 /// Something records are written to.
 pub trait Sink {
     fn record(&mut self, rec: &Record) -> io::Result<()>;
+    /// Where records already rendered as JSON lines (by the scanning threads) may be written
+    /// straight through: only the plain JSON sink has one.
+    fn json_lines(&mut self) -> Option<&mut dyn Write> {
+        None
+    }
     /// Called once after the last record.
     fn finish(&mut self) -> io::Result<()> {
         Ok(())
@@ -46,13 +51,21 @@ pub struct JsonSink<W: Write> {
 
 impl<W: Write> Sink for JsonSink<W> {
     fn record(&mut self, rec: &Record) -> io::Result<()> {
-        serde_json::to_writer(&mut self.out, rec)?;
-        self.out.write_all(b"\n")?;
-        Ok(())
+        self.out.write_all(&json_line(rec)?)
+    }
+    fn json_lines(&mut self) -> Option<&mut dyn Write> {
+        Some(&mut self.out)
     }
     fn finish(&mut self) -> io::Result<()> {
         self.out.flush()
     }
+}
+
+/// A record as its JSON output line, newline included.
+pub fn json_line(rec: &Record) -> io::Result<Vec<u8>> {
+    let mut v = serde_json::to_vec(rec)?;
+    v.push(b'\n');
+    Ok(v)
 }
 
 /// Discards records (`--quiet`, `--count`, `--summary-only`).

@@ -1,6 +1,6 @@
 //! The default mode: scan standard input or files and print every AWS error found.
 
-use super::output::{make_sink, mask, print_line, stdout_writer};
+use super::output::{json_line, make_sink, mask, print_line, stdout_writer};
 use super::{Outcome, OutputOpts};
 use awsplain::sanitize::for_terminal;
 use std::fs::File;
@@ -28,15 +28,11 @@ pub fn run(opts: &OutputOpts, files: &[PathBuf], threads: Option<u16>) -> anyhow
                 rec.remedies = awsplain::remedy::remedies_for_cached(rec, lang);
             }
         });
+    // Plain JSON on several threads: the scanning threads render each line too, so that this
+    // thread only writes. Masks need input order, so --redact takes the record path.
+    let render_in_workers = threads > 1 && !opts.redact && sink.json_lines().is_some();
     for path in &inputs {
         let name = path.to_string_lossy().into_owned();
-        let mut emit = |mut rec: awsplain::Record| -> io::Result<()> {
-            found += 1;
-            if shown {
-                mask(&mut rec, opts);
-            }
-            sink.record(&rec)
-        };
         let input: Box<dyn Read + Send> = if name == "-" {
             Box::new(io::stdin())
         } else {
@@ -49,12 +45,41 @@ pub fn run(opts: &OutputOpts, files: &[PathBuf], threads: Option<u16>) -> anyhow
                 }
             }
         };
-        let res = if threads > 1 {
-            let prepare = Arc::clone(&add_remedies);
+        let mut emit = |mut rec: awsplain::Record| -> io::Result<()> {
+            found += 1;
+            if shown {
+                mask(&mut rec, opts);
+            }
+            sink.record(&rec)
+        };
+        let add = Arc::clone(&add_remedies);
+        let res = if render_in_workers {
+            let render: Arc<dyn Fn(awsplain::Record) -> io::Result<Vec<u8>> + Send + Sync> =
+                Arc::new(move |mut rec| {
+                    add(&mut rec);
+                    json_line(&rec)
+                });
+            let mut written: u64 = 0;
+            let res =
+                awsplain::scan::scan_reader_parallel(input, &name, threads, render, &mut |line| {
+                    written += 1;
+                    match sink.json_lines() {
+                        Some(out) => out.write_all(&line?),
+                        None => Ok(()),
+                    }
+                });
+            found += written;
+            res
+        } else if threads > 1 {
+            let prepare: Arc<dyn Fn(awsplain::Record) -> awsplain::Record + Send + Sync> =
+                Arc::new(move |mut rec| {
+                    add(&mut rec);
+                    rec
+                });
             awsplain::scan::scan_reader_parallel(input, &name, threads, prepare, &mut emit)
         } else {
             awsplain::scan_reader(input, &name, &mut |mut rec| {
-                add_remedies(&mut rec);
+                add(&mut rec);
                 emit(rec)
             })
         };

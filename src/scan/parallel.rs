@@ -22,53 +22,62 @@ const SEGMENT: usize = 128 * 1024;
 /// end (or, in a line longer than this, anywhere), which may split an event in two.
 const MAX_SEGMENT: usize = MAX_EVENT;
 
-/// What a worker gives back for one segment.
-struct Done {
-    seq: u64,
-    len: u64,
-    newlines: u64,
-    records: Vec<Record>,
-    stats: ScanStats,
-}
-
-/// Like [`super::scan_reader`], with the scanning and `prepare` (say, building remedies) done
-/// on `workers` threads. `on_record` runs on the calling thread, in input order, as soon as a
-/// record's segment is done, even while the reader waits for more input.
+/// Like [`super::scan_reader`], with the scanning and `prepare` done on `workers` threads.
+/// `prepare` turns each record (with its final offsets and line) into what the caller wants:
+/// the record with remedies built, or already its output line. `on_item` runs on the calling
+/// thread, in input order, as soon as a segment is done, even while the reader waits for more
+/// input.
 ///
-/// The reading thread may outlive the call when the call ends early (an `on_record` error such
+/// The reading thread may outlive the call when the call ends early (an `on_item` error such
 /// as a closed output pipe) while `reader` blocks; it ends with its next read.
-pub fn scan_reader_parallel(
+pub fn scan_reader_parallel<T: Send + 'static>(
     reader: Box<dyn Read + Send>,
     source_name: &str,
     workers: usize,
-    prepare: Arc<dyn Fn(&mut Record) + Send + Sync>,
-    on_record: &mut dyn FnMut(Record) -> io::Result<()>,
+    prepare: Arc<dyn Fn(Record) -> T + Send + Sync>,
+    on_item: &mut dyn FnMut(T) -> io::Result<()>,
 ) -> io::Result<ScanStats> {
-    scan_segments(reader, source_name, workers, SEGMENT, prepare, on_record)
+    scan_segments(reader, source_name, workers, SEGMENT, prepare, on_item)
 }
 
-/// A segment for a worker: its number, its bytes, and whether it starts inside a line.
-type Job = (u64, Vec<u8>, bool);
+/// A segment for a worker: where it stands in the input, and its bytes.
+struct Job {
+    seq: u64,
+    /// Offset of its first byte, and the number of lines before it.
+    offset: u64,
+    line_base: u64,
+    /// It starts inside a line the previous segment began.
+    mid_line: bool,
+    data: Vec<u8>,
+}
+
+/// What a worker gives back for one segment.
+struct Done<T> {
+    seq: u64,
+    items: Vec<T>,
+    stats: ScanStats,
+}
 
 /// What the threads tell the calling thread.
-enum Msg {
-    Segment(Done),
-    /// The reader is done: how many segments it sent, the input's last byte, and any error.
-    End(u64, Option<u8>, io::Result<()>),
+enum Msg<T> {
+    Segment(Done<T>),
+    /// The reader is done: how many segments it sent, how many lines the input has, and any
+    /// read error.
+    End(u64, u64, io::Result<()>),
 }
 
-pub(super) fn scan_segments(
+pub(super) fn scan_segments<T: Send + 'static>(
     reader: Box<dyn Read + Send>,
     source_name: &str,
     workers: usize,
     segment: usize,
-    prepare: Arc<dyn Fn(&mut Record) + Send + Sync>,
-    on_record: &mut dyn FnMut(Record) -> io::Result<()>,
+    prepare: Arc<dyn Fn(Record) -> T + Send + Sync>,
+    on_item: &mut dyn FnMut(T) -> io::Result<()>,
 ) -> io::Result<ScanStats> {
     let workers = workers.max(1);
     let (job_tx, job_rx) = sync_channel::<Job>(workers);
     let job_rx = Arc::new(Mutex::new(job_rx));
-    let (msg_tx, msg_rx) = channel::<Msg>();
+    let (msg_tx, msg_rx) = channel::<Msg<T>>();
     // One token per segment between being read and being passed on: memory stays bounded
     // however slowly the records are written out.
     let (token_tx, token_rx) = sync_channel::<()>(workers + 2);
@@ -79,88 +88,110 @@ pub(super) fn scan_segments(
         let name = source_name.to_string();
         std::thread::spawn(move || loop {
             let job = job_rx.lock().map(|rx| rx.recv());
-            let Ok(Ok((seq, data, mid_line))) = job else {
+            let Ok(Ok(job)) = job else {
                 break;
             };
-            let done = scan_one(seq, &data, mid_line, &name, &*prepare);
+            let done = scan_one(job, &name, &*prepare);
             if msg_tx.send(Msg::Segment(done)).is_err() {
                 break;
             }
         });
     }
     std::thread::spawn(move || {
-        let (sent, last_byte, result) = read_segments(reader, segment, &job_tx, &token_tx);
+        let (sent, lines, result) = read_segments(reader, segment, &job_tx, &token_tx);
         drop(job_tx);
-        let _ = msg_tx.send(Msg::End(sent, last_byte, result));
+        let _ = msg_tx.send(Msg::End(sent, lines, result));
     });
 
-    let mut out = Ordered::new();
+    let mut waiting = BTreeMap::new();
+    let mut next = 0u64;
+    let mut stats = ScanStats::default();
     let mut end = None;
     loop {
         if let Some((sent, _, _)) = &end {
-            if out.next >= *sent {
+            if next >= *sent {
                 break;
             }
         }
         match msg_rx.recv() {
             Ok(Msg::Segment(done)) => {
-                for _ in 0..out.take(done, on_record)? {
+                waiting.insert(done.seq, done);
+                while let Some(done) = waiting.remove(&next) {
+                    next += 1;
+                    stats.bytes += done.stats.bytes;
+                    stats.records += done.stats.records;
+                    stats.oversized_lines += done.stats.oversized_lines;
+                    stats.invalid_utf8_lines += done.stats.invalid_utf8_lines;
+                    for item in done.items {
+                        on_item(item)?;
+                    }
                     let _ = token_rx.recv();
                 }
             }
-            Ok(Msg::End(sent, last_byte, result)) => end = Some((sent, last_byte, result)),
+            Ok(Msg::End(sent, lines, result)) => end = Some((sent, lines, result)),
             Err(_) => return Err(worker_gone()),
         }
     }
-    let (_, last_byte, result) = end.expect("loop ends after End");
+    let (_, lines, result) = end.expect("loop ends after End");
     result?;
-    let mut stats = out.stats;
-    stats.lines = out.line_base + u64::from(last_byte.is_some_and(|b| b != b'\n'));
+    stats.lines = lines;
     Ok(stats)
 }
 
-/// Scan one segment on its own, as if it were the whole input.
-fn scan_one(
-    seq: u64,
-    data: &[u8],
-    mid_line: bool,
-    name: &str,
-    prepare: &dyn Fn(&mut Record),
-) -> Done {
+/// Scan one segment on its own, as if it were the whole input, then give its records their
+/// place in the input and prepare them.
+fn scan_one<T>(job: Job, name: &str, prepare: &dyn Fn(Record) -> T) -> Done<T> {
     let mut records = Vec::new();
     let mut s = StreamScanner::new(name);
-    if mid_line {
+    if job.mid_line {
         s = s.starting_mid_line();
     }
-    s.feed(data, &mut |r| records.push(r));
+    s.feed(&job.data, &mut |r| records.push(r));
     let stats = s.finish(&mut |r| records.push(r));
-    for r in &mut records {
-        prepare(r);
-    }
+    let items = records
+        .into_iter()
+        .map(|mut r| {
+            r.span.start += job.offset;
+            r.span.end += job.offset;
+            r.source.line = r.source.line.map(|l| l + job.line_base);
+            prepare(r)
+        })
+        .collect();
     Done {
-        seq,
-        len: data.len() as u64,
-        newlines: count_lines(data) as u64,
-        records,
+        seq: job.seq,
+        items,
         stats,
     }
 }
 
+/// Where the reader stands: what it has handed out so far.
+struct Sent {
+    segments: u64,
+    offset: u64,
+    lines: u64,
+    /// The last byte handed out: a segment after one that ended inside a line continues it.
+    last: u8,
+}
+
 /// The reading thread: read, cut into segments at safe places, hand them to the workers.
+/// Returns the number of segments, the number of lines in the input, and any read error.
 fn read_segments(
     mut reader: Box<dyn Read + Send>,
     segment: usize,
     job_tx: &SyncSender<Job>,
     token_tx: &SyncSender<()>,
-) -> (u64, Option<u8>, io::Result<()>) {
+) -> (u64, u64, io::Result<()>) {
     let max_segment = MAX_SEGMENT.max(segment * 2);
     let mut carry: Vec<u8> = Vec::with_capacity(segment * 2);
     let mut chunk = vec![0u8; 64 * 1024];
-    let mut sent = 0u64;
-    let mut last_byte = None;
-    // The last byte handed to the workers: a segment after one that ended inside a line
-    // continues that line.
-    let mut last_sent = b'\n';
+    let mut sent = Sent {
+        segments: 0,
+        offset: 0,
+        lines: 0,
+        last: b'\n',
+    };
+    // A last line without a newline counts too.
+    let total_lines = |sent: &Sent| sent.lines + u64::from(sent.last != b'\n');
     // Line starts up to here were judged no place to cut.
     let mut judged = 0;
     loop {
@@ -172,7 +203,6 @@ fn read_segments(
                 Ok(0) => break (true, false),
                 Ok(n) => {
                     carry.extend_from_slice(&chunk[..n]);
-                    last_byte = Some(chunk[n - 1]);
                     if carry.len() >= segment {
                         break (false, false);
                     }
@@ -183,8 +213,8 @@ fn read_segments(
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
                 Err(e) => {
                     // What was read before the error is still scanned.
-                    let _ = send(&mut carry, &mut sent, &mut last_sent, job_tx, token_tx);
-                    return (sent, last_byte, Err(e));
+                    let _ = send(&mut carry, &mut sent, job_tx, token_tx);
+                    return (sent.segments, total_lines(&sent), Err(e));
                 }
             }
         };
@@ -207,12 +237,12 @@ fn read_segments(
         };
         judged = 0;
         let rest = carry.split_off(cut);
-        if !send(&mut carry, &mut sent, &mut last_sent, job_tx, token_tx) {
-            return (sent, last_byte, Ok(()));
+        if !send(&mut carry, &mut sent, job_tx, token_tx) {
+            return (sent.segments, total_lines(&sent), Ok(()));
         }
         carry = rest;
         if eof {
-            return (sent, last_byte, Ok(()));
+            return (sent.segments, total_lines(&sent), Ok(()));
         }
     }
 }
@@ -220,74 +250,28 @@ fn read_segments(
 /// Hand `data` (if any) to the workers; false when nobody listens any more.
 fn send(
     data: &mut Vec<u8>,
-    sent: &mut u64,
-    last_sent: &mut u8,
+    sent: &mut Sent,
     job_tx: &SyncSender<Job>,
     token_tx: &SyncSender<()>,
 ) -> bool {
-    if data.is_empty() {
+    let Some(&last) = data.last() else {
         return true;
-    }
-    let mid_line = *last_sent != b'\n';
-    *last_sent = *data.last().expect("not empty");
-    if token_tx.send(()).is_err()
-        || job_tx
-            .send((*sent, std::mem::take(data), mid_line))
-            .is_err()
-    {
+    };
+    let job = Job {
+        seq: sent.segments,
+        offset: sent.offset,
+        line_base: sent.lines,
+        mid_line: sent.last != b'\n',
+        data: std::mem::take(data),
+    };
+    sent.offset += job.data.len() as u64;
+    sent.lines += count_lines(&job.data) as u64;
+    sent.last = last;
+    if token_tx.send(()).is_err() || job_tx.send(job).is_err() {
         return false;
     }
-    *sent += 1;
+    sent.segments += 1;
     true
-}
-
-/// Re-orders finished segments and hands their records on with absolute positions.
-struct Ordered {
-    waiting: BTreeMap<u64, Done>,
-    next: u64,
-    offset: u64,
-    line_base: u64,
-    stats: ScanStats,
-}
-
-impl Ordered {
-    fn new() -> Self {
-        Ordered {
-            waiting: BTreeMap::new(),
-            next: 0,
-            offset: 0,
-            line_base: 0,
-            stats: ScanStats::default(),
-        }
-    }
-
-    /// Take a finished segment; pass on every segment now next in order. Returns how many
-    /// segments were passed on.
-    fn take(
-        &mut self,
-        done: Done,
-        on_record: &mut dyn FnMut(Record) -> io::Result<()>,
-    ) -> io::Result<usize> {
-        self.waiting.insert(done.seq, done);
-        let mut passed = 0;
-        while let Some(done) = self.waiting.remove(&self.next) {
-            self.next += 1;
-            passed += 1;
-            for mut r in done.records {
-                r.span.start += self.offset;
-                r.span.end += self.offset;
-                r.source.line = r.source.line.map(|l| l + self.line_base);
-                on_record(r)?;
-            }
-            self.offset += done.len;
-            self.line_base += done.newlines;
-            self.stats.bytes += done.stats.bytes;
-            self.stats.records += done.stats.records;
-            self.stats.oversized_lines += done.stats.oversized_lines;
-            self.stats.invalid_utf8_lines += done.stats.invalid_utf8_lines;
-        }
-        Ok(passed)
-    }
 }
 
 fn worker_gone() -> io::Error {
@@ -322,7 +306,7 @@ pub(super) mod tests {
     fn parallel(data: &[u8], workers: usize, segment: usize) -> (Vec<Record>, ScanStats) {
         let mut v = Vec::new();
         let input: Box<dyn Read + Send> = Box::new(std::io::Cursor::new(data.to_vec()));
-        let stats = scan_segments(input, "-", workers, segment, Arc::new(|_| {}), &mut |r| {
+        let stats = scan_segments(input, "-", workers, segment, Arc::new(|r| r), &mut |r| {
             v.push(r);
             Ok(())
         })
@@ -366,7 +350,7 @@ pub(super) mod tests {
         let data = line.repeat(5000);
         let mut n = 0;
         let input = Box::new(std::io::Cursor::new(data.into_bytes()));
-        let res = scan_segments(input, "-", 2, 1000, Arc::new(|_| {}), &mut |_| {
+        let res = scan_segments(input, "-", 2, 1000, Arc::new(|r| r), &mut |_| {
             n += 1;
             if n == 3 {
                 Err(io::Error::from(io::ErrorKind::BrokenPipe))

@@ -519,3 +519,64 @@ fn errors_from_a_live_pipe_show_before_it_closes() {
         assert_eq!(child.wait().unwrap().code(), Some(0));
     }
 }
+
+/// The threaded scan, which renders JSON lines on its worker threads, writes byte for byte what
+/// one thread writes: over every format sample and a long generated log, and through a pipe.
+#[test]
+fn threads_do_not_change_the_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = String::new();
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(root().join("samples/formats"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
+        .collect();
+    paths.sort();
+    for round in 0..40 {
+        for p in &paths {
+            text.push_str(&std::fs::read_to_string(p).unwrap());
+            text.push_str(&format!(
+                "2026-11-28T10:00:{:02}Z INFO between samples\n",
+                round
+            ));
+        }
+        text.push_str(&generated_log().0);
+    }
+    assert!(
+        text.len() > 1 << 20,
+        "{} bytes: several segments",
+        text.len()
+    );
+    let file = write_temp(dir.path(), "mixed.log", &text);
+    for format in ["json", "human", "github"] {
+        let one = awsplain()
+            .args(["--format", format, "--color", "never", "-j", "1"])
+            .arg(&file)
+            .output()
+            .unwrap();
+        assert_eq!(one.status.code(), Some(0));
+        for threads in ["2", "3"] {
+            let many = awsplain()
+                .args(["--format", format, "--color", "never", "-j", threads])
+                .arg(&file)
+                .output()
+                .unwrap();
+            assert!(
+                one.stdout == many.stdout,
+                "--format {format} -j {threads} differs from -j 1"
+            );
+            assert_eq!(one.stderr, many.stderr, "--format {format} -j {threads}");
+        }
+    }
+    let piped = awsplain()
+        .args(["--format", "json", "-j", "2"])
+        .write_stdin(text.clone())
+        .output()
+        .unwrap();
+    let one = awsplain()
+        .args(["--format", "json", "-j", "1"])
+        .write_stdin(text)
+        .output()
+        .unwrap();
+    assert!(piped.stdout == one.stdout, "through a pipe");
+}
