@@ -2,7 +2,7 @@
 //! ends, deep JSON, huge values, escape sequences, 10 million lines; terminal safety of every
 //! printer; `--redact` against generated ids in every format; the fuzzers' crash inputs.
 
-use crate::common::{awsplain, json_lines, root};
+use crate::common::{awsplain, format_samples, json_lines, root};
 use proptest::prelude::*;
 use serde_json::Value;
 use std::io::{self, Read, Write};
@@ -491,12 +491,7 @@ fn no_printer_lets_control_characters_or_bidi_through() {
     assert!(terminal_leak("a\u{9b}b").is_some());
 
     let dir = tempfile::tempdir().unwrap();
-    let mut files: Vec<PathBuf> = std::fs::read_dir(root().join("samples/formats"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
-        .collect();
-    files.sort();
+    let mut files = format_samples();
     for (name, data) in evil_inputs() {
         let p = dir.path().join(format!("{name}.log"));
         std::fs::write(&p, data).unwrap();
@@ -563,13 +558,7 @@ fn fuzz_crash_inputs_keep_the_scanner_invariants() {
 /// in which AWS itself prints access key ids.
 fn redaction_templates() -> Vec<String> {
     let mut out = Vec::new();
-    let mut paths: Vec<PathBuf> = std::fs::read_dir(root().join("samples/formats"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
-        .collect();
-    paths.sort();
-    for p in paths {
+    for p in format_samples() {
         out.push(template_of(&std::fs::read_to_string(&p).unwrap()));
     }
     out.extend([

@@ -3,7 +3,7 @@
 //! The modes used from shell scripts and CI: `--format github`, `--summary`, `--redact`,
 //! `-q`, `--count`, completions and man page, and a closed output pipe.
 
-use crate::common::{awsplain, json_lines, root};
+use crate::common::{awsplain, format_samples, json_lines, root};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -526,12 +526,8 @@ fn errors_from_a_live_pipe_show_before_it_closes() {
 fn threads_do_not_change_the_output() {
     let dir = tempfile::tempdir().unwrap();
     let mut text = String::new();
-    let mut paths: Vec<PathBuf> = std::fs::read_dir(root().join("samples/formats"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
-        .collect();
-    paths.sort();
+    let paths = format_samples();
+    assert!(!paths.is_empty());
     for round in 0..40 {
         for p in &paths {
             text.push_str(&std::fs::read_to_string(p).unwrap());
