@@ -48,20 +48,17 @@ fn is_header(line: &[u8]) -> bool {
     {
         return true;
     }
-    for p in [
+    let lambda = [
         &b"START RequestId"[..],
         b"END RequestId",
         b"REPORT RequestId",
-        b"INFO",
-        b"WARN",
-        b"ERROR",
-        b"DEBUG",
-        b"TRACE",
-        b"FATAL",
-    ] {
-        if l.starts_with(p) {
-            return true;
-        }
+    ];
+    if lambda.iter().any(|p| l.starts_with(p))
+        || crate::grammar::lex::LOG_LEVELS
+            .iter()
+            .any(|v| l.starts_with(v.as_bytes()))
+    {
+        return true;
     }
     const MONTHS: [&[u8]; 12] = [
         b"Jan ", b"Feb ", b"Mar ", b"Apr ", b"May ", b"Jun ", b"Jul ", b"Aug ", b"Sep ", b"Oct ",

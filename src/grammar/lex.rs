@@ -126,13 +126,15 @@ pub fn is_uuid(s: &str) -> bool {
             .all(|(n, p)| p.len() == *n && p.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
+/// The level words loggers put at the head of a line (longest spelling first).
+pub const LOG_LEVELS: [&str; 7] = [
+    "ERROR", "WARNING", "WARN", "INFO", "DEBUG", "FATAL", "TRACE",
+];
+
 /// `s` without the head a logger puts before the message: a timestamp, a level, a Lambda
 /// request id (`2026-11-28T09:00:00.123Z ERROR `, `[ERROR] 2026-11-28T09:00:00Z 1b2c-... `).
 /// Text that does not open with a timestamp or a level is returned as it is.
 pub fn skip_log_head(s: &str) -> &str {
-    const LEVELS: [&str; 7] = [
-        "ERROR", "WARNING", "WARN", "INFO", "DEBUG", "FATAL", "TRACE",
-    ];
     let mut rest = s.trim_start();
     loop {
         let word_end = rest.find([' ', '\t']).unwrap_or(rest.len());
@@ -148,7 +150,7 @@ pub fn skip_log_head(s: &str) -> &str {
         let skip = is_time
             || is_date && rest == s.trim_start()
             || is_clock && rest != s.trim_start()
-            || LEVELS.contains(&bare)
+            || LOG_LEVELS.contains(&bare)
             || is_uuid(bare) && rest != s.trim_start();
         if word.is_empty() || !skip || word_end == rest.len() {
             return rest;
