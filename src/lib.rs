@@ -5,6 +5,7 @@
 //! CLI or AWS SDK dependencies; the `awsplain` binary lives behind the `cli` feature.
 
 pub mod grammar;
+pub mod json;
 pub mod record;
 pub mod redact;
 pub mod remedy;

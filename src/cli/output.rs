@@ -63,7 +63,8 @@ impl<W: Write> Sink for JsonSink<W> {
 
 /// A record as its JSON output line, newline included.
 pub fn json_line(rec: &Record) -> io::Result<Vec<u8>> {
-    let mut v = serde_json::to_vec(rec)?;
+    let mut v = Vec::with_capacity(2048);
+    awsplain::json::write_record(rec, &mut v);
     v.push(b'\n');
     Ok(v)
 }

@@ -1,6 +1,6 @@
 //! The default mode: scan standard input or files and print every AWS error found.
 
-use super::output::{json_line, make_sink, mask, print_line, stdout_writer};
+use super::output::{make_sink, mask, print_line, stdout_writer};
 use super::{Outcome, OutputOpts};
 use awsplain::sanitize::for_terminal;
 use std::fs::File;
@@ -54,10 +54,15 @@ pub fn run(opts: &OutputOpts, files: &[PathBuf], threads: Option<u16>) -> anyhow
         };
         let add = Arc::clone(&add_remedies);
         let res = if render_in_workers {
+            // The remedies go straight from the cache into the line, already JSON.
             let render: Arc<dyn Fn(awsplain::Record) -> io::Result<Vec<u8>> + Send + Sync> =
-                Arc::new(move |mut rec| {
-                    add(&mut rec);
-                    json_line(&rec)
+                Arc::new(move |rec| {
+                    let mut line = Vec::with_capacity(4096);
+                    awsplain::json::write_record_with(&rec, &mut line, |out| {
+                        awsplain::remedy::remedies_json_cached(&rec, lang, out)
+                    });
+                    line.push(b'\n');
+                    Ok(line)
                 });
             let mut written: u64 = 0;
             let res =

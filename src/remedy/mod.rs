@@ -53,13 +53,40 @@ pub fn remedies_for(rec: &Record, lang: Lang) -> Vec<Remedy> {
 /// commands, snippets) costs more than finding the error. Only the fields remedies are built
 /// from make the key; request ids, positions and the format do not.
 pub fn remedies_for_cached(rec: &Record, lang: Lang) -> Vec<Remedy> {
+    with_cached(rec, lang, |c| c.remedies.clone())
+}
+
+/// Append the JSON array of the remedies [`remedies_for_cached`] gives, as
+/// [`crate::json::write_remedies`] writes it, from the same cache: a repeated error costs a copy
+/// of bytes instead of building and escaping kilobytes of text again.
+pub fn remedies_json_cached(rec: &Record, lang: Lang, out: &mut Vec<u8>) {
+    with_cached(rec, lang, |c| {
+        let json = c.json.get_or_insert_with(|| {
+            let mut v = Vec::new();
+            crate::json::write_remedies(&c.remedies, &mut v);
+            v
+        });
+        out.extend_from_slice(json);
+    })
+}
+
+/// One record's remedies as the cache keeps them.
+struct Cached {
+    lang: Lang,
+    /// A record holding only the inputs (see [`remedy_inputs`]).
+    inputs: Record,
+    remedies: Vec<Remedy>,
+    /// Written on first use: only the JSON printer asks for it.
+    json: Option<Vec<u8>>,
+}
+
+fn with_cached<T>(rec: &Record, lang: Lang, use_entry: impl FnOnce(&mut Cached) -> T) -> T {
     use std::cell::RefCell;
     use std::collections::HashMap;
     use std::hash::{Hash, Hasher};
-    /// Hash of the inputs → (language, a record holding the inputs, its remedies).
-    type Entries = HashMap<u64, Vec<(Lang, Record, Vec<Remedy>)>>;
     thread_local! {
-        static CACHE: RefCell<Entries> = RefCell::new(HashMap::new());
+        /// Hash of the inputs → the entries with that hash.
+        static CACHE: RefCell<HashMap<u64, Vec<Cached>>> = RefCell::new(HashMap::new());
     }
     // A few KiB a record with its remedies, on each scanning thread: memory stays small.
     const MAX_ENTRIES: usize = 128;
@@ -69,13 +96,13 @@ pub fn remedies_for_cached(rec: &Record, lang: Lang) -> Vec<Remedy> {
     let key = h.finish();
     CACHE.with(|cache| {
         let mut cache = cache.borrow_mut();
-        if let Some((_, _, hit)) = cache.get(&key).and_then(|v| {
-            v.iter()
-                .find(|(l, k, _)| *l == lang && remedy_inputs(k) == remedy_inputs(rec))
-        }) {
-            return hit.clone();
+        let hit = cache.get_mut(&key).and_then(|v| {
+            v.iter_mut()
+                .find(|c| c.lang == lang && remedy_inputs(&c.inputs) == remedy_inputs(rec))
+        });
+        if let Some(c) = hit {
+            return use_entry(c);
         }
-        let remedies = remedies_for(rec, lang);
         if cache.len() >= MAX_ENTRIES {
             cache.clear();
         }
@@ -86,11 +113,14 @@ pub fn remedies_for_cached(rec: &Record, lang: Lang) -> Vec<Remedy> {
             format: None,
             ..rec.clone()
         };
-        cache
-            .entry(key)
-            .or_default()
-            .push((lang, inputs, remedies.clone()));
-        remedies
+        let entries = cache.entry(key).or_default();
+        entries.push(Cached {
+            lang,
+            inputs,
+            remedies: remedies_for(rec, lang),
+            json: None,
+        });
+        use_entry(entries.last_mut().expect("just pushed"))
     })
 }
 
