@@ -84,13 +84,16 @@ fn with_cached<T>(rec: &Record, lang: Lang, use_entry: impl FnOnce(&mut Cached) 
     use std::cell::RefCell;
     use std::collections::HashMap;
     use std::hash::{Hash, Hasher};
+    // The key is hashed once per record and is not chosen by an attacker who could profit
+    // from collisions (a collision costs one more comparison): a fast hash beats SipHash here.
+    type Map = HashMap<u64, Vec<Cached>, rustc_hash::FxBuildHasher>;
     thread_local! {
         /// Hash of the inputs → the entries with that hash.
-        static CACHE: RefCell<HashMap<u64, Vec<Cached>>> = RefCell::new(HashMap::new());
+        static CACHE: RefCell<Map> = RefCell::new(Map::default());
     }
     // A few KiB a record with its remedies, on each scanning thread: memory stays small.
     const MAX_ENTRIES: usize = 128;
-    let mut h = std::collections::hash_map::DefaultHasher::new();
+    let mut h = rustc_hash::FxHasher::default();
     lang.hash(&mut h);
     remedy_inputs(rec).hash(&mut h);
     let key = h.finish();
