@@ -132,6 +132,18 @@ impl StreamScanner {
         self.process(false, out);
     }
 
+    /// [`Self::feed`] for bytes the caller gives away: with nothing pending (a scanner's first
+    /// feed, as for each segment of a parallel scan) the scanner keeps them instead of a copy.
+    pub fn feed_owned(&mut self, bytes: Vec<u8>, out: &mut dyn FnMut(Record)) {
+        if !self.buf.is_empty() {
+            return self.feed(&bytes, out);
+        }
+        // An empty buffer holds no positions: `done`, `floor` and `counted` are all 0.
+        self.stats.bytes += bytes.len() as u64;
+        self.buf = bytes;
+        self.process(false, out);
+    }
+
     /// End of input: flush what is pending.
     pub fn finish(&mut self, out: &mut dyn FnMut(Record)) -> ScanStats {
         self.process(true, out);

@@ -146,7 +146,7 @@ fn scan_one<T>(job: Job, name: &str, prepare: &dyn Fn(Record) -> T) -> Done<T> {
     if job.mid_line {
         s = s.starting_mid_line();
     }
-    s.feed(&job.data, &mut |r| records.push(r));
+    s.feed_owned(job.data, &mut |r| records.push(r));
     let stats = s.finish(&mut |r| records.push(r));
     let items = records
         .into_iter()
