@@ -159,6 +159,35 @@ pub fn skip_log_head(s: &str) -> &str {
     }
 }
 
+/// Where `needle` first occurs in `hay`, like `str::find` with a `&str` pattern but without
+/// building a searcher for each call: `memchr` on the needle's first byte, then a compare.
+/// The grammar looks for short literals in short texts, where searcher setup is the main cost.
+pub fn find(hay: &str, needle: &str) -> Option<usize> {
+    let (h, n) = (hay.as_bytes(), needle.as_bytes());
+    let Some(&first) = n.first() else {
+        return Some(0);
+    };
+    let mut from = 0;
+    while let Some(p) = memchr::memchr(first, &h[from..]) {
+        let at = from + p;
+        if h[at..].starts_with(n) {
+            return Some(at);
+        }
+        from = at + 1;
+    }
+    None
+}
+
+/// Whether `needle` occurs in `hay` (see [`find`]).
+pub fn contains(hay: &str, needle: &str) -> bool {
+    find(hay, needle).is_some()
+}
+
+/// Where the line holding byte `at` of `text` starts.
+pub fn line_start(text: &str, at: usize) -> usize {
+    memchr::memrchr(b'\n', &text.as_bytes()[..at]).map_or(0, |p| p + 1)
+}
+
 /// Byte offset where `sub` (a subslice of `whole`) starts.
 pub fn offset(whole: &str, sub: &str) -> usize {
     sub.as_ptr() as usize - whole.as_ptr() as usize

@@ -118,7 +118,7 @@ pub fn s3cmd_at(text: &str, at: usize) -> Option<Piece> {
 
 /// Lambda runtime line `<ISO time>\t<request id>\t...`: the invocation id.
 pub fn lambda_line_at(text: &str, at: usize) -> Option<Piece> {
-    let line_start = text[..at].rfind('\n').map(|p| p + 1).unwrap_or(0);
+    let line_start = super::lex::line_start(text, at);
     let line = &text[line_start..];
     let mut words = line.split([' ', '\t']).filter(|w| !w.is_empty());
     let ts = words.next()?;
