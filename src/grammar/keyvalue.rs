@@ -144,7 +144,7 @@ pub fn parse_at(text: &str, at: usize, idx: usize) -> Option<Piece> {
     let raw = match json_value.or_else(|| quoted(t).ok().map(|(_, q)| q)) {
         Some(q) => q,
         None => {
-            let end = t.find(['\n', ',', '}', ';', '\r']).unwrap_or(t.len());
+            let end = super::lex::find_any(t, b"\n,};\r").unwrap_or(t.len());
             t[..end].trim()
         }
     };

@@ -3,8 +3,6 @@
 
 use super::lex::{is_uuid, quoted, status, trim_trailing};
 use super::piece::{Field, Piece, Strength};
-use aho_corasick::AhoCorasick;
-use std::sync::OnceLock;
 
 const REASONS: &[&str] = &[
     "Bad Request",
@@ -172,11 +170,9 @@ pub const KNOWN_MESSAGES: &[(&str, &str)] = &[
 /// A known message at `at` (index `idx` of [`KNOWN_MESSAGES`]): a weak record of its own.
 pub fn known_message_at(text: &str, at: usize, idx: usize) -> Option<Piece> {
     let (m, format) = KNOWN_MESSAGES.get(idx)?;
-    let line_start = text[..at].rfind(['\n', '"']).map(|p| p + 1).unwrap_or(0);
-    let line_end = text[at..]
-        .find(['\n', '"'])
-        .map(|p| p + at)
-        .unwrap_or(text.len());
+    let line_start = memchr::memrchr2(b'\n', b'"', &text.as_bytes()[..at]).map_or(0, |p| p + 1);
+    let line_end =
+        memchr::memchr2(b'\n', b'"', &text.as_bytes()[at..]).map_or(text.len(), |p| p + at);
     let mut p = Piece::new(at, at + m.len(), Strength::Error, format, 5);
     let msg = text[line_start..line_end].trim();
     let msg = msg.rsplit_once("Error: ").map(|(_, m)| m).unwrap_or(msg);
@@ -244,23 +240,7 @@ pub fn coral_at(text: &str, at: usize) -> Option<Piece> {
 /// `resource sg-1 has a dependent object`, `Table is being created: X`.
 pub fn message_resource(msg: &str) -> Option<&str> {
     // Most messages name no resource this way; one pass decides that before a dozen searches.
-    static MARKERS: OnceLock<AhoCorasick> = OnceLock::new();
-    let markers = MARKERS.get_or_init(|| {
-        AhoCorasick::new([
-            " with name ",
-            " with id ",
-            "is being created: ",
-            "for resource: ",
-            "pull access denied for ",
-            "manifest for ",
-            " does not exist",
-            " already exists",
-            " has a dependent object",
-            " not found",
-        ])
-        .expect("marker literals build")
-    });
-    if !markers.is_match(msg) {
+    if !may_name_resource(msg) {
         return None;
     }
     for (pre, post) in [
@@ -269,9 +249,9 @@ pub fn message_resource(msg: &str) -> Option<&str> {
         (" with name ", " does not exist"),
         (" with id ", " already exists"),
     ] {
-        if let Some(a) = msg.find(pre) {
+        if let Some(a) = super::lex::find(msg, pre) {
             let r = &msg[a + pre.len()..];
-            if let Some(b) = r.find(post) {
+            if let Some(b) = super::lex::find(r, post) {
                 return Some(clean(&r[..b]));
             }
         }
@@ -282,7 +262,7 @@ pub fn message_resource(msg: &str) -> Option<&str> {
         "pull access denied for ",
         "manifest for ",
     ] {
-        if let Some(a) = msg.find(pre) {
+        if let Some(a) = super::lex::find(msg, pre) {
             let r = &msg[a + pre.len()..];
             let end = r.find([' ', ',', '\n']).unwrap_or(r.len());
             let tok = clean(&r[..end]);
@@ -297,7 +277,7 @@ pub fn message_resource(msg: &str) -> Option<&str> {
         " has a dependent object",
         " not found",
     ] {
-        if let Some(b) = msg.find(marker) {
+        if let Some(b) = super::lex::find(msg, marker) {
             let head = msg[..b].trim_end();
             let tok_start = head.rfind([' ', '\t']).map(|p| p + 1).unwrap_or(0);
             let tok = &head[tok_start..];
@@ -321,6 +301,30 @@ pub fn message_resource(msg: &str) -> Option<&str> {
         }
     }
     None
+}
+
+/// False only when `msg` holds none of the phrases [`message_resource`] looks for: each has a
+/// space followed by one of these words (`for resource: ` has ` resource: `, `manifest for `
+/// has ` for `). A byte loop over the spaces costs less than a multi-pattern search here.
+fn may_name_resource(msg: &str) -> bool {
+    const AFTER_SPACE: [&str; 10] = [
+        "with name ",
+        "with id ",
+        "being created: ",
+        "resource: ",
+        "access denied for ",
+        "for ",
+        "does not exist",
+        "already exists",
+        "has a dependent object",
+        "not found",
+    ];
+    let b = msg.as_bytes();
+    memchr::memchr_iter(b' ', b).any(|i| {
+        let r = &b[i + 1..];
+        r.first().is_some_and(|c| b"wbrafdhn".contains(c))
+            && AFTER_SPACE.iter().any(|w| r.starts_with(w.as_bytes()))
+    })
 }
 
 fn clean(s: &str) -> &str {

@@ -426,9 +426,24 @@ pub fn extract(text: &str) -> Vec<Record> {
     // (class, start) of the pieces found, sorted: the same piece reached from a second anchor
     // is kept once. An event holds few pieces; a sorted Vec beats hashing them.
     let mut seen: Vec<(u8, usize)> = Vec::new();
+    // The span of the last Java key list parsed.
+    let mut java_list = 0..0;
     for m in a.ac.find_overlapping_iter(v) {
         let kind = a.kinds[m.pattern().as_usize()];
+        // A Java list has several anchors (`Service:`, `Status Code:`). One that follows a `; `
+        // or `, ` inside the list parsed last is a key of that list: every `;` and `,` there
+        // separates keys. Its parse would give the list's tail, a piece dropped below as
+        // contained in the whole list, so it is not parsed at all.
+        if kind == Kind::Java
+            && java_list.contains(&m.start())
+            && matches!(v.as_bytes()[..m.start()], [.., b';' | b',', b' '])
+        {
+            continue;
+        }
         if let Some(piece) = parse_piece(v, m.start(), m.len(), kind) {
+            if kind == Kind::Java {
+                java_list = piece.start..piece.end;
+            }
             let key = (kind_class(kind), piece.start);
             if let Err(slot) = seen.binary_search(&key) {
                 seen.insert(slot, key);
