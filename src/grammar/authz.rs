@@ -176,7 +176,7 @@ fn resource(i: &str) -> (&str, Option<&str>) {
 }
 
 /// Parse the sentence whose `not authorized to` starts at `at` in `text`.
-pub fn parse_at(text: &str, at: usize) -> Option<Piece> {
+pub fn parse_at(text: &str, at: usize) -> Option<Piece<'_>> {
     let after = &text[at..];
     let (mut rest, _) = tag_ascii_no_case("not authorized to").parse(after).ok()?;
     let mut piece = Piece::new(at, at, Strength::Context, "plain", 50);
@@ -312,7 +312,7 @@ mod tests {
     use super::*;
     use crate::record::PolicyType::*;
 
-    fn p(s: &str) -> Piece {
+    fn p(s: &str) -> Piece<'_> {
         let at = s
             .find("not authorized to")
             .or_else(|| s.find("Not authorized to"))

@@ -33,7 +33,7 @@ fn calling(i: &str) -> IResult<&str, &str> {
 }
 
 /// Parse the sentence starting at `at` (`An error occurred (` or `A client error (`).
-pub fn parse_at(text: &str, at: usize) -> Option<Piece> {
+pub fn parse_at(text: &str, at: usize) -> Option<Piece<'_>> {
     let i = &text[at..];
     let (i, code) = alt((
         (tag::<_, _, E>("An error occurred"), ws, paren).map(|(_, _, c)| c),

@@ -43,7 +43,7 @@ fn key(i: &str) -> IResult<&str, Option<Field>> {
 }
 
 /// Parse the list whose first key starts at `at`. Needs a status or an error code to count.
-pub fn parse_at(text: &str, at: usize) -> Option<Piece> {
+pub fn parse_at(text: &str, at: usize) -> Option<Piece<'_>> {
     let mut i = &text[at..];
     let mut p = Piece::new(at, at, Strength::Context, "java-sdk", 80);
     let mut keys = 0;
@@ -61,7 +61,7 @@ pub fn parse_at(text: &str, at: usize) -> Option<Piece> {
         match field {
             Some(Field::StatusCode) => {
                 if let Ok(n) = value.parse::<u16>() {
-                    p.set(Field::StatusCode, &n.to_string());
+                    p.set_status(n);
                 }
             }
             Some(f) => {
@@ -117,7 +117,7 @@ fn message_before(text: &str, at: usize) -> Option<&str> {
 mod tests {
     use super::*;
 
-    fn p(s: &str) -> Piece {
+    fn p(s: &str) -> Piece<'_> {
         parse_at(
             s,
             s.find("Service:")

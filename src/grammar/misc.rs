@@ -16,7 +16,7 @@ const REASONS: &[&str] = &[
 ];
 
 /// `HTTP/1.1 403`, `"POST / HTTP/1.1" 403`, `403 Forbidden`, `HTTP 403 returned`, `Error 429:`.
-pub fn http_status_at(text: &str, at: usize) -> Option<Piece> {
+pub fn http_status_at(text: &str, at: usize) -> Option<Piece<'_>> {
     let s = &text[at..];
     let (n, len) = if let Some(r) = s
         .strip_prefix("HTTP/1.1")
@@ -44,12 +44,12 @@ pub fn http_status_at(text: &str, at: usize) -> Option<Piece> {
         (n, s.len() - rest.len() + reason.len())
     };
     let mut p = Piece::new(at, at + len, Strength::Context, "plain", 10);
-    p.set(Field::StatusCode, &n.to_string());
+    p.set_status(n);
     Some(p)
 }
 
 /// CloudFormation: `Resource handler returned message: "..." (RequestToken: T, HandlerErrorCode: C)`.
-pub fn cfn_handler_code_at(text: &str, at: usize) -> Option<Piece> {
+pub fn cfn_handler_code_at(text: &str, at: usize) -> Option<Piece<'_>> {
     let r = text[at..].strip_prefix("HandlerErrorCode:")?.trim_start();
     let end = r
         .find(|c: char| !c.is_ascii_alphanumeric())
@@ -61,7 +61,7 @@ pub fn cfn_handler_code_at(text: &str, at: usize) -> Option<Piece> {
 }
 
 /// `Invalid request provided: CreateService error: ...` names the operation.
-pub fn provided_op_at(text: &str, at: usize) -> Option<Piece> {
+pub fn provided_op_at(text: &str, at: usize) -> Option<Piece<'_>> {
     let r = text[at..]
         .strip_prefix("Invalid request provided:")?
         .trim_start();
@@ -75,7 +75,7 @@ pub fn provided_op_at(text: &str, at: usize) -> Option<Piece> {
 }
 
 /// PHP SDK: `Error executing "Op" on "https://svc..."; AWS HTTP error: ...`.
-pub fn php_at(text: &str, at: usize) -> Option<Piece> {
+pub fn php_at(text: &str, at: usize) -> Option<Piece<'_>> {
     let r = text[at..].strip_prefix("Error executing ")?;
     let (_, op) = quoted(r).ok()?;
     let mut p = Piece::new(at, at, Strength::Context, "other-sdk", 55);
@@ -84,7 +84,7 @@ pub fn php_at(text: &str, at: usize) -> Option<Piece> {
     let body = &text[at..line_end];
     if let Some(pos) = body.find("resulted in a `") {
         if let Ok((_, n)) = status(&body[pos + 15..]) {
-            p.set(Field::StatusCode, &n.to_string());
+            p.set_status(n);
         }
     }
     // The XML body is flattened into the message; its last token is the request id.
@@ -99,14 +99,14 @@ pub fn php_at(text: &str, at: usize) -> Option<Piece> {
 }
 
 /// s3cmd: `S3 error: 403 (SignatureDoesNotMatch): message`.
-pub fn s3cmd_at(text: &str, at: usize) -> Option<Piece> {
+pub fn s3cmd_at(text: &str, at: usize) -> Option<Piece<'_>> {
     let r = text[at..].strip_prefix("S3 error: ")?;
     let (r, n) = status(r).ok()?;
     let r = r.strip_prefix(" (")?;
     let end = r.find(')')?;
     let mut p = Piece::new(at, at + 10, Strength::Error, "other-sdk", 50);
     p.set(Field::Service, "S3")
-        .set(Field::StatusCode, &n.to_string())
+        .set_status(n)
         .set(Field::ErrorCode, &r[..end]);
     if let Some(m) = r[end..].strip_prefix("): ") {
         p.set(Field::Message, m.lines().next().unwrap_or(""));
@@ -115,7 +115,7 @@ pub fn s3cmd_at(text: &str, at: usize) -> Option<Piece> {
 }
 
 /// Lambda runtime line `<ISO time>\t<request id>\t...`: the invocation id.
-pub fn lambda_line_at(text: &str, at: usize) -> Option<Piece> {
+pub fn lambda_line_at(text: &str, at: usize) -> Option<Piece<'_>> {
     let line_start = super::lex::line_start(text, at);
     let line = &text[line_start..];
     let mut words = line.split([' ', '\t']).filter(|w| !w.is_empty());
@@ -168,7 +168,7 @@ pub const KNOWN_MESSAGES: &[(&str, &str)] = &[
 ];
 
 /// A known message at `at` (index `idx` of [`KNOWN_MESSAGES`]): a weak record of its own.
-pub fn known_message_at(text: &str, at: usize, idx: usize) -> Option<Piece> {
+pub fn known_message_at(text: &str, at: usize, idx: usize) -> Option<Piece<'_>> {
     let (m, format) = KNOWN_MESSAGES.get(idx)?;
     let line_start = memchr::memrchr2(b'\n', b'"', &text.as_bytes()[..at]).map_or(0, |p| p + 1);
     let line_end =
@@ -181,7 +181,7 @@ pub fn known_message_at(text: &str, at: usize, idx: usize) -> Option<Piece> {
 }
 
 /// `throttled on ec2:RunInstances` names the action.
-pub fn throttled_on_at(text: &str, at: usize) -> Option<Piece> {
+pub fn throttled_on_at(text: &str, at: usize) -> Option<Piece<'_>> {
     let r = text[at..].strip_prefix("throttled on ")?;
     let (_, a) = super::authz::action(r).ok()?;
     let mut p = Piece::new(at, at + 13 + a.len(), Strength::Context, "plain", 30);
@@ -190,7 +190,7 @@ pub fn throttled_on_at(text: &str, at: usize) -> Option<Piece> {
 }
 
 /// `Encoded authorization failure message: <blob>` (EC2) — keep the blob for decoding.
-pub fn encoded_at(text: &str, at: usize) -> Option<Piece> {
+pub fn encoded_at(text: &str, at: usize) -> Option<Piece<'_>> {
     const HEAD: &str = "Encoded authorization failure message";
     let r = text[at..].strip_prefix(HEAD)?;
     // The piece is the phrase and its colon; the character after it may be anything.
@@ -208,7 +208,7 @@ pub fn encoded_at(text: &str, at: usize) -> Option<Piece> {
 }
 
 /// `authorization id: <id>` after an authorization message.
-pub fn authorization_id_at(text: &str, at: usize) -> Option<Piece> {
+pub fn authorization_id_at(text: &str, at: usize) -> Option<Piece<'_>> {
     let lower = &text[at..];
     let r = lower.get(16..)?;
     let r = r.strip_prefix(':').unwrap_or(r).trim_start();
@@ -224,7 +224,7 @@ pub fn authorization_id_at(text: &str, at: usize) -> Option<Piece> {
 }
 
 /// Amazon Coral clients: `while calling Op on Amazon::Coral::SvcClient`.
-pub fn coral_at(text: &str, at: usize) -> Option<Piece> {
+pub fn coral_at(text: &str, at: usize) -> Option<Piece<'_>> {
     let r = text[at..].strip_prefix("while calling ")?;
     let op_end = r.find(' ')?;
     let op = &r[..op_end];

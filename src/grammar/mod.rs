@@ -316,7 +316,7 @@ fn unescape_once(s: &str) -> String {
     out
 }
 
-fn parse_piece(text: &str, at: usize, len: usize, kind: Kind) -> Option<Piece> {
+fn parse_piece(text: &str, at: usize, len: usize, kind: Kind) -> Option<Piece<'_>> {
     match kind {
         Kind::Authz => authz::parse_at(text, at),
         Kind::Botocore => botocore::parse_at(text, at),
@@ -377,13 +377,13 @@ fn parse_piece(text: &str, at: usize, len: usize, kind: Kind) -> Option<Piece> {
 }
 
 /// A parsed piece and the parser that made it.
-struct Found {
+struct Found<'a> {
     kind: Kind,
-    piece: Piece,
+    piece: Piece<'a>,
 }
 
 /// Parsers whose second occurrence means a second error.
-fn repeats_mean_new_error(f: &Found) -> bool {
+fn repeats_mean_new_error(f: &Found<'_>) -> bool {
     match f.kind {
         Kind::Authz | Kind::Xml | Kind::Botocore | Kind::GoV2 | Kind::Php | Kind::S3cmd => {
             f.piece.strength == Strength::Error
@@ -532,7 +532,7 @@ fn kind_class(k: Kind) -> u8 {
     }
 }
 
-fn drop_contained(found: &mut Vec<Found>) {
+fn drop_contained(found: &mut Vec<Found<'_>>) {
     let mut keep = vec![true; found.len()];
     for i in 0..found.len() {
         for j in 0..i {
@@ -553,7 +553,7 @@ fn drop_contained(found: &mut Vec<Found>) {
     found.retain(|_| it.next().unwrap_or(true));
 }
 
-fn conflicts(found: &[Found], cur: &[usize], f: &Found) -> bool {
+fn conflicts(found: &[Found<'_>], cur: &[usize], f: &Found<'_>) -> bool {
     let code = f.piece.get(Field::ErrorCode).filter(|_| f.piece.rank >= 30);
     let principal = f.piece.get(Field::Principal);
     for &i in cur {
@@ -585,7 +585,7 @@ fn conflicts(found: &[Found], cur: &[usize], f: &Found) -> bool {
 }
 
 /// Build the record from its pieces: for each field the most trusted piece wins.
-fn assemble(text: &str, pieces: &[&Found]) -> Record {
+fn assemble(text: &str, pieces: &[&Found<'_>]) -> Record {
     let mut rec = Record::default();
     let best = |f: Field| -> Option<&str> {
         pieces
@@ -659,7 +659,7 @@ fn terraform_address(text: &str, start: usize) -> Option<String> {
     (addr.contains('.') && !addr.contains(' ')).then(|| addr.to_string())
 }
 
-fn format_of(text: &str, pieces: &[&Found]) -> &'static str {
+fn format_of(text: &str, pieces: &[&Found<'_>]) -> &'static str {
     if pieces.iter().any(|p| p.kind == Kind::CfnHandler)
         || lex::contains(text, "Resource handler returned message")
     {
