@@ -304,7 +304,7 @@ impl StreamScanner {
             r.source = Source {
                 name: self.source_name.clone(),
                 line: Some(line),
-                timestamp: event_time(text.as_bytes(), r.span.start as usize),
+                timestamp: event_time(&text, r.span.start as usize),
                 ..Source::default()
             };
             r.span.start = self.base + (start + input_offset(&replaced, r.span.start)) as u64;
@@ -362,14 +362,15 @@ fn input_offset(replaced: &[(usize, usize)], t: u64) -> usize {
 
 /// When the error happened, as far as the text says: the timestamp opening the line the error
 /// starts on, or else the one opening the event's first line (a stack trace under a log line).
-fn event_time(text: &[u8], at: usize) -> Option<i64> {
+fn event_time(text: &str, at: usize) -> Option<i64> {
     let at = at.min(text.len());
-    let start = memrchr(b'\n', &text[..at]).map_or(0, |p| p + 1);
-    let own = String::from_utf8_lossy(line_at(text, start));
-    crate::time::line_timestamp(&own).or_else(|| {
-        let first = String::from_utf8_lossy(line_at(text, 0));
-        crate::time::line_timestamp(&first)
-    })
+    let start = memrchr(b'\n', &text.as_bytes()[..at]).map_or(0, |p| p + 1);
+    // Lines of a `str` cut at `\n` are `str`s already: no copy, no second UTF-8 check.
+    let line = |start: usize| {
+        let end = memchr(b'\n', &text.as_bytes()[start..]).map_or(text.len(), |p| start + p);
+        &text[start..end]
+    };
+    crate::time::line_timestamp(line(start)).or_else(|| crate::time::line_timestamp(line(0)))
 }
 
 fn line_at(b: &[u8], start: usize) -> &[u8] {

@@ -1,6 +1,6 @@
 //! AWS CLI and boto3: `An error occurred (Code) when calling the Op operation[ (reached max retries: N)]: message`.
 
-use super::lex::{offset, ws};
+use super::lex::{contains, offset, ws};
 use super::piece::{Field, Piece, Strength};
 use nom::branch::alt;
 use nom::bytes::complete::{tag, take_until, take_while1};
@@ -33,7 +33,7 @@ fn calling(i: &str) -> IResult<&str, &str> {
 }
 
 /// Parse the sentence starting at `at` (`An error occurred (` or `A client error (`).
-pub fn parse_at(text: &str, at: usize) -> Option<Piece> {
+pub fn parse_at(text: &str, at: usize) -> Option<Piece<'_>> {
     let i = &text[at..];
     let (i, code) = alt((
         (tag::<_, _, E>("An error occurred"), ws, paren).map(|(_, _, c)| c),
@@ -70,7 +70,9 @@ pub fn parse_at(text: &str, at: usize) -> Option<Piece> {
     }
     p.end = offset(text, i);
     let before = &text[..at];
-    if before.contains("botocore") || before.contains("ClientError") || before.contains("Traceback")
+    if contains(before, "botocore")
+        || contains(before, "ClientError")
+        || contains(before, "Traceback")
     {
         p.format = "boto3";
     }

@@ -179,7 +179,7 @@ fn is_code_char(c: char) -> bool {
 }
 
 /// Find the `Code:` / `Code =>` / `[Code:` at the token containing `at`.
-pub fn parse_at(text: &str, at: usize) -> Option<Piece> {
+pub fn parse_at(text: &str, at: usize) -> Option<Piece<'_>> {
     let start = text[..at]
         .char_indices()
         .rev()

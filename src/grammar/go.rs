@@ -22,7 +22,7 @@ fn head(i: &str) -> IResult<&str, (&str, &str)> {
 }
 
 /// Parse a v2 error starting at `operation error`.
-pub fn parse_v2_at(text: &str, at: usize) -> Option<Piece> {
+pub fn parse_v2_at(text: &str, at: usize) -> Option<Piece<'_>> {
     let (mut i, (svc, op)) = head(&text[at..]).ok()?;
     let mut p = Piece::new(at, at, Strength::Error, "go-sdk-v2", 70);
     p.set(Field::Service, svc).set(Field::Operation, op);
@@ -43,7 +43,7 @@ pub fn parse_v2_at(text: &str, at: usize) -> Option<Piece> {
         )
             .parse(i)
         {
-            p.set(Field::StatusCode, &n.to_string());
+            p.set_status(n);
             i = r;
         } else if let Ok((r, (_, _, id))) = (
             tag::<_, _, E>("RequestID:"),
@@ -83,12 +83,12 @@ pub fn parse_v2_at(text: &str, at: usize) -> Option<Piece> {
 }
 
 /// Parse the v1 trailer at `status code:`; the request id may be empty.
-pub fn parse_v1_status_at(text: &str, at: usize) -> Option<Piece> {
+pub fn parse_v1_status_at(text: &str, at: usize) -> Option<Piece<'_>> {
     let (i, (_, _, n)) = (tag::<_, _, E>("status code:"), space0, status)
         .parse(&text[at..])
         .ok()?;
     let mut p = Piece::new(at, at, Strength::Context, "go-sdk-v1", 40);
-    p.set(Field::StatusCode, &n.to_string());
+    p.set_status(n);
     let mut i = i;
     if let Ok((r, _)) = (tag::<_, _, E>(","), ws, tag("request id:"), space0).parse(i) {
         let end = r

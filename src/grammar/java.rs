@@ -10,26 +10,40 @@ use nom::{IResult, Parser};
 /// A key of the list; words may be split by a line break in hard-wrapped text.
 fn key(i: &str) -> IResult<&str, Option<Field>> {
     let w = |a: &'static str, b: &'static str| (tag(a), ws, tag(b));
-    alt((
-        (tag("AWS"), ws, w("Error", "Code")).map(|_| Some(Field::ErrorCode)),
-        (tag("AWS"), ws, w("Request", "ID")).map(|_| Some(Field::RequestId)),
-        (tag("AWS"), ws, w("Error", "Message")).map(|_| Some(Field::Message)),
-        (tag("AWS"), ws, tag("Service")).map(|_| Some(Field::Service)),
-        (tag("AWS"), ws, w("Error", "Type")).map(|_| None),
-        w("Status", "Code").map(|_| Some(Field::StatusCode)),
-        w("Error", "Code").map(|_| Some(Field::ErrorCode)),
-        w("Request", "ID").map(|_| Some(Field::RequestId)),
-        w("Error", "Type").map(|_| None),
-        (tag("S3"), ws, tag("Extended"), ws, w("Request", "ID")).map(|_| None),
-        (tag("Extended"), ws, w("Request", "ID")).map(|_| None),
-        tag("Service").map(|_| Some(Field::Service)),
-        tag("Proxy").map(|_| None),
-    ))
-    .parse(i)
+    // Keys are told apart by their first letter; trying only those that start with it keeps
+    // the common miss (the `)` closing the list, a value) from running every alternative.
+    match i.as_bytes().first() {
+        Some(b'A') => alt((
+            (tag("AWS"), ws, w("Error", "Code")).map(|_| Some(Field::ErrorCode)),
+            (tag("AWS"), ws, w("Request", "ID")).map(|_| Some(Field::RequestId)),
+            (tag("AWS"), ws, w("Error", "Message")).map(|_| Some(Field::Message)),
+            (tag("AWS"), ws, tag("Service")).map(|_| Some(Field::Service)),
+            (tag("AWS"), ws, w("Error", "Type")).map(|_| None),
+        ))
+        .parse(i),
+        Some(b'S') => alt((
+            w("Status", "Code").map(|_| Some(Field::StatusCode)),
+            (tag("S3"), ws, tag("Extended"), ws, w("Request", "ID")).map(|_| None),
+            tag("Service").map(|_| Some(Field::Service)),
+        ))
+        .parse(i),
+        Some(b'E') => alt((
+            w("Error", "Code").map(|_| Some(Field::ErrorCode)),
+            w("Error", "Type").map(|_| None),
+            (tag("Extended"), ws, w("Request", "ID")).map(|_| None),
+        ))
+        .parse(i),
+        Some(b'R') => w("Request", "ID").map(|_| Some(Field::RequestId)).parse(i),
+        Some(b'P') => tag("Proxy").map(|_| None).parse(i),
+        _ => Err(nom::Err::Error(nom::error::Error::new(
+            i,
+            nom::error::ErrorKind::Tag,
+        ))),
+    }
 }
 
 /// Parse the list whose first key starts at `at`. Needs a status or an error code to count.
-pub fn parse_at(text: &str, at: usize) -> Option<Piece> {
+pub fn parse_at(text: &str, at: usize) -> Option<Piece<'_>> {
     let mut i = &text[at..];
     let mut p = Piece::new(at, at, Strength::Context, "java-sdk", 80);
     let mut keys = 0;
@@ -47,7 +61,7 @@ pub fn parse_at(text: &str, at: usize) -> Option<Piece> {
         match field {
             Some(Field::StatusCode) => {
                 if let Ok(n) = value.parse::<u16>() {
-                    p.set(Field::StatusCode, &n.to_string());
+                    p.set_status(n);
                 }
             }
             Some(f) => {
@@ -84,7 +98,7 @@ pub fn parse_at(text: &str, at: usize) -> Option<Piece> {
 /// The sentence before ` (Service: ...`, without a leading `SomeException: ` class name.
 fn message_before(text: &str, at: usize) -> Option<&str> {
     let before = text[..at].strip_suffix('(').unwrap_or(&text[..at]);
-    let start = before.rfind(['\n', '"']).map(|p| p + 1).unwrap_or(0);
+    let start = memchr::memrchr2(b'\n', b'"', before.as_bytes()).map_or(0, |p| p + 1);
     let mut m = super::lex::skip_log_head(before[start..].trim());
     while let Some((head, tail)) = m.split_once(": ") {
         // Strip exception class names only; `User: arn...` is part of the message.
@@ -103,7 +117,7 @@ fn message_before(text: &str, at: usize) -> Option<&str> {
 mod tests {
     use super::*;
 
-    fn p(s: &str) -> Piece {
+    fn p(s: &str) -> Piece<'_> {
         parse_at(
             s,
             s.find("Service:")

@@ -98,7 +98,7 @@ fn json_string_value(t: &str) -> Option<&str> {
 }
 
 /// Parse `key <sep> value` where key number `idx` of [`KEYS`] starts at `at`.
-pub fn parse_at(text: &str, at: usize, idx: usize) -> Option<Piece> {
+pub fn parse_at(text: &str, at: usize, idx: usize) -> Option<Piece<'_>> {
     let key = KEYS.get(idx)?;
     let b = text.as_bytes();
     if at > 0 && (is_ident(b[at - 1]) || b[at - 1] == b'.') && !key.name.starts_with('"') {
@@ -144,7 +144,7 @@ pub fn parse_at(text: &str, at: usize, idx: usize) -> Option<Piece> {
     let raw = match json_value.or_else(|| quoted(t).ok().map(|(_, q)| q)) {
         Some(q) => q,
         None => {
-            let end = t.find(['\n', ',', '}', ';', '\r']).unwrap_or(t.len());
+            let end = super::lex::find_any(t, b"\n,};\r").unwrap_or(t.len());
             t[..end].trim()
         }
     };
@@ -174,7 +174,7 @@ pub fn parse_at(text: &str, at: usize, idx: usize) -> Option<Piece> {
             if !(100..600).contains(&n) {
                 return None;
             }
-            p.set(StatusCode, &n.to_string());
+            p.set_status(n);
         }
         RequestId => {
             if !(looks_like_request_id(raw) || raw.len() >= 2 && !raw.contains(' ')) {
@@ -218,7 +218,7 @@ fn code_shaped(s: &str) -> bool {
 mod tests {
     use super::*;
 
-    fn kv(s: &str, name: &str) -> Option<Piece> {
+    fn kv<'a>(s: &'a str, name: &str) -> Option<Piece<'a>> {
         let idx = KEYS.iter().position(|k| k.name == name).unwrap();
         parse_at(s, s.find(name).unwrap(), idx)
     }

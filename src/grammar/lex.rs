@@ -10,6 +10,20 @@ pub fn ws(i: &str) -> IResult<&str, &str> {
     take_while(|c: char| c == ' ' || c == '\t' || c == '\n' || c == '\r')(i)
 }
 
+/// `tag_no_case` for an ASCII tag, comparing bytes instead of Unicode lowercase forms. That
+/// gives nom's result for any tag without `k`: the Kelvin sign, lowercased to `k`, is the only
+/// non-ASCII character whose lowercase form is ASCII.
+pub fn tag_ascii_no_case<'a>(t: &'static str) -> impl Fn(&'a str) -> IResult<&'a str, &'a str> {
+    debug_assert!(t.is_ascii() && !t.contains(['k', 'K']), "{t}");
+    move |i: &'a str| match i.as_bytes().get(..t.len()) {
+        Some(h) if h.eq_ignore_ascii_case(t.as_bytes()) => Ok((&i[t.len()..], &i[..t.len()])),
+        _ => Err(nom::Err::Error(nom::error::Error::new(
+            i,
+            nom::error::ErrorKind::Tag,
+        ))),
+    }
+}
+
 /// An AWS error code: `AccessDeniedException`, `InvalidAMIID.NotFound`, `States.Timeout`.
 pub fn error_code(i: &str) -> IResult<&str, &str> {
     verify(
@@ -70,7 +84,7 @@ pub fn quoted(i: &str) -> IResult<&str, &str> {
 
 /// The value after a `Key:` in a `Key: value; Key: value` list; stops at `;`, `,`, `)` or a line break.
 pub fn list_value(i: &str) -> (&str, &str) {
-    let end = i.find([';', ',', ')', '\n', '(', '"']).unwrap_or(i.len());
+    let end = find_any(i, b";,)\n(\"").unwrap_or(i.len());
     (&i[end..], i[..end].trim())
 }
 
@@ -79,19 +93,28 @@ pub fn trim_trailing(s: &str) -> &str {
     const PAIRS: [(u8, u8); 4] = [(b'(', b')'), (b'[', b']'), (b'{', b'}'), (b'<', b'>')];
     // Bracket counts are taken once and kept up to date as closers are cut off: recounting
     // each time is quadratic on a token ending in thousands of `}` (deeply nested JSON).
-    let mut opens = [0usize; 4];
-    let mut closes = [0usize; 4];
-    for b in s.bytes() {
-        for (k, (open, close)) in PAIRS.iter().enumerate() {
-            opens[k] += usize::from(b == *open);
-            closes[k] += usize::from(b == *close);
+    // Most tokens end in no closer and never need them, so they are taken on first need.
+    let counts = |s: &str| {
+        let mut opens = [0usize; 4];
+        let mut closes = [0usize; 4];
+        for b in s.bytes() {
+            for (k, (open, close)) in PAIRS.iter().enumerate() {
+                opens[k] += usize::from(b == *open);
+                closes[k] += usize::from(b == *close);
+            }
         }
-    }
+        (opens, closes)
+    };
+    let mut brackets: Option<([usize; 4], [usize; 4])> = None;
     let mut s = s;
     loop {
         let mut t = s.trim_end_matches([',', ';', ':', '"', '\'', '`', '\\']);
         for (k, (_, close)) in PAIRS.iter().enumerate() {
-            if t.as_bytes().last() == Some(close) && opens[k] < closes[k] {
+            if t.as_bytes().last() != Some(close) {
+                continue;
+            }
+            let (opens, closes) = brackets.get_or_insert_with(|| counts(s));
+            if opens[k] < closes[k] {
                 t = &t[..t.len() - 1];
                 closes[k] -= 1;
             }
@@ -157,6 +180,54 @@ pub fn skip_log_head(s: &str) -> &str {
         }
         rest = rest[word_end..].trim_start_matches([' ', '\t', '-', '|']);
     }
+}
+
+/// Where `needle` first occurs in `hay`, like `str::find` with a `&str` pattern but without
+/// building a searcher for each call: `memchr` on one byte of the needle, then a compare.
+/// The grammar looks for short literals in short texts, where searcher setup is the main cost.
+pub fn find(hay: &str, needle: &str) -> Option<usize> {
+    let (h, n) = (hay.as_bytes(), needle.as_bytes());
+    // Literals often open with a space (` with name `), the commonest byte of prose: look for
+    // their first other byte instead.
+    let Some(k) = n
+        .iter()
+        .position(|&b| b != b' ')
+        .or((!n.is_empty()).then_some(0))
+    else {
+        return Some(0);
+    };
+    let mut from = k;
+    while let Some(p) = memchr::memchr(n[k], h.get(from..)?) {
+        let at = from + p - k;
+        if h[at..].starts_with(n) {
+            return Some(at);
+        }
+        from += p + 1;
+    }
+    None
+}
+
+/// Where the first of the ASCII bytes `set` occurs in `s`: `str::find` with a char array,
+/// without decoding characters (an ASCII byte never occurs inside a multi-byte character).
+pub fn find_any(s: &str, set: &[u8]) -> Option<usize> {
+    debug_assert!(set.is_ascii());
+    s.bytes().position(|b| set.contains(&b))
+}
+
+/// Where the last of the ASCII bytes `set` occurs in `s` (see [`find_any`]).
+pub fn rfind_any(s: &str, set: &[u8]) -> Option<usize> {
+    debug_assert!(set.is_ascii());
+    s.bytes().rposition(|b| set.contains(&b))
+}
+
+/// Whether `needle` occurs in `hay` (see [`find`]).
+pub fn contains(hay: &str, needle: &str) -> bool {
+    find(hay, needle).is_some()
+}
+
+/// Where the line holding byte `at` of `text` starts.
+pub fn line_start(text: &str, at: usize) -> usize {
+    memchr::memrchr(b'\n', &text.as_bytes()[..at]).map_or(0, |p| p + 1)
 }
 
 /// Byte offset where `sub` (a subslice of `whole`) starts.

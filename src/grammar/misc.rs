@@ -3,8 +3,6 @@
 
 use super::lex::{is_uuid, quoted, status, trim_trailing};
 use super::piece::{Field, Piece, Strength};
-use aho_corasick::AhoCorasick;
-use std::sync::OnceLock;
 
 const REASONS: &[&str] = &[
     "Bad Request",
@@ -18,7 +16,7 @@ const REASONS: &[&str] = &[
 ];
 
 /// `HTTP/1.1 403`, `"POST / HTTP/1.1" 403`, `403 Forbidden`, `HTTP 403 returned`, `Error 429:`.
-pub fn http_status_at(text: &str, at: usize) -> Option<Piece> {
+pub fn http_status_at(text: &str, at: usize) -> Option<Piece<'_>> {
     let s = &text[at..];
     let (n, len) = if let Some(r) = s
         .strip_prefix("HTTP/1.1")
@@ -46,12 +44,12 @@ pub fn http_status_at(text: &str, at: usize) -> Option<Piece> {
         (n, s.len() - rest.len() + reason.len())
     };
     let mut p = Piece::new(at, at + len, Strength::Context, "plain", 10);
-    p.set(Field::StatusCode, &n.to_string());
+    p.set_status(n);
     Some(p)
 }
 
 /// CloudFormation: `Resource handler returned message: "..." (RequestToken: T, HandlerErrorCode: C)`.
-pub fn cfn_handler_code_at(text: &str, at: usize) -> Option<Piece> {
+pub fn cfn_handler_code_at(text: &str, at: usize) -> Option<Piece<'_>> {
     let r = text[at..].strip_prefix("HandlerErrorCode:")?.trim_start();
     let end = r
         .find(|c: char| !c.is_ascii_alphanumeric())
@@ -63,7 +61,7 @@ pub fn cfn_handler_code_at(text: &str, at: usize) -> Option<Piece> {
 }
 
 /// `Invalid request provided: CreateService error: ...` names the operation.
-pub fn provided_op_at(text: &str, at: usize) -> Option<Piece> {
+pub fn provided_op_at(text: &str, at: usize) -> Option<Piece<'_>> {
     let r = text[at..]
         .strip_prefix("Invalid request provided:")?
         .trim_start();
@@ -77,7 +75,7 @@ pub fn provided_op_at(text: &str, at: usize) -> Option<Piece> {
 }
 
 /// PHP SDK: `Error executing "Op" on "https://svc..."; AWS HTTP error: ...`.
-pub fn php_at(text: &str, at: usize) -> Option<Piece> {
+pub fn php_at(text: &str, at: usize) -> Option<Piece<'_>> {
     let r = text[at..].strip_prefix("Error executing ")?;
     let (_, op) = quoted(r).ok()?;
     let mut p = Piece::new(at, at, Strength::Context, "other-sdk", 55);
@@ -86,7 +84,7 @@ pub fn php_at(text: &str, at: usize) -> Option<Piece> {
     let body = &text[at..line_end];
     if let Some(pos) = body.find("resulted in a `") {
         if let Ok((_, n)) = status(&body[pos + 15..]) {
-            p.set(Field::StatusCode, &n.to_string());
+            p.set_status(n);
         }
     }
     // The XML body is flattened into the message; its last token is the request id.
@@ -101,14 +99,14 @@ pub fn php_at(text: &str, at: usize) -> Option<Piece> {
 }
 
 /// s3cmd: `S3 error: 403 (SignatureDoesNotMatch): message`.
-pub fn s3cmd_at(text: &str, at: usize) -> Option<Piece> {
+pub fn s3cmd_at(text: &str, at: usize) -> Option<Piece<'_>> {
     let r = text[at..].strip_prefix("S3 error: ")?;
     let (r, n) = status(r).ok()?;
     let r = r.strip_prefix(" (")?;
     let end = r.find(')')?;
     let mut p = Piece::new(at, at + 10, Strength::Error, "other-sdk", 50);
     p.set(Field::Service, "S3")
-        .set(Field::StatusCode, &n.to_string())
+        .set_status(n)
         .set(Field::ErrorCode, &r[..end]);
     if let Some(m) = r[end..].strip_prefix("): ") {
         p.set(Field::Message, m.lines().next().unwrap_or(""));
@@ -117,8 +115,8 @@ pub fn s3cmd_at(text: &str, at: usize) -> Option<Piece> {
 }
 
 /// Lambda runtime line `<ISO time>\t<request id>\t...`: the invocation id.
-pub fn lambda_line_at(text: &str, at: usize) -> Option<Piece> {
-    let line_start = text[..at].rfind('\n').map(|p| p + 1).unwrap_or(0);
+pub fn lambda_line_at(text: &str, at: usize) -> Option<Piece<'_>> {
+    let line_start = super::lex::line_start(text, at);
     let line = &text[line_start..];
     let mut words = line.split([' ', '\t']).filter(|w| !w.is_empty());
     let ts = words.next()?;
@@ -170,13 +168,11 @@ pub const KNOWN_MESSAGES: &[(&str, &str)] = &[
 ];
 
 /// A known message at `at` (index `idx` of [`KNOWN_MESSAGES`]): a weak record of its own.
-pub fn known_message_at(text: &str, at: usize, idx: usize) -> Option<Piece> {
+pub fn known_message_at(text: &str, at: usize, idx: usize) -> Option<Piece<'_>> {
     let (m, format) = KNOWN_MESSAGES.get(idx)?;
-    let line_start = text[..at].rfind(['\n', '"']).map(|p| p + 1).unwrap_or(0);
-    let line_end = text[at..]
-        .find(['\n', '"'])
-        .map(|p| p + at)
-        .unwrap_or(text.len());
+    let line_start = memchr::memrchr2(b'\n', b'"', &text.as_bytes()[..at]).map_or(0, |p| p + 1);
+    let line_end =
+        memchr::memchr2(b'\n', b'"', &text.as_bytes()[at..]).map_or(text.len(), |p| p + at);
     let mut p = Piece::new(at, at + m.len(), Strength::Error, format, 5);
     let msg = text[line_start..line_end].trim();
     let msg = msg.rsplit_once("Error: ").map(|(_, m)| m).unwrap_or(msg);
@@ -185,7 +181,7 @@ pub fn known_message_at(text: &str, at: usize, idx: usize) -> Option<Piece> {
 }
 
 /// `throttled on ec2:RunInstances` names the action.
-pub fn throttled_on_at(text: &str, at: usize) -> Option<Piece> {
+pub fn throttled_on_at(text: &str, at: usize) -> Option<Piece<'_>> {
     let r = text[at..].strip_prefix("throttled on ")?;
     let (_, a) = super::authz::action(r).ok()?;
     let mut p = Piece::new(at, at + 13 + a.len(), Strength::Context, "plain", 30);
@@ -194,7 +190,7 @@ pub fn throttled_on_at(text: &str, at: usize) -> Option<Piece> {
 }
 
 /// `Encoded authorization failure message: <blob>` (EC2) — keep the blob for decoding.
-pub fn encoded_at(text: &str, at: usize) -> Option<Piece> {
+pub fn encoded_at(text: &str, at: usize) -> Option<Piece<'_>> {
     const HEAD: &str = "Encoded authorization failure message";
     let r = text[at..].strip_prefix(HEAD)?;
     // The piece is the phrase and its colon; the character after it may be anything.
@@ -212,7 +208,7 @@ pub fn encoded_at(text: &str, at: usize) -> Option<Piece> {
 }
 
 /// `authorization id: <id>` after an authorization message.
-pub fn authorization_id_at(text: &str, at: usize) -> Option<Piece> {
+pub fn authorization_id_at(text: &str, at: usize) -> Option<Piece<'_>> {
     let lower = &text[at..];
     let r = lower.get(16..)?;
     let r = r.strip_prefix(':').unwrap_or(r).trim_start();
@@ -228,7 +224,7 @@ pub fn authorization_id_at(text: &str, at: usize) -> Option<Piece> {
 }
 
 /// Amazon Coral clients: `while calling Op on Amazon::Coral::SvcClient`.
-pub fn coral_at(text: &str, at: usize) -> Option<Piece> {
+pub fn coral_at(text: &str, at: usize) -> Option<Piece<'_>> {
     let r = text[at..].strip_prefix("while calling ")?;
     let op_end = r.find(' ')?;
     let op = &r[..op_end];
@@ -244,23 +240,7 @@ pub fn coral_at(text: &str, at: usize) -> Option<Piece> {
 /// `resource sg-1 has a dependent object`, `Table is being created: X`.
 pub fn message_resource(msg: &str) -> Option<&str> {
     // Most messages name no resource this way; one pass decides that before a dozen searches.
-    static MARKERS: OnceLock<AhoCorasick> = OnceLock::new();
-    let markers = MARKERS.get_or_init(|| {
-        AhoCorasick::new([
-            " with name ",
-            " with id ",
-            "is being created: ",
-            "for resource: ",
-            "pull access denied for ",
-            "manifest for ",
-            " does not exist",
-            " already exists",
-            " has a dependent object",
-            " not found",
-        ])
-        .expect("marker literals build")
-    });
-    if !markers.is_match(msg) {
+    if !may_name_resource(msg) {
         return None;
     }
     for (pre, post) in [
@@ -269,9 +249,9 @@ pub fn message_resource(msg: &str) -> Option<&str> {
         (" with name ", " does not exist"),
         (" with id ", " already exists"),
     ] {
-        if let Some(a) = msg.find(pre) {
+        if let Some(a) = super::lex::find(msg, pre) {
             let r = &msg[a + pre.len()..];
-            if let Some(b) = r.find(post) {
+            if let Some(b) = super::lex::find(r, post) {
                 return Some(clean(&r[..b]));
             }
         }
@@ -282,7 +262,7 @@ pub fn message_resource(msg: &str) -> Option<&str> {
         "pull access denied for ",
         "manifest for ",
     ] {
-        if let Some(a) = msg.find(pre) {
+        if let Some(a) = super::lex::find(msg, pre) {
             let r = &msg[a + pre.len()..];
             let end = r.find([' ', ',', '\n']).unwrap_or(r.len());
             let tok = clean(&r[..end]);
@@ -297,7 +277,7 @@ pub fn message_resource(msg: &str) -> Option<&str> {
         " has a dependent object",
         " not found",
     ] {
-        if let Some(b) = msg.find(marker) {
+        if let Some(b) = super::lex::find(msg, marker) {
             let head = msg[..b].trim_end();
             let tok_start = head.rfind([' ', '\t']).map(|p| p + 1).unwrap_or(0);
             let tok = &head[tok_start..];
@@ -321,6 +301,30 @@ pub fn message_resource(msg: &str) -> Option<&str> {
         }
     }
     None
+}
+
+/// False only when `msg` holds none of the phrases [`message_resource`] looks for: each has a
+/// space followed by one of these words (`for resource: ` has ` resource: `, `manifest for `
+/// has ` for `). A byte loop over the spaces costs less than a multi-pattern search here.
+fn may_name_resource(msg: &str) -> bool {
+    const AFTER_SPACE: [&str; 10] = [
+        "with name ",
+        "with id ",
+        "being created: ",
+        "resource: ",
+        "access denied for ",
+        "for ",
+        "does not exist",
+        "already exists",
+        "has a dependent object",
+        "not found",
+    ];
+    let b = msg.as_bytes();
+    memchr::memchr_iter(b' ', b).any(|i| {
+        let r = &b[i + 1..];
+        r.first().is_some_and(|c| b"wbrafdhn".contains(c))
+            && AFTER_SPACE.iter().any(|w| r.starts_with(w.as_bytes()))
+    })
 }
 
 fn clean(s: &str) -> &str {

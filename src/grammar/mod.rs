@@ -316,7 +316,7 @@ fn unescape_once(s: &str) -> String {
     out
 }
 
-fn parse_piece(text: &str, at: usize, len: usize, kind: Kind) -> Option<Piece> {
+fn parse_piece(text: &str, at: usize, len: usize, kind: Kind) -> Option<Piece<'_>> {
     match kind {
         Kind::Authz => authz::parse_at(text, at),
         Kind::Botocore => botocore::parse_at(text, at),
@@ -377,13 +377,13 @@ fn parse_piece(text: &str, at: usize, len: usize, kind: Kind) -> Option<Piece> {
 }
 
 /// A parsed piece and the parser that made it.
-struct Found {
+struct Found<'a> {
     kind: Kind,
-    piece: Piece,
+    piece: Piece<'a>,
 }
 
 /// Parsers whose second occurrence means a second error.
-fn repeats_mean_new_error(f: &Found) -> bool {
+fn repeats_mean_new_error(f: &Found<'_>) -> bool {
     match f.kind {
         Kind::Authz | Kind::Xml | Kind::Botocore | Kind::GoV2 | Kind::Php | Kind::S3cmd => {
             f.piece.strength == Strength::Error
@@ -397,9 +397,15 @@ fn repeats_mean_new_error(f: &Found) -> bool {
     }
 }
 
-fn norm_code(c: &str) -> String {
+/// An error code without its namespace and `Exception` suffix, for comparing codes ignoring
+/// ASCII case (`ECS.AccessDeniedException` is `AccessDenied`).
+fn norm_code(c: &str) -> &str {
     let c = c.rsplit('.').next().unwrap_or(c);
-    c.trim_end_matches("Exception").to_ascii_lowercase()
+    c.trim_end_matches("Exception")
+}
+
+fn same_code(a: &str, b: &str) -> bool {
+    norm_code(a).eq_ignore_ascii_case(norm_code(b))
 }
 
 /// Lines from one piece to the next that still belong to the same error.
@@ -417,26 +423,44 @@ pub fn extract(text: &str) -> Vec<Record> {
     let v: &str = &view;
     let a = anchors();
     let mut found: Vec<Found> = Vec::new();
-    let mut seen = std::collections::HashSet::new();
+    // (class, start) of the pieces found, sorted: the same piece reached from a second anchor
+    // is kept once. An event holds few pieces; a sorted Vec beats hashing them.
+    let mut seen: Vec<(u8, usize)> = Vec::new();
+    // The span of the last Java key list parsed.
+    let mut java_list = 0..0;
     for m in a.ac.find_overlapping_iter(v) {
         let kind = a.kinds[m.pattern().as_usize()];
+        // A Java list has several anchors (`Service:`, `Status Code:`). One that follows a `; `
+        // or `, ` inside the list parsed last is a key of that list: every `;` and `,` there
+        // separates keys. Its parse would give the list's tail, a piece dropped below as
+        // contained in the whole list, so it is not parsed at all.
+        if kind == Kind::Java
+            && java_list.contains(&m.start())
+            && matches!(v.as_bytes()[..m.start()], [.., b';' | b',', b' '])
+        {
+            continue;
+        }
         if let Some(piece) = parse_piece(v, m.start(), m.len(), kind) {
-            if seen.insert((kind_class(kind), piece.start)) {
+            if kind == Kind::Java {
+                java_list = piece.start..piece.end;
+            }
+            let key = (kind_class(kind), piece.start);
+            if let Err(slot) = seen.binary_search(&key) {
+                seen.insert(slot, key);
                 found.push(Found { kind, piece });
             }
         }
     }
     // The invocation id of a Lambda runtime line belongs to the error on that line.
-    let mut lines_done = std::collections::HashSet::new();
+    let mut lines_done: Vec<usize> = Vec::new();
     let extra: Vec<Found> = found
         .iter()
         .filter(|f| f.piece.strength == Strength::Error)
         .filter_map(|f| {
-            let ls = v[..f.piece.start].rfind('\n').map(|p| p + 1).unwrap_or(0);
-            if !lines_done.insert(ls) {
-                return None;
-            }
-            misc::lambda_line_at(v, f.piece.start).map(|piece| Found {
+            let ls = lex::line_start(v, f.piece.start);
+            let slot = lines_done.binary_search(&ls).err()?;
+            lines_done.insert(slot, ls);
+            misc::lambda_line_at(v, ls).map(|piece| Found {
                 kind: Kind::Known(255),
                 piece,
             })
@@ -508,7 +532,7 @@ fn kind_class(k: Kind) -> u8 {
     }
 }
 
-fn drop_contained(found: &mut Vec<Found>) {
+fn drop_contained(found: &mut Vec<Found<'_>>) {
     let mut keep = vec![true; found.len()];
     for i in 0..found.len() {
         for j in 0..i {
@@ -529,12 +553,8 @@ fn drop_contained(found: &mut Vec<Found>) {
     found.retain(|_| it.next().unwrap_or(true));
 }
 
-fn conflicts(found: &[Found], cur: &[usize], f: &Found) -> bool {
-    let code = f
-        .piece
-        .get(Field::ErrorCode)
-        .filter(|_| f.piece.rank >= 30)
-        .map(norm_code);
+fn conflicts(found: &[Found<'_>], cur: &[usize], f: &Found<'_>) -> bool {
+    let code = f.piece.get(Field::ErrorCode).filter(|_| f.piece.rank >= 30);
     let principal = f.piece.get(Field::Principal);
     for &i in cur {
         let g = &found[i];
@@ -548,10 +568,10 @@ fn conflicts(found: &[Found], cur: &[usize], f: &Found) -> bool {
             return true;
         }
         if let (Some(c), Some(d)) = (
-            &code,
+            code,
             g.piece.get(Field::ErrorCode).filter(|_| g.piece.rank >= 30),
         ) {
-            if *c != norm_code(d) {
+            if !same_code(c, d) {
                 return true;
             }
         }
@@ -565,7 +585,7 @@ fn conflicts(found: &[Found], cur: &[usize], f: &Found) -> bool {
 }
 
 /// Build the record from its pieces: for each field the most trusted piece wins.
-fn assemble(text: &str, pieces: &[&Found]) -> Record {
+fn assemble(text: &str, pieces: &[&Found<'_>]) -> Record {
     let mut rec = Record::default();
     let best = |f: Field| -> Option<&str> {
         pieces
@@ -608,7 +628,6 @@ fn assemble(text: &str, pieces: &[&Found]) -> Record {
         rec.resource = pieces
             .iter()
             .filter_map(|p| p.piece.get(Field::Message))
-            .chain(rec.message.as_deref())
             .find_map(misc::message_resource)
             .map(str::to_string);
     }
@@ -632,25 +651,24 @@ fn assemble(text: &str, pieces: &[&Found]) -> Record {
 
 /// `* aws_security_group.x: Code: ...` — Terraform names the resource it was working on.
 fn terraform_address(text: &str, start: usize) -> Option<String> {
-    let ls = text[..start].rfind('\n').map(|p| p + 1).unwrap_or(0);
-    let line = &text[ls..];
-    let pos = line.find("* aws_")?;
+    let line = &text[lex::line_start(text, start)..];
+    let pos = lex::find(line, "* aws_")?;
     let r = &line[pos + 2..];
-    let end = r.find(": ")?;
+    let end = lex::find(r, ": ")?;
     let addr = &r[..end];
     (addr.contains('.') && !addr.contains(' ')).then(|| addr.to_string())
 }
 
-fn format_of(text: &str, pieces: &[&Found]) -> &'static str {
+fn format_of(text: &str, pieces: &[&Found<'_>]) -> &'static str {
     if pieces.iter().any(|p| p.kind == Kind::CfnHandler)
-        || text.contains("Resource handler returned message")
+        || lex::contains(text, "Resource handler returned message")
     {
         return "cloudformation";
     }
-    if text.contains("│ Error")
-        || text.contains("Error applying plan")
-        || text.contains("* aws_")
-        || text.contains("[terraform]")
+    if lex::contains(text, "│ Error")
+        || lex::contains(text, "Error applying plan")
+        || lex::contains(text, "* aws_")
+        || lex::contains(text, "[terraform]")
     {
         return "terraform";
     }

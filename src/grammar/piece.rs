@@ -1,6 +1,8 @@
 //! What a grammar parser returns: a piece of an error record found at a place in the text.
 
 use crate::record::{Deny, PolicyType};
+use std::borrow::Cow;
+use std::sync::OnceLock;
 
 /// A field of the record that a piece can fill.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -45,21 +47,22 @@ pub enum Strength {
     Error,
 }
 
-/// One parsed piece: the fields it fills, where it stands, and how sure it is.
+/// One parsed piece: the fields it fills, where it stands, and how sure it is. Values borrow
+/// the text they were read from; only the record built from the pieces owns its strings.
 #[derive(Debug, Clone)]
-pub struct Piece {
+pub struct Piece<'a> {
     pub start: usize,
     pub end: usize,
     pub strength: Strength,
     pub format: &'static str,
     /// Higher wins when two pieces of one record fill the same field.
     pub rank: u8,
-    pub values: Vec<(Field, String)>,
+    pub values: Vec<(Field, Cow<'a, str>)>,
     pub deny: Option<Deny>,
     pub policy_type: Option<PolicyType>,
 }
 
-impl Piece {
+impl<'a> Piece<'a> {
     pub fn new(
         start: usize,
         end: usize,
@@ -80,15 +83,32 @@ impl Piece {
     }
 
     /// Set a field from text; empty values and the usual "no value" spellings are dropped.
-    pub fn set(&mut self, f: Field, v: &str) -> &mut Self {
+    pub fn set(&mut self, f: Field, v: &'a str) -> &mut Self {
         if let Some(v) = clean_value(v) {
-            self.values.retain(|(g, _)| *g != f);
-            self.values.push((f, v));
+            self.put(f, Cow::Borrowed(v));
         }
         self
     }
 
-    pub fn with(mut self, f: Field, v: Option<&str>) -> Self {
+    /// Set an HTTP status code, written as a number is.
+    pub fn set_status(&mut self, n: u16) -> &mut Self {
+        // The usual codes are spelled out once, so that setting one allocates nothing.
+        static SPELLED: OnceLock<Vec<String>> = OnceLock::new();
+        let spelled = SPELLED.get_or_init(|| (100..600u16).map(|n| n.to_string()).collect());
+        let v = match n.checked_sub(100).and_then(|i| spelled.get(usize::from(i))) {
+            Some(s) => Cow::Borrowed(s.as_str()),
+            None => Cow::Owned(n.to_string()),
+        };
+        self.put(Field::StatusCode, v);
+        self
+    }
+
+    fn put(&mut self, f: Field, v: Cow<'a, str>) {
+        self.values.retain(|(g, _)| *g != f);
+        self.values.push((f, v));
+    }
+
+    pub fn with(mut self, f: Field, v: Option<&'a str>) -> Self {
         if let Some(v) = v {
             self.set(f, v);
         }
@@ -99,16 +119,16 @@ impl Piece {
         self.values
             .iter()
             .find(|(g, _)| *g == f)
-            .map(|(_, v)| v.as_str())
+            .map(|(_, v)| v.as_ref())
     }
 }
 
 /// Trim a raw value (whitespace, and NUL padding from binary logs); `null`, `None`,
 /// `undefined` and empty mean "not given".
-pub fn clean_value(v: &str) -> Option<String> {
+pub fn clean_value(v: &str) -> Option<&str> {
     let v = v.trim_matches(|c: char| c.is_whitespace() || c == '\0');
     if v.is_empty() || matches!(v, "null" | "None" | "undefined" | "nil" | "<nil>" | "N/A") {
         return None;
     }
-    Some(v.to_string())
+    Some(v)
 }

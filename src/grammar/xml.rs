@@ -12,7 +12,7 @@ fn element<'a>(s: &'a str, tag: &str) -> Option<&'a str> {
 }
 
 /// Parse the error document around the `<Code>` at `at`.
-pub fn parse_at(text: &str, at: usize) -> Option<Piece> {
+pub fn parse_at(text: &str, at: usize) -> Option<Piece<'_>> {
     let lo = text[..at].len().saturating_sub(4096);
     let lo = (lo..=at).find(|&i| text.is_char_boundary(i)).unwrap_or(at);
     let start = ["<ErrorResponse", "<Response", "<Error>", "<Error "]

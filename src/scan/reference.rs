@@ -102,7 +102,7 @@ pub fn scan_naive(data: &[u8], source_name: &str) -> Vec<Record> {
             r.source = Source {
                 name: source_name.to_string(),
                 line: Some(line_base + inside.count() as u64 + 1),
-                timestamp: super::event_time(text.as_bytes(), r.span.start as usize),
+                timestamp: super::event_time(&text, r.span.start as usize),
                 ..Source::default()
             };
             r.span.start += start as u64;
