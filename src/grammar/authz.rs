@@ -270,6 +270,9 @@ fn token_end(s: &str) -> usize {
     let mut depth = 0i32;
     for (i, c) in s.char_indices() {
         match c {
+            // A closing tag ends an ARN in a compact XML body (`...role/admin</Message>`);
+            // `<` otherwise opens a placeholder (`arn:aws:iam::<account-id>:role/x`).
+            '<' if depth <= 0 && s[i + 1..].starts_with('/') => return i,
             '<' | '[' | '{' => depth += 1,
             '>' | ']' | '}' => depth -= 1,
             c if c.is_whitespace() && depth <= 0 => return i,
@@ -318,6 +321,17 @@ mod tests {
             .or_else(|| s.find("Not authorized to"))
             .unwrap();
         parse_at(s, at).unwrap()
+    }
+
+    #[test]
+    fn an_arn_ends_at_a_closing_tag_but_keeps_placeholders() {
+        let x = p("<Message>User: arn:aws:iam::123456789012:user/bob is not authorized to perform: s3:GetObject on resource: arn:aws:s3:::bucket/key</Message><RequestId>ABC</RequestId>");
+        assert_eq!(x.get(Field::Resource), Some("arn:aws:s3:::bucket/key"));
+        let x = p("User: arn:aws:iam::123456789012:user/bob is not authorized to perform: iam:PassRole on resource: arn:aws:iam::<account-id>:role/x</Message>");
+        assert_eq!(
+            x.get(Field::Resource),
+            Some("arn:aws:iam::<account-id>:role/x")
+        );
     }
 
     #[test]

@@ -152,6 +152,9 @@ pub fn parse_at(text: &str, at: usize, idx: usize) -> Option<Piece<'_>> {
     let mut p = Piece::new(at, at + key.name.len(), key.strength, key.format, key.rank);
     match key.field {
         ErrorCode | WrapperCode => {
+            // An x-amzn-ErrorType header may carry its documentation URL after the code
+            // (`AccessDeniedException:http://internal.amazon.com/coral/...`).
+            let raw = raw.split_once(":http").map_or(raw, |(code, _)| code);
             let code = raw.rsplit('#').next().unwrap_or(raw).trim();
             let code = code.rsplit(':').next().unwrap_or(code);
             if !(super::lex::error_code(code).is_ok_and(|(r, _)| r.is_empty())
@@ -244,6 +247,16 @@ mod tests {
                 "{text}"
             );
         }
+    }
+
+    #[test]
+    fn error_type_header_with_its_documentation_url() {
+        let text = "x-amzn-ErrorType: AccessDeniedException:http://internal.amazon.com/coral/com.amazon.coral.service/\n";
+        let p = kv(text, "x-amzn-ErrorType").unwrap();
+        assert_eq!(p.get(ErrorCode), Some("AccessDeniedException"));
+        let bare = "x-amzn-ErrorType: ResourceNotFoundException\n";
+        let p = kv(bare, "x-amzn-ErrorType").unwrap();
+        assert_eq!(p.get(ErrorCode), Some("ResourceNotFoundException"));
     }
 
     #[test]

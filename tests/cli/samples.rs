@@ -177,3 +177,39 @@ fn json_records_carry_the_contract_keys() {
     assert_eq!(r["status_code"], 400);
     assert_eq!(r["source"]["line"], 2);
 }
+
+/// The `(* example: ... *)` texts of `grammar/*.ebnf`, with their file: each is a whole error.
+fn grammar_examples() -> Vec<(String, String)> {
+    let mut v = Vec::new();
+    let mut files: Vec<PathBuf> = std::fs::read_dir(root().join("grammar"))
+        .expect("grammar dir")
+        .map(|e| e.expect("dir entry").path())
+        .filter(|p| p.extension().is_some_and(|x| x == "ebnf"))
+        .collect();
+    files.sort();
+    for f in files {
+        let text = std::fs::read_to_string(&f).expect("grammar file");
+        let mut rest = text.as_str();
+        while let Some(at) = rest.find("(* example: ") {
+            let body = &rest[at + "(* example: ".len()..];
+            let end = body.find(" *)").expect("an example comment is closed");
+            let name = f.file_name().unwrap().to_string_lossy().into_owned();
+            v.push((name, body[..end].to_string()));
+            rest = &body[end..];
+        }
+    }
+    v
+}
+
+#[test]
+fn every_grammar_example_is_found() {
+    let examples = grammar_examples();
+    assert!(examples.len() >= 80, "examples: {}", examples.len());
+    for (file, example) in examples {
+        let records = awsplain::scan_str(&example);
+        assert!(
+            !records.is_empty(),
+            "{file}: the example yields no record (a token or a context-only line is a `(* fragment: ... *)`):\n{example}"
+        );
+    }
+}
