@@ -675,9 +675,11 @@ fn format_of(text: &str, pieces: &[&Found<'_>]) -> &'static str {
     if pieces.iter().any(|p| p.piece.format == "sfn") {
         return "sfn";
     }
+    // `plain` pieces (an authorization sentence, a bare code) say nothing about the wrapper:
+    // a Lambda errorType around an authorization sentence is a Lambda error.
     pieces
         .iter()
-        .filter(|p| p.piece.strength == Strength::Error)
+        .filter(|p| p.piece.strength == Strength::Error && p.piece.format != "plain")
         .max_by_key(|p| p.piece.rank)
         .map(|p| p.piece.format)
         .unwrap_or("plain")
