@@ -71,6 +71,18 @@ fn is_blank(line: &[u8]) -> bool {
     line.iter().all(|b| b.is_ascii_whitespace())
 }
 
+/// Whether `line`, after one blank line below `above`, still belongs to the event of `above`:
+/// a body (`{`, `<`) under a head, or the `Code:` block async-aws (PHP) prints under its
+/// `HTTP 403 returned for "<url>".` line.
+fn joins_across_blank(above: &[u8], line: &[u8]) -> bool {
+    let http_status_head = above.len() > 9
+        && above.starts_with(b"HTTP ")
+        && above[5..8].iter().all(u8::is_ascii_digit)
+        && above[8] == b' ';
+    (line.first().is_some_and(|c| *c == b'{' || *c == b'<') && !is_blank(above))
+        || (line.starts_with(b"Code:") && http_status_head)
+}
+
 /// Whether `line` continues the event of the line before it (`prev`).
 fn continues(prev: &[u8], line: &[u8]) -> bool {
     if is_header(line) {
@@ -217,15 +229,12 @@ impl StreamScanner {
                 .unwrap_or(floor);
             let prev = &b[prev_start..start - 1];
             let line = line_at(b, start);
-            // A body (`{`, `<`) after one blank line belongs to the head above the blank.
-            if is_blank(prev)
-                && prev_start > floor
-                && line.first().is_some_and(|c| *c == b'{' || *c == b'<')
-            {
+            // A body after one blank line belongs to the head above the blank.
+            if is_blank(prev) && prev_start > floor {
                 let pp_start = memrchr(b'\n', &b[floor..prev_start - 1])
                     .map(|p| floor + p + 1)
                     .unwrap_or(floor);
-                if !is_blank(&b[pp_start..prev_start - 1]) {
+                if joins_across_blank(&b[pp_start..prev_start - 1], line) {
                     start = pp_start;
                     lines += 2;
                     continue;

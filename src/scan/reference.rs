@@ -2,7 +2,7 @@
 //! into lines up front, every line tested against every trigger literal with `contains`, events
 //! built from line indices. Slow and simple on purpose; used only by tests.
 
-use super::{continues, is_blank, MAX_EVENT, MAX_EVENT_LINES};
+use super::{continues, is_blank, joins_across_blank, MAX_EVENT, MAX_EVENT_LINES};
 use crate::record::{Record, Source};
 
 /// Every record in `data`, the slow way. Inputs must have no line longer than [`MAX_EVENT`]
@@ -49,8 +49,7 @@ pub fn scan_naive(data: &[u8], source_name: &str) -> Vec<Record> {
             let prev = text_of(first - 1);
             if is_blank(prev)
                 && first - 1 > floor_line
-                && starts_body(text_of(first))
-                && !is_blank(text_of(first - 2))
+                && joins_across_blank(text_of(first - 2), text_of(first))
             {
                 first -= 2;
                 taken += 2;
