@@ -264,6 +264,8 @@ pub fn parse_at(text: &str, at: usize) -> Option<Piece<'_>> {
             .rfind(char::is_whitespace)
             .map(|p| p + 1)
             .unwrap_or(0)..];
+        // Inside a quoted message the quote is glued to it: `message: "RegisterTaskDefinition err:`.
+        let w = w.trim_start_matches(['"', '\'', '`', '(', '[']);
         looks_like_operation(w).then_some(w)
     });
     // Node prints `ErrorSomethingException` for some runtime errors.
@@ -415,6 +417,27 @@ pub fn glued_code(word: &str) -> Option<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn operation_before_err_also_inside_a_quoted_message() {
+        for text in [
+            "ApiTaskDef RegisterTaskDefinition err:ClientException: Fargate requires a role",
+            r#"returned message: "RegisterTaskDefinition err:ClientException: Fargate requires a role""#,
+        ] {
+            let r = crate::grammar::extract(text);
+            assert_eq!(r.len(), 1, "{text}");
+            assert_eq!(
+                r[0].operation.as_deref(),
+                Some("RegisterTaskDefinition"),
+                "{text}"
+            );
+            assert_eq!(
+                r[0].error_code.as_deref(),
+                Some("ClientException"),
+                "{text}"
+            );
+        }
+    }
 
     fn code(s: &str) -> Option<String> {
         let at = s.find(':').or_else(|| s.find(" =>")).unwrap();
