@@ -182,8 +182,11 @@ fn read_segments(
     token_tx: &SyncSender<()>,
 ) -> (u64, u64, io::Result<()>) {
     let max_segment = MAX_SEGMENT.max(segment * 2);
-    let mut carry: Vec<u8> = Vec::with_capacity(segment * 2);
-    let mut chunk = vec![0u8; 64 * 1024];
+    const CHUNK: usize = 64 * 1024;
+    // Room for a segment and one more read, so that the segment is read in place, never
+    // moved by growing.
+    let capacity = segment * 2 + CHUNK;
+    let mut carry: Vec<u8> = Vec::with_capacity(capacity);
     let mut sent = Sent {
         segments: 0,
         offset: 0,
@@ -199,14 +202,18 @@ fn read_segments(
         // complete is scanned now rather than when the segment fills, so errors show up as
         // soon as the scanner on one thread would show them.
         let (eof, paused) = loop {
-            match reader.read(&mut chunk) {
+            // Read straight into the segment rather than through a buffer of its own.
+            let len = carry.len();
+            carry.resize(len + CHUNK, 0);
+            let got = reader.read(&mut carry[len..]);
+            carry.truncate(len + got.as_ref().map_or(0, |n| *n));
+            match got {
                 Ok(0) => break (true, false),
                 Ok(n) => {
-                    carry.extend_from_slice(&chunk[..n]);
                     if carry.len() >= segment {
                         break (false, false);
                     }
-                    if n < chunk.len() {
+                    if n < CHUNK {
                         break (false, true);
                     }
                 }
@@ -236,7 +243,9 @@ fn read_segments(
             }
         };
         judged = 0;
-        let rest = carry.split_off(cut);
+        let mut rest = Vec::with_capacity(capacity.max(carry.len() - cut + CHUNK));
+        rest.extend_from_slice(&carry[cut..]);
+        carry.truncate(cut);
         if !send(&mut carry, &mut sent, job_tx, token_tx) {
             return (sent.segments, total_lines(&sent), Ok(()));
         }
