@@ -54,34 +54,45 @@ pub fn run(opts: &OutputOpts, files: &[PathBuf], threads: Option<u16>) -> anyhow
         };
         let add = Arc::clone(&add_remedies);
         let res = if render_in_workers {
-            // The remedies go straight from the cache into the line, already JSON.
-            let render: Arc<dyn Fn(awsplain::Record) -> io::Result<Vec<u8>> + Send + Sync> =
-                Arc::new(move |rec| {
-                    let mut line = Vec::with_capacity(4096);
-                    awsplain::json::write_record_with(&rec, &mut line, |out| {
-                        awsplain::remedy::remedies_json_cached(&rec, lang, out)
-                    });
-                    line.push(b'\n');
-                    Ok(line)
+            // A segment's lines are rendered into one buffer, remedies straight from the cache
+            // (already JSON): this thread only hands whole buffers to the output.
+            type Rendered = (u64, Vec<u8>);
+            let render: Arc<dyn Fn(Vec<awsplain::Record>) -> Rendered + Send + Sync> =
+                Arc::new(move |recs| {
+                    let mut out = Vec::with_capacity(recs.len() * 4096);
+                    for rec in &recs {
+                        awsplain::json::write_record_with(rec, &mut out, |out| {
+                            awsplain::remedy::remedies_json_cached(rec, lang, out)
+                        });
+                        out.push(b'\n');
+                    }
+                    (recs.len() as u64, out)
                 });
             let mut written: u64 = 0;
-            let res =
-                awsplain::scan::scan_reader_parallel(input, &name, threads, render, &mut |line| {
-                    written += 1;
+            let res = awsplain::scan::scan_reader_parallel(
+                input,
+                &name,
+                threads,
+                render,
+                &mut |(n, lines)| {
+                    written += n;
                     match sink.json_lines() {
-                        Some(out) => out.write_all(&line?),
+                        Some(out) => out.write_all(&lines),
                         None => Ok(()),
                     }
-                });
+                },
+            );
             found += written;
             res
         } else if threads > 1 {
-            let prepare: Arc<dyn Fn(awsplain::Record) -> awsplain::Record + Send + Sync> =
-                Arc::new(move |mut rec| {
-                    add(&mut rec);
-                    rec
+            let prepare: Arc<dyn Fn(Vec<awsplain::Record>) -> Vec<awsplain::Record> + Send + Sync> =
+                Arc::new(move |mut recs| {
+                    recs.iter_mut().for_each(|rec| add(rec));
+                    recs
                 });
-            awsplain::scan::scan_reader_parallel(input, &name, threads, prepare, &mut emit)
+            awsplain::scan::scan_reader_parallel(input, &name, threads, prepare, &mut |recs| {
+                recs.into_iter().try_for_each(&mut emit)
+            })
         } else {
             awsplain::scan_reader(input, &name, &mut |mut rec| {
                 add(&mut rec);

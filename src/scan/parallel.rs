@@ -23,10 +23,10 @@ const SEGMENT: usize = 128 * 1024;
 const MAX_SEGMENT: usize = MAX_EVENT;
 
 /// Like [`super::scan_reader`], with the scanning and `prepare` done on `workers` threads.
-/// `prepare` turns each record (with its final offsets and line) into what the caller wants:
-/// the record with remedies built, or already its output line. `on_item` runs on the calling
-/// thread, in input order, as soon as a segment is done, even while the reader waits for more
-/// input.
+/// `prepare` turns the records of one segment (with their final offsets and lines, in input
+/// order) into what the caller wants: the records with remedies built, or already their output
+/// lines in one buffer. `on_segment` runs on the calling thread, in input order, as soon as a
+/// segment is done, even while the reader waits for more input.
 ///
 /// The reading thread may outlive the call when the call ends early (an `on_item` error such
 /// as a closed output pipe) while `reader` blocks; it ends with its next read.
@@ -34,10 +34,10 @@ pub fn scan_reader_parallel<T: Send + 'static>(
     reader: Box<dyn Read + Send>,
     source_name: &str,
     workers: usize,
-    prepare: Arc<dyn Fn(Record) -> T + Send + Sync>,
-    on_item: &mut dyn FnMut(T) -> io::Result<()>,
+    prepare: Arc<dyn Fn(Vec<Record>) -> T + Send + Sync>,
+    on_segment: &mut dyn FnMut(T) -> io::Result<()>,
 ) -> io::Result<ScanStats> {
-    scan_segments(reader, source_name, workers, SEGMENT, prepare, on_item)
+    scan_segments(reader, source_name, workers, SEGMENT, prepare, on_segment)
 }
 
 /// A segment for a worker: where it stands in the input, and its bytes.
@@ -54,7 +54,7 @@ struct Job {
 /// What a worker gives back for one segment.
 struct Done<T> {
     seq: u64,
-    items: Vec<T>,
+    item: T,
     stats: ScanStats,
 }
 
@@ -71,8 +71,8 @@ pub(super) fn scan_segments<T: Send + 'static>(
     source_name: &str,
     workers: usize,
     segment: usize,
-    prepare: Arc<dyn Fn(Record) -> T + Send + Sync>,
-    on_item: &mut dyn FnMut(T) -> io::Result<()>,
+    prepare: Arc<dyn Fn(Vec<Record>) -> T + Send + Sync>,
+    on_segment: &mut dyn FnMut(T) -> io::Result<()>,
 ) -> io::Result<ScanStats> {
     let workers = workers.max(1);
     let (job_tx, job_rx) = sync_channel::<Job>(workers);
@@ -122,9 +122,7 @@ pub(super) fn scan_segments<T: Send + 'static>(
                     stats.records += done.stats.records;
                     stats.oversized_lines += done.stats.oversized_lines;
                     stats.invalid_utf8_lines += done.stats.invalid_utf8_lines;
-                    for item in done.items {
-                        on_item(item)?;
-                    }
+                    on_segment(done.item)?;
                     let _ = token_rx.recv();
                 }
             }
@@ -140,7 +138,7 @@ pub(super) fn scan_segments<T: Send + 'static>(
 
 /// Scan one segment on its own, as if it were the whole input, then give its records their
 /// place in the input and prepare them.
-fn scan_one<T>(job: Job, name: &str, prepare: &dyn Fn(Record) -> T) -> Done<T> {
+fn scan_one<T>(job: Job, name: &str, prepare: &dyn Fn(Vec<Record>) -> T) -> Done<T> {
     let mut records = Vec::new();
     let mut s = StreamScanner::new(name);
     if job.mid_line {
@@ -148,18 +146,14 @@ fn scan_one<T>(job: Job, name: &str, prepare: &dyn Fn(Record) -> T) -> Done<T> {
     }
     s.feed_owned(job.data, &mut |r| records.push(r));
     let stats = s.finish(&mut |r| records.push(r));
-    let items = records
-        .into_iter()
-        .map(|mut r| {
-            r.span.start += job.offset;
-            r.span.end += job.offset;
-            r.source.line = r.source.line.map(|l| l + job.line_base);
-            prepare(r)
-        })
-        .collect();
+    for r in &mut records {
+        r.span.start += job.offset;
+        r.span.end += job.offset;
+        r.source.line = r.source.line.map(|l| l + job.line_base);
+    }
     Done {
         seq: job.seq,
-        items,
+        item: prepare(records),
         stats,
     }
 }
@@ -316,7 +310,7 @@ pub(super) mod tests {
         let mut v = Vec::new();
         let input: Box<dyn Read + Send> = Box::new(std::io::Cursor::new(data.to_vec()));
         let stats = scan_segments(input, "-", workers, segment, Arc::new(|r| r), &mut |r| {
-            v.push(r);
+            v.extend(r);
             Ok(())
         })
         .unwrap();
@@ -355,7 +349,8 @@ pub(super) mod tests {
 
     #[test]
     fn an_early_write_error_stops_the_scan() {
-        let line = "User: arn:aws:iam::123456789012:user/u is not authorized to perform: s3:GetObject on resource: arn:aws:s3:::b/k\n";
+        // Timestamped lines: each begins a log record, so the input is cut into many segments.
+        let line = "2026-11-28T10:00:00Z User: arn:aws:iam::123456789012:user/u is not authorized to perform: s3:GetObject on resource: arn:aws:s3:::b/k\n";
         let data = line.repeat(5000);
         let mut n = 0;
         let input = Box::new(std::io::Cursor::new(data.into_bytes()));
