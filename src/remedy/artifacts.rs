@@ -1,8 +1,8 @@
 //! Artifacts filled from the record for the entries that have them: policy documents,
 //! apply commands and snippets, plus the record-specific steps that go with them.
 
-use super::policy::{self, allow, put_policy_command, shell_quote, snippets, Identity};
-use super::{Facts, Lang};
+use super::policy::{self, allow, object, put_policy_command, shell_quote, snippets, Identity};
+use super::{json_text, Facts, Lang};
 use crate::record::{Record, Remedy};
 use serde_json::{json, Value};
 
@@ -122,7 +122,8 @@ fn pass_role(r: &mut Remedy, rec: &Record, f: &Facts, lang: Lang) {
         resources.push(other);
         r.steps.push(t(lang, en, ja));
     }
-    let condition = service.map(|s| json!({"StringEquals": {"iam:PassedToService": s}}));
+    let condition =
+        service.map(|s| object([("StringEquals", object([("iam:PassedToService", s.into())]))]));
     match service {
         Some(s) => r.steps.push(t(
             lang,
@@ -260,18 +261,21 @@ fn principal_for_resource_policy(rec: &Record) -> String {
     "arn:aws:iam::<ACCOUNT_ID>:role/<CALLER_ROLE_NAME>".to_string()
 }
 
-fn resource_statement(rec: &Record, resource: Value) -> Value {
-    let action = action_or_placeholder(rec);
-    json!({
-        "Version": "2012-10-17",
-        "Statement": [{
-            "Sid": "AllowCaller",
-            "Effect": "Allow",
-            "Principal": {"AWS": principal_for_resource_policy(rec)},
-            "Action": action,
-            "Resource": resource,
-        }]
-    })
+fn resource_statement(rec: &Record, resource: String) -> Value {
+    let statement = object([
+        ("Sid", "AllowCaller".into()),
+        ("Effect", "Allow".into()),
+        (
+            "Principal",
+            object([("AWS", principal_for_resource_policy(rec).into())]),
+        ),
+        ("Action", action_or_placeholder(rec).into()),
+        ("Resource", resource.into()),
+    ]);
+    object([
+        ("Version", "2012-10-17".into()),
+        ("Statement", vec![statement].into()),
+    ])
 }
 
 fn resource_policy(r: &mut Remedy, rec: &Record, f: &Facts, lang: Lang) {
@@ -335,7 +339,7 @@ fn resource_policy(r: &mut Remedy, rec: &Record, f: &Facts, lang: Lang) {
     if !cmd.is_empty() {
         r.apply.push(cmd);
     }
-    r.policy = Some(resource_statement(rec, json!(res)));
+    r.policy = Some(resource_statement(rec, res));
 }
 
 fn key_policy(r: &mut Remedy, rec: &Record, lang: Lang) {
@@ -357,7 +361,7 @@ fn key_policy(r: &mut Remedy, rec: &Record, lang: Lang) {
         "In a key policy \"Resource\": \"*\" means this key; merge the statement into key-policy.json before putting it back",
         "キーポリシーの \"Resource\": \"*\" は「このキー自身」を指します。ステートメントを key-policy.json に追記してから put-key-policy してください",
     ));
-    r.policy = Some(resource_statement(rec, json!("*")));
+    r.policy = Some(resource_statement(rec, "*".into()));
 }
 
 fn endpoint_policy(r: &mut Remedy, rec: &Record, f: &Facts) {
@@ -369,7 +373,7 @@ fn endpoint_policy(r: &mut Remedy, rec: &Record, f: &Facts) {
     r.apply.push("aws ec2 modify-vpc-endpoint --vpc-endpoint-id <VPC_ENDPOINT_ID> --policy-document file://endpoint-policy.json".into());
     let action = action_or_placeholder(rec);
     let (res, _) = policy::resource_for(&action, rec.resource.as_deref());
-    r.policy = Some(resource_statement(rec, json!(res)));
+    r.policy = Some(resource_statement(rec, res));
 }
 
 fn assume_role(r: &mut Remedy, rec: &Record, lang: Lang) {
@@ -401,7 +405,7 @@ fn assume_role(r: &mut Remedy, rec: &Record, lang: Lang) {
         "Version": "2012-10-17",
         "Statement": [{"Effect": "Allow", "Principal": trust_principal, "Action": action}]
     });
-    let trust_text = serde_json::to_string_pretty(&trust).unwrap_or_default();
+    let trust_text = json_text::pretty(&trust);
     r.snippets.insert("trust-policy".into(), trust_text);
     r.apply.push(format!(
         "aws iam get-role --role-name {} --query Role.AssumeRolePolicyDocument",
@@ -495,14 +499,10 @@ fn network_configuration(r: &mut Remedy) {
         }
     });
     let flag = "awsvpcConfiguration={subnets=[<PRIVATE_SUBNET_ID_1>,<PRIVATE_SUBNET_ID_2>],securityGroups=[<SECURITY_GROUP_ID>],assignPublicIp=DISABLED}";
-    r.snippets.insert(
-        "run-task-json".into(),
-        serde_json::to_string_pretty(&api).unwrap_or_default(),
-    );
-    r.snippets.insert(
-        "step-functions".into(),
-        serde_json::to_string_pretty(&sfn).unwrap_or_default(),
-    );
+    r.snippets
+        .insert("run-task-json".into(), json_text::pretty(&api));
+    r.snippets
+        .insert("step-functions".into(), json_text::pretty(&sfn));
     r.snippets.insert(
         "aws-cli".into(),
         format!("--network-configuration '{flag}'"),
@@ -542,10 +542,8 @@ fn backoff(r: &mut Remedy, rec: &Record) {
             "JitterStrategy": "FULL"
         }]
     });
-    r.snippets.insert(
-        "step-functions".into(),
-        serde_json::to_string_pretty(&retry).unwrap_or_default(),
-    );
+    r.snippets
+        .insert("step-functions".into(), json_text::pretty(&retry));
 }
 
 fn quota(r: &mut Remedy, f: &Facts) {

@@ -6,6 +6,7 @@
 
 pub mod artifacts;
 pub mod catalog;
+pub mod json_text;
 pub mod policy;
 
 use crate::record::{Deny, PolicyType, Record, Remedy};

@@ -1,7 +1,8 @@
 //! Generated IAM artifacts: least-privilege policy documents, the identity to attach them to,
 //! the `aws iam put-*-policy` command and the Terraform / CloudFormation snippets.
 
-use serde_json::{json, Value};
+use super::json_text;
+use serde_json::Value;
 use std::collections::BTreeMap;
 
 /// True when `arn` is an ARN without wildcards, template braces or angle-bracket masks, so
@@ -292,28 +293,43 @@ fn mask_to_placeholders(arn: &str) -> String {
     out.join(":")
 }
 
+/// A JSON object with these members.
+pub fn object<const N: usize>(members: [(&str, Value); N]) -> Value {
+    Value::Object(
+        members
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v))
+            .collect(),
+    )
+}
+
 /// A policy with one Allow statement.
 pub fn allow(actions: &[&str], resources: &[String], condition: Option<Value>) -> Value {
-    let action: Value = if actions.len() == 1 {
-        json!(actions[0])
-    } else {
-        json!(actions)
+    let action: Value = match actions {
+        [one] => (*one).into(),
+        _ => actions.iter().map(|a| Value::from(*a)).collect(),
     };
-    let resource: Value = if resources.len() == 1 {
-        json!(resources[0])
-    } else {
-        json!(resources)
+    let resource: Value = match resources {
+        [one] => one.as_str().into(),
+        _ => resources.iter().map(|r| Value::from(r.as_str())).collect(),
     };
-    let mut stmt =
-        json!({"Sid": sid(actions[0]), "Effect": "Allow", "Action": action, "Resource": resource});
+    let mut stmt = serde_json::Map::new();
+    stmt.insert("Sid".into(), sid(actions[0]).into());
+    stmt.insert("Effect".into(), "Allow".into());
+    stmt.insert("Action".into(), action);
+    stmt.insert("Resource".into(), resource);
     if let Some(c) = condition {
-        stmt["Condition"] = c;
+        stmt.insert("Condition".into(), c);
     }
-    json!({"Version": "2012-10-17", "Statement": [stmt]})
+    object([
+        ("Version", "2012-10-17".into()),
+        ("Statement", vec![Value::Object(stmt)].into()),
+    ])
 }
 
 fn sid(action: &str) -> String {
-    let mut s: String = "Allow".into();
+    let mut s = String::with_capacity(5 + action.len());
+    s.push_str("Allow");
     let mut up = true;
     for c in action.chars() {
         if c.is_ascii_alphanumeric() {
@@ -328,23 +344,38 @@ fn sid(action: &str) -> String {
 
 /// A policy name derived from the action: `awsplain-iam-PassRole`.
 pub fn policy_name(action: &str) -> String {
-    let tail: String = action
-        .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
-        .collect();
-    format!("awsplain-{tail}")
+    let mut name = String::with_capacity(9 + action.len());
+    name.push_str("awsplain-");
+    name.extend(
+        action
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' }),
+    );
+    name
 }
 
 /// Quote for a POSIX shell when the word holds anything but plain characters.
 pub fn shell_quote(s: &str) -> String {
-    if !s.is_empty()
-        && s.chars()
-            .all(|c| c.is_ascii_alphanumeric() || "@%+=:,./_-".contains(c))
-    {
-        s.to_string()
-    } else {
-        format!("'{}'", s.replace('\'', r"'\''"))
+    let mut out = String::with_capacity(s.len() + 2);
+    push_shell_quoted(&mut out, s);
+    out
+}
+
+/// [`shell_quote`], appended to `out`.
+pub fn push_shell_quoted(out: &mut String, s: &str) {
+    let plain = |b: u8| b.is_ascii_alphanumeric() || b"@%+=:,./_-".contains(&b);
+    if !s.is_empty() && s.bytes().all(plain) {
+        out.push_str(s);
+        return;
     }
+    out.push('\'');
+    for (i, part) in s.split('\'').enumerate() {
+        if i > 0 {
+            out.push_str(r"'\''");
+        }
+        out.push_str(part);
+    }
+    out.push('\'');
 }
 
 /// `aws iam put-role-policy` / `put-user-policy` with the document inline.
@@ -353,77 +384,93 @@ pub fn put_policy_command(identity: &Identity, name: &str, doc: &Value) -> Strin
         Identity::User(_) => ("put-user-policy", "--user-name"),
         _ => ("put-role-policy", "--role-name"),
     };
-    format!(
-        "aws iam {sub} {flag} {} --policy-name {} --policy-document {}",
-        shell_quote(identity.name()),
-        shell_quote(name),
-        shell_quote(&doc.to_string())
-    )
+    let mut compact = String::with_capacity(256);
+    json_text::write(&mut compact, doc, json_text::Style::Compact);
+    let mut out = String::with_capacity(compact.len() + 128);
+    for part in ["aws iam ", sub, " ", flag, " "] {
+        out.push_str(part);
+    }
+    push_shell_quoted(&mut out, identity.name());
+    out.push_str(" --policy-name ");
+    push_shell_quoted(&mut out, name);
+    out.push_str(" --policy-document ");
+    push_shell_quoted(&mut out, &compact);
+    out
 }
 
 /// Terraform and CloudFormation snippets that attach `doc` inline to the identity.
 pub fn snippets(identity: &Identity, name: &str, doc: &Value) -> BTreeMap<String, String> {
-    let pretty = serde_json::to_string_pretty(doc).unwrap_or_default();
-    let tf_name: String = name
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() {
-                c.to_ascii_lowercase()
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    // HCL reads JSON object syntax inside jsonencode(); `${` and `%{` would be templates.
-    let hcl_doc = pretty.replace("${", "$${").replace("%{", "%%{");
+    // (Terraform resource, its identity attribute padded to line up the `=`, CloudFormation
+    // type, its identity property)
     let (tf_type, tf_attr, cfn_type, cfn_attr) = match identity {
         Identity::User(_) => (
             "aws_iam_user_policy",
-            "user",
+            "user  ",
             "AWS::IAM::UserPolicy",
             "UserName",
         ),
         _ => (
             "aws_iam_role_policy",
-            "role",
+            "role  ",
             "AWS::IAM::RolePolicy",
             "RoleName",
         ),
     };
-    let who = serde_json::to_string(identity.name()).unwrap_or_default();
-    let terraform = format!(
-        "resource \"{tf_type}\" \"{tf_name}\" {{\n  name   = \"{name}\"\n  {tf_attr:<6} = {who}\n  policy = jsonencode({})\n}}\n",
-        indent(&hcl_doc, "  ").trim_start()
+    let mut who = String::with_capacity(identity.name().len() + 2);
+    json_text::push_quoted(&mut who, identity.name());
+
+    let mut terraform = String::with_capacity(640);
+    for part in ["resource \"", tf_type, "\" \""] {
+        terraform.push_str(part);
+    }
+    terraform.extend(name.chars().map(|c| {
+        if c.is_ascii_alphanumeric() {
+            c.to_ascii_lowercase()
+        } else {
+            '_'
+        }
+    }));
+    for part in ["\" {\n  name   = \"", name, "\"\n  ", tf_attr, " = ", &who] {
+        terraform.push_str(part);
+    }
+    terraform.push_str("\n  policy = jsonencode(");
+    // HCL reads JSON object syntax inside jsonencode(); `${` and `%{` would be templates.
+    json_text::write(
+        &mut terraform,
+        doc,
+        json_text::Style::Pretty { pad: 2, hcl: true },
     );
-    let logical: String = name
-        .split(|c: char| !c.is_ascii_alphanumeric())
-        .map(|w| {
-            let mut c = w.chars();
-            c.next()
-                .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
-                .unwrap_or_default()
-        })
-        .collect();
-    let cloudformation = format!(
-        "{logical}:\n  Type: {cfn_type}\n  Properties:\n    {cfn_attr}: {who}\n    PolicyName: {name}\n    PolicyDocument:\n{}\n",
-        indent(&pretty, "      ")
-    );
+    terraform.push_str(")\n}\n");
+
+    let mut cloudformation = String::with_capacity(768);
+    // The logical id: the name's alphanumeric words, each capitalised.
+    for word in name.split(|c: char| !c.is_ascii_alphanumeric()) {
+        let mut c = word.chars();
+        if let Some(first) = c.next() {
+            cloudformation.push(first.to_ascii_uppercase());
+            cloudformation.push_str(c.as_str());
+        }
+    }
+    for part in [
+        ":\n  Type: ",
+        cfn_type,
+        "\n  Properties:\n    ",
+        cfn_attr,
+        ": ",
+        &who,
+        "\n    PolicyName: ",
+        name,
+        "\n    PolicyDocument:\n      ",
+    ] {
+        cloudformation.push_str(part);
+    }
+    let pretty = json_text::Style::Pretty { pad: 6, hcl: false };
+    json_text::write(&mut cloudformation, doc, pretty);
+    cloudformation.push('\n');
     BTreeMap::from([
         ("terraform".to_string(), terraform),
         ("cloudformation".to_string(), cloudformation),
     ])
-}
-
-fn indent(s: &str, pad: &str) -> String {
-    let mut out = String::with_capacity(s.len() + s.len() / 8 * pad.len());
-    for (i, line) in s.lines().enumerate() {
-        if i > 0 {
-            out.push('\n');
-        }
-        out.push_str(pad);
-        out.push_str(line);
-    }
-    out
 }
 
 #[cfg(test)]
