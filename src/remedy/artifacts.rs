@@ -30,15 +30,15 @@ pub fn attach(r: &mut Remedy, rec: &Record, f: &Facts, lang: Lang) {
 fn attach_by_id(r: &mut Remedy, rec: &Record, f: &Facts, lang: Lang) {
     match r.id.as_str() {
         "iam-pass-role" => pass_role(r, rec, f, lang),
-        "iam-allow-action" => allow_action(r, rec, lang),
-        "permissions-boundary" => boundary(r, rec, lang),
-        "explicit-deny-identity" => explicit_identity(r, rec, lang),
+        "iam-allow-action" => allow_action(r, rec, f, lang),
+        "permissions-boundary" => boundary(r, rec, f, lang),
+        "explicit-deny-identity" => explicit_identity(r, rec, f),
         "scp-explicit-deny" => org_policy(r, rec, "SERVICE_CONTROL_POLICY", lang),
         "rcp-explicit-deny" => org_policy(r, rec, "RESOURCE_CONTROL_POLICY", lang),
         "resource-based-policy" => resource_policy(r, rec, f, lang),
         "kms-key-policy" => key_policy(r, rec, lang),
         "vpc-endpoint-policy" => endpoint_policy(r, rec, f),
-        "assume-role-trust" => assume_role(r, rec, lang),
+        "assume-role-trust" => assume_role(r, rec, f, lang),
         "decode-authorization-message" => decode(r, rec),
         "authorization-details" => auth_details(r, rec),
         "credentials-expired"
@@ -53,10 +53,10 @@ fn attach_by_id(r: &mut Remedy, rec: &Record, f: &Facts, lang: Lang) {
 }
 
 /// The caller's own policy: attach `doc` to the identity from the principal.
-fn attach_identity_policy(r: &mut Remedy, rec: &Record, action: &str, doc: Value, lang: Lang) {
-    let identity = Identity::from_principal(rec.principal.as_deref());
+fn attach_identity_policy(r: &mut Remedy, f: &Facts, action: &str, doc: Value, lang: Lang) {
+    let identity = &f.identity;
     let name = policy::policy_name(action);
-    let who = match &identity {
+    let who = match identity {
         Identity::Role(n) => t(lang, &format!("The caller is the IAM role `{n}`: attach the policy there"), &format!("呼び出し元は IAM ロール `{n}` です。ポリシーはこのロールにアタッチします")),
         Identity::User(n) => t(lang, &format!("The caller is the IAM user `{n}`: attach the policy there"), &format!("呼び出し元は IAM ユーザー `{n}` です。ポリシーはこのユーザーにアタッチします")),
         Identity::Unknown => t(
@@ -66,8 +66,8 @@ fn attach_identity_policy(r: &mut Remedy, rec: &Record, action: &str, doc: Value
         ),
     };
     r.steps.insert(0, who);
-    r.apply.push(put_policy_command(&identity, &name, &doc));
-    r.snippets = snippets(&identity, &name, &doc);
+    r.apply.push(put_policy_command(identity, &name, &doc));
+    r.snippets = snippets(identity, &name, &doc);
     r.policy = Some(doc);
 }
 
@@ -138,7 +138,7 @@ fn pass_role(r: &mut Remedy, rec: &Record, f: &Facts, lang: Lang) {
     }
     placeholder_step(r, lang, &resources[..1]);
     let doc = allow(&["iam:PassRole"], &resources, condition);
-    attach_identity_policy(r, rec, "iam:PassRole", doc, lang);
+    attach_identity_policy(r, f, "iam:PassRole", doc, lang);
 }
 
 fn action_or_placeholder(rec: &Record) -> String {
@@ -148,7 +148,7 @@ fn action_or_placeholder(rec: &Record) -> String {
         .unwrap_or_else(|| "<SERVICE>:<ACTION>".into())
 }
 
-fn allow_action(r: &mut Remedy, rec: &Record, lang: Lang) {
+fn allow_action(r: &mut Remedy, rec: &Record, f: &Facts, lang: Lang) {
     let action = action_or_placeholder(rec);
     let (res, _) = policy::resource_for(&action, rec.resource.as_deref());
     let resources = vec![res];
@@ -161,14 +161,14 @@ fn allow_action(r: &mut Remedy, rec: &Record, lang: Lang) {
         ));
     }
     let doc = allow(&[&action], &resources, None);
-    attach_identity_policy(r, rec, &action, doc, lang);
+    attach_identity_policy(r, f, &action, doc, lang);
 }
 
-fn boundary(r: &mut Remedy, rec: &Record, lang: Lang) {
+fn boundary(r: &mut Remedy, rec: &Record, f: &Facts, lang: Lang) {
     let action = action_or_placeholder(rec);
     let (res, _) = policy::resource_for(&action, rec.resource.as_deref());
-    let identity = Identity::from_principal(rec.principal.as_deref());
-    r.apply.push(match &identity {
+    let identity = &f.identity;
+    r.apply.push(match identity {
         Identity::User(n) => format!(
             "aws iam get-user --user-name {} --query User.PermissionsBoundary",
             shell_quote(n)
@@ -186,10 +186,10 @@ fn boundary(r: &mut Remedy, rec: &Record, lang: Lang) {
     r.policy = Some(allow(&[&action], &[res], None));
 }
 
-fn explicit_identity(r: &mut Remedy, rec: &Record, _lang: Lang) {
-    let identity = Identity::from_principal(rec.principal.as_deref());
+fn explicit_identity(r: &mut Remedy, rec: &Record, f: &Facts) {
+    let identity = &f.identity;
     let n = shell_quote(identity.name());
-    match &identity {
+    match identity {
         Identity::User(_) => {
             r.apply.push(format!(
                 "aws iam list-attached-user-policies --user-name {n}"
@@ -376,7 +376,7 @@ fn endpoint_policy(r: &mut Remedy, rec: &Record, f: &Facts) {
     r.policy = Some(resource_statement(rec, res));
 }
 
-fn assume_role(r: &mut Remedy, rec: &Record, lang: Lang) {
+fn assume_role(r: &mut Remedy, rec: &Record, f: &Facts, lang: Lang) {
     let action = rec
         .action
         .clone()
@@ -415,11 +415,11 @@ fn assume_role(r: &mut Remedy, rec: &Record, lang: Lang) {
     if lower == "sts:assumerole" {
         // Only plain AssumeRole needs a permission on the caller's side as well.
         let doc = allow(&[&action], std::slice::from_ref(&target), None);
-        let identity = Identity::from_principal(rec.principal.as_deref());
+        let identity = &f.identity;
         let name = policy::policy_name(&action);
-        r.apply.push(put_policy_command(&identity, &name, &doc));
+        r.apply.push(put_policy_command(identity, &name, &doc));
         let trust_snip = r.snippets.remove("trust-policy");
-        r.snippets = snippets(&identity, &name, &doc);
+        r.snippets = snippets(identity, &name, &doc);
         r.snippets
             .extend(trust_snip.map(|s| ("trust-policy".to_string(), s)));
         r.policy = Some(doc);

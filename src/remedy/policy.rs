@@ -35,11 +35,12 @@ pub fn account_of(arn: &str) -> Option<&str> {
 }
 
 /// What a policy is attached to.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub enum Identity {
     Role(String),
     User(String),
     /// The text names no principal we can attach to (missing, root, federated, redacted).
+    #[default]
     Unknown,
 }
 
