@@ -1,12 +1,22 @@
 //! Artifacts filled from the record for the entries that have them: policy documents,
 //! apply commands and snippets, plus the record-specific steps that go with them.
 
-use super::policy::{self, allow, object, put_policy_command, shell_quote, snippets, Identity};
+use super::policy::{
+    self, allow, object, put_policy_command, shell_quote, snippets, Allow, Identity,
+};
 use super::{json_text, Facts, Lang};
 use crate::record::{Record, Remedy};
 use serde_json::{json, Value};
 
 fn t(lang: Lang, en: &str, ja: &str) -> String {
+    match lang {
+        Lang::En => en.to_string(),
+        Lang::Ja => ja.to_string(),
+    }
+}
+
+/// [`t`] for texts with values in them: only the language wanted is formatted.
+fn tf(lang: Lang, en: std::fmt::Arguments, ja: std::fmt::Arguments) -> String {
     match lang {
         Lang::En => en.to_string(),
         Lang::Ja => ja.to_string(),
@@ -53,12 +63,20 @@ fn attach_by_id(r: &mut Remedy, rec: &Record, f: &Facts, lang: Lang) {
 }
 
 /// The caller's own policy: attach `doc` to the identity from the principal.
-fn attach_identity_policy(r: &mut Remedy, f: &Facts, action: &str, doc: Value, lang: Lang) {
+fn attach_identity_policy(r: &mut Remedy, f: &Facts, action: &str, doc: &Allow, lang: Lang) {
     let identity = &f.identity;
     let name = policy::policy_name(action);
     let who = match identity {
-        Identity::Role(n) => t(lang, &format!("The caller is the IAM role `{n}`: attach the policy there"), &format!("呼び出し元は IAM ロール `{n}` です。ポリシーはこのロールにアタッチします")),
-        Identity::User(n) => t(lang, &format!("The caller is the IAM user `{n}`: attach the policy there"), &format!("呼び出し元は IAM ユーザー `{n}` です。ポリシーはこのユーザーにアタッチします")),
+        Identity::Role(n) => tf(
+            lang,
+            format_args!("The caller is the IAM role `{n}`: attach the policy there"),
+            format_args!("呼び出し元は IAM ロール `{n}` です。ポリシーはこのロールにアタッチします"),
+        ),
+        Identity::User(n) => tf(
+            lang,
+            format_args!("The caller is the IAM user `{n}`: attach the policy there"),
+            format_args!("呼び出し元は IAM ユーザー `{n}` です。ポリシーはこのユーザーにアタッチします"),
+        ),
         Identity::Unknown => t(
             lang,
             "The text does not name the caller: replace <ROLE_NAME> with the role (or user) that made the call",
@@ -66,9 +84,9 @@ fn attach_identity_policy(r: &mut Remedy, f: &Facts, action: &str, doc: Value, l
         ),
     };
     r.steps.insert(0, who);
-    r.apply.push(put_policy_command(identity, &name, &doc));
-    r.snippets = snippets(identity, &name, &doc);
-    r.policy = Some(doc);
+    r.apply.push(put_policy_command(identity, &name, doc));
+    r.snippets = snippets(identity, &name, doc);
+    r.policy = Some(doc.to_value());
 }
 
 fn placeholder_step(r: &mut Remedy, lang: Lang, resources: &[String]) {
@@ -122,8 +140,6 @@ fn pass_role(r: &mut Remedy, rec: &Record, f: &Facts, lang: Lang) {
         resources.push(other);
         r.steps.push(t(lang, en, ja));
     }
-    let condition =
-        service.map(|s| object([("StringEquals", object([("iam:PassedToService", s.into())]))]));
     match service {
         Some(s) => r.steps.push(t(
             lang,
@@ -137,8 +153,12 @@ fn pass_role(r: &mut Remedy, rec: &Record, f: &Facts, lang: Lang) {
         )),
     }
     placeholder_step(r, lang, &resources[..1]);
-    let doc = allow(&["iam:PassRole"], &resources, condition);
-    attach_identity_policy(r, f, "iam:PassRole", doc, lang);
+    let doc = Allow {
+        actions: &["iam:PassRole"],
+        resources: &resources,
+        passed_to_service: service,
+    };
+    attach_identity_policy(r, f, "iam:PassRole", &doc, lang);
 }
 
 fn action_or_placeholder(rec: &Record) -> String {
@@ -160,8 +180,12 @@ fn allow_action(r: &mut Remedy, rec: &Record, f: &Facts, lang: Lang) {
             &format!("{action} はリソースレベルの権限指定に対応していないため、Resource は \"*\" になります"),
         ));
     }
-    let doc = allow(&[&action], &resources, None);
-    attach_identity_policy(r, f, &action, doc, lang);
+    let doc = Allow {
+        actions: &[&action],
+        resources: &resources,
+        passed_to_service: None,
+    };
+    attach_identity_policy(r, f, &action, &doc, lang);
 }
 
 fn boundary(r: &mut Remedy, rec: &Record, f: &Facts, lang: Lang) {
@@ -414,7 +438,11 @@ fn assume_role(r: &mut Remedy, rec: &Record, f: &Facts, lang: Lang) {
     r.apply.push(format!("aws iam update-assume-role-policy --role-name {} --policy-document file://trust-policy.json", shell_quote(&target_name)));
     if lower == "sts:assumerole" {
         // Only plain AssumeRole needs a permission on the caller's side as well.
-        let doc = allow(&[&action], std::slice::from_ref(&target), None);
+        let doc = Allow {
+            actions: &[&action],
+            resources: std::slice::from_ref(&target),
+            passed_to_service: None,
+        };
         let identity = &f.identity;
         let name = policy::policy_name(&action);
         r.apply.push(put_policy_command(identity, &name, &doc));
@@ -422,7 +450,7 @@ fn assume_role(r: &mut Remedy, rec: &Record, f: &Facts, lang: Lang) {
         r.snippets = snippets(identity, &name, &doc);
         r.snippets
             .extend(trust_snip.map(|s| ("trust-policy".to_string(), s)));
-        r.policy = Some(doc);
+        r.policy = Some(doc.to_value());
         r.steps.push(t(
             lang,
             "`policy` is the caller's permission; the `trust-policy` snippet is the statement the target role's trust policy needs (merge it, update-assume-role-policy replaces the whole document)",
