@@ -141,10 +141,10 @@ fn pass_role(r: &mut Remedy, rec: &Record, f: &Facts, lang: Lang) {
         r.steps.push(t(lang, en, ja));
     }
     match service {
-        Some(s) => r.steps.push(t(
+        Some(s) => r.steps.push(tf(
             lang,
-            &format!("The condition limits the permission to passing the role to {s}"),
-            &format!("Condition により、このロールを渡せる先を {s} に限定しています"),
+            format_args!("The condition limits the permission to passing the role to {s}"),
+            format_args!("Condition により、このロールを渡せる先を {s} に限定しています"),
         )),
         None => r.steps.push(t(
             lang,
@@ -174,10 +174,10 @@ fn allow_action(r: &mut Remedy, rec: &Record, f: &Facts, lang: Lang) {
     let resources = vec![res];
     placeholder_step(r, lang, &resources);
     if resources[0] == "*" {
-        r.steps.push(t(
+        r.steps.push(tf(
             lang,
-            &format!("{action} does not support resource-level permissions, so Resource is \"*\""),
-            &format!("{action} はリソースレベルの権限指定に対応していないため、Resource は \"*\" になります"),
+            format_args!("{action} does not support resource-level permissions, so Resource is \"*\""),
+            format_args!("{action} はリソースレベルの権限指定に対応していないため、Resource は \"*\" になります"),
         ));
     }
     let doc = Allow {
@@ -255,10 +255,10 @@ fn org_policy(r: &mut Remedy, rec: &Record, filter: &str, lang: Lang) {
             "aws organizations describe-policy --policy-id {}",
             shell_quote(id)
         ));
-        r.steps.push(t(
+        r.steps.push(tf(
             lang,
-            &format!("The text names the policy: {p}"),
-            &format!("テキストにポリシーが示されています: {p}"),
+            format_args!("The text names the policy: {p}"),
+            format_args!("テキストにポリシーが示されています: {p}"),
         ));
     }
     r.apply.push(format!(
@@ -355,10 +355,10 @@ fn resource_policy(r: &mut Remedy, rec: &Record, f: &Facts, lang: Lang) {
         ),
         _ => ("the resource's policy", "リソースのポリシー", String::new()),
     };
-    r.steps.push(t(
+    r.steps.push(tf(
         lang,
-        &format!("The policy that decides here is {kind_en}; merge the statement below into it (do not replace the existing statements)"),
-        &format!("ここで判定しているのは{kind_ja}です。下のステートメントを既存のポリシーに追記してください(置き換えないこと)"),
+        format_args!("The policy that decides here is {kind_en}; merge the statement below into it (do not replace the existing statements)"),
+        format_args!("ここで判定しているのは{kind_ja}です。下のステートメントを既存のポリシーに追記してください(置き換えないこと)"),
     ));
     if !cmd.is_empty() {
         r.apply.push(cmd);

@@ -744,7 +744,17 @@ impl<'t> Template<'t> {
     }
 
     fn fill(&self, vars: &Vars) -> String {
-        let mut out = String::with_capacity(self.literal_len + 64);
+        let piece = |p: &'_ Part| -> usize {
+            match p {
+                Part::Text(_) => 0,
+                Part::Var { slot, otherwise } => {
+                    slot.and_then(|i| vars.values[i]).unwrap_or(otherwise).len()
+                }
+            }
+        };
+        // Sized exactly: long ARNs among the values would otherwise make the text grow twice.
+        let values_len: usize = self.parts.iter().map(piece).sum();
+        let mut out = String::with_capacity(self.literal_len + values_len);
         for p in &self.parts {
             out.push_str(match p {
                 Part::Text(t) => t,

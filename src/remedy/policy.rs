@@ -496,13 +496,15 @@ pub fn push_shell_quoted(out: &mut String, s: &str) {
         out.push_str(s);
         return;
     }
+    out.reserve(s.len() + 2);
     out.push('\'');
-    for (i, part) in s.split('\'').enumerate() {
-        if i > 0 {
-            out.push_str(r"'\''");
-        }
-        out.push_str(part);
+    let mut start = 0;
+    for i in memchr::memchr_iter(b'\'', s.as_bytes()) {
+        out.push_str(&s[start..i]);
+        out.push_str(r"'\''");
+        start = i + 1;
     }
+    out.push_str(&s[start..]);
     out.push('\'');
 }
 
