@@ -1,12 +1,22 @@
 //! Artifacts filled from the record for the entries that have them: policy documents,
 //! apply commands and snippets, plus the record-specific steps that go with them.
 
-use super::policy::{self, allow, put_policy_command, shell_quote, snippets, Identity};
-use super::{Facts, Lang};
+use super::policy::{
+    self, allow, object, put_policy_command, shell_quote, snippets, Allow, Identity,
+};
+use super::{json_text, Facts, Lang};
 use crate::record::{Record, Remedy};
 use serde_json::{json, Value};
 
 fn t(lang: Lang, en: &str, ja: &str) -> String {
+    match lang {
+        Lang::En => en.to_string(),
+        Lang::Ja => ja.to_string(),
+    }
+}
+
+/// [`t`] for texts with values in them: only the language wanted is formatted.
+fn tf(lang: Lang, en: std::fmt::Arguments, ja: std::fmt::Arguments) -> String {
     match lang {
         Lang::En => en.to_string(),
         Lang::Ja => ja.to_string(),
@@ -30,15 +40,15 @@ pub fn attach(r: &mut Remedy, rec: &Record, f: &Facts, lang: Lang) {
 fn attach_by_id(r: &mut Remedy, rec: &Record, f: &Facts, lang: Lang) {
     match r.id.as_str() {
         "iam-pass-role" => pass_role(r, rec, f, lang),
-        "iam-allow-action" => allow_action(r, rec, lang),
-        "permissions-boundary" => boundary(r, rec, lang),
-        "explicit-deny-identity" => explicit_identity(r, rec, lang),
+        "iam-allow-action" => allow_action(r, rec, f, lang),
+        "permissions-boundary" => boundary(r, rec, f, lang),
+        "explicit-deny-identity" => explicit_identity(r, rec, f),
         "scp-explicit-deny" => org_policy(r, rec, "SERVICE_CONTROL_POLICY", lang),
         "rcp-explicit-deny" => org_policy(r, rec, "RESOURCE_CONTROL_POLICY", lang),
         "resource-based-policy" => resource_policy(r, rec, f, lang),
         "kms-key-policy" => key_policy(r, rec, lang),
         "vpc-endpoint-policy" => endpoint_policy(r, rec, f),
-        "assume-role-trust" => assume_role(r, rec, lang),
+        "assume-role-trust" => assume_role(r, rec, f, lang),
         "decode-authorization-message" => decode(r, rec),
         "authorization-details" => auth_details(r, rec),
         "credentials-expired"
@@ -53,12 +63,20 @@ fn attach_by_id(r: &mut Remedy, rec: &Record, f: &Facts, lang: Lang) {
 }
 
 /// The caller's own policy: attach `doc` to the identity from the principal.
-fn attach_identity_policy(r: &mut Remedy, rec: &Record, action: &str, doc: Value, lang: Lang) {
-    let identity = Identity::from_principal(rec.principal.as_deref());
+fn attach_identity_policy(r: &mut Remedy, f: &Facts, action: &str, doc: &Allow, lang: Lang) {
+    let identity = &f.identity;
     let name = policy::policy_name(action);
-    let who = match &identity {
-        Identity::Role(n) => t(lang, &format!("The caller is the IAM role `{n}`: attach the policy there"), &format!("呼び出し元は IAM ロール `{n}` です。ポリシーはこのロールにアタッチします")),
-        Identity::User(n) => t(lang, &format!("The caller is the IAM user `{n}`: attach the policy there"), &format!("呼び出し元は IAM ユーザー `{n}` です。ポリシーはこのユーザーにアタッチします")),
+    let who = match identity {
+        Identity::Role(n) => tf(
+            lang,
+            format_args!("The caller is the IAM role `{n}`: attach the policy there"),
+            format_args!("呼び出し元は IAM ロール `{n}` です。ポリシーはこのロールにアタッチします"),
+        ),
+        Identity::User(n) => tf(
+            lang,
+            format_args!("The caller is the IAM user `{n}`: attach the policy there"),
+            format_args!("呼び出し元は IAM ユーザー `{n}` です。ポリシーはこのユーザーにアタッチします"),
+        ),
         Identity::Unknown => t(
             lang,
             "The text does not name the caller: replace <ROLE_NAME> with the role (or user) that made the call",
@@ -66,9 +84,9 @@ fn attach_identity_policy(r: &mut Remedy, rec: &Record, action: &str, doc: Value
         ),
     };
     r.steps.insert(0, who);
-    r.apply.push(put_policy_command(&identity, &name, &doc));
-    r.snippets = snippets(&identity, &name, &doc);
-    r.policy = Some(doc);
+    r.apply.push(put_policy_command(identity, &name, doc));
+    r.snippets = snippets(identity, &name, doc);
+    r.policy = Some(doc.to_value());
 }
 
 fn placeholder_step(r: &mut Remedy, lang: Lang, resources: &[String]) {
@@ -122,12 +140,11 @@ fn pass_role(r: &mut Remedy, rec: &Record, f: &Facts, lang: Lang) {
         resources.push(other);
         r.steps.push(t(lang, en, ja));
     }
-    let condition = service.map(|s| json!({"StringEquals": {"iam:PassedToService": s}}));
     match service {
-        Some(s) => r.steps.push(t(
+        Some(s) => r.steps.push(tf(
             lang,
-            &format!("The condition limits the permission to passing the role to {s}"),
-            &format!("Condition により、このロールを渡せる先を {s} に限定しています"),
+            format_args!("The condition limits the permission to passing the role to {s}"),
+            format_args!("Condition により、このロールを渡せる先を {s} に限定しています"),
         )),
         None => r.steps.push(t(
             lang,
@@ -136,8 +153,12 @@ fn pass_role(r: &mut Remedy, rec: &Record, f: &Facts, lang: Lang) {
         )),
     }
     placeholder_step(r, lang, &resources[..1]);
-    let doc = allow(&["iam:PassRole"], &resources, condition);
-    attach_identity_policy(r, rec, "iam:PassRole", doc, lang);
+    let doc = Allow {
+        actions: &["iam:PassRole"],
+        resources: &resources,
+        passed_to_service: service,
+    };
+    attach_identity_policy(r, f, "iam:PassRole", &doc, lang);
 }
 
 fn action_or_placeholder(rec: &Record) -> String {
@@ -147,27 +168,31 @@ fn action_or_placeholder(rec: &Record) -> String {
         .unwrap_or_else(|| "<SERVICE>:<ACTION>".into())
 }
 
-fn allow_action(r: &mut Remedy, rec: &Record, lang: Lang) {
+fn allow_action(r: &mut Remedy, rec: &Record, f: &Facts, lang: Lang) {
     let action = action_or_placeholder(rec);
     let (res, _) = policy::resource_for(&action, rec.resource.as_deref());
     let resources = vec![res];
     placeholder_step(r, lang, &resources);
     if resources[0] == "*" {
-        r.steps.push(t(
+        r.steps.push(tf(
             lang,
-            &format!("{action} does not support resource-level permissions, so Resource is \"*\""),
-            &format!("{action} はリソースレベルの権限指定に対応していないため、Resource は \"*\" になります"),
+            format_args!("{action} does not support resource-level permissions, so Resource is \"*\""),
+            format_args!("{action} はリソースレベルの権限指定に対応していないため、Resource は \"*\" になります"),
         ));
     }
-    let doc = allow(&[&action], &resources, None);
-    attach_identity_policy(r, rec, &action, doc, lang);
+    let doc = Allow {
+        actions: &[&action],
+        resources: &resources,
+        passed_to_service: None,
+    };
+    attach_identity_policy(r, f, &action, &doc, lang);
 }
 
-fn boundary(r: &mut Remedy, rec: &Record, lang: Lang) {
+fn boundary(r: &mut Remedy, rec: &Record, f: &Facts, lang: Lang) {
     let action = action_or_placeholder(rec);
     let (res, _) = policy::resource_for(&action, rec.resource.as_deref());
-    let identity = Identity::from_principal(rec.principal.as_deref());
-    r.apply.push(match &identity {
+    let identity = &f.identity;
+    r.apply.push(match identity {
         Identity::User(n) => format!(
             "aws iam get-user --user-name {} --query User.PermissionsBoundary",
             shell_quote(n)
@@ -185,10 +210,10 @@ fn boundary(r: &mut Remedy, rec: &Record, lang: Lang) {
     r.policy = Some(allow(&[&action], &[res], None));
 }
 
-fn explicit_identity(r: &mut Remedy, rec: &Record, _lang: Lang) {
-    let identity = Identity::from_principal(rec.principal.as_deref());
+fn explicit_identity(r: &mut Remedy, rec: &Record, f: &Facts) {
+    let identity = &f.identity;
     let n = shell_quote(identity.name());
-    match &identity {
+    match identity {
         Identity::User(_) => {
             r.apply.push(format!(
                 "aws iam list-attached-user-policies --user-name {n}"
@@ -230,10 +255,10 @@ fn org_policy(r: &mut Remedy, rec: &Record, filter: &str, lang: Lang) {
             "aws organizations describe-policy --policy-id {}",
             shell_quote(id)
         ));
-        r.steps.push(t(
+        r.steps.push(tf(
             lang,
-            &format!("The text names the policy: {p}"),
-            &format!("テキストにポリシーが示されています: {p}"),
+            format_args!("The text names the policy: {p}"),
+            format_args!("テキストにポリシーが示されています: {p}"),
         ));
     }
     r.apply.push(format!(
@@ -260,18 +285,21 @@ fn principal_for_resource_policy(rec: &Record) -> String {
     "arn:aws:iam::<ACCOUNT_ID>:role/<CALLER_ROLE_NAME>".to_string()
 }
 
-fn resource_statement(rec: &Record, resource: Value) -> Value {
-    let action = action_or_placeholder(rec);
-    json!({
-        "Version": "2012-10-17",
-        "Statement": [{
-            "Sid": "AllowCaller",
-            "Effect": "Allow",
-            "Principal": {"AWS": principal_for_resource_policy(rec)},
-            "Action": action,
-            "Resource": resource,
-        }]
-    })
+fn resource_statement(rec: &Record, resource: String) -> Value {
+    let statement = object([
+        ("Sid", "AllowCaller".into()),
+        ("Effect", "Allow".into()),
+        (
+            "Principal",
+            object([("AWS", principal_for_resource_policy(rec).into())]),
+        ),
+        ("Action", action_or_placeholder(rec).into()),
+        ("Resource", resource.into()),
+    ]);
+    object([
+        ("Version", "2012-10-17".into()),
+        ("Statement", vec![statement].into()),
+    ])
 }
 
 fn resource_policy(r: &mut Remedy, rec: &Record, f: &Facts, lang: Lang) {
@@ -327,15 +355,15 @@ fn resource_policy(r: &mut Remedy, rec: &Record, f: &Facts, lang: Lang) {
         ),
         _ => ("the resource's policy", "リソースのポリシー", String::new()),
     };
-    r.steps.push(t(
+    r.steps.push(tf(
         lang,
-        &format!("The policy that decides here is {kind_en}; merge the statement below into it (do not replace the existing statements)"),
-        &format!("ここで判定しているのは{kind_ja}です。下のステートメントを既存のポリシーに追記してください(置き換えないこと)"),
+        format_args!("The policy that decides here is {kind_en}; merge the statement below into it (do not replace the existing statements)"),
+        format_args!("ここで判定しているのは{kind_ja}です。下のステートメントを既存のポリシーに追記してください(置き換えないこと)"),
     ));
     if !cmd.is_empty() {
         r.apply.push(cmd);
     }
-    r.policy = Some(resource_statement(rec, json!(res)));
+    r.policy = Some(resource_statement(rec, res));
 }
 
 fn key_policy(r: &mut Remedy, rec: &Record, lang: Lang) {
@@ -357,7 +385,7 @@ fn key_policy(r: &mut Remedy, rec: &Record, lang: Lang) {
         "In a key policy \"Resource\": \"*\" means this key; merge the statement into key-policy.json before putting it back",
         "キーポリシーの \"Resource\": \"*\" は「このキー自身」を指します。ステートメントを key-policy.json に追記してから put-key-policy してください",
     ));
-    r.policy = Some(resource_statement(rec, json!("*")));
+    r.policy = Some(resource_statement(rec, "*".into()));
 }
 
 fn endpoint_policy(r: &mut Remedy, rec: &Record, f: &Facts) {
@@ -369,10 +397,10 @@ fn endpoint_policy(r: &mut Remedy, rec: &Record, f: &Facts) {
     r.apply.push("aws ec2 modify-vpc-endpoint --vpc-endpoint-id <VPC_ENDPOINT_ID> --policy-document file://endpoint-policy.json".into());
     let action = action_or_placeholder(rec);
     let (res, _) = policy::resource_for(&action, rec.resource.as_deref());
-    r.policy = Some(resource_statement(rec, json!(res)));
+    r.policy = Some(resource_statement(rec, res));
 }
 
-fn assume_role(r: &mut Remedy, rec: &Record, lang: Lang) {
+fn assume_role(r: &mut Remedy, rec: &Record, f: &Facts, lang: Lang) {
     let action = rec
         .action
         .clone()
@@ -401,7 +429,7 @@ fn assume_role(r: &mut Remedy, rec: &Record, lang: Lang) {
         "Version": "2012-10-17",
         "Statement": [{"Effect": "Allow", "Principal": trust_principal, "Action": action}]
     });
-    let trust_text = serde_json::to_string_pretty(&trust).unwrap_or_default();
+    let trust_text = json_text::pretty(&trust);
     r.snippets.insert("trust-policy".into(), trust_text);
     r.apply.push(format!(
         "aws iam get-role --role-name {} --query Role.AssumeRolePolicyDocument",
@@ -410,15 +438,19 @@ fn assume_role(r: &mut Remedy, rec: &Record, lang: Lang) {
     r.apply.push(format!("aws iam update-assume-role-policy --role-name {} --policy-document file://trust-policy.json", shell_quote(&target_name)));
     if lower == "sts:assumerole" {
         // Only plain AssumeRole needs a permission on the caller's side as well.
-        let doc = allow(&[&action], std::slice::from_ref(&target), None);
-        let identity = Identity::from_principal(rec.principal.as_deref());
+        let doc = Allow {
+            actions: &[&action],
+            resources: std::slice::from_ref(&target),
+            passed_to_service: None,
+        };
+        let identity = &f.identity;
         let name = policy::policy_name(&action);
-        r.apply.push(put_policy_command(&identity, &name, &doc));
+        r.apply.push(put_policy_command(identity, &name, &doc));
         let trust_snip = r.snippets.remove("trust-policy");
-        r.snippets = snippets(&identity, &name, &doc);
+        r.snippets = snippets(identity, &name, &doc);
         r.snippets
             .extend(trust_snip.map(|s| ("trust-policy".to_string(), s)));
-        r.policy = Some(doc);
+        r.policy = Some(doc.to_value());
         r.steps.push(t(
             lang,
             "`policy` is the caller's permission; the `trust-policy` snippet is the statement the target role's trust policy needs (merge it, update-assume-role-policy replaces the whole document)",
@@ -495,14 +527,10 @@ fn network_configuration(r: &mut Remedy) {
         }
     });
     let flag = "awsvpcConfiguration={subnets=[<PRIVATE_SUBNET_ID_1>,<PRIVATE_SUBNET_ID_2>],securityGroups=[<SECURITY_GROUP_ID>],assignPublicIp=DISABLED}";
-    r.snippets.insert(
-        "run-task-json".into(),
-        serde_json::to_string_pretty(&api).unwrap_or_default(),
-    );
-    r.snippets.insert(
-        "step-functions".into(),
-        serde_json::to_string_pretty(&sfn).unwrap_or_default(),
-    );
+    r.snippets
+        .insert("run-task-json".into(), json_text::pretty(&api));
+    r.snippets
+        .insert("step-functions".into(), json_text::pretty(&sfn));
     r.snippets.insert(
         "aws-cli".into(),
         format!("--network-configuration '{flag}'"),
@@ -542,10 +570,8 @@ fn backoff(r: &mut Remedy, rec: &Record) {
             "JitterStrategy": "FULL"
         }]
     });
-    r.snippets.insert(
-        "step-functions".into(),
-        serde_json::to_string_pretty(&retry).unwrap_or_default(),
-    );
+    r.snippets
+        .insert("step-functions".into(), json_text::pretty(&retry));
 }
 
 fn quota(r: &mut Remedy, f: &Facts) {

@@ -173,26 +173,15 @@ fn parsed(lang: Lang) -> &'static [Entry] {
     })
 }
 
-/// The document selectors of the (English) catalog, indexed so that picking entries for a
-/// record costs one pass over its message, not a search per selector.
+/// The code selectors of the (English) catalog, indexed so that picking entries for a record
+/// costs a lookup per code, not a comparison per selector. (Message selectors are searched
+/// together with the other telling phrases, in `MessageSays`.)
 pub struct Selectors {
-    /// Every `matches` string, lowercase; pattern i selects entry `message_entry[i]`.
-    messages: aho_corasick::AhoCorasick,
-    message_entry: Vec<usize>,
     /// Lowercase error code → the entries whose `codes` name it.
     codes: std::collections::HashMap<String, Vec<usize>>,
 }
 
 impl Selectors {
-    /// A flag per catalog entry: whether `message_lower` contains one of its `matches`.
-    pub fn message_hits(&self, message_lower: &str) -> Vec<bool> {
-        let mut hit = vec![false; entries(Lang::En).len()];
-        for m in self.messages.find_overlapping_iter(message_lower) {
-            hit[self.message_entry[m.pattern().as_usize()]] = true;
-        }
-        hit
-    }
-
     /// A flag per catalog entry: whether one of `codes_lower` is among its `codes`.
     pub fn code_hits(&self, codes_lower: &[String]) -> Vec<bool> {
         let mut hit = vec![false; entries(Lang::En).len()];
@@ -208,23 +197,13 @@ impl Selectors {
 pub fn selectors() -> &'static Selectors {
     static S: OnceLock<Selectors> = OnceLock::new();
     S.get_or_init(|| {
-        let mut pats = Vec::new();
-        let mut message_entry = Vec::new();
         let mut codes = std::collections::HashMap::<String, Vec<usize>>::new();
         for (i, e) in entries(Lang::En).iter().enumerate() {
-            for m in &e.matches {
-                pats.push(m.to_ascii_lowercase());
-                message_entry.push(i);
-            }
             for c in &e.codes {
                 codes.entry(c.to_ascii_lowercase()).or_default().push(i);
             }
         }
-        Selectors {
-            messages: aho_corasick::AhoCorasick::new(&pats).expect("catalog selectors build"),
-            message_entry,
-            codes,
-        }
+        Selectors { codes }
     })
 }
 
@@ -236,6 +215,11 @@ pub fn entries(lang: Lang) -> &'static [Entry] {
 /// The entry with this id.
 pub fn get(id: &str, lang: Lang) -> Option<&'static Entry> {
     entries(lang).iter().find(|e| e.id == id)
+}
+
+/// Where the entry with this id stands in [`entries`], the same in every language.
+pub fn index_of(id: &str) -> Option<usize> {
+    DOCS.iter().position(|d| d.0 == id)
 }
 
 /// The ids the documents are filed under, for the consistency test.

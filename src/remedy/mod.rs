@@ -6,10 +6,12 @@
 
 pub mod artifacts;
 pub mod catalog;
+pub mod json_text;
 pub mod policy;
 
 use crate::record::{Deny, PolicyType, Record, Remedy};
 use aho_corasick::AhoCorasick;
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
@@ -25,19 +27,18 @@ pub enum Lang {
 pub fn remedies_for(rec: &Record, lang: Lang) -> Vec<Remedy> {
     let facts = Facts::of(rec);
     let vars = Vars::of(rec, &facts);
+    let entries = catalog::entries(lang);
+    let texts = CatalogTexts::of(lang);
     select(rec, &facts)
         .into_iter()
         .filter_map(|id| {
-            let entry = catalog::get(id, lang)?;
+            let i = catalog::index_of(id)?;
+            let text = &texts[i];
             let mut r = Remedy {
-                id: entry.id.to_string(),
-                title: vars
-                    .fill(entry.title)
-                    .split_whitespace()
-                    .collect::<Vec<_>>()
-                    .join(" "),
-                explanation: vars.fill(&entry.explanation),
-                steps: entry.steps.iter().map(|s| vars.fill(s)).collect(),
+                id: entries[i].id.to_string(),
+                title: squeeze_whitespace(text.title.fill(&vars)),
+                explanation: text.explanation.fill(&vars),
+                steps: text.steps.iter().map(|s| s.fill(&vars)).collect(),
                 policy: None,
                 apply: Vec::new(),
                 snippets: BTreeMap::new(),
@@ -175,7 +176,7 @@ pub fn lookup(topic: &str, lang: Lang) -> Option<&'static catalog::Entry> {
 
 /// A catalog text with its `{{placeholders}}` shown as the names the user fills in.
 pub fn fill_placeholders(text: &str) -> String {
-    Vars::default().fill(text)
+    Template::parse(text).fill(&Vars::default())
 }
 
 /// What selection needs to know about a record, normalised once.
@@ -189,6 +190,8 @@ pub struct Facts {
     pub wrapper_service: Option<String>,
     pub message: String,
     pub action: String,
+    /// The role or user the principal names, for policies and commands.
+    pub identity: policy::Identity,
 }
 
 /// Prefixes Step Functions and SDK integrations put in front of a service's own code.
@@ -259,6 +262,7 @@ impl Facts {
             wrapper_service,
             message: rec.message.clone().unwrap_or_default().to_ascii_lowercase(),
             action,
+            identity: policy::Identity::from_principal(rec.principal.as_deref()),
         }
     }
 
@@ -352,8 +356,20 @@ pub fn normalize_service(s: &str) -> String {
     k
 }
 
-/// Which groups of telling phrases a (lowercase) message contains, found in one pass.
-struct MessageSays(u32);
+/// What a (lowercase) message says: which groups of telling phrases and which catalog
+/// entries' `match` selectors it contains, found in one pass over it.
+struct MessageSays {
+    groups: u32,
+    /// A flag per catalog entry, in catalog order.
+    entries: Vec<bool>,
+}
+
+/// What an automaton pattern of [`MessageSays`] stands for.
+#[derive(Clone, Copy)]
+enum Phrase {
+    Group(usize),
+    Entry(usize),
+}
 
 impl MessageSays {
     const EXPIRED: usize = 0;
@@ -362,8 +378,10 @@ impl MessageSays {
     const MISSING: usize = 3;
     const THROTTLED: usize = 4;
     const QUOTA: usize = 5;
+    const NETWORK_CONFIGURATION: usize = 6;
+    const CONCURRENT: usize = 7;
     /// Phrase groups, indexed by the constants above.
-    const GROUPS: [&'static [&'static str]; 6] = [
+    const GROUPS: [&'static [&'static str]; 8] = [
         &[
             "security token included in the request is expired",
             "token has expired",
@@ -387,30 +405,44 @@ impl MessageSays {
             "too many requests",
         ],
         &["limit exceeded", "quota exceeded"],
+        &["network configuration must be provided"],
+        &["concurrent"],
     ];
 
     fn of(msg: &str) -> MessageSays {
-        static AC: OnceLock<(AhoCorasick, Vec<usize>)> = OnceLock::new();
-        let (ac, group_of) = AC.get_or_init(|| {
+        static AC: OnceLock<(AhoCorasick, Vec<Phrase>)> = OnceLock::new();
+        let (ac, phrases) = AC.get_or_init(|| {
             let mut pats = Vec::new();
-            let mut group_of = Vec::new();
-            for (g, phrases) in Self::GROUPS.iter().enumerate() {
-                for p in *phrases {
-                    pats.push(*p);
-                    group_of.push(g);
+            let mut phrases = Vec::new();
+            for (g, group) in Self::GROUPS.iter().enumerate() {
+                for p in *group {
+                    pats.push(p.to_string());
+                    phrases.push(Phrase::Group(g));
                 }
             }
-            (AhoCorasick::new(pats).expect("phrases build"), group_of)
+            for (i, e) in catalog::entries(Lang::En).iter().enumerate() {
+                for m in &e.matches {
+                    pats.push(m.to_ascii_lowercase());
+                    phrases.push(Phrase::Entry(i));
+                }
+            }
+            (AhoCorasick::new(pats).expect("phrases build"), phrases)
         });
-        let mut bits = 0;
+        let mut says = MessageSays {
+            groups: 0,
+            entries: vec![false; catalog::entries(Lang::En).len()],
+        };
         for m in ac.find_overlapping_iter(msg) {
-            bits |= 1 << group_of[m.pattern().as_usize()];
+            match phrases[m.pattern().as_usize()] {
+                Phrase::Group(g) => says.groups |= 1 << g,
+                Phrase::Entry(i) => says.entries[i] = true,
+            }
         }
-        MessageSays(bits)
+        says
     }
 
     fn has(&self, group: usize) -> bool {
-        self.0 & (1 << group) != 0
+        self.groups & (1 << group) != 0
     }
 }
 
@@ -487,7 +519,8 @@ fn select(rec: &Record, f: &Facts) -> Vec<&'static str> {
     let msg = f.message.as_str();
     let any_code = |list: &[&str]| list.iter().any(|c| f.has_code(c));
 
-    if msg.contains("network configuration must be provided") {
+    let said = MessageSays::of(msg);
+    if said.has(MessageSays::NETWORK_CONFIGURATION) {
         push(&mut out, "ecs-network-configuration");
     }
 
@@ -531,7 +564,6 @@ fn select(rec: &Record, f: &Facts) -> Vec<&'static str> {
     }
 
     // Credentials.
-    let said = MessageSays::of(msg);
     if any_code(CREDENTIALS_EXPIRED) || said.has(MessageSays::EXPIRED) {
         push(&mut out, "credentials-expired");
     }
@@ -554,7 +586,7 @@ fn select(rec: &Record, f: &Facts) -> Vec<&'static str> {
             push(&mut out, "dynamodb-throughput");
         }
         if f.has_code("TooManyRequestsException") && f.service_is("lambda")
-            || msg.contains("concurrent") && f.service_is("lambda")
+            || said.has(MessageSays::CONCURRENT) && f.service_is("lambda")
         {
             push(&mut out, "lambda-concurrency");
         }
@@ -576,12 +608,10 @@ fn select(rec: &Record, f: &Facts) -> Vec<&'static str> {
     // The document selectors: message matches beat service-qualified codes beat bare codes.
     let mut best = 0;
     let mut picked: Vec<&'static str> = Vec::new();
-    let selectors = catalog::selectors();
-    let message_hits = selectors.message_hits(msg);
-    let code_hits = selectors.code_hits(&f.codes);
-    for ((e, message_hit), code_hit) in catalog::entries(Lang::En)
+    let code_hits = catalog::selectors().code_hits(&f.codes);
+    for ((e, &message_hit), code_hit) in catalog::entries(Lang::En)
         .iter()
-        .zip(message_hits)
+        .zip(&said.entries)
         .zip(code_hits)
     {
         let score = if message_hit {
@@ -639,65 +669,163 @@ fn push(out: &mut Vec<&'static str>, id: &'static str) {
     }
 }
 
-/// Values for `{{name}}` in catalog texts: from the record, or the placeholder to fill in.
-#[derive(Debug, Default)]
-struct Vars {
-    map: BTreeMap<&'static str, String>,
+/// Runs of whitespace as one space, none at the ends: titles read as one line whatever the
+/// values filled into them hold.
+fn squeeze_whitespace(s: String) -> String {
+    let mut prev_space = true;
+    let tidy = s.chars().all(|c| {
+        let ok = !c.is_whitespace() || (c == ' ' && !prev_space);
+        prev_space = c.is_whitespace();
+        ok
+    }) && !prev_space;
+    if tidy || s.is_empty() {
+        return s;
+    }
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-impl Vars {
-    fn of(rec: &Record, f: &Facts) -> Vars {
-        let identity = policy::Identity::from_principal(rec.principal.as_deref());
-        let mut map = BTreeMap::new();
-        let mut put = |k: &'static str, v: Option<&str>| {
-            if let Some(v) = v.filter(|v| !v.trim().is_empty()) {
-                map.insert(k, v.to_string());
-            }
-        };
-        put("action", rec.action.as_deref());
-        put("resource", rec.resource.as_deref());
-        put("principal", rec.principal.as_deref());
-        put("operation", rec.operation.as_deref());
-        put(
-            "code",
-            rec.error_code.as_deref().or(rec.wrapper_code.as_deref()),
-        );
-        put("service", rec.service.as_deref().or(f.service.as_deref()));
-        put("policy_arn", rec.policy_arn.as_deref());
-        if identity != policy::Identity::Unknown {
-            put("identity", Some(identity.name()));
-        }
-        Vars { map }
-    }
+/// The names a catalog text can use in `{{name}}`, in the order of [`Vars::values`].
+const VAR_NAMES: [&str; 8] = [
+    "action",
+    "resource",
+    "principal",
+    "operation",
+    "code",
+    "service",
+    "policy_arn",
+    "identity",
+];
 
-    fn fill(&self, text: &str) -> String {
-        let mut out = String::with_capacity(text.len());
+/// Values for `{{name}}` in catalog texts, from the record; `None` where the record has none.
+#[derive(Debug, Default)]
+struct Vars<'a> {
+    values: [Option<&'a str>; VAR_NAMES.len()],
+}
+
+impl<'a> Vars<'a> {
+    fn of(rec: &'a Record, f: &'a Facts) -> Vars<'a> {
+        let present = |v: Option<&'a str>| v.filter(|v| !v.trim().is_empty());
+        let identity = (f.identity != policy::Identity::Unknown).then(|| f.identity.name());
+        Vars {
+            values: [
+                present(rec.action.as_deref()),
+                present(rec.resource.as_deref()),
+                present(rec.principal.as_deref()),
+                present(rec.operation.as_deref()),
+                present(rec.error_code.as_deref().or(rec.wrapper_code.as_deref())),
+                present(rec.service.as_deref().or(f.service.as_deref())),
+                present(rec.policy_arn.as_deref()),
+                present(identity),
+            ],
+        }
+    }
+}
+
+/// A catalog text split at its `{{placeholders}}`, so that filling it in is copying pieces.
+#[derive(Debug)]
+struct Template<'t> {
+    parts: Vec<Part<'t>>,
+    /// Length of the text without its placeholders: where the filled text starts.
+    literal_len: usize,
+}
+
+#[derive(Debug)]
+enum Part<'t> {
+    Text(&'t str),
+    /// `{{name}}` or `{{name|fallback}}`: the value of slot `slot` of [`Vars::values`] (none
+    /// for names it does not know), else `otherwise`: the fallback, or the placeholder the
+    /// user fills in (`<RESOURCE_ARN>`). A fallback reads better than a placeholder in titles.
+    Var {
+        slot: Option<usize>,
+        otherwise: Cow<'t, str>,
+    },
+}
+
+impl<'t> Template<'t> {
+    fn parse(text: &'t str) -> Template<'t> {
+        let mut parts = Vec::new();
         let mut rest = text;
         while let Some(i) = memchr::memmem::find(rest.as_bytes(), b"{{") {
-            out.push_str(&rest[..i]);
             let after = &rest[i + 2..];
-            match memchr::memmem::find(after.as_bytes(), b"}}") {
-                Some(j) => {
-                    // `{{key|fallback}}`: the fallback reads better than a placeholder in titles.
-                    let (key, fallback) = match after[..j].split_once('|') {
-                        Some((k, f)) => (k, Some(f)),
-                        None => (&after[..j], None),
-                    };
-                    match (self.map.get(key), fallback) {
-                        (Some(v), _) => out.push_str(v),
-                        (None, Some(f)) => out.push_str(f),
-                        (None, None) => out.push_str(&placeholder(key)),
-                    }
-                    rest = &after[j + 2..];
-                }
-                None => {
-                    out.push_str(&rest[i..]);
-                    rest = "";
+            let Some(j) = memchr::memmem::find(after.as_bytes(), b"}}") else {
+                break;
+            };
+            if i > 0 {
+                parts.push(Part::Text(&rest[..i]));
+            }
+            let (key, fallback) = match after[..j].split_once('|') {
+                Some((k, f)) => (k, Some(f)),
+                None => (&after[..j], None),
+            };
+            parts.push(Part::Var {
+                slot: VAR_NAMES.iter().position(|n| *n == key),
+                otherwise: fallback.map_or_else(|| Cow::Owned(placeholder(key)), Cow::Borrowed),
+            });
+            rest = &after[j + 2..];
+        }
+        if !rest.is_empty() {
+            parts.push(Part::Text(rest));
+        }
+        let literal_len = parts
+            .iter()
+            .map(|p| match p {
+                Part::Text(t) => t.len(),
+                Part::Var { .. } => 0,
+            })
+            .sum();
+        Template { parts, literal_len }
+    }
+
+    fn fill(&self, vars: &Vars) -> String {
+        let piece = |p: &'_ Part| -> usize {
+            match p {
+                Part::Text(_) => 0,
+                Part::Var { slot, otherwise } => {
+                    slot.and_then(|i| vars.values[i]).unwrap_or(otherwise).len()
                 }
             }
+        };
+        // Sized exactly: long ARNs among the values would otherwise make the text grow twice.
+        let values_len: usize = self.parts.iter().map(piece).sum();
+        let mut out = String::with_capacity(self.literal_len + values_len);
+        for p in &self.parts {
+            out.push_str(match p {
+                Part::Text(t) => t,
+                Part::Var { slot, otherwise } => {
+                    slot.and_then(|i| vars.values[i]).unwrap_or(otherwise)
+                }
+            });
         }
-        out.push_str(rest);
         out
+    }
+}
+
+/// One catalog entry's texts, split at their placeholders once.
+struct CatalogTexts {
+    title: Template<'static>,
+    explanation: Template<'static>,
+    steps: Vec<Template<'static>>,
+}
+
+impl CatalogTexts {
+    /// The texts of every entry of one language, in catalog order.
+    fn of(lang: Lang) -> &'static [CatalogTexts] {
+        static EN: OnceLock<Vec<CatalogTexts>> = OnceLock::new();
+        static JA: OnceLock<Vec<CatalogTexts>> = OnceLock::new();
+        let cell = match lang {
+            Lang::En => &EN,
+            Lang::Ja => &JA,
+        };
+        cell.get_or_init(|| {
+            catalog::entries(lang)
+                .iter()
+                .map(|e| CatalogTexts {
+                    title: Template::parse(e.title),
+                    explanation: Template::parse(&e.explanation),
+                    steps: e.steps.iter().map(|s| Template::parse(s)).collect(),
+                })
+                .collect()
+        })
     }
 }
 

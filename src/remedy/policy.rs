@@ -1,7 +1,8 @@
 //! Generated IAM artifacts: least-privilege policy documents, the identity to attach them to,
 //! the `aws iam put-*-policy` command and the Terraform / CloudFormation snippets.
 
-use serde_json::{json, Value};
+use super::json_text;
+use serde_json::Value;
 use std::collections::BTreeMap;
 
 /// True when `arn` is an ARN without wildcards, template braces or angle-bracket masks, so
@@ -34,11 +35,12 @@ pub fn account_of(arn: &str) -> Option<&str> {
 }
 
 /// What a policy is attached to.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub enum Identity {
     Role(String),
     User(String),
     /// The text names no principal we can attach to (missing, root, federated, redacted).
+    #[default]
     Unknown,
 }
 
@@ -292,28 +294,170 @@ fn mask_to_placeholders(arn: &str) -> String {
     out.join(":")
 }
 
-/// A policy with one Allow statement.
-pub fn allow(actions: &[&str], resources: &[String], condition: Option<Value>) -> Value {
-    let action: Value = if actions.len() == 1 {
-        json!(actions[0])
-    } else {
-        json!(actions)
-    };
-    let resource: Value = if resources.len() == 1 {
-        json!(resources[0])
-    } else {
-        json!(resources)
-    };
-    let mut stmt =
-        json!({"Sid": sid(actions[0]), "Effect": "Allow", "Action": action, "Resource": resource});
-    if let Some(c) = condition {
-        stmt["Condition"] = c;
+/// A JSON object with these members.
+pub fn object<const N: usize>(members: [(&str, Value); N]) -> Value {
+    // Inserting one by one: collecting into a map sorts through a temporary vector first.
+    let mut map = serde_json::Map::new();
+    for (k, v) in members {
+        map.insert(k.to_string(), v);
     }
-    json!({"Version": "2012-10-17", "Statement": [stmt]})
+    Value::Object(map)
+}
+
+/// A policy with one Allow statement.
+pub fn allow(actions: &[&str], resources: &[String], passed_to_service: Option<&str>) -> Value {
+    Allow {
+        actions,
+        resources,
+        passed_to_service,
+    }
+    .to_value()
+}
+
+/// A policy with one Allow statement: the shape of every policy a caller attaches to itself.
+///
+/// Such a policy goes into a remedy four times: as `Remedy::policy`, compact in the
+/// `put-*-policy` command and pretty-printed at two indents in the snippets. [`Allow::write`]
+/// writes the text straight from these fields, byte for byte what serde_json prints for
+/// [`Allow::to_value`] (the tests hold the two together), which costs a fraction of printing
+/// the `Value` and reshaping the text.
+#[derive(Debug, Clone, Copy)]
+pub struct Allow<'a> {
+    pub actions: &'a [&'a str],
+    pub resources: &'a [String],
+    /// The service an `iam:PassedToService` condition limits passing the role to.
+    pub passed_to_service: Option<&'a str>,
+}
+
+/// How [`Allow::write`] lays out the text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Layout {
+    /// As `serde_json::to_string`.
+    Compact,
+    /// As `serde_json::to_string_pretty`, every line after the first indented by this many
+    /// more spaces.
+    Pretty(usize),
+}
+
+impl Allow<'_> {
+    pub fn to_value(&self) -> Value {
+        let action: Value = match self.actions {
+            [one] => (*one).into(),
+            _ => self.actions.iter().map(|a| Value::from(*a)).collect(),
+        };
+        let resource: Value = match self.resources {
+            [one] => one.as_str().into(),
+            _ => self
+                .resources
+                .iter()
+                .map(|r| Value::from(r.as_str()))
+                .collect(),
+        };
+        let mut stmt = serde_json::Map::new();
+        stmt.insert("Sid".into(), sid(self.actions[0]).into());
+        stmt.insert("Effect".into(), "Allow".into());
+        stmt.insert("Action".into(), action);
+        stmt.insert("Resource".into(), resource);
+        if let Some(s) = self.passed_to_service {
+            let test = object([("iam:PassedToService", s.into())]);
+            stmt.insert("Condition".into(), object([("StringEquals", test)]));
+        }
+        object([
+            ("Version", "2012-10-17".into()),
+            ("Statement", vec![Value::Object(stmt)].into()),
+        ])
+    }
+
+    /// Append the text of [`Allow::to_value`]. Members come in the order serde_json's sorted
+    /// maps print them.
+    pub fn write(&self, out: &mut String, layout: Layout) {
+        let (pad, colon) = match layout {
+            Layout::Compact => (None, ":"),
+            Layout::Pretty(pad) => (Some(pad), ": "),
+        };
+        // A line break and the indent of `depth` levels, when pretty.
+        let br = |out: &mut String, depth: usize| {
+            if let Some(pad) = pad {
+                json_text::push_line_break(out, pad + 2 * depth);
+            }
+        };
+        let key = |out: &mut String, k: &str| {
+            out.push('"');
+            out.push_str(k);
+            out.push('"');
+            out.push_str(colon);
+        };
+        // One item bare, several (or none) as an array: as the Value holds them.
+        let one_or_list = |out: &mut String, items: &mut dyn ExactSizeIterator<Item = &str>| {
+            if items.len() == 1 {
+                json_text::push_quoted(out, items.next().unwrap_or_default());
+                return;
+            }
+            if items.len() == 0 {
+                out.push_str("[]");
+                return;
+            }
+            out.push('[');
+            for (i, item) in items.enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                br(out, 4);
+                json_text::push_quoted(out, item);
+            }
+            br(out, 3);
+            out.push(']');
+        };
+        out.push('{');
+        br(out, 1);
+        key(out, "Statement");
+        out.push('[');
+        br(out, 2);
+        out.push('{');
+        br(out, 3);
+        key(out, "Action");
+        one_or_list(out, &mut self.actions.iter().copied());
+        out.push(',');
+        br(out, 3);
+        if let Some(s) = self.passed_to_service {
+            key(out, "Condition");
+            out.push('{');
+            br(out, 4);
+            key(out, "StringEquals");
+            out.push('{');
+            br(out, 5);
+            key(out, "iam:PassedToService");
+            json_text::push_quoted(out, s);
+            br(out, 4);
+            out.push('}');
+            br(out, 3);
+            out.push_str("},");
+            br(out, 3);
+        }
+        key(out, "Effect");
+        out.push_str("\"Allow\",");
+        br(out, 3);
+        key(out, "Resource");
+        one_or_list(out, &mut self.resources.iter().map(String::as_str));
+        out.push(',');
+        br(out, 3);
+        key(out, "Sid");
+        json_text::push_quoted(out, &sid(self.actions[0]));
+        br(out, 2);
+        out.push('}');
+        br(out, 1);
+        out.push_str("],");
+        br(out, 1);
+        key(out, "Version");
+        out.push_str("\"2012-10-17\"");
+        br(out, 0);
+        out.push('}');
+    }
 }
 
 fn sid(action: &str) -> String {
-    let mut s: String = "Allow".into();
+    let mut s = String::with_capacity(5 + action.len());
+    s.push_str("Allow");
     let mut up = true;
     for c in action.chars() {
         if c.is_ascii_alphanumeric() {
@@ -328,102 +472,143 @@ fn sid(action: &str) -> String {
 
 /// A policy name derived from the action: `awsplain-iam-PassRole`.
 pub fn policy_name(action: &str) -> String {
-    let tail: String = action
-        .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
-        .collect();
-    format!("awsplain-{tail}")
+    let mut name = String::with_capacity(9 + action.len());
+    name.push_str("awsplain-");
+    name.extend(
+        action
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' }),
+    );
+    name
 }
 
 /// Quote for a POSIX shell when the word holds anything but plain characters.
 pub fn shell_quote(s: &str) -> String {
-    if !s.is_empty()
-        && s.chars()
-            .all(|c| c.is_ascii_alphanumeric() || "@%+=:,./_-".contains(c))
-    {
-        s.to_string()
-    } else {
-        format!("'{}'", s.replace('\'', r"'\''"))
+    let mut out = String::with_capacity(s.len() + 2);
+    push_shell_quoted(&mut out, s);
+    out
+}
+
+/// [`shell_quote`], appended to `out`.
+pub fn push_shell_quoted(out: &mut String, s: &str) {
+    let plain = |b: u8| b.is_ascii_alphanumeric() || b"@%+=:,./_-".contains(&b);
+    if !s.is_empty() && s.bytes().all(plain) {
+        out.push_str(s);
+        return;
     }
+    out.reserve(s.len() + 2);
+    out.push('\'');
+    let mut start = 0;
+    for i in memchr::memchr_iter(b'\'', s.as_bytes()) {
+        out.push_str(&s[start..i]);
+        out.push_str(r"'\''");
+        start = i + 1;
+    }
+    out.push_str(&s[start..]);
+    out.push('\'');
 }
 
 /// `aws iam put-role-policy` / `put-user-policy` with the document inline.
-pub fn put_policy_command(identity: &Identity, name: &str, doc: &Value) -> String {
+pub fn put_policy_command(identity: &Identity, name: &str, doc: &Allow) -> String {
     let (sub, flag) = match identity {
         Identity::User(_) => ("put-user-policy", "--user-name"),
         _ => ("put-role-policy", "--role-name"),
     };
-    format!(
-        "aws iam {sub} {flag} {} --policy-name {} --policy-document {}",
-        shell_quote(identity.name()),
-        shell_quote(name),
-        shell_quote(&doc.to_string())
-    )
+    let mut compact = String::with_capacity(256);
+    doc.write(&mut compact, Layout::Compact);
+    let mut out = String::with_capacity(compact.len() + 128);
+    for part in ["aws iam ", sub, " ", flag, " "] {
+        out.push_str(part);
+    }
+    push_shell_quoted(&mut out, identity.name());
+    out.push_str(" --policy-name ");
+    push_shell_quoted(&mut out, name);
+    out.push_str(" --policy-document ");
+    push_shell_quoted(&mut out, &compact);
+    out
 }
 
 /// Terraform and CloudFormation snippets that attach `doc` inline to the identity.
-pub fn snippets(identity: &Identity, name: &str, doc: &Value) -> BTreeMap<String, String> {
-    let pretty = serde_json::to_string_pretty(doc).unwrap_or_default();
-    let tf_name: String = name
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() {
-                c.to_ascii_lowercase()
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    // HCL reads JSON object syntax inside jsonencode(); `${` and `%{` would be templates.
-    let hcl_doc = pretty.replace("${", "$${").replace("%{", "%%{");
+pub fn snippets(identity: &Identity, name: &str, doc: &Allow) -> BTreeMap<String, String> {
+    // (Terraform resource, its identity attribute padded to line up the `=`, CloudFormation
+    // type, its identity property)
     let (tf_type, tf_attr, cfn_type, cfn_attr) = match identity {
         Identity::User(_) => (
             "aws_iam_user_policy",
-            "user",
+            "user  ",
             "AWS::IAM::UserPolicy",
             "UserName",
         ),
         _ => (
             "aws_iam_role_policy",
-            "role",
+            "role  ",
             "AWS::IAM::RolePolicy",
             "RoleName",
         ),
     };
-    let who = serde_json::to_string(identity.name()).unwrap_or_default();
-    let terraform = format!(
-        "resource \"{tf_type}\" \"{tf_name}\" {{\n  name   = \"{name}\"\n  {tf_attr:<6} = {who}\n  policy = jsonencode({})\n}}\n",
-        indent(&hcl_doc, "  ").trim_start()
-    );
-    let logical: String = name
-        .split(|c: char| !c.is_ascii_alphanumeric())
-        .map(|w| {
-            let mut c = w.chars();
-            c.next()
-                .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
-                .unwrap_or_default()
-        })
-        .collect();
-    let cloudformation = format!(
-        "{logical}:\n  Type: {cfn_type}\n  Properties:\n    {cfn_attr}: {who}\n    PolicyName: {name}\n    PolicyDocument:\n{}\n",
-        indent(&pretty, "      ")
-    );
+    let mut who = String::with_capacity(identity.name().len() + 2);
+    json_text::push_quoted(&mut who, identity.name());
+
+    let mut terraform = String::with_capacity(640);
+    for part in ["resource \"", tf_type, "\" \""] {
+        terraform.push_str(part);
+    }
+    terraform.extend(name.chars().map(|c| {
+        if c.is_ascii_alphanumeric() {
+            c.to_ascii_lowercase()
+        } else {
+            '_'
+        }
+    }));
+    for part in ["\" {\n  name   = \"", name, "\"\n  ", tf_attr, " = ", &who] {
+        terraform.push_str(part);
+    }
+    terraform.push_str("\n  policy = jsonencode(");
+    // HCL reads JSON object syntax inside jsonencode(); `${` and `%{` would be templates.
+    // Only the role and action names come from the text, so they are rarely there.
+    let start = terraform.len();
+    doc.write(&mut terraform, Layout::Pretty(2));
+    if has_hcl_template(&terraform[start..]) {
+        let hcl_doc = terraform[start..].replace("${", "$${").replace("%{", "%%{");
+        terraform.truncate(start);
+        terraform.push_str(&hcl_doc);
+    }
+    terraform.push_str(")\n}\n");
+
+    let mut cloudformation = String::with_capacity(768);
+    // The logical id: the name's alphanumeric words, each capitalised.
+    for word in name.split(|c: char| !c.is_ascii_alphanumeric()) {
+        let mut c = word.chars();
+        if let Some(first) = c.next() {
+            cloudformation.push(first.to_ascii_uppercase());
+            cloudformation.push_str(c.as_str());
+        }
+    }
+    for part in [
+        ":\n  Type: ",
+        cfn_type,
+        "\n  Properties:\n    ",
+        cfn_attr,
+        ": ",
+        &who,
+        "\n    PolicyName: ",
+        name,
+        "\n    PolicyDocument:\n      ",
+    ] {
+        cloudformation.push_str(part);
+    }
+    doc.write(&mut cloudformation, Layout::Pretty(6));
+    cloudformation.push('\n');
     BTreeMap::from([
         ("terraform".to_string(), terraform),
         ("cloudformation".to_string(), cloudformation),
     ])
 }
 
-fn indent(s: &str, pad: &str) -> String {
-    let mut out = String::with_capacity(s.len() + s.len() / 8 * pad.len());
-    for (i, line) in s.lines().enumerate() {
-        if i > 0 {
-            out.push('\n');
-        }
-        out.push_str(pad);
-        out.push_str(line);
-    }
-    out
+/// Whether `s` holds `${` or `%{`.
+fn has_hcl_template(s: &str) -> bool {
+    let b = s.as_bytes();
+    memchr::memchr_iter(b'{', b).any(|i| i > 0 && matches!(b[i - 1], b'$' | b'%'))
 }
 
 #[cfg(test)]
@@ -510,6 +695,69 @@ mod tests {
         assert_eq!(
             passed_to_service(None, None, None, Some("arn:aws:iam::1:role/deployer")),
             None
+        );
+    }
+
+    /// `text` with every line after the first indented by `pad` spaces.
+    fn indent(text: &str, pad: usize) -> String {
+        text.replace('\n', &format!("\n{}", " ".repeat(pad)))
+    }
+
+    #[test]
+    fn allow_text_is_what_serde_json_prints() {
+        let one = ["arn:aws:iam::123456789012:role/a\"b\\c\u{1}\té".to_string()];
+        let two = [one[0].clone(), "*".to_string()];
+        for actions in [
+            &["iam:PassRole"][..],
+            &["s3:GetObject", "s3:PutObject"],
+            &[],
+        ] {
+            for resources in [&one[..], &two, &[]] {
+                for passed_to_service in [None, Some("ecs-tasks.amazonaws.com")] {
+                    let doc = Allow {
+                        actions: if actions.is_empty() { &["x"] } else { actions },
+                        resources,
+                        passed_to_service,
+                    };
+                    let v = doc.to_value();
+                    let text = |layout| {
+                        let mut s = String::new();
+                        doc.write(&mut s, layout);
+                        s
+                    };
+                    assert_eq!(text(Layout::Compact), v.to_string());
+                    let pretty = serde_json::to_string_pretty(&v).unwrap();
+                    for pad in [0, 2, 6, 40] {
+                        assert_eq!(text(Layout::Pretty(pad)), indent(&pretty, pad));
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn snippets_escape_hcl_templates_only_in_terraform() {
+        let resources = ["arn:aws:s3:::b/${aws:username}/%{x}/$%{y}".to_string()];
+        let doc = Allow {
+            actions: &["s3:GetObject"],
+            resources: &resources,
+            passed_to_service: None,
+        };
+        let s = snippets(&Identity::Role("app".into()), "awsplain-s3-GetObject", &doc);
+        let pretty = serde_json::to_string_pretty(&doc.to_value()).unwrap();
+        let hcl = pretty.replace("${", "$${").replace("%{", "%%{");
+        let tf_doc = indent(&hcl, 2);
+        assert!(s["terraform"].contains(&format!("policy = jsonencode({tf_doc})\n}}\n")));
+        assert!(s["terraform"].contains("b/$${aws:username}/%%{x}/$%%{y}"));
+        let cfn_doc = indent(&pretty, 6);
+        assert!(s["cloudformation"].ends_with(&format!("PolicyDocument:\n      {cfn_doc}\n")));
+        let cmd = put_policy_command(&Identity::User("a'b".into()), "n", &doc);
+        assert_eq!(
+            cmd,
+            format!(
+                "aws iam put-user-policy --user-name 'a'\\''b' --policy-name n --policy-document '{}'",
+                doc.to_value()
+            )
         );
     }
 
