@@ -170,12 +170,28 @@ impl<'a> Object<'a> {
     }
 }
 
+/// Where JSON text goes: the output lines (bytes) or a generated document (a `String`).
+pub trait JsonOut {
+    fn push_text(&mut self, s: &str);
+}
+
+impl JsonOut for Vec<u8> {
+    fn push_text(&mut self, s: &str) {
+        self.extend_from_slice(s.as_bytes());
+    }
+}
+
+impl JsonOut for String {
+    fn push_text(&mut self, s: &str) {
+        self.push_str(s);
+    }
+}
+
 /// Append `s` as a JSON string, escaped as serde_json escapes: `"` and `\`, the short forms
 /// `\b \t \n \f \r`, other control characters as `\u00xx`; everything else as it is.
-pub fn write_str(s: &str, out: &mut Vec<u8>) {
+pub fn write_str<O: JsonOut + ?Sized>(s: &str, out: &mut O) {
     let b = s.as_bytes();
-    out.reserve(b.len() + 2);
-    out.push(b'"');
+    out.push_text("\"");
     let mut plain_from = 0;
     let mut i = 0;
     while i < b.len() {
@@ -196,13 +212,14 @@ pub fn write_str(s: &str, out: &mut Vec<u8>) {
                 continue;
             }
         };
-        out.extend_from_slice(&b[plain_from..at]);
-        push_escape(b[at], out);
+        // Escaped bytes are ASCII, so the plain runs between them are whole characters.
+        out.push_text(&s[plain_from..at]);
+        out.push_text(escape_of(b[at]));
         plain_from = at + 1;
         i = at + 1;
     }
-    out.extend_from_slice(&b[plain_from..]);
-    out.push(b'"');
+    out.push_text(&s[plain_from..]);
+    out.push_text("\"");
 }
 
 fn needs_escape(c: u8) -> bool {
@@ -222,24 +239,20 @@ fn escape_mask(w: u64) -> u64 {
     (below(w, 0x20) | below(quote, 1) | below(backslash, 1)) & HIGH
 }
 
-fn push_escape(c: u8, out: &mut Vec<u8>) {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
+/// The escapes of the control characters, as serde_json writes them.
+const CONTROL: [&str; 32] = [
+    "\\u0000", "\\u0001", "\\u0002", "\\u0003", "\\u0004", "\\u0005", "\\u0006", "\\u0007", "\\b",
+    "\\t", "\\n", "\\u000b", "\\f", "\\r", "\\u000e", "\\u000f", "\\u0010", "\\u0011", "\\u0012",
+    "\\u0013", "\\u0014", "\\u0015", "\\u0016", "\\u0017", "\\u0018", "\\u0019", "\\u001a",
+    "\\u001b", "\\u001c", "\\u001d", "\\u001e", "\\u001f",
+];
+
+/// The escape of a byte that needs one.
+fn escape_of(c: u8) -> &'static str {
     match c {
-        b'"' => out.extend_from_slice(b"\\\""),
-        b'\\' => out.extend_from_slice(b"\\\\"),
-        0x08 => out.extend_from_slice(b"\\b"),
-        b'\t' => out.extend_from_slice(b"\\t"),
-        b'\n' => out.extend_from_slice(b"\\n"),
-        0x0c => out.extend_from_slice(b"\\f"),
-        b'\r' => out.extend_from_slice(b"\\r"),
-        _ => out.extend_from_slice(&[
-            b'\\',
-            b'u',
-            b'0',
-            b'0',
-            HEX[usize::from(c >> 4)],
-            HEX[usize::from(c & 0xf)],
-        ]),
+        b'"' => "\\\"",
+        b'\\' => "\\\\",
+        _ => CONTROL[usize::from(c)],
     }
 }
 

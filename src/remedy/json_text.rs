@@ -73,43 +73,9 @@ pub fn push_line_break(out: &mut String, indent: usize) {
     }
 }
 
-/// `s` as a JSON string, escaped as serde_json escapes it: quote, backslash and control
-/// characters only.
+/// `s` as a JSON string, escaped as serde_json escapes it (the output lines' escaper).
 pub fn push_quoted(out: &mut String, s: &str) {
-    let needs_escape = |b: u8| b < 0x20 || b == b'"' || b == b'\\';
-    out.reserve(s.len() + 2);
-    out.push('"');
-    // Generated texts almost never need escapes: check without branching per byte first.
-    if !s.bytes().fold(false, |any, b| any | needs_escape(b)) {
-        out.push_str(s);
-        out.push('"');
-        return;
-    }
-    let mut start = 0;
-    for (i, b) in s.bytes().enumerate() {
-        if !needs_escape(b) {
-            continue;
-        }
-        out.push_str(&s[start..i]);
-        match b {
-            b'"' => out.push_str("\\\""),
-            b'\\' => out.push_str("\\\\"),
-            b'\n' => out.push_str("\\n"),
-            b'\r' => out.push_str("\\r"),
-            b'\t' => out.push_str("\\t"),
-            0x08 => out.push_str("\\b"),
-            0x0c => out.push_str("\\f"),
-            _ => {
-                const HEX: &[u8; 16] = b"0123456789abcdef";
-                out.push_str("\\u00");
-                out.push(HEX[usize::from(b >> 4)] as char);
-                out.push(HEX[usize::from(b & 0xf)] as char);
-            }
-        }
-        start = i + 1;
-    }
-    out.push_str(&s[start..]);
-    out.push('"');
+    crate::json::write_str(s, out);
 }
 
 #[cfg(test)]
