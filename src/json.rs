@@ -2,8 +2,8 @@
 //! for the derived `Serialize` (a test holds the two equal), at a fraction of the cost.
 //!
 //! Records are written far more often than anything else awsplain does with them, and most of
-//! a record's bytes are long catalog texts. serde_json escapes strings a byte at a time; the
-//! escaper here skips eight plain bytes at a time, and the remedies of a record can come in
+//! a record's bytes are long catalog texts. serde_json escapes strings a byte at a time; here
+//! they are escaped with SIMD (json-escape-simd), and the remedies of a record can come in
 //! already written (the remedy cache keeps them as JSON, see
 //! [`crate::remedy::remedies_json_cached`]).
 
@@ -83,7 +83,8 @@ fn write_remedy(r: &Remedy, out: &mut Vec<u8>) {
     o.key("snippets");
     let mut s = Object::open(o.out);
     for (k, v) in &r.snippets {
-        s.str(k, v);
+        s.data_key(k);
+        write_str(v, s.out);
     }
     s.close();
     o.close();
@@ -131,21 +132,35 @@ impl<'a> Object<'a> {
         Object { out, first: true }
     }
 
-    fn key(&mut self, k: &str) {
-        if !self.first {
-            self.out.push(b',');
-        }
-        self.first = false;
+    /// One of the contract's keys: plain ASCII words, written without an escape scan.
+    fn key(&mut self, k: &'static str) {
+        debug_assert!(k.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_'));
+        self.comma();
+        self.out.push(b'"');
+        self.out.extend_from_slice(k.as_bytes());
+        self.out.extend_from_slice(b"\":");
+    }
+
+    /// A key from data (a snippet's tool name), escaped like any string.
+    fn data_key(&mut self, k: &str) {
+        self.comma();
         write_str(k, self.out);
         self.out.push(b':');
     }
 
-    fn str(&mut self, k: &str, v: &str) {
+    fn comma(&mut self) {
+        if !self.first {
+            self.out.push(b',');
+        }
+        self.first = false;
+    }
+
+    fn str(&mut self, k: &'static str, v: &str) {
         self.key(k);
         write_str(v, self.out);
     }
 
-    fn opt_str(&mut self, k: &str, v: Option<&str>) {
+    fn opt_str(&mut self, k: &'static str, v: Option<&str>) {
         self.key(k);
         match v {
             Some(v) => write_str(v, self.out),
@@ -153,7 +168,7 @@ impl<'a> Object<'a> {
         }
     }
 
-    fn strings(&mut self, k: &str, v: &[String]) {
+    fn strings(&mut self, k: &'static str, v: &[String]) {
         self.key(k);
         self.out.push(b'[');
         for (i, s) in v.iter().enumerate() {
@@ -172,88 +187,29 @@ impl<'a> Object<'a> {
 
 /// Where JSON text goes: the output lines (bytes) or a generated document (a `String`).
 pub trait JsonOut {
-    fn push_text(&mut self, s: &str);
+    /// Append `s` as a JSON string.
+    fn push_json_str(&mut self, s: &str);
 }
 
 impl JsonOut for Vec<u8> {
-    fn push_text(&mut self, s: &str) {
-        self.extend_from_slice(s.as_bytes());
+    fn push_json_str(&mut self, s: &str) {
+        json_escape_simd::escape_into(s, self);
     }
 }
 
 impl JsonOut for String {
-    fn push_text(&mut self, s: &str) {
-        self.push_str(s);
+    fn push_json_str(&mut self, s: &str) {
+        // Generated documents are small; the lines, where the bytes are, take the Vec path.
+        self.push_str(&json_escape_simd::escape(s));
     }
 }
 
-/// Append `s` as a JSON string, escaped as serde_json escapes: `"` and `\`, the short forms
-/// `\b \t \n \f \r`, other control characters as `\u00xx`; everything else as it is.
+/// Append `s` as a JSON string, escaped as serde_json escapes (`"` and `\`, the short forms
+/// `\b \t \n \f \r`, other control characters as `\u00xx`, everything else as it is;
+/// the tests hold it to serde_json's output), with SIMD: the catalog texts are most of the bytes
+/// awsplain writes.
 pub fn write_str<O: JsonOut + ?Sized>(s: &str, out: &mut O) {
-    let b = s.as_bytes();
-    out.push_text("\"");
-    let mut plain_from = 0;
-    let mut i = 0;
-    while i < b.len() {
-        let at = match b.get(i..i + 8) {
-            Some(word) => {
-                match escape_mask(u64::from_le_bytes(word.try_into().expect("8 bytes"))) {
-                    0 => {
-                        i += 8;
-                        continue;
-                    }
-                    // The lowest flagged byte is always a true one (see `escape_mask`).
-                    mask => i + (mask.trailing_zeros() / 8) as usize,
-                }
-            }
-            None if needs_escape(b[i]) => i,
-            None => {
-                i += 1;
-                continue;
-            }
-        };
-        // Escaped bytes are ASCII, so the plain runs between them are whole characters.
-        out.push_text(&s[plain_from..at]);
-        out.push_text(escape_of(b[at]));
-        plain_from = at + 1;
-        i = at + 1;
-    }
-    out.push_text(&s[plain_from..]);
-    out.push_text("\"");
-}
-
-fn needs_escape(c: u8) -> bool {
-    c < 0x20 || c == b'"' || c == b'\\'
-}
-
-/// The high bit of each byte of `w` (read little-endian) that is below 0x20, a quote or a
-/// backslash: the classic has-zero-byte test, once per condition. A flag above the lowest can
-/// be false (a borrow from the byte below), the lowest never is, and none is missed when
-/// there is any: so zero means "nothing to escape" and the lowest flag is the first escape.
-fn escape_mask(w: u64) -> u64 {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    let below = |x: u64, n: u8| x.wrapping_sub(ONES * u64::from(n)) & !x;
-    let quote = w ^ (ONES * u64::from(b'"'));
-    let backslash = w ^ (ONES * u64::from(b'\\'));
-    (below(w, 0x20) | below(quote, 1) | below(backslash, 1)) & HIGH
-}
-
-/// The escapes of the control characters, as serde_json writes them.
-const CONTROL: [&str; 32] = [
-    "\\u0000", "\\u0001", "\\u0002", "\\u0003", "\\u0004", "\\u0005", "\\u0006", "\\u0007", "\\b",
-    "\\t", "\\n", "\\u000b", "\\f", "\\r", "\\u000e", "\\u000f", "\\u0010", "\\u0011", "\\u0012",
-    "\\u0013", "\\u0014", "\\u0015", "\\u0016", "\\u0017", "\\u0018", "\\u0019", "\\u001a",
-    "\\u001b", "\\u001c", "\\u001d", "\\u001e", "\\u001f",
-];
-
-/// The escape of a byte that needs one.
-fn escape_of(c: u8) -> &'static str {
-    match c {
-        b'"' => "\\\"",
-        b'\\' => "\\\\",
-        _ => CONTROL[usize::from(c)],
-    }
+    out.push_json_str(s);
 }
 
 #[cfg(test)]

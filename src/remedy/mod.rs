@@ -61,13 +61,13 @@ pub fn remedies_for_cached(rec: &Record, lang: Lang) -> Vec<Remedy> {
 /// [`crate::json::write_remedies`] writes it, from the same cache: a repeated error costs a copy
 /// of bytes instead of building and escaping kilobytes of text again.
 pub fn remedies_json_cached(rec: &Record, lang: Lang, out: &mut Vec<u8>) {
-    with_cached(rec, lang, |c| {
-        let json = c.json.get_or_insert_with(|| {
-            let mut v = Vec::new();
-            crate::json::write_remedies(&c.remedies, &mut v);
-            v
-        });
-        out.extend_from_slice(json);
+    with_cached(rec, lang, |c| match &c.json {
+        Some(json) => out.extend_from_slice(json),
+        None => {
+            let from = out.len();
+            crate::json::write_remedies(&c.remedies, out);
+            c.json = Some(out[from..].to_vec());
+        }
     })
 }
 
