@@ -53,6 +53,8 @@ const KEYS: &[Key] = &[
     k("statusCode", StatusCode, 40, C, "js-sdk-v2"),
     k("httpStatusCode", StatusCode, 45, C, "js-sdk-v3"),
     k("StatusCode", StatusCode, 40, C, "go-sdk-v1"),
+    k("HTTPStatusCode", StatusCode, 45, C, "boto3"),
+    k("status_code", StatusCode, 35, C, "plain"),
     k("status", StatusCode, 20, C, "plain"),
     k("requestId", RequestId, 40, C, "js-sdk-v2"),
     k("requestID", RequestId, 40, C, "cloudtrail"),
@@ -247,6 +249,16 @@ mod tests {
                 "{text}"
             );
         }
+    }
+
+    #[test]
+    fn boto3_response_dict_gives_the_status() {
+        let text = "{'Error': {'Code': 'AccessDenied', 'Message': 'Access Denied'}, 'ResponseMetadata': {'RequestId': 'ABCD1234EFGH5678', 'HTTPStatusCode': 403, 'RetryAttempts': 0}}";
+        let r = crate::grammar::extract(text);
+        assert_eq!(r.len(), 1, "{r:?}");
+        assert_eq!(r[0].status_code, Some(403));
+        assert_eq!(r[0].error_code.as_deref(), Some("AccessDenied"));
+        assert_eq!(r[0].request_id.as_deref(), Some("ABCD1234EFGH5678"));
     }
 
     #[test]
