@@ -16,7 +16,8 @@ pub mod piece;
 pub mod xml;
 
 use crate::record::{Record, Span};
-use aho_corasick::{AhoCorasick, MatchKind};
+use aho_corasick::automaton::{Automaton, StateID};
+use aho_corasick::{dfa::DFA, Anchored, MatchKind};
 use piece::{Field, Piece, Strength};
 use std::borrow::Cow;
 use std::sync::OnceLock;
@@ -49,8 +50,47 @@ enum Kind {
 }
 
 struct Anchors {
-    ac: AhoCorasick,
+    dfa: DFA,
     kinds: Vec<Kind>,
+}
+
+impl Anchors {
+    /// Call `f(start, len, kind)` for every anchor in `text`, overlapping ones too, in the order
+    /// the anchors end (anchors ending together in pattern order), as an overlapping search
+    /// reports them. The DFA is walked here rather than through the `AhoCorasick` iterator,
+    /// which stops and resumes at every match at a cost greater than the walk's.
+    fn each(&self, text: &str, mut f: impl FnMut(usize, usize, Kind)) {
+        let dfa = &self.dfa;
+        let Ok(mut sid) = dfa.start_state(Anchored::No) else {
+            return;
+        };
+        let mut at = 0;
+        while let Some(end) = next_match(dfa, text.as_bytes(), at, &mut sid) {
+            for k in 0..dfa.match_len(sid) {
+                let pid = dfa.match_pattern(sid, k);
+                let len = dfa.pattern_len(pid);
+                f(end - len, len, self.kinds[pid.as_usize()]);
+            }
+            at = end;
+        }
+    }
+}
+
+/// Walk the DFA over `hay` from `at` in state `sid` up to the next match state; the end of the
+/// matches there. The walk makes no calls and no stores, so the DFA's tables stay in registers.
+#[inline]
+fn next_match(dfa: &DFA, hay: &[u8], at: usize, sid: &mut StateID) -> Option<usize> {
+    let mut s = *sid;
+    for (i, &b) in hay.get(at..)?.iter().enumerate() {
+        s = dfa.next_state(Anchored::No, s, b);
+        // Without a prefilter, special states are match states (an unanchored search
+        // never dies).
+        if dfa.is_special(s) {
+            *sid = s;
+            return Some(at + i + 1);
+        }
+    }
+    None
 }
 
 const REASON_PHRASES: &[&str] = &[
@@ -126,13 +166,15 @@ fn anchors() -> &'static Anchors {
         for (i, (m, _)) in misc::KNOWN_MESSAGES.iter().enumerate() {
             add(m, Kind::Known(i as u8));
         }
-        // A DFA: every event is searched once in full, so search speed beats build time.
-        let ac = AhoCorasick::builder()
+        // A DFA: every event is searched once in full, so search speed beats build time. No
+        // prefilter: anchors are dense in the events searched, and [`Anchors::each`] walks
+        // every byte.
+        let dfa = aho_corasick::dfa::Builder::new()
             .match_kind(MatchKind::Standard)
-            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+            .prefilter(false)
             .build(&pats)
             .expect("anchor patterns build");
-        Anchors { ac, kinds }
+        Anchors { dfa, kinds }
     })
 }
 
@@ -428,19 +470,18 @@ pub fn extract(text: &str) -> Vec<Record> {
     let mut seen: Vec<(u8, usize)> = Vec::new();
     // The span of the last Java key list parsed.
     let mut java_list = 0..0;
-    for m in a.ac.find_overlapping_iter(v) {
-        let kind = a.kinds[m.pattern().as_usize()];
+    a.each(v, |m_start, m_len, kind| {
         // A Java list has several anchors (`Service:`, `Status Code:`). One that follows a `; `
         // or `, ` inside the list parsed last is a key of that list: every `;` and `,` there
         // separates keys. Its parse would give the list's tail, a piece dropped below as
         // contained in the whole list, so it is not parsed at all.
         if kind == Kind::Java
-            && java_list.contains(&m.start())
-            && matches!(v.as_bytes()[..m.start()], [.., b';' | b',', b' '])
+            && java_list.contains(&m_start)
+            && matches!(v.as_bytes()[..m_start], [.., b';' | b',', b' '])
         {
-            continue;
+            return;
         }
-        if let Some(piece) = parse_piece(v, m.start(), m.len(), kind) {
+        if let Some(piece) = parse_piece(v, m_start, m_len, kind) {
             if kind == Kind::Java {
                 java_list = piece.start..piece.end;
             }
@@ -450,7 +491,7 @@ pub fn extract(text: &str) -> Vec<Record> {
                 found.push(Found { kind, piece });
             }
         }
-    }
+    });
     // The invocation id of a Lambda runtime line belongs to the error on that line.
     let mut lines_done: Vec<usize> = Vec::new();
     let extra: Vec<Found> = found
