@@ -2,6 +2,8 @@
 //! `Aws::ECS::Errors::X`, `Amazon.ECS.Model.X`, `com.amazonaws...model.X`) and `Code => message`.
 
 use super::piece::{Field, Piece, Strength};
+use rustc_hash::FxHashMap;
+use std::sync::OnceLock;
 
 /// Codes that name an AWS error without the usual `Exception`/`Error` suffix.
 const BARE_CODES: &[&str] = &[
@@ -127,12 +129,25 @@ const NOT_CODES: &[&str] = &[
     "ProcessingError",
 ];
 
+/// The codes [`is_aws_code`] knows by name: `true` for the codes of [`BARE_CODES`] and
+/// [`ECS_STOP_CODES`], `false` for [`NOT_CODES`]. One hash lookup instead of scanning the lists:
+/// every candidate code of every parser is checked here.
+fn listed_codes() -> &'static FxHashMap<&'static str, bool> {
+    static MAP: OnceLock<FxHashMap<&'static str, bool>> = OnceLock::new();
+    MAP.get_or_init(|| {
+        let not = NOT_CODES.iter().map(|c| (*c, false));
+        // Inserted last, so a code on both sides is a code, as the lists are read.
+        let known = BARE_CODES.iter().chain(ECS_STOP_CODES).map(|c| (*c, true));
+        not.chain(known).collect()
+    })
+}
+
 /// True for a token that reads as an AWS error code.
 pub fn is_aws_code(code: &str) -> bool {
-    if BARE_CODES.contains(&code) || ECS_STOP_CODES.contains(&code) {
-        return true;
+    if let Some(&known) = listed_codes().get(code) {
+        return known;
     }
-    if NOT_CODES.contains(&code) || code.len() < 6 || code.len() > 100 {
+    if code.len() < 6 || code.len() > 100 {
         return false;
     }
     let first = code.as_bytes()[0];
