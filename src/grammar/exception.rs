@@ -213,13 +213,13 @@ pub fn parse_at(text: &str, at: usize) -> Option<Piece<'_>> {
     };
     let mut service = None;
     let mut code = token;
-    if let Some(pos) = token.rfind("::") {
+    if let Some(pos) = super::lex::rfind(token, "::") {
         let ns = &token[..pos];
         code = &token[pos + 2..];
         let parts: Vec<&str> = ns.split("::").collect();
         if parts.first() == Some(&"Aws") && parts.len() >= 2 {
             service = Some(parts[1]);
-        } else if !ns.contains("AWS") && !ns.starts_with("Aws") {
+        } else if !super::lex::contains(ns, "AWS") && !ns.starts_with("Aws") {
             return None;
         }
     } else if let Some(pos) = token.rfind('.') {

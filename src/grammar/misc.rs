@@ -175,7 +175,7 @@ pub fn known_message_at(text: &str, at: usize, idx: usize) -> Option<Piece<'_>> 
         memchr::memchr2(b'\n', b'"', &text.as_bytes()[at..]).map_or(text.len(), |p| p + at);
     let mut p = Piece::new(at, at + m.len(), Strength::Error, format, 5);
     let msg = text[line_start..line_end].trim();
-    let msg = msg.rsplit_once("Error: ").map(|(_, m)| m).unwrap_or(msg);
+    let msg = super::lex::rfind(msg, "Error: ").map_or(msg, |p| &msg[p + 7..]);
     p.set(Field::Message, msg);
     Some(p)
 }

@@ -18,7 +18,7 @@ pub mod xml;
 use crate::record::{Record, Span};
 use aho_corasick::automaton::{Automaton, StateID};
 use aho_corasick::{dfa::DFA, Anchored, MatchKind};
-use piece::{Field, Piece, Strength};
+use piece::{Field, Piece, Strength, STRING_FIELDS};
 use std::borrow::Cow;
 use std::sync::OnceLock;
 
@@ -442,8 +442,12 @@ fn repeats_mean_new_error(f: &Found<'_>) -> bool {
 /// An error code without its namespace and `Exception` suffix, for comparing codes ignoring
 /// ASCII case (`ECS.AccessDeniedException` is `AccessDenied`).
 fn norm_code(c: &str) -> &str {
-    let c = c.rsplit('.').next().unwrap_or(c);
-    c.trim_end_matches("Exception")
+    let mut c = c.rsplit('.').next().unwrap_or(c);
+    // `trim_end_matches` with a `&str` builds a substring searcher per call.
+    while let Some(t) = c.strip_suffix("Exception") {
+        c = t;
+    }
+    c
 }
 
 fn same_code(a: &str, b: &str) -> bool {
@@ -628,16 +632,18 @@ fn conflicts(found: &[Found<'_>], cur: &[usize], f: &Found<'_>) -> bool {
 /// Build the record from its pieces: for each field the most trusted piece wins.
 fn assemble(text: &str, pieces: &[&Found<'_>]) -> Record {
     let mut rec = Record::default();
-    let best = |f: Field| -> Option<&str> {
-        pieces
-            .iter()
-            .filter_map(|p| p.piece.get(f).map(|v| (p.piece.rank, v)))
-            .fold(None, |acc: Option<(u8, &str)>, (r, v)| match acc {
-                Some((ar, _)) if ar >= r => acc,
-                _ => Some((r, v)),
-            })
-            .map(|(_, v)| v)
-    };
+    // For each field, the value of the highest-ranked piece that has one (the first of equal
+    // ranks), found in one pass over the pieces' values.
+    let mut by_field: [Option<(u8, &str)>; STRING_FIELDS.len()] = [None; STRING_FIELDS.len()];
+    for p in pieces {
+        for (f, v) in &p.piece.values {
+            let slot = &mut by_field[*f as usize];
+            if !matches!(slot, Some((r, _)) if *r >= p.piece.rank) {
+                *slot = Some((p.piece.rank, v));
+            }
+        }
+    }
+    let best = |f: Field| by_field[f as usize].map(|(_, v)| v);
     let own = |v: Option<&str>| v.map(str::to_string);
     rec.error_code = own(best(Field::ErrorCode));
     rec.wrapper_code = own(best(Field::WrapperCode));
@@ -774,6 +780,13 @@ mod tests {
     fn unescape() {
         assert_eq!(unescape_view(r#"a\"b\\c\nd\u0041"#), "a\"b\\c\ndA");
         assert_eq!(unescape_view("C:\\x"), "C:\\x");
+    }
+
+    #[test]
+    fn fields_index_their_slots() {
+        for (i, f) in STRING_FIELDS.iter().enumerate() {
+            assert_eq!(*f as usize, i, "{f:?}");
+        }
     }
 
     #[test]
