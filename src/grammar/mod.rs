@@ -366,13 +366,8 @@ fn parse_piece(text: &str, at: usize, len: usize, kind: Kind) -> Option<Piece<'_
         Kind::GoV1Status => go::parse_v1_status_at(text, at),
         Kind::Java => java::parse_at(text, at),
         Kind::Xml => xml::parse_at(text, at),
-        Kind::CodeColon => exception::parse_at(text, at),
-        Kind::CodeBefore(b) => {
-            let at = at.checked_sub(b as usize)?;
-            if !text.is_char_boundary(at) {
-                return None;
-            }
-            exception::parse_at(text, at)
+        Kind::CodeColon | Kind::CodeBefore(_) => {
+            exception::parse_at(text, code_at(text, at, kind)?)
         }
         Kind::GluedCode => {
             let r = &text[at + len..];
@@ -416,6 +411,16 @@ fn parse_piece(text: &str, at: usize, len: usize, kind: Kind) -> Option<Piece<'_
         Kind::Coral => misc::coral_at(text, at),
         Kind::Known(i) => misc::known_message_at(text, at, i as usize),
     }
+}
+
+/// Where the `Code:` token of a code anchor at `at` is: at the anchor, or `back` bytes before a
+/// `CodeBefore(back)` anchor.
+fn code_at(text: &str, at: usize, kind: Kind) -> Option<usize> {
+    let back = match kind {
+        Kind::CodeBefore(b) => usize::from(b),
+        _ => 0,
+    };
+    at.checked_sub(back).filter(|&at| text.is_char_boundary(at))
 }
 
 /// A parsed piece and the parser that made it.
@@ -474,6 +479,11 @@ pub fn extract(text: &str) -> Vec<Record> {
     let mut seen: Vec<(u8, usize)> = Vec::new();
     // The span of the last Java key list parsed.
     let mut java_list = 0..0;
+    // The last `Code:` token parsed. Code anchors often share a token (`AccessDenied` and
+    // `Exception` in `AccessDeniedException`); the token's parse from a second anchor is the
+    // first one's again, a piece dropped below as a duplicate or again no piece, so it is not
+    // parsed again.
+    let mut code_token = 0..0;
     a.each(v, |m_start, m_len, kind| {
         // A Java list has several anchors (`Service:`, `Status Code:`). One that follows a `; `
         // or `, ` inside the list parsed last is a key of that list: every `;` and `,` there
@@ -485,7 +495,17 @@ pub fn extract(text: &str) -> Vec<Record> {
         {
             return;
         }
-        if let Some(piece) = parse_piece(v, m_start, m_len, kind) {
+        let parsed = match kind {
+            Kind::CodeColon | Kind::CodeBefore(_) => code_at(v, m_start, kind).and_then(|at| {
+                if code_token.contains(&at) {
+                    return None;
+                }
+                code_token = exception::token_span(v, at);
+                exception::parse_token(v, code_token.clone())
+            }),
+            _ => parse_piece(v, m_start, m_len, kind),
+        };
+        if let Some(piece) = parsed {
             if kind == Kind::Java {
                 java_list = piece.start..piece.end;
             }
