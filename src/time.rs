@@ -29,40 +29,75 @@ pub fn line_timestamp(line: &str) -> Option<Millis> {
 }
 
 /// An RFC 3339 timestamp (in the lenient forms [`line_timestamp`] takes) starting at `at`.
+/// Read from the bytes in place: [`parse_rfc3339`] on a normalised copy gives the same time, but
+/// the copy was the main cost of every record's timestamp.
 fn timestamp_at(b: &[u8], at: usize) -> Option<Millis> {
     let r = b.get(at..at + 19)?;
-    if !(r[4] == b'-' && r[7] == b'-' && matches!(r[10], b'T' | b't' | b' ')) {
+    if !(r[4] == b'-'
+        && r[7] == b'-'
+        && matches!(r[10], b'T' | b't' | b' ')
+        && r[13] == b':'
+        && r[16] == b':')
+    {
         return None;
     }
-    let mut s = String::with_capacity(32);
-    s.push_str(std::str::from_utf8(r).ok()?);
+    let (year, month, day) = (digits(&r[..4])?, digits(&r[5..7])?, digits(&r[8..10])?);
+    let (hour, min, sec) = (
+        digits(&r[11..13])?,
+        digits(&r[14..16])?,
+        digits(&r[17..19])?,
+    );
     let mut i = at + 19;
+    let mut millis = 0;
     if matches!(b.get(i), Some(b'.' | b',')) {
-        s.push('.');
         i += 1;
-        while let Some(c) = b.get(i).filter(|c| c.is_ascii_digit()) {
-            s.push(*c as char);
+        let start = i;
+        while b.get(i).is_some_and(u8::is_ascii_digit) {
             i += 1;
         }
+        if i == start {
+            return None;
+        }
+        // Only milliseconds matter to CloudWatch; further digits are dropped.
+        let frac = &b[start..i.min(start + 3)];
+        millis = digits(frac)? * 10i64.pow(3 - frac.len() as u32);
     }
-    match b.get(i) {
-        Some(b'Z' | b'z') => s.push('Z'),
+    let offset_min = match b.get(i) {
+        Some(b'Z' | b'z') => 0,
         Some(&sign @ (b'+' | b'-')) => {
-            let z = b.get(i + 1..)?;
-            let digits: Vec<u8> = z.iter().take(5).copied().collect();
-            let (h, m) = match digits.as_slice() {
-                [h1, h2, b':', m1, m2] => ([*h1, *h2], [*m1, *m2]),
-                [h1, h2, m1, m2, ..] => ([*h1, *h2], [*m1, *m2]),
+            // `+09:00` or `+0900`.
+            let (h, m) = match b.get(i + 1..)? {
+                [h1, h2, b':', m1, m2, ..] | [h1, h2, m1, m2, ..] => ([*h1, *h2], [*m1, *m2]),
                 _ => return None,
             };
-            s.push(sign as char);
-            s.push_str(std::str::from_utf8(&h).ok()?);
-            s.push(':');
-            s.push_str(std::str::from_utf8(&m).ok()?);
+            let (oh, om) = (digits(&h)?, digits(&m)?);
+            if oh > 23 || om > 59 {
+                return None;
+            }
+            if sign == b'-' {
+                -(oh * 60 + om)
+            } else {
+                oh * 60 + om
+            }
         }
         _ => return None,
+    };
+    if !(1..=12).contains(&month) || day < 1 || day > days_in_month(year, month) {
+        return None;
     }
-    parse_rfc3339(&s).ok()
+    if hour > 23 || min > 59 || sec > 60 {
+        return None;
+    }
+    let days = days_from_civil(year, month, day);
+    let secs = days * 86_400 + hour * 3600 + min * 60 + sec.min(59) - offset_min * 60;
+    Some(secs * 1000 + millis)
+}
+
+/// The number written in `s`, which must be all ASCII digits (and short enough not to overflow).
+fn digits(s: &[u8]) -> Option<i64> {
+    s.iter().try_fold(0i64, |n, &c| {
+        c.is_ascii_digit().then(|| n * 10 + i64::from(c - b'0'))
+    })
 }
 
 /// `YYYY-MM-DDTHH:MM:SS[.frac](Z|±HH:MM)`; a space may stand for `T`, and a bare date means
@@ -211,6 +246,13 @@ mod tests {
         ] {
             assert_eq!(line_timestamp(line), Some(t), "{line}");
         }
+        for (line, ms) in [
+            ("2026-11-28T18:00:00.5+09:00 x", t + 500),
+            ("2026-11-28t04:30:00.1239-0430 x", t + 123),
+            ("2026-11-28T09:00:60z leap second", t + 59_000),
+        ] {
+            assert_eq!(line_timestamp(line), Some(ms), "{line}");
+        }
         for line in [
             "2026-11-28 09:00:00,123 ERROR no zone, so no time",
             "User: arn:aws:sts::123456789012:assumed-role/r/s is not authorized",
@@ -219,6 +261,11 @@ mod tests {
             "2026-11-28",
             "1234567890123456789012345678901234567890123456789012345678",
             "[x] 20261128 2026112800000000000000000000000000000000000000000",
+            "2026-11-28T09:00:00.Z empty fraction",
+            "2026-11-28T09:00:00+09:0",
+            "2026-11-28T09:00:00+24:00 offset out of range",
+            "2026-02-29T09:00:00Z no such day",
+            "2026-11-28T09:0a:00Z",
         ] {
             assert_eq!(line_timestamp(line), None, "{line}");
         }

@@ -2,6 +2,9 @@
 //! `Aws::ECS::Errors::X`, `Amazon.ECS.Model.X`, `com.amazonaws...model.X`) and `Code => message`.
 
 use super::piece::{Field, Piece, Strength};
+use rustc_hash::FxHashMap;
+use std::ops::Range;
+use std::sync::OnceLock;
 
 /// Codes that name an AWS error without the usual `Exception`/`Error` suffix.
 const BARE_CODES: &[&str] = &[
@@ -127,12 +130,25 @@ const NOT_CODES: &[&str] = &[
     "ProcessingError",
 ];
 
+/// The codes [`is_aws_code`] knows by name: `true` for the codes of [`BARE_CODES`] and
+/// [`ECS_STOP_CODES`], `false` for [`NOT_CODES`]. One hash lookup instead of scanning the lists:
+/// every candidate code of every parser is checked here.
+fn listed_codes() -> &'static FxHashMap<&'static str, bool> {
+    static MAP: OnceLock<FxHashMap<&'static str, bool>> = OnceLock::new();
+    MAP.get_or_init(|| {
+        let not = NOT_CODES.iter().map(|c| (*c, false));
+        // Inserted last, so a code on both sides is a code, as the lists are read.
+        let known = BARE_CODES.iter().chain(ECS_STOP_CODES).map(|c| (*c, true));
+        not.chain(known).collect()
+    })
+}
+
 /// True for a token that reads as an AWS error code.
 pub fn is_aws_code(code: &str) -> bool {
-    if BARE_CODES.contains(&code) || ECS_STOP_CODES.contains(&code) {
-        return true;
+    if let Some(&known) = listed_codes().get(code) {
+        return known;
     }
-    if NOT_CODES.contains(&code) || code.len() < 6 || code.len() > 100 {
+    if code.len() < 6 || code.len() > 100 {
         return false;
     }
     let first = code.as_bytes()[0];
@@ -180,16 +196,28 @@ fn is_code_char(c: char) -> bool {
 
 /// Find the `Code:` / `Code =>` / `[Code:` at the token containing `at`.
 pub fn parse_at(text: &str, at: usize) -> Option<Piece<'_>> {
-    let start = text[..at]
-        .char_indices()
-        .rev()
-        .find(|(_, c)| !is_code_char(*c) && *c != ':')
-        .map(|(p, c)| p + c.len_utf8())
-        .unwrap_or(0);
-    let end = text[at..]
-        .find(|c: char| !is_code_char(c) && c != ':')
-        .map(|p| p + at)
-        .unwrap_or(text.len());
+    parse_token(text, token_span(text, at))
+}
+
+/// The token holding byte `at` (a character boundary) of `text`: the run of code characters
+/// and colons around it. Every position inside the run gives the same run, and so the same
+/// [`parse_token`].
+pub fn token_span(text: &str, at: usize) -> Range<usize> {
+    // Code characters and `:` are ASCII, so no byte of a multi-byte character is one: byte
+    // searches give the character boundaries a character search would.
+    let code = |c: &u8| is_code_char(char::from(*c)) || *c == b':';
+    let b = text.as_bytes();
+    let start = b[..at].iter().rposition(|c| !code(c)).map_or(0, |p| p + 1);
+    let end = b[at..]
+        .iter()
+        .position(|c| !code(c))
+        .map_or(b.len(), |p| at + p);
+    start..end
+}
+
+/// Parse the `Code:` token `span` (from [`token_span`]) and what follows it.
+pub fn parse_token(text: &str, span: Range<usize>) -> Option<Piece<'_>> {
+    let (start, end) = (span.start, span.end);
     let full = &text[start..end];
     // Split a namespace: `Aws::ECS::Errors::X`, `botocore.errorfactory.X`, `Amazon.ECS.Model.X`.
     let (token, after_colon) = match full.strip_suffix(':') {
@@ -198,13 +226,13 @@ pub fn parse_at(text: &str, at: usize) -> Option<Piece<'_>> {
     };
     let mut service = None;
     let mut code = token;
-    if let Some(pos) = token.rfind("::") {
+    if let Some(pos) = super::lex::rfind(token, "::") {
         let ns = &token[..pos];
         code = &token[pos + 2..];
         let parts: Vec<&str> = ns.split("::").collect();
         if parts.first() == Some(&"Aws") && parts.len() >= 2 {
             service = Some(parts[1]);
-        } else if !ns.contains("AWS") && !ns.starts_with("Aws") {
+        } else if !super::lex::contains(ns, "AWS") && !ns.starts_with("Aws") {
             return None;
         }
     } else if let Some(pos) = token.rfind('.') {
@@ -483,6 +511,24 @@ mod tests {
         )
         .unwrap();
         assert_eq!(f.get(Field::ErrorCode), Some("UnauthorizedOperation"));
+    }
+
+    #[test]
+    fn every_position_in_a_token_gives_the_token() {
+        let t = "é AccessDeniedException: x »Aws::S3::Errors::NoSuchKey:";
+        let tok = |s: &str| t.find(s).map(|p| p..p + s.len()).unwrap();
+        let code = tok("AccessDeniedException:");
+        let ns = tok("Aws::S3::Errors::NoSuchKey:");
+        for at in code.clone() {
+            assert_eq!(token_span(t, at), code, "{at}");
+        }
+        for at in ns.clone() {
+            assert_eq!(token_span(t, at), ns, "{at}");
+        }
+        // Before a character that is no code character, the token ends there.
+        assert_eq!(token_span(t, 0), 0..0);
+        assert_eq!(token_span(t, 2), 2..2);
+        assert_eq!(token_span(t, code.end + 1), code.end + 1..code.end + 2);
     }
 
     #[test]

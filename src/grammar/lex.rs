@@ -141,12 +141,12 @@ pub fn looks_like_request_id(s: &str) -> bool {
 
 /// A `-`-separated UUID: 8-4-4-4-12 hex digits.
 pub fn is_uuid(s: &str) -> bool {
-    let parts: Vec<&str> = s.split('-').collect();
-    parts.len() == 5
-        && [8, 4, 4, 4, 12]
-            .iter()
-            .zip(&parts)
-            .all(|(n, p)| p.len() == *n && p.bytes().all(|b| b.is_ascii_hexdigit()))
+    let b = s.as_bytes();
+    b.len() == 36
+        && b.iter().enumerate().all(|(i, &c)| match i {
+            8 | 13 | 18 | 23 => c == b'-',
+            _ => c.is_ascii_hexdigit(),
+        })
 }
 
 /// The level words loggers put at the head of a line (longest spelling first).
@@ -207,6 +207,22 @@ pub fn find(hay: &str, needle: &str) -> Option<usize> {
     None
 }
 
+/// Where `needle` last occurs in `hay`, like `str::rfind` with a `&str` pattern (see [`find`]).
+pub fn rfind(hay: &str, needle: &str) -> Option<usize> {
+    let (h, n) = (hay.as_bytes(), needle.as_bytes());
+    let Some(&last) = n.last() else {
+        return Some(h.len());
+    };
+    let mut end = h.len();
+    while let Some(p) = memchr::memrchr(last, &h[..end]) {
+        if h[..=p].ends_with(n) {
+            return Some(p + 1 - n.len());
+        }
+        end = p;
+    }
+    None
+}
+
 /// Where the first of the ASCII bytes `set` occurs in `s`: `str::find` with a char array,
 /// without decoding characters (an ASCII byte never occurs inside a multi-byte character).
 pub fn find_any(s: &str, set: &[u8]) -> Option<usize> {
@@ -263,9 +279,31 @@ mod tests {
     }
 
     #[test]
+    fn finds() {
+        for (hay, needle) in [
+            ("a::b::c", "::"),
+            ("::", "::"),
+            (":", "::"),
+            ("x Error: y Error: z", "Error: "),
+            ("Error:", "Error: "),
+            ("abc", ""),
+            ("", "a"),
+            ("aaa", "aa"),
+        ] {
+            assert_eq!(rfind(hay, needle), hay.rfind(needle), "{hay:?} {needle:?}");
+            assert_eq!(find(hay, needle), hay.find(needle), "{hay:?} {needle:?}");
+        }
+    }
+
+    #[test]
     fn uuids() {
         assert!(is_uuid("0f1e2d3c-1111-2222-3333-444455556666"));
         assert!(!is_uuid("xxxx"));
+        assert!(!is_uuid("0f1e2d3c-1111-2222-3333-44445555666"));
+        assert!(!is_uuid("0f1e2d3c-1111-2222-3333-4444555566667"));
+        assert!(!is_uuid("0f1e2d3c11111-2222-3333-444455556666"));
+        assert!(!is_uuid("0f1e2d3c-1111-2222-3333-44445555666g"));
+        assert!(is_uuid("0F1E2D3C-1111-2222-3333-444455556666"));
         assert_eq!(
             skip_log_head("2026-11-12T11:38:16.826Z ERROR User: arn:aws:sts::1:x is not"),
             "User: arn:aws:sts::1:x is not"

@@ -175,7 +175,7 @@ pub fn known_message_at(text: &str, at: usize, idx: usize) -> Option<Piece<'_>> 
         memchr::memchr2(b'\n', b'"', &text.as_bytes()[at..]).map_or(text.len(), |p| p + at);
     let mut p = Piece::new(at, at + m.len(), Strength::Error, format, 5);
     let msg = text[line_start..line_end].trim();
-    let msg = msg.rsplit_once("Error: ").map(|(_, m)| m).unwrap_or(msg);
+    let msg = super::lex::rfind(msg, "Error: ").map_or(msg, |p| &msg[p + 7..]);
     p.set(Field::Message, msg);
     Some(p)
 }
@@ -305,7 +305,7 @@ pub fn message_resource(msg: &str) -> Option<&str> {
 
 /// False only when `msg` holds none of the phrases [`message_resource`] looks for: each has a
 /// space followed by one of these words (`for resource: ` has ` resource: `, `manifest for `
-/// has ` for `). A byte loop over the spaces costs less than a multi-pattern search here.
+/// has ` for `). A byte loop costs less than a multi-pattern search here.
 fn may_name_resource(msg: &str) -> bool {
     const AFTER_SPACE: [&str; 10] = [
         "with name ",
@@ -319,11 +319,12 @@ fn may_name_resource(msg: &str) -> bool {
         "has a dependent object",
         "not found",
     ];
+    // A plain loop over byte pairs: spaces are too dense in prose for `memchr` to pay.
     let b = msg.as_bytes();
-    memchr::memchr_iter(b' ', b).any(|i| {
-        let r = &b[i + 1..];
-        r.first().is_some_and(|c| b"wbrafdhn".contains(c))
-            && AFTER_SPACE.iter().any(|w| r.starts_with(w.as_bytes()))
+    (1..b.len()).any(|i| {
+        b[i - 1] == b' '
+            && b"wbrafdhn".contains(&b[i])
+            && AFTER_SPACE.iter().any(|w| b[i..].starts_with(w.as_bytes()))
     })
 }
 

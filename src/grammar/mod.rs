@@ -16,8 +16,9 @@ pub mod piece;
 pub mod xml;
 
 use crate::record::{Record, Span};
-use aho_corasick::{AhoCorasick, MatchKind};
-use piece::{Field, Piece, Strength};
+use aho_corasick::automaton::{Automaton, StateID};
+use aho_corasick::{dfa::DFA, Anchored, MatchKind};
+use piece::{Field, Piece, Strength, STRING_FIELDS};
 use std::borrow::Cow;
 use std::sync::OnceLock;
 
@@ -49,8 +50,47 @@ enum Kind {
 }
 
 struct Anchors {
-    ac: AhoCorasick,
+    dfa: DFA,
     kinds: Vec<Kind>,
+}
+
+impl Anchors {
+    /// Call `f(start, len, kind)` for every anchor in `text`, overlapping ones too, in the order
+    /// the anchors end (anchors ending together in pattern order), as an overlapping search
+    /// reports them. The DFA is walked here rather than through the `AhoCorasick` iterator,
+    /// which stops and resumes at every match at a cost greater than the walk's.
+    fn each(&self, text: &str, mut f: impl FnMut(usize, usize, Kind)) {
+        let dfa = &self.dfa;
+        let Ok(mut sid) = dfa.start_state(Anchored::No) else {
+            return;
+        };
+        let mut at = 0;
+        while let Some(end) = next_match(dfa, text.as_bytes(), at, &mut sid) {
+            for k in 0..dfa.match_len(sid) {
+                let pid = dfa.match_pattern(sid, k);
+                let len = dfa.pattern_len(pid);
+                f(end - len, len, self.kinds[pid.as_usize()]);
+            }
+            at = end;
+        }
+    }
+}
+
+/// Walk the DFA over `hay` from `at` in state `sid` up to the next match state; the end of the
+/// matches there. The walk makes no calls and no stores, so the DFA's tables stay in registers.
+#[inline]
+fn next_match(dfa: &DFA, hay: &[u8], at: usize, sid: &mut StateID) -> Option<usize> {
+    let mut s = *sid;
+    for (i, &b) in hay.get(at..)?.iter().enumerate() {
+        s = dfa.next_state(Anchored::No, s, b);
+        // Without a prefilter, special states are match states (an unanchored search
+        // never dies).
+        if dfa.is_special(s) {
+            *sid = s;
+            return Some(at + i + 1);
+        }
+    }
+    None
 }
 
 const REASON_PHRASES: &[&str] = &[
@@ -126,13 +166,15 @@ fn anchors() -> &'static Anchors {
         for (i, (m, _)) in misc::KNOWN_MESSAGES.iter().enumerate() {
             add(m, Kind::Known(i as u8));
         }
-        // A DFA: every event is searched once in full, so search speed beats build time.
-        let ac = AhoCorasick::builder()
+        // A DFA: every event is searched once in full, so search speed beats build time. No
+        // prefilter: anchors are dense in the events searched, and [`Anchors::each`] walks
+        // every byte.
+        let dfa = aho_corasick::dfa::Builder::new()
             .match_kind(MatchKind::Standard)
-            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+            .prefilter(false)
             .build(&pats)
             .expect("anchor patterns build");
-        Anchors { ac, kinds }
+        Anchors { dfa, kinds }
     })
 }
 
@@ -324,13 +366,8 @@ fn parse_piece(text: &str, at: usize, len: usize, kind: Kind) -> Option<Piece<'_
         Kind::GoV1Status => go::parse_v1_status_at(text, at),
         Kind::Java => java::parse_at(text, at),
         Kind::Xml => xml::parse_at(text, at),
-        Kind::CodeColon => exception::parse_at(text, at),
-        Kind::CodeBefore(b) => {
-            let at = at.checked_sub(b as usize)?;
-            if !text.is_char_boundary(at) {
-                return None;
-            }
-            exception::parse_at(text, at)
+        Kind::CodeColon | Kind::CodeBefore(_) => {
+            exception::parse_at(text, code_at(text, at, kind)?)
         }
         Kind::GluedCode => {
             let r = &text[at + len..];
@@ -376,6 +413,16 @@ fn parse_piece(text: &str, at: usize, len: usize, kind: Kind) -> Option<Piece<'_
     }
 }
 
+/// Where the `Code:` token of a code anchor at `at` is: at the anchor, or `back` bytes before a
+/// `CodeBefore(back)` anchor.
+fn code_at(text: &str, at: usize, kind: Kind) -> Option<usize> {
+    let back = match kind {
+        Kind::CodeBefore(b) => usize::from(b),
+        _ => 0,
+    };
+    at.checked_sub(back).filter(|&at| text.is_char_boundary(at))
+}
+
 /// A parsed piece and the parser that made it.
 struct Found<'a> {
     kind: Kind,
@@ -400,8 +447,12 @@ fn repeats_mean_new_error(f: &Found<'_>) -> bool {
 /// An error code without its namespace and `Exception` suffix, for comparing codes ignoring
 /// ASCII case (`ECS.AccessDeniedException` is `AccessDenied`).
 fn norm_code(c: &str) -> &str {
-    let c = c.rsplit('.').next().unwrap_or(c);
-    c.trim_end_matches("Exception")
+    let mut c = c.rsplit('.').next().unwrap_or(c);
+    // `trim_end_matches` with a `&str` builds a substring searcher per call.
+    while let Some(t) = c.strip_suffix("Exception") {
+        c = t;
+    }
+    c
 }
 
 fn same_code(a: &str, b: &str) -> bool {
@@ -428,19 +479,33 @@ pub fn extract(text: &str) -> Vec<Record> {
     let mut seen: Vec<(u8, usize)> = Vec::new();
     // The span of the last Java key list parsed.
     let mut java_list = 0..0;
-    for m in a.ac.find_overlapping_iter(v) {
-        let kind = a.kinds[m.pattern().as_usize()];
+    // The last `Code:` token parsed. Code anchors often share a token (`AccessDenied` and
+    // `Exception` in `AccessDeniedException`); the token's parse from a second anchor is the
+    // first one's again, a piece dropped below as a duplicate or again no piece, so it is not
+    // parsed again.
+    let mut code_token = 0..0;
+    a.each(v, |m_start, m_len, kind| {
         // A Java list has several anchors (`Service:`, `Status Code:`). One that follows a `; `
         // or `, ` inside the list parsed last is a key of that list: every `;` and `,` there
         // separates keys. Its parse would give the list's tail, a piece dropped below as
         // contained in the whole list, so it is not parsed at all.
         if kind == Kind::Java
-            && java_list.contains(&m.start())
-            && matches!(v.as_bytes()[..m.start()], [.., b';' | b',', b' '])
+            && java_list.contains(&m_start)
+            && matches!(v.as_bytes()[..m_start], [.., b';' | b',', b' '])
         {
-            continue;
+            return;
         }
-        if let Some(piece) = parse_piece(v, m.start(), m.len(), kind) {
+        let parsed = match kind {
+            Kind::CodeColon | Kind::CodeBefore(_) => code_at(v, m_start, kind).and_then(|at| {
+                if code_token.contains(&at) {
+                    return None;
+                }
+                code_token = exception::token_span(v, at);
+                exception::parse_token(v, code_token.clone())
+            }),
+            _ => parse_piece(v, m_start, m_len, kind),
+        };
+        if let Some(piece) = parsed {
             if kind == Kind::Java {
                 java_list = piece.start..piece.end;
             }
@@ -450,7 +515,7 @@ pub fn extract(text: &str) -> Vec<Record> {
                 found.push(Found { kind, piece });
             }
         }
-    }
+    });
     // The invocation id of a Lambda runtime line belongs to the error on that line.
     let mut lines_done: Vec<usize> = Vec::new();
     let extra: Vec<Found> = found
@@ -587,16 +652,18 @@ fn conflicts(found: &[Found<'_>], cur: &[usize], f: &Found<'_>) -> bool {
 /// Build the record from its pieces: for each field the most trusted piece wins.
 fn assemble(text: &str, pieces: &[&Found<'_>]) -> Record {
     let mut rec = Record::default();
-    let best = |f: Field| -> Option<&str> {
-        pieces
-            .iter()
-            .filter_map(|p| p.piece.get(f).map(|v| (p.piece.rank, v)))
-            .fold(None, |acc: Option<(u8, &str)>, (r, v)| match acc {
-                Some((ar, _)) if ar >= r => acc,
-                _ => Some((r, v)),
-            })
-            .map(|(_, v)| v)
-    };
+    // For each field, the value of the highest-ranked piece that has one (the first of equal
+    // ranks), found in one pass over the pieces' values.
+    let mut by_field: [Option<(u8, &str)>; STRING_FIELDS.len()] = [None; STRING_FIELDS.len()];
+    for p in pieces {
+        for (f, v) in &p.piece.values {
+            let slot = &mut by_field[*f as usize];
+            if !matches!(slot, Some((r, _)) if *r >= p.piece.rank) {
+                *slot = Some((p.piece.rank, v));
+            }
+        }
+    }
+    let best = |f: Field| by_field[f as usize].map(|(_, v)| v);
     let own = |v: Option<&str>| v.map(str::to_string);
     rec.error_code = own(best(Field::ErrorCode));
     rec.wrapper_code = own(best(Field::WrapperCode));
@@ -735,6 +802,13 @@ mod tests {
     fn unescape() {
         assert_eq!(unescape_view(r#"a\"b\\c\nd\u0041"#), "a\"b\\c\ndA");
         assert_eq!(unescape_view("C:\\x"), "C:\\x");
+    }
+
+    #[test]
+    fn fields_index_their_slots() {
+        for (i, f) in STRING_FIELDS.iter().enumerate() {
+            assert_eq!(*f as usize, i, "{f:?}");
+        }
     }
 
     #[test]
