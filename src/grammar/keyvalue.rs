@@ -117,11 +117,21 @@ pub fn parse_at(text: &str, at: usize, idx: usize) -> Option<Piece<'_>> {
         let t = i.trim_start_matches([' ', '\t']);
         t.starts_with('=')
     };
-    i = i.trim_start_matches([' ', '\t', '\n', '\r']);
-    i = i
-        .strip_prefix("=>")
-        .or_else(|| i.strip_prefix(':'))
-        .or_else(|| i.strip_prefix('='))?;
+    // R prints a list element as `$name` or $`name` with its value on the next line as
+    // `[1] value` (an httr response, for one).
+    let r_element = text[..at].ends_with('$') || text[..at].ends_with("$`");
+    if r_element {
+        i = i
+            .strip_prefix('\n')
+            .or_else(|| i.strip_prefix("\r\n"))
+            .and_then(|v| v.strip_prefix("[1]"))?;
+    } else {
+        i = i.trim_start_matches([' ', '\t', '\n', '\r']);
+        i = i
+            .strip_prefix("=>")
+            .or_else(|| i.strip_prefix(':'))
+            .or_else(|| i.strip_prefix('='))?;
+    }
     // `service` and `status` are too common as words; only `key = value` dumps use them so.
     if matches!(key.name, "service") && !sep_eq {
         return None;
@@ -249,6 +259,18 @@ mod tests {
                 "{text}"
             );
         }
+    }
+
+    #[test]
+    fn r_list_elements() {
+        let text = "$`x-amzn-errortype`\n[1] \"InvalidParameterValueException\"\n";
+        let p = kv(text, "x-amzn-errortype").unwrap();
+        assert_eq!(p.get(ErrorCode), Some("InvalidParameterValueException"));
+        let text = "$status_code\n[1] 400\n";
+        let p = kv(text, "status_code").unwrap();
+        assert_eq!(p.get(StatusCode), Some("400"));
+        // Not an R element: the `[1]` form needs the `$`.
+        assert!(kv("status_code\n[1] 400\n", "status_code").is_none());
     }
 
     #[test]
