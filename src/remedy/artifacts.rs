@@ -47,7 +47,7 @@ fn attach_by_id(r: &mut Remedy, rec: &Record, f: &Facts, lang: Lang) {
         "rcp-explicit-deny" => org_policy(r, rec, "RESOURCE_CONTROL_POLICY", lang),
         "resource-based-policy" => resource_policy(r, rec, f, lang),
         "kms-key-policy" => key_policy(r, rec, lang),
-        "vpc-endpoint-policy" => endpoint_policy(r, rec, f),
+        "vpc-endpoint-policy" => endpoint_policy(r, rec, f, lang),
         "assume-role-trust" => assume_role(r, rec, f, lang),
         "decode-authorization-message" => decode(r, rec),
         "authorization-details" => auth_details(r, rec),
@@ -105,6 +105,20 @@ fn placeholder_step(r: &mut Remedy, lang: Lang, resources: &[String]) {
             lang,
             "The text does not give a usable ARN: fill in the <PLACEHOLDERS> in Resource before applying",
             "テキストに使える ARN がありません。適用前に Resource の <PLACEHOLDER> を実際の値に置き換えてください",
+        ));
+    }
+}
+
+/// Say why Resource is every stream of a log group when the text names one stream.
+fn log_stream_step(r: &mut Remedy, rec: &Record, lang: Lang, resource: &str) {
+    let Some((_, group)) = rec.resource.as_deref().and_then(policy::log_stream_parts) else {
+        return;
+    };
+    if resource.ends_with(":log-stream:*") {
+        r.steps.push(tf(
+            lang,
+            format_args!("Resource allows every stream of the log group `{group}` (`log-stream:*`): a new stream is made per instance, container or day, so a policy naming only the stream in the text would soon stop matching. The log group itself stays exact"),
+            format_args!("Resource ではロググループ `{group}` のすべてのストリーム (`log-stream:*`) を許可しています。ストリームはインスタンス・コンテナ・日付ごとに新しく作られるため、テキストにあるストリームだけを指定するとすぐに合わなくなります。ロググループ自体は正確に指定したままです"),
         ));
     }
 }
@@ -173,6 +187,7 @@ fn allow_action(r: &mut Remedy, rec: &Record, f: &Facts, lang: Lang) {
     let (res, _) = policy::resource_for(&action, rec.resource.as_deref());
     let resources = vec![res];
     placeholder_step(r, lang, &resources);
+    log_stream_step(r, rec, lang, &resources[0]);
     if resources[0] == "*" {
         r.steps.push(tf(
             lang,
@@ -207,6 +222,7 @@ fn boundary(r: &mut Remedy, rec: &Record, f: &Facts, lang: Lang) {
         "The policy below is the statement the boundary policy must also contain; add it to a new version of the boundary policy (the caller's own policy must allow it too)",
         "下のポリシーは、アクセス許可の境界ポリシーにも含まれている必要があるステートメントです。境界ポリシーの新しいバージョンに追加してください(呼び出し元自身のポリシーでも許可が必要です)",
     ));
+    log_stream_step(r, rec, lang, &res);
     r.policy = Some(allow(&[&action], &[res], None));
 }
 
@@ -363,6 +379,7 @@ fn resource_policy(r: &mut Remedy, rec: &Record, f: &Facts, lang: Lang) {
     if !cmd.is_empty() {
         r.apply.push(cmd);
     }
+    log_stream_step(r, rec, lang, &res);
     r.policy = Some(resource_statement(rec, res));
 }
 
@@ -388,7 +405,7 @@ fn key_policy(r: &mut Remedy, rec: &Record, lang: Lang) {
     r.policy = Some(resource_statement(rec, "*".into()));
 }
 
-fn endpoint_policy(r: &mut Remedy, rec: &Record, f: &Facts) {
+fn endpoint_policy(r: &mut Remedy, rec: &Record, f: &Facts, lang: Lang) {
     let svc = f.service.as_deref().unwrap_or("<SERVICE>");
     r.apply.push(format!(
         "aws ec2 describe-vpc-endpoints --filters Name=service-name,Values=com.amazonaws.<REGION>.{} --query 'VpcEndpoints[].[VpcEndpointId,PolicyDocument]'",
@@ -397,6 +414,7 @@ fn endpoint_policy(r: &mut Remedy, rec: &Record, f: &Facts) {
     r.apply.push("aws ec2 modify-vpc-endpoint --vpc-endpoint-id <VPC_ENDPOINT_ID> --policy-document file://endpoint-policy.json".into());
     let action = action_or_placeholder(rec);
     let (res, _) = policy::resource_for(&action, rec.resource.as_deref());
+    log_stream_step(r, rec, lang, &res);
     r.policy = Some(resource_statement(rec, res));
 }
 

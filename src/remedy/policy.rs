@@ -243,11 +243,18 @@ fn resource_is_star(action: &str) -> bool {
 
 /// The Resource value for `action`: the ARN from the text when it is clean, `*` for actions
 /// without resource-level permissions, otherwise a placeholder naming what to fill in.
+///
+/// A CloudWatch Logs stream ARN becomes every stream of its group (see [`log_group_streams`]).
 pub fn resource_for(action: &str, resource: Option<&str>) -> (String, bool) {
     match resource {
-        Some(r) if is_clean_arn(r) => (r.to_string(), false),
+        Some(r) if is_clean_arn(r) => {
+            (log_group_streams(r).unwrap_or_else(|| r.to_string()), false)
+        }
         _ if resource_is_star(action) => ("*".to_string(), false),
-        Some(r) if r.starts_with("arn:") => (mask_to_placeholders(r), true),
+        Some(r) if r.starts_with("arn:") => {
+            let masked = mask_to_placeholders(r);
+            (log_group_streams(&masked).unwrap_or(masked), true)
+        }
         _ => {
             let svc = action.split(':').next().unwrap_or("SERVICE");
             (
@@ -256,6 +263,31 @@ pub fn resource_for(action: &str, resource: Option<&str>) -> (String, bool) {
             )
         }
     }
+}
+
+/// `arn:aws:logs:REGION:ACCOUNT:log-group:GROUP:log-stream:*` for the ARN of one stream of
+/// GROUP; `None` for any other ARN. Streams are created per instance, container or day, so a
+/// policy naming the one stream in the text would stop working with the next; the group
+/// stays exact.
+pub fn log_group_streams(arn: &str) -> Option<String> {
+    let (head, _group) = log_stream_parts(arn)?;
+    let mut out = String::with_capacity(head.len() + 1);
+    out.push_str(head);
+    out.push('*');
+    Some(out)
+}
+
+/// The ARN up to and including `:log-stream:`, and the log group's name, for the ARN of a
+/// CloudWatch Logs stream whose stream name is not already `*`.
+pub fn log_stream_parts(arn: &str) -> Option<(&str, &str)> {
+    let (_partition, rest) = arn.strip_prefix("arn:")?.split_once(':')?;
+    let (_region, rest) = rest.strip_prefix("logs:")?.split_once(':')?;
+    let (_account, res) = rest.split_once(':')?;
+    let (group, stream) = res.strip_prefix("log-group:")?.split_once(":log-stream:")?;
+    if group.is_empty() || stream.is_empty() || stream == "*" {
+        return None;
+    }
+    Some((&arn[..arn.len() - stream.len()], group))
 }
 
 /// Keep the parts of a redacted ARN that are readable and name the masked ones.
@@ -672,6 +704,41 @@ mod tests {
             Some("arn:aws:kms:us-west-2:3915824****:key/*****-048e"),
         );
         assert_eq!(r, "arn:aws:kms:us-west-2:<ACCOUNT_ID>:key/<KEY_NAME>");
+    }
+
+    #[test]
+    fn log_stream_arns_become_every_stream_of_the_group() {
+        let streams = "arn:aws:logs:us-east-1:123456789012:log-group:/app/web:log-stream:*";
+        let stream =
+            "arn:aws:logs:us-east-1:123456789012:log-group:/app/web:log-stream:i-0abc/2026-11-28";
+        assert_eq!(log_group_streams(stream).as_deref(), Some(streams));
+        assert_eq!(
+            log_stream_parts(stream),
+            Some((&streams[..streams.len() - 1], "/app/web"))
+        );
+        assert_eq!(
+            resource_for("logs:PutLogEvents", Some(stream)),
+            (streams.to_string(), false)
+        );
+        let (r, ph) = resource_for(
+            "logs:PutLogEvents",
+            Some("arn:aws:logs:us-east-1:<account>:log-group:g:log-stream:s"),
+        );
+        assert!(ph);
+        assert_eq!(
+            r,
+            "arn:aws:logs:us-east-1:<ACCOUNT_ID>:log-group:g:log-stream:*"
+        );
+        // The group, other logs ARNs and other services stay as they are.
+        for arn in [
+            "arn:aws:logs:us-east-1:123456789012:log-group:/app/web",
+            "arn:aws:logs:us-east-1:123456789012:log-group:/app/web:*",
+            "arn:aws:logs:us-east-1:123456789012:log-group::log-stream:s",
+            "arn:aws:logs:us-east-1:123456789012:log-group:g:log-stream:",
+            "arn:aws:s3:::bucket/log-group:g:log-stream:s",
+        ] {
+            assert_eq!(log_group_streams(arn), None, "{arn}");
+        }
     }
 
     #[test]
