@@ -84,9 +84,10 @@ fn attach_identity_policy(r: &mut Remedy, f: &Facts, action: &str, doc: &Allow, 
         ),
     };
     r.steps.insert(0, who);
-    r.apply.push(put_policy_command(identity, &name, doc));
-    r.snippets = snippets(identity, &name, doc);
-    r.policy = Some(doc.to_value());
+    let text = doc.text();
+    r.apply.push(put_policy_command(identity, &name, &text));
+    r.snippets = snippets(identity, &name, &text);
+    r.policy = Some(text.to_value());
 }
 
 fn placeholder_step(r: &mut Remedy, lang: Lang, resources: &[String]) {
@@ -463,12 +464,13 @@ fn assume_role(r: &mut Remedy, rec: &Record, f: &Facts, lang: Lang) {
         };
         let identity = &f.identity;
         let name = policy::policy_name(&action);
-        r.apply.push(put_policy_command(identity, &name, &doc));
+        let text = doc.text();
+        r.apply.push(put_policy_command(identity, &name, &text));
         let trust_snip = r.snippets.remove("trust-policy");
-        r.snippets = snippets(identity, &name, &doc);
+        r.snippets = snippets(identity, &name, &text);
         r.snippets
             .extend(trust_snip.map(|s| ("trust-policy".to_string(), s)));
-        r.policy = Some(doc.to_value());
+        r.policy = Some(text.to_value());
         r.steps.push(t(
             lang,
             "`policy` is the caller's permission; the `trust-policy` snippet is the statement the target role's trust policy needs (merge it, update-assume-role-policy replaces the whole document)",

@@ -360,8 +360,24 @@ pub fn normalize_service(s: &str) -> String {
 /// entries' `match` selectors it contains, found in one pass over it.
 struct MessageSays {
     groups: u32,
-    /// A flag per catalog entry, in catalog order.
-    entries: Vec<bool>,
+    entries: EntrySet,
+}
+
+/// A set of catalog entries, by their index in the catalog.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct EntrySet(u128);
+
+impl EntrySet {
+    /// Room for this many entries: [`catalog::entries`] checks the catalog fits.
+    pub const CAPACITY: usize = 128;
+
+    pub fn insert(&mut self, i: usize) {
+        self.0 |= 1 << i;
+    }
+
+    pub fn contains(&self, i: usize) -> bool {
+        self.0 & (1 << i) != 0
+    }
 }
 
 /// What an automaton pattern of [`MessageSays`] stands for.
@@ -430,12 +446,17 @@ impl MessageSays {
         });
         let mut says = MessageSays {
             groups: 0,
-            entries: vec![false; catalog::entries(Lang::En).len()],
+            entries: EntrySet::default(),
         };
+        // Most messages say none of these phrases, and the search for the first match can
+        // skip ahead with the automaton's prefilter, which the overlapping search cannot.
+        if !ac.is_match(msg) {
+            return says;
+        }
         for m in ac.find_overlapping_iter(msg) {
             match phrases[m.pattern().as_usize()] {
                 Phrase::Group(g) => says.groups |= 1 << g,
-                Phrase::Entry(i) => says.entries[i] = true,
+                Phrase::Entry(i) => says.entries.insert(i),
             }
         }
         says
@@ -513,11 +534,68 @@ const ACCESS_DENIED: &[&str] = &[
     "KMSAccessDeniedException",
 ];
 
+/// The code lists above, by name.
+#[derive(Debug, Clone, Copy)]
+enum CodeList {
+    Expired,
+    Signature,
+    Invalid,
+    Missing,
+    Throttling,
+    Quota,
+    AccessDenied,
+}
+
+impl CodeList {
+    const ALL: [CodeList; 7] = [
+        CodeList::Expired,
+        CodeList::Signature,
+        CodeList::Invalid,
+        CodeList::Missing,
+        CodeList::Throttling,
+        CodeList::Quota,
+        CodeList::AccessDenied,
+    ];
+
+    fn codes(self) -> &'static [&'static str] {
+        match self {
+            CodeList::Expired => CREDENTIALS_EXPIRED,
+            CodeList::Signature => CREDENTIALS_SIGNATURE,
+            CodeList::Invalid => CREDENTIALS_INVALID,
+            CodeList::Missing => CREDENTIALS_MISSING,
+            CodeList::Throttling => THROTTLING,
+            CodeList::Quota => QUOTA,
+            CodeList::AccessDenied => ACCESS_DENIED,
+        }
+    }
+
+    /// The lists that hold one of `codes` (lowercase), a bit per list (`1 << list as u8`):
+    /// one lookup per code instead of comparing with every listed code.
+    fn holding(codes: &[String]) -> u8 {
+        type Map = std::collections::HashMap<String, u8, rustc_hash::FxBuildHasher>;
+        static LISTS: OnceLock<Map> = OnceLock::new();
+        let lists = LISTS.get_or_init(|| {
+            let mut m = Map::default();
+            for list in CodeList::ALL {
+                for code in list.codes() {
+                    *m.entry(code.to_ascii_lowercase()).or_default() |= 1 << list as u8;
+                }
+            }
+            m
+        });
+        codes
+            .iter()
+            .filter_map(|c| lists.get(c.as_str()))
+            .fold(0, |all, bits| all | bits)
+    }
+}
+
 /// The ids of the remedies for a record, most specific first, without duplicates.
 fn select(rec: &Record, f: &Facts) -> Vec<&'static str> {
     let mut out: Vec<&'static str> = Vec::new();
     let msg = f.message.as_str();
-    let any_code = |list: &[&str]| list.iter().any(|c| f.has_code(c));
+    let in_lists = CodeList::holding(&f.codes);
+    let any_code = |list: CodeList| in_lists & (1 << list as u8) != 0;
 
     let said = MessageSays::of(msg);
     if said.has(MessageSays::NETWORK_CONFIGURATION) {
@@ -564,21 +642,21 @@ fn select(rec: &Record, f: &Facts) -> Vec<&'static str> {
     }
 
     // Credentials.
-    if any_code(CREDENTIALS_EXPIRED) || said.has(MessageSays::EXPIRED) {
+    if any_code(CodeList::Expired) || said.has(MessageSays::EXPIRED) {
         push(&mut out, "credentials-expired");
     }
-    if any_code(CREDENTIALS_SIGNATURE) || said.has(MessageSays::SIGNATURE) {
+    if any_code(CodeList::Signature) || said.has(MessageSays::SIGNATURE) {
         push(&mut out, "credentials-signature");
     }
-    if any_code(CREDENTIALS_INVALID) || said.has(MessageSays::INVALID) {
+    if any_code(CodeList::Invalid) || said.has(MessageSays::INVALID) {
         push(&mut out, "credentials-invalid");
     }
-    if any_code(CREDENTIALS_MISSING) || said.has(MessageSays::MISSING) {
+    if any_code(CodeList::Missing) || said.has(MessageSays::MISSING) {
         push(&mut out, "credentials-missing");
     }
 
     // Throttling: the specific entry first, then the general backoff advice.
-    let throttled = any_code(THROTTLING) || said.has(MessageSays::THROTTLED);
+    let throttled = any_code(CodeList::Throttling) || said.has(MessageSays::THROTTLED);
     if throttled {
         if f.has_code("ProvisionedThroughputExceededException")
             || f.has_code("ProvisionedThroughputExceeded")
@@ -609,14 +687,10 @@ fn select(rec: &Record, f: &Facts) -> Vec<&'static str> {
     let mut best = 0;
     let mut picked: Vec<&'static str> = Vec::new();
     let code_hits = catalog::selectors().code_hits(&f.codes);
-    for ((e, &message_hit), code_hit) in catalog::entries(Lang::En)
-        .iter()
-        .zip(&said.entries)
-        .zip(code_hits)
-    {
-        let score = if message_hit {
+    for (i, e) in catalog::entries(Lang::En).iter().enumerate() {
+        let score = if said.entries.contains(i) {
             3
-        } else if code_hit {
+        } else if code_hits.contains(i) {
             match (&f.service, e.services.is_empty()) {
                 (_, true) => 1,
                 (Some(s), false) if e.services.contains(&s.as_str()) => 2,
@@ -637,7 +711,7 @@ fn select(rec: &Record, f: &Facts) -> Vec<&'static str> {
         push(&mut out, id);
     }
 
-    if any_code(QUOTA) || said.has(MessageSays::QUOTA) {
+    if any_code(CodeList::Quota) || said.has(MessageSays::QUOTA) {
         push(&mut out, "quota-increase");
     }
     // A bare access-denied code: nothing above said which policy, so advise how to find out.
@@ -647,7 +721,7 @@ fn select(rec: &Record, f: &Facts) -> Vec<&'static str> {
             "decode-authorization-message" | "authorization-details"
         )
     });
-    if only_followups && any_code(ACCESS_DENIED) {
+    if only_followups && any_code(CodeList::AccessDenied) {
         let id = if f.has_code("UnauthorizedOperation") || f.service_is("ec2") {
             "ec2-unauthorized-operation"
         } else if f.service_is("s3") {

@@ -10,28 +10,45 @@ use std::collections::BTreeMap;
 /// (`XXXXXXXXXXXX`, `[ID]`) cannot be told from real names reliably; they are kept, and
 /// [`looks_masked`] lets the remedy say so.
 pub fn is_clean_arn(arn: &str) -> bool {
+    // Bytes suffice: every byte of a multi-byte character is above ASCII, and the only
+    // non-ASCII whitespace (U+0085, U+00A0, U+1680, U+2000..) needs a look at the characters.
+    let unclean = |b: u8| matches!(b, b'*' | b'<' | b'>' | b'{' | b'}' | b'\'' | b'"');
     arn.starts_with("arn:")
-        && arn.split(':').count() >= 6
+        && memchr::memchr_iter(b':', arn.as_bytes()).nth(4).is_some()
         && !arn
-            .chars()
-            .any(|c| matches!(c, '*' | '<' | '>' | '{' | '}' | '\'' | '"') || c.is_whitespace())
+            .bytes()
+            .any(|b| unclean(b) || b.is_ascii_whitespace() || b == 0x0b)
+        && (arn.is_ascii() || !arn.chars().any(char::is_whitespace))
 }
 
 /// A kept ARN that still looks hand-masked: `[ID]`, `XXXX`, `ACCOUNT` in the account field.
 pub fn looks_masked(arn: &str) -> bool {
-    let upper = arn.to_ascii_uppercase();
+    let b = arn.as_bytes();
     arn.contains('[')
-        || upper.contains("XXXX")
-        || arn
-            .split(':')
-            .nth(4)
+        || memchr::memchr2_iter(b'x', b'X', b).any(|i| {
+            b.get(i..i + 4)
+                .is_some_and(|w| w.iter().all(|c| c.eq_ignore_ascii_case(&b'x')))
+        })
+        || arn_field(arn, 4)
             .is_some_and(|a| !a.is_empty() && !a.bytes().all(|b| b.is_ascii_digit()))
 }
 
 /// The account id of a clean ARN, when it has one that looks real.
 pub fn account_of(arn: &str) -> Option<&str> {
-    let acct = arn.split(':').nth(4)?;
+    let acct = arn_field(arn, 4)?;
     (acct.len() == 12 && acct.bytes().all(|b| b.is_ascii_digit())).then_some(acct)
+}
+
+/// Field `i` of the text split at colons (`arn:PARTITION:SERVICE:REGION:ACCOUNT:...`), as
+/// `arn.split(':').nth(i)` gives it.
+fn arn_field(arn: &str, i: usize) -> Option<&str> {
+    let mut colons = memchr::memchr_iter(b':', arn.as_bytes());
+    let start = match i {
+        0 => 0,
+        _ => colons.nth(i - 1)? + 1,
+    };
+    let end = colons.next().unwrap_or(arn.len());
+    Some(&arn[start..end])
 }
 
 /// What a policy is attached to.
@@ -349,7 +366,7 @@ pub fn allow(actions: &[&str], resources: &[String], passed_to_service: Option<&
 /// A policy with one Allow statement: the shape of every policy a caller attaches to itself.
 ///
 /// Such a policy goes into a remedy four times: as `Remedy::policy`, compact in the
-/// `put-*-policy` command and pretty-printed at two indents in the snippets. [`Allow::write`]
+/// `put-*-policy` command and pretty-printed at two indents in the snippets. [`AllowText`]
 /// writes the text straight from these fields, byte for byte what serde_json prints for
 /// [`Allow::to_value`] (the tests hold the two together), which costs a fraction of printing
 /// the `Value` and reshaping the text.
@@ -371,8 +388,12 @@ pub enum Layout {
     Pretty(usize),
 }
 
-impl Allow<'_> {
+impl<'a> Allow<'a> {
     pub fn to_value(&self) -> Value {
+        self.value_with_sid(sid(self.actions[0]))
+    }
+
+    fn value_with_sid(&self, sid: String) -> Value {
         let action: Value = match self.actions {
             [one] => (*one).into(),
             _ => self.actions.iter().map(|a| Value::from(*a)).collect(),
@@ -386,7 +407,7 @@ impl Allow<'_> {
                 .collect(),
         };
         let mut stmt = serde_json::Map::new();
-        stmt.insert("Sid".into(), sid(self.actions[0]).into());
+        stmt.insert("Sid".into(), sid.into());
         stmt.insert("Effect".into(), "Allow".into());
         stmt.insert("Action".into(), action);
         stmt.insert("Resource".into(), resource);
@@ -400,87 +421,143 @@ impl Allow<'_> {
         ])
     }
 
-    /// Append the text of [`Allow::to_value`]. Members come in the order serde_json's sorted
-    /// maps print them.
+    /// Append the text of [`Allow::to_value`] (see [`AllowText::write`]).
+    pub fn write(&self, out: &mut String, layout: Layout) {
+        self.text().write(out, layout)
+    }
+
+    /// The document with its strings quoted once, for writing it in several layouts.
+    pub fn text(&self) -> AllowText<'a> {
+        let sid = sid(self.actions[0]);
+        let strings = || {
+            let service = self.passed_to_service.into_iter();
+            (self.actions.iter().copied())
+                .chain(self.resources.iter().map(String::as_str))
+                .chain(service)
+                .chain(std::iter::once(sid.as_str()))
+        };
+        // Room for the quotes, and for a few escapes without growing.
+        let len: usize = strings().map(|s| s.len() + 4).sum();
+        let mut quoted = String::with_capacity(len);
+        let mut ends = Vec::with_capacity(self.actions.len() + self.resources.len() + 2);
+        for s in strings() {
+            json_text::push_quoted(&mut quoted, s);
+            ends.push(quoted.len());
+        }
+        AllowText {
+            doc: *self,
+            sid,
+            quoted,
+            ends,
+        }
+    }
+}
+
+/// An [`Allow`] whose strings are quoted for JSON once: a remedy writes its document in three
+/// layouts (the command and two snippets) besides the `Value`.
+#[derive(Debug, Clone)]
+pub struct AllowText<'a> {
+    doc: Allow<'a>,
+    /// The statement's Sid, unquoted.
+    sid: String,
+    /// The quoted actions, resources, service (if any) and Sid, one after the other...
+    quoted: String,
+    /// ...each ending here.
+    ends: Vec<usize>,
+}
+
+impl AllowText<'_> {
+    /// [`Allow::to_value`].
+    pub fn to_value(&self) -> Value {
+        self.doc.value_with_sid(self.sid.clone())
+    }
+
+    /// Quoted string `i` (see [`AllowText::quoted`]).
+    fn quoted(&self, i: usize) -> &str {
+        let start = i.checked_sub(1).map_or(0, |p| self.ends[p]);
+        &self.quoted[start..self.ends[i]]
+    }
+
+    /// Append the text of [`Allow::to_value`], byte for byte as serde_json prints it. Members
+    /// come in the order serde_json's sorted maps print them.
     pub fn write(&self, out: &mut String, layout: Layout) {
         let (pad, colon) = match layout {
             Layout::Compact => (None, ":"),
             Layout::Pretty(pad) => (Some(pad), ": "),
         };
+        // The quoted strings and some 250 bytes of keys and punctuation; 20 lines at most
+        // unless there are many actions or resources.
+        out.reserve(self.quoted.len() + 256 + pad.map_or(0, |p| 20 * (p + 10)));
         // A line break and the indent of `depth` levels, when pretty.
         let br = |out: &mut String, depth: usize| {
             if let Some(pad) = pad {
                 json_text::push_line_break(out, pad + 2 * depth);
             }
         };
-        let key = |out: &mut String, k: &str| {
-            out.push('"');
-            out.push_str(k);
-            out.push('"');
+        // A quoted key and its colon.
+        let key = |out: &mut String, quoted_key: &str| {
+            out.push_str(quoted_key);
             out.push_str(colon);
         };
+        let (n_actions, n_resources) = (self.doc.actions.len(), self.doc.resources.len());
         // One item bare, several (or none) as an array: as the Value holds them.
-        let one_or_list = |out: &mut String, items: &mut dyn ExactSizeIterator<Item = &str>| {
-            if items.len() == 1 {
-                json_text::push_quoted(out, items.next().unwrap_or_default());
-                return;
-            }
-            if items.len() == 0 {
-                out.push_str("[]");
-                return;
-            }
-            out.push('[');
-            for (i, item) in items.enumerate() {
-                if i > 0 {
-                    out.push(',');
+        let one_or_list = |out: &mut String, items: std::ops::Range<usize>| match items.len() {
+            0 => out.push_str("[]"),
+            1 => out.push_str(self.quoted(items.start)),
+            _ => {
+                out.push('[');
+                for i in items.clone() {
+                    if i > items.start {
+                        out.push(',');
+                    }
+                    br(out, 4);
+                    out.push_str(self.quoted(i));
                 }
-                br(out, 4);
-                json_text::push_quoted(out, item);
+                br(out, 3);
+                out.push(']');
             }
-            br(out, 3);
-            out.push(']');
         };
         out.push('{');
         br(out, 1);
-        key(out, "Statement");
+        key(out, "\"Statement\"");
         out.push('[');
         br(out, 2);
         out.push('{');
         br(out, 3);
-        key(out, "Action");
-        one_or_list(out, &mut self.actions.iter().copied());
+        key(out, "\"Action\"");
+        one_or_list(out, 0..n_actions);
         out.push(',');
         br(out, 3);
-        if let Some(s) = self.passed_to_service {
-            key(out, "Condition");
+        if self.doc.passed_to_service.is_some() {
+            key(out, "\"Condition\"");
             out.push('{');
             br(out, 4);
-            key(out, "StringEquals");
+            key(out, "\"StringEquals\"");
             out.push('{');
             br(out, 5);
-            key(out, "iam:PassedToService");
-            json_text::push_quoted(out, s);
+            key(out, "\"iam:PassedToService\"");
+            out.push_str(self.quoted(n_actions + n_resources));
             br(out, 4);
             out.push('}');
             br(out, 3);
             out.push_str("},");
             br(out, 3);
         }
-        key(out, "Effect");
+        key(out, "\"Effect\"");
         out.push_str("\"Allow\",");
         br(out, 3);
-        key(out, "Resource");
-        one_or_list(out, &mut self.resources.iter().map(String::as_str));
+        key(out, "\"Resource\"");
+        one_or_list(out, n_actions..n_actions + n_resources);
         out.push(',');
         br(out, 3);
-        key(out, "Sid");
-        json_text::push_quoted(out, &sid(self.actions[0]));
+        key(out, "\"Sid\"");
+        out.push_str(self.quoted(self.ends.len() - 1));
         br(out, 2);
         out.push('}');
         br(out, 1);
         out.push_str("],");
         br(out, 1);
-        key(out, "Version");
+        key(out, "\"Version\"");
         out.push_str("\"2012-10-17\"");
         br(out, 0);
         out.push('}');
@@ -491,9 +568,9 @@ fn sid(action: &str) -> String {
     let mut s = String::with_capacity(5 + action.len());
     s.push_str("Allow");
     let mut up = true;
-    for c in action.chars() {
-        if c.is_ascii_alphanumeric() {
-            s.push(if up { c.to_ascii_uppercase() } else { c });
+    for b in action.bytes() {
+        if b.is_ascii_alphanumeric() {
+            s.push(char::from(if up { b.to_ascii_uppercase() } else { b }));
             up = false;
         } else {
             up = true;
@@ -541,7 +618,7 @@ pub fn push_shell_quoted(out: &mut String, s: &str) {
 }
 
 /// `aws iam put-role-policy` / `put-user-policy` with the document inline.
-pub fn put_policy_command(identity: &Identity, name: &str, doc: &Allow) -> String {
+pub fn put_policy_command(identity: &Identity, name: &str, doc: &AllowText) -> String {
     let (sub, flag) = match identity {
         Identity::User(_) => ("put-user-policy", "--user-name"),
         _ => ("put-role-policy", "--role-name"),
@@ -561,7 +638,7 @@ pub fn put_policy_command(identity: &Identity, name: &str, doc: &Allow) -> Strin
 }
 
 /// Terraform and CloudFormation snippets that attach `doc` inline to the identity.
-pub fn snippets(identity: &Identity, name: &str, doc: &Allow) -> BTreeMap<String, String> {
+pub fn snippets(identity: &Identity, name: &str, doc: &AllowText) -> BTreeMap<String, String> {
     // (Terraform resource, its identity attribute padded to line up the `=`, CloudFormation
     // type, its identity property)
     let (tf_type, tf_attr, cfn_type, cfn_attr) = match identity {
@@ -678,6 +755,22 @@ mod tests {
         ));
         assert!(!is_clean_arn("arn:aws:kms:us-west-2:3915824****:key/abc"));
         assert!(!is_clean_arn("role app"));
+        for odd_space in ["\u{b}", "\u{a0}", "\u{2003}", "\u{3000}"] {
+            assert!(!is_clean_arn(&format!("arn:aws:s3:::a{odd_space}b")));
+        }
+        assert!(is_clean_arn("arn:aws:s3:::データ/é"));
+        assert!(!is_clean_arn("arn:aws:s3::bucket"));
+        assert!(looks_masked("arn:aws:iam::123456789012:role/xXxx"));
+        assert!(!looks_masked("arn:aws:iam::123456789012:role/xxx-x"));
+        assert_eq!(
+            account_of("arn:aws:iam::123456789012:role/a:b"),
+            Some("123456789012")
+        );
+        assert_eq!(account_of("arn:aws:iam::12345678901:role/a"), None);
+        assert_eq!(
+            account_of("arn:aws:iam::123456789012"),
+            Some("123456789012")
+        );
         assert!(is_clean_arn(
             "arn:aws:dynamodb:us-east-2:XXXXX:table/transactions"
         ));
@@ -810,7 +903,11 @@ mod tests {
             resources: &resources,
             passed_to_service: None,
         };
-        let s = snippets(&Identity::Role("app".into()), "awsplain-s3-GetObject", &doc);
+        let s = snippets(
+            &Identity::Role("app".into()),
+            "awsplain-s3-GetObject",
+            &doc.text(),
+        );
         let pretty = serde_json::to_string_pretty(&doc.to_value()).unwrap();
         let hcl = pretty.replace("${", "$${").replace("%{", "%%{");
         let tf_doc = indent(&hcl, 2);
@@ -818,7 +915,7 @@ mod tests {
         assert!(s["terraform"].contains("b/$${aws:username}/%%{x}/$%%{y}"));
         let cfn_doc = indent(&pretty, 6);
         assert!(s["cloudformation"].ends_with(&format!("PolicyDocument:\n      {cfn_doc}\n")));
-        let cmd = put_policy_command(&Identity::User("a'b".into()), "n", &doc);
+        let cmd = put_policy_command(&Identity::User("a'b".into()), "n", &doc.text());
         assert_eq!(
             cmd,
             format!(
