@@ -429,11 +429,12 @@ impl<'a> Allow<'a> {
     /// The document with its strings quoted once, for writing it in several layouts.
     pub fn text(&self) -> AllowText<'a> {
         let sid = sid(self.actions[0]);
+        // In the order the text holds them.
         let strings = || {
             let service = self.passed_to_service.into_iter();
             (self.actions.iter().copied())
-                .chain(self.resources.iter().map(String::as_str))
                 .chain(service)
+                .chain(self.resources.iter().map(String::as_str))
                 .chain(std::iter::once(sid.as_str()))
         };
         // Room for the quotes, and for a few escapes without growing.
@@ -460,7 +461,8 @@ pub struct AllowText<'a> {
     doc: Allow<'a>,
     /// The statement's Sid, unquoted.
     sid: String,
-    /// The quoted actions, resources, service (if any) and Sid, one after the other...
+    /// The quoted actions, service (if any), resources and Sid, one after the other as the
+    /// text holds them...
     quoted: String,
     /// ...each ending here.
     ends: Vec<usize>,
@@ -478,16 +480,77 @@ impl AllowText<'_> {
         &self.quoted[start..self.ends[i]]
     }
 
-    /// Append the text of [`Allow::to_value`], byte for byte as serde_json prints it. Members
-    /// come in the order serde_json's sorted maps print them.
+    /// Append the text of [`Allow::to_value`], byte for byte as serde_json prints it.
     pub fn write(&self, out: &mut String, layout: Layout) {
-        let (pad, colon) = match layout {
+        let shape = Shape {
+            layout,
+            actions: self.doc.actions.len(),
+            conditioned: self.doc.passed_to_service.is_some(),
+            resources: self.doc.resources.len(),
+        };
+        shape.with_skeleton(|literals, literals_len| {
+            out.reserve(literals_len + self.quoted.len());
+            for (i, literal) in literals.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(self.quoted(i - 1));
+                }
+                out.push_str(literal);
+            }
+        });
+    }
+}
+
+/// What the text of an [`Allow`] looks like apart from its strings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Shape {
+    layout: Layout,
+    actions: usize,
+    /// Whether it has the `iam:PassedToService` condition.
+    conditioned: bool,
+    resources: usize,
+}
+
+impl Shape {
+    /// Call `use_it` with the text of a document of this shape cut at its strings, and the
+    /// length of the pieces. A remedy writes the same few shapes over and over, and copying a
+    /// handful of pieces costs a fraction of writing each key, line break and bracket.
+    fn with_skeleton<T>(self, use_it: impl FnOnce(&[String], usize) -> T) -> T {
+        use std::cell::RefCell;
+        thread_local! {
+            static SKELETONS: RefCell<Vec<(Shape, Vec<String>, usize)>> = const { RefCell::new(Vec::new()) };
+        }
+        // The shapes remedies write are a handful; this bounds what odd records can add.
+        const MAX_SHAPES: usize = 32;
+        SKELETONS.with(|cell| {
+            let mut skeletons = cell.borrow_mut();
+            let i = match skeletons.iter().position(|(shape, ..)| *shape == self) {
+                Some(i) => i,
+                None => {
+                    if skeletons.len() >= MAX_SHAPES {
+                        skeletons.clear();
+                    }
+                    // Quoted strings escape every control character, so a NUL marks a cut.
+                    let mut text = String::new();
+                    self.write(&mut text, |_| "\0");
+                    let literals: Vec<String> = text.split('\0').map(String::from).collect();
+                    let len = literals.iter().map(String::len).sum();
+                    skeletons.push((self, literals, len));
+                    skeletons.len() - 1
+                }
+            };
+            let (_, literals, len) = &skeletons[i];
+            use_it(literals, *len)
+        })
+    }
+
+    /// Append the text of a document of this shape, its `i`th string (in the order the text
+    /// holds them) quoted as `quoted(i)` gives it. Members come in the order serde_json's
+    /// sorted maps print them.
+    fn write<'q>(&self, out: &mut String, quoted: impl Fn(usize) -> &'q str) {
+        let (pad, colon) = match self.layout {
             Layout::Compact => (None, ":"),
             Layout::Pretty(pad) => (Some(pad), ": "),
         };
-        // The quoted strings and some 250 bytes of keys and punctuation; 20 lines at most
-        // unless there are many actions or resources.
-        out.reserve(self.quoted.len() + 256 + pad.map_or(0, |p| 20 * (p + 10)));
         // A line break and the indent of `depth` levels, when pretty.
         let br = |out: &mut String, depth: usize| {
             if let Some(pad) = pad {
@@ -499,11 +562,10 @@ impl AllowText<'_> {
             out.push_str(quoted_key);
             out.push_str(colon);
         };
-        let (n_actions, n_resources) = (self.doc.actions.len(), self.doc.resources.len());
         // One item bare, several (or none) as an array: as the Value holds them.
         let one_or_list = |out: &mut String, items: std::ops::Range<usize>| match items.len() {
             0 => out.push_str("[]"),
-            1 => out.push_str(self.quoted(items.start)),
+            1 => out.push_str(quoted(items.start)),
             _ => {
                 out.push('[');
                 for i in items.clone() {
@@ -511,12 +573,15 @@ impl AllowText<'_> {
                         out.push(',');
                     }
                     br(out, 4);
-                    out.push_str(self.quoted(i));
+                    out.push_str(quoted(i));
                 }
                 br(out, 3);
                 out.push(']');
             }
         };
+        let service = self.actions;
+        let first_resource = self.actions + usize::from(self.conditioned);
+        let sid = first_resource + self.resources;
         out.push('{');
         br(out, 1);
         key(out, "\"Statement\"");
@@ -525,10 +590,10 @@ impl AllowText<'_> {
         out.push('{');
         br(out, 3);
         key(out, "\"Action\"");
-        one_or_list(out, 0..n_actions);
+        one_or_list(out, 0..self.actions);
         out.push(',');
         br(out, 3);
-        if self.doc.passed_to_service.is_some() {
+        if self.conditioned {
             key(out, "\"Condition\"");
             out.push('{');
             br(out, 4);
@@ -536,7 +601,7 @@ impl AllowText<'_> {
             out.push('{');
             br(out, 5);
             key(out, "\"iam:PassedToService\"");
-            out.push_str(self.quoted(n_actions + n_resources));
+            out.push_str(quoted(service));
             br(out, 4);
             out.push('}');
             br(out, 3);
@@ -547,11 +612,11 @@ impl AllowText<'_> {
         out.push_str("\"Allow\",");
         br(out, 3);
         key(out, "\"Resource\"");
-        one_or_list(out, n_actions..n_actions + n_resources);
+        one_or_list(out, first_resource..sid);
         out.push(',');
         br(out, 3);
         key(out, "\"Sid\"");
-        out.push_str(self.quoted(self.ends.len() - 1));
+        out.push_str(quoted(sid));
         br(out, 2);
         out.push('}');
         br(out, 1);
