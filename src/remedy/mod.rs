@@ -181,7 +181,7 @@ pub fn fill_placeholders(text: &str) -> String {
 
 /// What selection needs to know about a record, normalised once.
 #[derive(Debug, Default)]
-pub struct Facts {
+pub struct Facts<'r> {
     /// Codes to compare: error code, wrapper code, and each without a service prefix.
     pub codes: Vec<String>,
     /// The service of the failed call, normalised (`AmazonECS` → `ecs`).
@@ -189,7 +189,7 @@ pub struct Facts {
     /// The service named by a Step Functions style wrapper (`ECS.AccessDeniedException` → `ecs`).
     pub wrapper_service: Option<String>,
     pub message: String,
-    pub action: String,
+    pub action: &'r str,
     /// The role or user the principal names, for policies and commands.
     pub identity: policy::Identity,
 }
@@ -225,8 +225,8 @@ const SERVICE_PREFIXES: &[&str] = &[
     "logs",
 ];
 
-impl Facts {
-    pub fn of(rec: &Record) -> Facts {
+impl<'r> Facts<'r> {
+    pub fn of(rec: &'r Record) -> Facts<'r> {
         let mut codes = Vec::new();
         let mut wrapper_service = None;
         for c in [&rec.error_code, &rec.wrapper_code].into_iter().flatten() {
@@ -242,7 +242,7 @@ impl Facts {
                 }
             }
         }
-        let action = rec.action.clone().unwrap_or_default();
+        let action = rec.action.as_deref().unwrap_or_default();
         let service = rec
             .service
             .as_deref()
@@ -260,7 +260,11 @@ impl Facts {
             codes,
             service,
             wrapper_service,
-            message: rec.message.clone().unwrap_or_default().to_ascii_lowercase(),
+            message: rec
+                .message
+                .as_deref()
+                .unwrap_or_default()
+                .to_ascii_lowercase(),
             action,
             identity: policy::Identity::from_principal(rec.principal.as_deref()),
         }
@@ -314,13 +318,20 @@ fn service_of_operation(op: &str) -> Option<&'static str> {
 
 /// `AmazonECS`, `Amazon S3`, `AWSLambda`, `s3.amazonaws.com`, `AWSSecurityTokenService` → short keys.
 pub fn normalize_service(s: &str) -> String {
-    let mut k: String = s
-        .trim()
-        .to_ascii_lowercase()
-        .trim_end_matches(".amazonaws.com")
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric())
-        .collect();
+    // `.amazonaws.com` in any case, as often as it ends the name.
+    const SUFFIX: &str = ".amazonaws.com";
+    let mut s = s.trim().as_bytes();
+    while s.len() >= SUFFIX.len()
+        && s[s.len() - SUFFIX.len()..].eq_ignore_ascii_case(SUFFIX.as_bytes())
+    {
+        s = &s[..s.len() - SUFFIX.len()];
+    }
+    let mut k = String::with_capacity(s.len());
+    k.extend(
+        s.iter()
+            .filter(|b| b.is_ascii_alphanumeric())
+            .map(|b| char::from(b.to_ascii_lowercase())),
+    );
     const ALIASES: &[(&str, &str)] = &[
         ("securitytokenservice", "sts"),
         ("identitymanagement", "iam"),
@@ -340,19 +351,20 @@ pub fn normalize_service(s: &str) -> String {
         ("simplenotificationservice", "sns"),
         ("simplequeueservice", "sqs"),
     ];
+    // What is left of `k` once prefixes are dropped.
+    let mut start = 0;
     for _ in 0..2 {
-        if let Some((_, v)) = ALIASES.iter().find(|(a, _)| *a == k) {
+        if let Some((_, v)) = ALIASES.iter().find(|(a, _)| *a == &k[start..]) {
             return v.to_string();
         }
         for pre in ["amazon", "aws"] {
-            if let Some(rest) = k.strip_prefix(pre) {
-                if !rest.is_empty() {
-                    k = rest.to_string();
-                    break;
-                }
+            if k[start..].len() > pre.len() && k[start..].starts_with(pre) {
+                start += pre.len();
+                break;
             }
         }
     }
+    k.replace_range(..start, "");
     k
 }
 
@@ -603,7 +615,6 @@ fn select(rec: &Record, f: &Facts) -> Vec<&'static str> {
     }
 
     // Authorization: the reason clause decides.
-    let action_l = f.action.to_ascii_lowercase();
     let explicit = rec.deny == Some(Deny::Explicit);
     if !f.action.is_empty() || rec.policy_type.is_some() || rec.deny.is_some() {
         match rec.policy_type {
@@ -615,7 +626,7 @@ fn select(rec: &Record, f: &Facts) -> Vec<&'static str> {
             Some(PolicyType::ResourceBased) => {
                 if f.service_is("kms") {
                     push(&mut out, "kms-key-policy")
-                } else if action_l.starts_with("sts:assumerole") {
+                } else if starts_with_ignore_case(f.action, "sts:assumerole") {
                     push(&mut out, "assume-role-trust")
                 } else {
                     push(&mut out, "resource-based-policy")
@@ -624,9 +635,9 @@ fn select(rec: &Record, f: &Facts) -> Vec<&'static str> {
             Some(PolicyType::IdentityBased) | None => {
                 if explicit {
                     push(&mut out, "explicit-deny-identity");
-                } else if action_l == "iam:passrole" {
+                } else if f.action.eq_ignore_ascii_case("iam:passrole") {
                     push(&mut out, "iam-pass-role");
-                } else if action_l.starts_with("sts:assumerole") {
+                } else if starts_with_ignore_case(f.action, "sts:assumerole") {
                     push(&mut out, "assume-role-trust");
                 } else if f.action.contains(':') {
                     push(&mut out, "iam-allow-action");
@@ -735,6 +746,12 @@ fn select(rec: &Record, f: &Facts) -> Vec<&'static str> {
         push(&mut out, "generic-aws-error");
     }
     out
+}
+
+fn starts_with_ignore_case(s: &str, prefix: &str) -> bool {
+    s.as_bytes()
+        .get(..prefix.len())
+        .is_some_and(|head| head.eq_ignore_ascii_case(prefix.as_bytes()))
 }
 
 fn push(out: &mut Vec<&'static str>, id: &'static str) {

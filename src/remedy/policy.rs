@@ -68,13 +68,17 @@ impl Identity {
         let Some(p) = principal else {
             return Identity::Unknown;
         };
-        let Some(rest) = p.strip_prefix("arn:").and_then(|r| r.splitn(5, ':').nth(4)) else {
+        // What follows `arn:PARTITION:SERVICE:REGION:ACCOUNT:`.
+        let Some(rest) = p.strip_prefix("arn:").and_then(|r| {
+            let colon = memchr::memchr_iter(b':', r.as_bytes()).nth(3)?;
+            Some(&r[colon + 1..])
+        }) else {
             return Identity::Unknown;
         };
         let clean = |s: &str| -> Option<String> {
             (!s.is_empty()
-                && s.chars()
-                    .all(|c| c.is_ascii_alphanumeric() || "+=,.@_-".contains(c)))
+                && s.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"+=,.@_-".contains(&b)))
             .then(|| s.to_string())
         };
         if let Some(r) = rest.strip_prefix("assumed-role/") {
