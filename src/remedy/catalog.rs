@@ -179,7 +179,8 @@ fn parsed(lang: Lang) -> &'static [Entry] {
 /// together with the other telling phrases, in `MessageSays`.)
 pub struct Selectors {
     /// Lowercase error code → the entries whose `codes` name it.
-    codes: std::collections::HashMap<String, Vec<usize>>,
+    /// Looked up once or twice per record: a fast hash beats SipHash, and the keys are ours.
+    codes: std::collections::HashMap<String, Vec<usize>, rustc_hash::FxBuildHasher>,
 }
 
 impl Selectors {
@@ -198,7 +199,7 @@ impl Selectors {
 pub fn selectors() -> &'static Selectors {
     static S: OnceLock<Selectors> = OnceLock::new();
     S.get_or_init(|| {
-        let mut codes = std::collections::HashMap::<String, Vec<usize>>::new();
+        let mut codes = std::collections::HashMap::<String, Vec<usize>, _>::default();
         for (i, e) in entries(Lang::En).iter().enumerate() {
             for c in &e.codes {
                 codes.entry(c.to_ascii_lowercase()).or_default().push(i);

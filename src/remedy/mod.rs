@@ -390,6 +390,20 @@ impl EntrySet {
     pub fn contains(&self, i: usize) -> bool {
         self.0 & (1 << i) != 0
     }
+
+    pub fn union(self, other: EntrySet) -> EntrySet {
+        EntrySet(self.0 | other.0)
+    }
+
+    /// The entries in the set, in catalog order.
+    pub fn iter(self) -> impl Iterator<Item = usize> {
+        let mut rest = self.0;
+        std::iter::from_fn(move || {
+            let i = rest.trailing_zeros() as usize;
+            rest &= rest.checked_sub(1)?;
+            Some(i)
+        })
+    }
 }
 
 /// What an automaton pattern of [`MessageSays`] stands for.
@@ -698,7 +712,10 @@ fn select(rec: &Record, f: &Facts) -> Vec<&'static str> {
     let mut best = 0;
     let mut picked: Vec<&'static str> = Vec::new();
     let code_hits = catalog::selectors().code_hits(&f.codes);
-    for (i, e) in catalog::entries(Lang::En).iter().enumerate() {
+    let entries = catalog::entries(Lang::En);
+    // Only entries with a hit can score; they come in catalog order.
+    for i in said.entries.union(code_hits).iter() {
+        let e = &entries[i];
         let score = if said.entries.contains(i) {
             3
         } else if code_hits.contains(i) {
