@@ -7,6 +7,7 @@ use super::policy::{
 use super::{json_text, Facts, Lang};
 use crate::record::{Record, Remedy};
 use serde_json::{json, Value};
+use std::sync::OnceLock;
 
 fn t(lang: Lang, en: &str, ja: &str) -> String {
     match lang {
@@ -528,6 +529,23 @@ fn credentials(r: &mut Remedy) {
 }
 
 fn network_configuration(r: &mut Remedy) {
+    // The same for every record: printed once.
+    static TEXTS: OnceLock<(String, String)> = OnceLock::new();
+    let (api, sfn) = TEXTS.get_or_init(network_configuration_texts);
+    let flag = "awsvpcConfiguration={subnets=[<PRIVATE_SUBNET_ID_1>,<PRIVATE_SUBNET_ID_2>],securityGroups=[<SECURITY_GROUP_ID>],assignPublicIp=DISABLED}";
+    r.snippets.insert("run-task-json".into(), api.clone());
+    r.snippets.insert("step-functions".into(), sfn.clone());
+    r.snippets.insert(
+        "aws-cli".into(),
+        format!("--network-configuration '{flag}'"),
+    );
+    r.apply.push(format!(
+        "aws ecs run-task --cluster <CLUSTER_NAME> --task-definition <TASK_DEFINITION> --launch-type FARGATE --network-configuration '{flag}'"
+    ));
+}
+
+/// The ECS API and Step Functions forms of a network configuration.
+fn network_configuration_texts() -> (String, String) {
     let api = json!({
         "networkConfiguration": {
             "awsvpcConfiguration": {
@@ -546,18 +564,7 @@ fn network_configuration(r: &mut Remedy) {
             }
         }
     });
-    let flag = "awsvpcConfiguration={subnets=[<PRIVATE_SUBNET_ID_1>,<PRIVATE_SUBNET_ID_2>],securityGroups=[<SECURITY_GROUP_ID>],assignPublicIp=DISABLED}";
-    r.snippets
-        .insert("run-task-json".into(), json_text::pretty(&api));
-    r.snippets
-        .insert("step-functions".into(), json_text::pretty(&sfn));
-    r.snippets.insert(
-        "aws-cli".into(),
-        format!("--network-configuration '{flag}'"),
-    );
-    r.apply.push(format!(
-        "aws ecs run-task --cluster <CLUSTER_NAME> --task-definition <TASK_DEFINITION> --launch-type FARGATE --network-configuration '{flag}'"
-    ));
+    (json_text::pretty(&api), json_text::pretty(&sfn))
 }
 
 fn backoff(r: &mut Remedy, rec: &Record) {
@@ -580,18 +587,31 @@ fn backoff(r: &mut Remedy, rec: &Record) {
         .or(rec.error_code.as_deref())
         .filter(|c| c.contains('.') && !c.starts_with("States."))
         .unwrap_or("<SERVICE>.<THROTTLING_ERROR_CODE>");
-    let retry = json!({
-        "Retry": [{
-            "ErrorEquals": [reported],
-            "IntervalSeconds": 2,
-            "MaxAttempts": 6,
-            "BackoffRate": 2.0,
-            "MaxDelaySeconds": 60,
-            "JitterStrategy": "FULL"
-        }]
+    // Printed once with a NUL for the code (which no quoted code holds: control characters
+    // are escaped), then filled in.
+    static RETRY: OnceLock<(String, String)> = OnceLock::new();
+    let (before, after) = RETRY.get_or_init(|| {
+        let retry = json!({
+            "Retry": [{
+                "ErrorEquals": ["\0"],
+                "IntervalSeconds": 2,
+                "MaxAttempts": 6,
+                "BackoffRate": 2.0,
+                "MaxDelaySeconds": 60,
+                "JitterStrategy": "FULL"
+            }]
+        });
+        let text = json_text::pretty(&retry);
+        let (before, after) = text
+            .split_once("\"\\u0000\"")
+            .expect("the marker is printed");
+        (before.to_string(), after.to_string())
     });
-    r.snippets
-        .insert("step-functions".into(), json_text::pretty(&retry));
+    let mut text = String::with_capacity(before.len() + reported.len() + 2 + after.len());
+    text.push_str(before);
+    json_text::push_quoted(&mut text, reported);
+    text.push_str(after);
+    r.snippets.insert("step-functions".into(), text);
 }
 
 fn quota(r: &mut Remedy, f: &Facts) {
