@@ -28,7 +28,9 @@ fn tf(lang: Lang, en: std::fmt::Arguments, ja: std::fmt::Arguments) -> String {
 pub fn attach(r: &mut Remedy, rec: &Record, f: &Facts, lang: Lang) {
     // Steps written here are specific to the record, so they go before the catalog's.
     // Organizations notes are about who runs the commands, so they read better last.
-    let catalog_steps = std::mem::take(&mut r.steps);
+    // Room for the catalog's steps and the few generated ones, so that neither grows.
+    let room = r.steps.len() + 6;
+    let catalog_steps = std::mem::replace(&mut r.steps, Vec::with_capacity(room));
     attach_by_id(r, rec, f, lang);
     if matches!(r.id.as_str(), "scp-explicit-deny" | "rcp-explicit-deny") {
         let generated = std::mem::replace(&mut r.steps, catalog_steps);

@@ -484,15 +484,24 @@ impl AllowText<'_> {
         &self.quoted[start..self.ends[i]]
     }
 
-    /// Append the text of [`Allow::to_value`], byte for byte as serde_json prints it.
-    pub fn write(&self, out: &mut String, layout: Layout) {
-        let shape = Shape {
+    fn shape(&self, layout: Layout) -> Shape {
+        Shape {
             layout,
             actions: self.doc.actions.len(),
             conditioned: self.doc.passed_to_service.is_some(),
             resources: self.doc.resources.len(),
-        };
-        shape.with_skeleton(|literals, literals_len| {
+        }
+    }
+
+    /// The length of what [`AllowText::write`] writes.
+    pub fn written_len(&self, layout: Layout) -> usize {
+        self.shape(layout)
+            .with_skeleton(|_, literals_len| literals_len + self.quoted.len())
+    }
+
+    /// Append the text of [`Allow::to_value`], byte for byte as serde_json prints it.
+    pub fn write(&self, out: &mut String, layout: Layout) {
+        self.shape(layout).with_skeleton(|literals, literals_len| {
             out.reserve(literals_len + self.quoted.len());
             for (i, literal) in literals.iter().enumerate() {
                 if i > 0 {
@@ -692,7 +701,7 @@ pub fn put_policy_command(identity: &Identity, name: &str, doc: &AllowText) -> S
         Identity::User(_) => ("put-user-policy", "--user-name"),
         _ => ("put-role-policy", "--role-name"),
     };
-    let mut compact = String::with_capacity(256);
+    let mut compact = String::with_capacity(doc.written_len(Layout::Compact));
     doc.write(&mut compact, Layout::Compact);
     let mut out = String::with_capacity(compact.len() + 128);
     for part in ["aws iam ", sub, " ", flag, " "] {
@@ -727,7 +736,8 @@ pub fn snippets(identity: &Identity, name: &str, doc: &AllowText) -> BTreeMap<St
     let mut who = String::with_capacity(identity.name().len() + 2);
     json_text::push_quoted(&mut who, identity.name());
 
-    let mut terraform = String::with_capacity(640);
+    // The document and some 200 bytes around it.
+    let mut terraform = String::with_capacity(doc.written_len(Layout::Pretty(2)) + 256);
     for part in ["resource \"", tf_type, "\" \""] {
         terraform.push_str(part);
     }
@@ -753,7 +763,7 @@ pub fn snippets(identity: &Identity, name: &str, doc: &AllowText) -> BTreeMap<St
     }
     terraform.push_str(")\n}\n");
 
-    let mut cloudformation = String::with_capacity(768);
+    let mut cloudformation = String::with_capacity(doc.written_len(Layout::Pretty(6)) + 256);
     // The logical id: the name's alphanumeric words, each capitalised.
     for word in name.split(|c: char| !c.is_ascii_alphanumeric()) {
         let mut c = word.chars();
