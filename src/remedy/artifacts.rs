@@ -7,6 +7,7 @@ use super::policy::{
 use super::{json_text, Facts, Lang};
 use crate::record::{Record, Remedy};
 use serde_json::{json, Value};
+use std::sync::OnceLock;
 
 fn t(lang: Lang, en: &str, ja: &str) -> String {
     match lang {
@@ -27,7 +28,9 @@ fn tf(lang: Lang, en: std::fmt::Arguments, ja: std::fmt::Arguments) -> String {
 pub fn attach(r: &mut Remedy, rec: &Record, f: &Facts, lang: Lang) {
     // Steps written here are specific to the record, so they go before the catalog's.
     // Organizations notes are about who runs the commands, so they read better last.
-    let catalog_steps = std::mem::take(&mut r.steps);
+    // Room for the catalog's steps and the few generated ones, so that neither grows.
+    let room = r.steps.len() + 6;
+    let catalog_steps = std::mem::replace(&mut r.steps, Vec::with_capacity(room));
     attach_by_id(r, rec, f, lang);
     if matches!(r.id.as_str(), "scp-explicit-deny" | "rcp-explicit-deny") {
         let generated = std::mem::replace(&mut r.steps, catalog_steps);
@@ -47,7 +50,7 @@ fn attach_by_id(r: &mut Remedy, rec: &Record, f: &Facts, lang: Lang) {
         "rcp-explicit-deny" => org_policy(r, rec, "RESOURCE_CONTROL_POLICY", lang),
         "resource-based-policy" => resource_policy(r, rec, f, lang),
         "kms-key-policy" => key_policy(r, rec, lang),
-        "vpc-endpoint-policy" => endpoint_policy(r, rec, f),
+        "vpc-endpoint-policy" => endpoint_policy(r, rec, f, lang),
         "assume-role-trust" => assume_role(r, rec, f, lang),
         "decode-authorization-message" => decode(r, rec),
         "authorization-details" => auth_details(r, rec),
@@ -84,9 +87,10 @@ fn attach_identity_policy(r: &mut Remedy, f: &Facts, action: &str, doc: &Allow, 
         ),
     };
     r.steps.insert(0, who);
-    r.apply.push(put_policy_command(identity, &name, doc));
-    r.snippets = snippets(identity, &name, doc);
-    r.policy = Some(doc.to_value());
+    let text = doc.text();
+    r.apply.push(put_policy_command(identity, &name, &text));
+    r.snippets = snippets(identity, &name, &text);
+    r.policy = Some(text.to_value());
 }
 
 fn placeholder_step(r: &mut Remedy, lang: Lang, resources: &[String]) {
@@ -105,6 +109,20 @@ fn placeholder_step(r: &mut Remedy, lang: Lang, resources: &[String]) {
             lang,
             "The text does not give a usable ARN: fill in the <PLACEHOLDERS> in Resource before applying",
             "テキストに使える ARN がありません。適用前に Resource の <PLACEHOLDER> を実際の値に置き換えてください",
+        ));
+    }
+}
+
+/// Say why Resource is every stream of a log group when the text names one stream.
+fn log_stream_step(r: &mut Remedy, rec: &Record, lang: Lang, resource: &str) {
+    let Some((_, group)) = rec.resource.as_deref().and_then(policy::log_stream_parts) else {
+        return;
+    };
+    if resource.ends_with(":log-stream:*") {
+        r.steps.push(tf(
+            lang,
+            format_args!("Resource allows every stream of the log group `{group}` (`log-stream:*`): a new stream is made per instance, container or day, so a policy naming only the stream in the text would soon stop matching. The log group itself stays exact"),
+            format_args!("Resource ではロググループ `{group}` のすべてのストリーム (`log-stream:*`) を許可しています。ストリームはインスタンス・コンテナ・日付ごとに新しく作られるため、テキストにあるストリームだけを指定するとすぐに合わなくなります。ロググループ自体は正確に指定したままです"),
         ));
     }
 }
@@ -173,6 +191,7 @@ fn allow_action(r: &mut Remedy, rec: &Record, f: &Facts, lang: Lang) {
     let (res, _) = policy::resource_for(&action, rec.resource.as_deref());
     let resources = vec![res];
     placeholder_step(r, lang, &resources);
+    log_stream_step(r, rec, lang, &resources[0]);
     if resources[0] == "*" {
         r.steps.push(tf(
             lang,
@@ -207,6 +226,7 @@ fn boundary(r: &mut Remedy, rec: &Record, f: &Facts, lang: Lang) {
         "The policy below is the statement the boundary policy must also contain; add it to a new version of the boundary policy (the caller's own policy must allow it too)",
         "下のポリシーは、アクセス許可の境界ポリシーにも含まれている必要があるステートメントです。境界ポリシーの新しいバージョンに追加してください(呼び出し元自身のポリシーでも許可が必要です)",
     ));
+    log_stream_step(r, rec, lang, &res);
     r.policy = Some(allow(&[&action], &[res], None));
 }
 
@@ -363,6 +383,7 @@ fn resource_policy(r: &mut Remedy, rec: &Record, f: &Facts, lang: Lang) {
     if !cmd.is_empty() {
         r.apply.push(cmd);
     }
+    log_stream_step(r, rec, lang, &res);
     r.policy = Some(resource_statement(rec, res));
 }
 
@@ -388,7 +409,7 @@ fn key_policy(r: &mut Remedy, rec: &Record, lang: Lang) {
     r.policy = Some(resource_statement(rec, "*".into()));
 }
 
-fn endpoint_policy(r: &mut Remedy, rec: &Record, f: &Facts) {
+fn endpoint_policy(r: &mut Remedy, rec: &Record, f: &Facts, lang: Lang) {
     let svc = f.service.as_deref().unwrap_or("<SERVICE>");
     r.apply.push(format!(
         "aws ec2 describe-vpc-endpoints --filters Name=service-name,Values=com.amazonaws.<REGION>.{} --query 'VpcEndpoints[].[VpcEndpointId,PolicyDocument]'",
@@ -397,6 +418,7 @@ fn endpoint_policy(r: &mut Remedy, rec: &Record, f: &Facts) {
     r.apply.push("aws ec2 modify-vpc-endpoint --vpc-endpoint-id <VPC_ENDPOINT_ID> --policy-document file://endpoint-policy.json".into());
     let action = action_or_placeholder(rec);
     let (res, _) = policy::resource_for(&action, rec.resource.as_deref());
+    log_stream_step(r, rec, lang, &res);
     r.policy = Some(resource_statement(rec, res));
 }
 
@@ -445,12 +467,13 @@ fn assume_role(r: &mut Remedy, rec: &Record, f: &Facts, lang: Lang) {
         };
         let identity = &f.identity;
         let name = policy::policy_name(&action);
-        r.apply.push(put_policy_command(identity, &name, &doc));
+        let text = doc.text();
+        r.apply.push(put_policy_command(identity, &name, &text));
         let trust_snip = r.snippets.remove("trust-policy");
-        r.snippets = snippets(identity, &name, &doc);
+        r.snippets = snippets(identity, &name, &text);
         r.snippets
             .extend(trust_snip.map(|s| ("trust-policy".to_string(), s)));
-        r.policy = Some(doc.to_value());
+        r.policy = Some(text.to_value());
         r.steps.push(t(
             lang,
             "`policy` is the caller's permission; the `trust-policy` snippet is the statement the target role's trust policy needs (merge it, update-assume-role-policy replaces the whole document)",
@@ -508,6 +531,23 @@ fn credentials(r: &mut Remedy) {
 }
 
 fn network_configuration(r: &mut Remedy) {
+    // The same for every record: printed once.
+    static TEXTS: OnceLock<(String, String)> = OnceLock::new();
+    let (api, sfn) = TEXTS.get_or_init(network_configuration_texts);
+    let flag = "awsvpcConfiguration={subnets=[<PRIVATE_SUBNET_ID_1>,<PRIVATE_SUBNET_ID_2>],securityGroups=[<SECURITY_GROUP_ID>],assignPublicIp=DISABLED}";
+    r.snippets.insert("run-task-json".into(), api.clone());
+    r.snippets.insert("step-functions".into(), sfn.clone());
+    r.snippets.insert(
+        "aws-cli".into(),
+        format!("--network-configuration '{flag}'"),
+    );
+    r.apply.push(format!(
+        "aws ecs run-task --cluster <CLUSTER_NAME> --task-definition <TASK_DEFINITION> --launch-type FARGATE --network-configuration '{flag}'"
+    ));
+}
+
+/// The ECS API and Step Functions forms of a network configuration.
+fn network_configuration_texts() -> (String, String) {
     let api = json!({
         "networkConfiguration": {
             "awsvpcConfiguration": {
@@ -526,18 +566,7 @@ fn network_configuration(r: &mut Remedy) {
             }
         }
     });
-    let flag = "awsvpcConfiguration={subnets=[<PRIVATE_SUBNET_ID_1>,<PRIVATE_SUBNET_ID_2>],securityGroups=[<SECURITY_GROUP_ID>],assignPublicIp=DISABLED}";
-    r.snippets
-        .insert("run-task-json".into(), json_text::pretty(&api));
-    r.snippets
-        .insert("step-functions".into(), json_text::pretty(&sfn));
-    r.snippets.insert(
-        "aws-cli".into(),
-        format!("--network-configuration '{flag}'"),
-    );
-    r.apply.push(format!(
-        "aws ecs run-task --cluster <CLUSTER_NAME> --task-definition <TASK_DEFINITION> --launch-type FARGATE --network-configuration '{flag}'"
-    ));
+    (json_text::pretty(&api), json_text::pretty(&sfn))
 }
 
 fn backoff(r: &mut Remedy, rec: &Record) {
@@ -560,18 +589,31 @@ fn backoff(r: &mut Remedy, rec: &Record) {
         .or(rec.error_code.as_deref())
         .filter(|c| c.contains('.') && !c.starts_with("States."))
         .unwrap_or("<SERVICE>.<THROTTLING_ERROR_CODE>");
-    let retry = json!({
-        "Retry": [{
-            "ErrorEquals": [reported],
-            "IntervalSeconds": 2,
-            "MaxAttempts": 6,
-            "BackoffRate": 2.0,
-            "MaxDelaySeconds": 60,
-            "JitterStrategy": "FULL"
-        }]
+    // Printed once with a NUL for the code (which no quoted code holds: control characters
+    // are escaped), then filled in.
+    static RETRY: OnceLock<(String, String)> = OnceLock::new();
+    let (before, after) = RETRY.get_or_init(|| {
+        let retry = json!({
+            "Retry": [{
+                "ErrorEquals": ["\0"],
+                "IntervalSeconds": 2,
+                "MaxAttempts": 6,
+                "BackoffRate": 2.0,
+                "MaxDelaySeconds": 60,
+                "JitterStrategy": "FULL"
+            }]
+        });
+        let text = json_text::pretty(&retry);
+        let (before, after) = text
+            .split_once("\"\\u0000\"")
+            .expect("the marker is printed");
+        (before.to_string(), after.to_string())
     });
-    r.snippets
-        .insert("step-functions".into(), json_text::pretty(&retry));
+    let mut text = String::with_capacity(before.len() + reported.len() + 2 + after.len());
+    text.push_str(before);
+    json_text::push_quoted(&mut text, reported);
+    text.push_str(after);
+    r.snippets.insert("step-functions".into(), text);
 }
 
 fn quota(r: &mut Remedy, f: &Facts) {

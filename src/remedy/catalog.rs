@@ -5,7 +5,7 @@
 //! then a `## Steps` section of `- ` items. Selectors live only in the English document so
 //! that the two languages cannot disagree about when an entry applies.
 
-use super::Lang;
+use super::{EntrySet, Lang};
 use std::sync::OnceLock;
 
 /// One catalog entry in one language.
@@ -157,6 +157,7 @@ fn parsed(lang: Lang) -> &'static [Entry] {
         Lang::Ja => (&JA, |d| d.2),
     };
     cell.get_or_init(|| {
+        assert!(DOCS.len() <= EntrySet::CAPACITY, "catalog outgrew EntrySet");
         DOCS.iter()
             .map(|d| {
                 let mut e = parse(pick(d)).unwrap_or_else(|err| panic!("catalog {}: {err}", d.0));
@@ -178,16 +179,17 @@ fn parsed(lang: Lang) -> &'static [Entry] {
 /// together with the other telling phrases, in `MessageSays`.)
 pub struct Selectors {
     /// Lowercase error code → the entries whose `codes` name it.
-    codes: std::collections::HashMap<String, Vec<usize>>,
+    /// Looked up once or twice per record: a fast hash beats SipHash, and the keys are ours.
+    codes: std::collections::HashMap<String, Vec<usize>, rustc_hash::FxBuildHasher>,
 }
 
 impl Selectors {
-    /// A flag per catalog entry: whether one of `codes_lower` is among its `codes`.
-    pub fn code_hits(&self, codes_lower: &[String]) -> Vec<bool> {
-        let mut hit = vec![false; entries(Lang::En).len()];
+    /// The catalog entries that have one of `codes_lower` among their `codes`.
+    pub fn code_hits(&self, codes_lower: &[String]) -> EntrySet {
+        let mut hit = EntrySet::default();
         for c in codes_lower {
             for &i in self.codes.get(c.as_str()).into_iter().flatten() {
-                hit[i] = true;
+                hit.insert(i);
             }
         }
         hit
@@ -197,7 +199,7 @@ impl Selectors {
 pub fn selectors() -> &'static Selectors {
     static S: OnceLock<Selectors> = OnceLock::new();
     S.get_or_init(|| {
-        let mut codes = std::collections::HashMap::<String, Vec<usize>>::new();
+        let mut codes = std::collections::HashMap::<String, Vec<usize>, _>::default();
         for (i, e) in entries(Lang::En).iter().enumerate() {
             for c in &e.codes {
                 codes.entry(c.to_ascii_lowercase()).or_default().push(i);

@@ -181,7 +181,7 @@ pub fn fill_placeholders(text: &str) -> String {
 
 /// What selection needs to know about a record, normalised once.
 #[derive(Debug, Default)]
-pub struct Facts {
+pub struct Facts<'r> {
     /// Codes to compare: error code, wrapper code, and each without a service prefix.
     pub codes: Vec<String>,
     /// The service of the failed call, normalised (`AmazonECS` → `ecs`).
@@ -189,7 +189,7 @@ pub struct Facts {
     /// The service named by a Step Functions style wrapper (`ECS.AccessDeniedException` → `ecs`).
     pub wrapper_service: Option<String>,
     pub message: String,
-    pub action: String,
+    pub action: &'r str,
     /// The role or user the principal names, for policies and commands.
     pub identity: policy::Identity,
 }
@@ -225,8 +225,8 @@ const SERVICE_PREFIXES: &[&str] = &[
     "logs",
 ];
 
-impl Facts {
-    pub fn of(rec: &Record) -> Facts {
+impl<'r> Facts<'r> {
+    pub fn of(rec: &'r Record) -> Facts<'r> {
         let mut codes = Vec::new();
         let mut wrapper_service = None;
         for c in [&rec.error_code, &rec.wrapper_code].into_iter().flatten() {
@@ -242,7 +242,7 @@ impl Facts {
                 }
             }
         }
-        let action = rec.action.clone().unwrap_or_default();
+        let action = rec.action.as_deref().unwrap_or_default();
         let service = rec
             .service
             .as_deref()
@@ -260,7 +260,11 @@ impl Facts {
             codes,
             service,
             wrapper_service,
-            message: rec.message.clone().unwrap_or_default().to_ascii_lowercase(),
+            message: rec
+                .message
+                .as_deref()
+                .unwrap_or_default()
+                .to_ascii_lowercase(),
             action,
             identity: policy::Identity::from_principal(rec.principal.as_deref()),
         }
@@ -314,13 +318,20 @@ fn service_of_operation(op: &str) -> Option<&'static str> {
 
 /// `AmazonECS`, `Amazon S3`, `AWSLambda`, `s3.amazonaws.com`, `AWSSecurityTokenService` → short keys.
 pub fn normalize_service(s: &str) -> String {
-    let mut k: String = s
-        .trim()
-        .to_ascii_lowercase()
-        .trim_end_matches(".amazonaws.com")
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric())
-        .collect();
+    // `.amazonaws.com` in any case, as often as it ends the name.
+    const SUFFIX: &str = ".amazonaws.com";
+    let mut s = s.trim().as_bytes();
+    while s.len() >= SUFFIX.len()
+        && s[s.len() - SUFFIX.len()..].eq_ignore_ascii_case(SUFFIX.as_bytes())
+    {
+        s = &s[..s.len() - SUFFIX.len()];
+    }
+    let mut k = String::with_capacity(s.len());
+    k.extend(
+        s.iter()
+            .filter(|b| b.is_ascii_alphanumeric())
+            .map(|b| char::from(b.to_ascii_lowercase())),
+    );
     const ALIASES: &[(&str, &str)] = &[
         ("securitytokenservice", "sts"),
         ("identitymanagement", "iam"),
@@ -340,19 +351,20 @@ pub fn normalize_service(s: &str) -> String {
         ("simplenotificationservice", "sns"),
         ("simplequeueservice", "sqs"),
     ];
+    // What is left of `k` once prefixes are dropped.
+    let mut start = 0;
     for _ in 0..2 {
-        if let Some((_, v)) = ALIASES.iter().find(|(a, _)| *a == k) {
+        if let Some((_, v)) = ALIASES.iter().find(|(a, _)| *a == &k[start..]) {
             return v.to_string();
         }
         for pre in ["amazon", "aws"] {
-            if let Some(rest) = k.strip_prefix(pre) {
-                if !rest.is_empty() {
-                    k = rest.to_string();
-                    break;
-                }
+            if k[start..].len() > pre.len() && k[start..].starts_with(pre) {
+                start += pre.len();
+                break;
             }
         }
     }
+    k.replace_range(..start, "");
     k
 }
 
@@ -360,8 +372,38 @@ pub fn normalize_service(s: &str) -> String {
 /// entries' `match` selectors it contains, found in one pass over it.
 struct MessageSays {
     groups: u32,
-    /// A flag per catalog entry, in catalog order.
-    entries: Vec<bool>,
+    entries: EntrySet,
+}
+
+/// A set of catalog entries, by their index in the catalog.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct EntrySet(u128);
+
+impl EntrySet {
+    /// Room for this many entries: [`catalog::entries`] checks the catalog fits.
+    pub const CAPACITY: usize = 128;
+
+    pub fn insert(&mut self, i: usize) {
+        self.0 |= 1 << i;
+    }
+
+    pub fn contains(&self, i: usize) -> bool {
+        self.0 & (1 << i) != 0
+    }
+
+    pub fn union(self, other: EntrySet) -> EntrySet {
+        EntrySet(self.0 | other.0)
+    }
+
+    /// The entries in the set, in catalog order.
+    pub fn iter(self) -> impl Iterator<Item = usize> {
+        let mut rest = self.0;
+        std::iter::from_fn(move || {
+            let i = rest.trailing_zeros() as usize;
+            rest &= rest.checked_sub(1)?;
+            Some(i)
+        })
+    }
 }
 
 /// What an automaton pattern of [`MessageSays`] stands for.
@@ -430,12 +472,17 @@ impl MessageSays {
         });
         let mut says = MessageSays {
             groups: 0,
-            entries: vec![false; catalog::entries(Lang::En).len()],
+            entries: EntrySet::default(),
         };
+        // Most messages say none of these phrases, and the search for the first match can
+        // skip ahead with the automaton's prefilter, which the overlapping search cannot.
+        if !ac.is_match(msg) {
+            return says;
+        }
         for m in ac.find_overlapping_iter(msg) {
             match phrases[m.pattern().as_usize()] {
                 Phrase::Group(g) => says.groups |= 1 << g,
-                Phrase::Entry(i) => says.entries[i] = true,
+                Phrase::Entry(i) => says.entries.insert(i),
             }
         }
         says
@@ -513,11 +560,68 @@ const ACCESS_DENIED: &[&str] = &[
     "KMSAccessDeniedException",
 ];
 
+/// The code lists above, by name.
+#[derive(Debug, Clone, Copy)]
+enum CodeList {
+    Expired,
+    Signature,
+    Invalid,
+    Missing,
+    Throttling,
+    Quota,
+    AccessDenied,
+}
+
+impl CodeList {
+    const ALL: [CodeList; 7] = [
+        CodeList::Expired,
+        CodeList::Signature,
+        CodeList::Invalid,
+        CodeList::Missing,
+        CodeList::Throttling,
+        CodeList::Quota,
+        CodeList::AccessDenied,
+    ];
+
+    fn codes(self) -> &'static [&'static str] {
+        match self {
+            CodeList::Expired => CREDENTIALS_EXPIRED,
+            CodeList::Signature => CREDENTIALS_SIGNATURE,
+            CodeList::Invalid => CREDENTIALS_INVALID,
+            CodeList::Missing => CREDENTIALS_MISSING,
+            CodeList::Throttling => THROTTLING,
+            CodeList::Quota => QUOTA,
+            CodeList::AccessDenied => ACCESS_DENIED,
+        }
+    }
+
+    /// The lists that hold one of `codes` (lowercase), a bit per list (`1 << list as u8`):
+    /// one lookup per code instead of comparing with every listed code.
+    fn holding(codes: &[String]) -> u8 {
+        type Map = std::collections::HashMap<String, u8, rustc_hash::FxBuildHasher>;
+        static LISTS: OnceLock<Map> = OnceLock::new();
+        let lists = LISTS.get_or_init(|| {
+            let mut m = Map::default();
+            for list in CodeList::ALL {
+                for code in list.codes() {
+                    *m.entry(code.to_ascii_lowercase()).or_default() |= 1 << list as u8;
+                }
+            }
+            m
+        });
+        codes
+            .iter()
+            .filter_map(|c| lists.get(c.as_str()))
+            .fold(0, |all, bits| all | bits)
+    }
+}
+
 /// The ids of the remedies for a record, most specific first, without duplicates.
 fn select(rec: &Record, f: &Facts) -> Vec<&'static str> {
     let mut out: Vec<&'static str> = Vec::new();
     let msg = f.message.as_str();
-    let any_code = |list: &[&str]| list.iter().any(|c| f.has_code(c));
+    let in_lists = CodeList::holding(&f.codes);
+    let any_code = |list: CodeList| in_lists & (1 << list as u8) != 0;
 
     let said = MessageSays::of(msg);
     if said.has(MessageSays::NETWORK_CONFIGURATION) {
@@ -525,7 +629,6 @@ fn select(rec: &Record, f: &Facts) -> Vec<&'static str> {
     }
 
     // Authorization: the reason clause decides.
-    let action_l = f.action.to_ascii_lowercase();
     let explicit = rec.deny == Some(Deny::Explicit);
     if !f.action.is_empty() || rec.policy_type.is_some() || rec.deny.is_some() {
         match rec.policy_type {
@@ -537,7 +640,7 @@ fn select(rec: &Record, f: &Facts) -> Vec<&'static str> {
             Some(PolicyType::ResourceBased) => {
                 if f.service_is("kms") {
                     push(&mut out, "kms-key-policy")
-                } else if action_l.starts_with("sts:assumerole") {
+                } else if starts_with_ignore_case(f.action, "sts:assumerole") {
                     push(&mut out, "assume-role-trust")
                 } else {
                     push(&mut out, "resource-based-policy")
@@ -546,9 +649,9 @@ fn select(rec: &Record, f: &Facts) -> Vec<&'static str> {
             Some(PolicyType::IdentityBased) | None => {
                 if explicit {
                     push(&mut out, "explicit-deny-identity");
-                } else if action_l == "iam:passrole" {
+                } else if f.action.eq_ignore_ascii_case("iam:passrole") {
                     push(&mut out, "iam-pass-role");
-                } else if action_l.starts_with("sts:assumerole") {
+                } else if starts_with_ignore_case(f.action, "sts:assumerole") {
                     push(&mut out, "assume-role-trust");
                 } else if f.action.contains(':') {
                     push(&mut out, "iam-allow-action");
@@ -564,21 +667,21 @@ fn select(rec: &Record, f: &Facts) -> Vec<&'static str> {
     }
 
     // Credentials.
-    if any_code(CREDENTIALS_EXPIRED) || said.has(MessageSays::EXPIRED) {
+    if any_code(CodeList::Expired) || said.has(MessageSays::EXPIRED) {
         push(&mut out, "credentials-expired");
     }
-    if any_code(CREDENTIALS_SIGNATURE) || said.has(MessageSays::SIGNATURE) {
+    if any_code(CodeList::Signature) || said.has(MessageSays::SIGNATURE) {
         push(&mut out, "credentials-signature");
     }
-    if any_code(CREDENTIALS_INVALID) || said.has(MessageSays::INVALID) {
+    if any_code(CodeList::Invalid) || said.has(MessageSays::INVALID) {
         push(&mut out, "credentials-invalid");
     }
-    if any_code(CREDENTIALS_MISSING) || said.has(MessageSays::MISSING) {
+    if any_code(CodeList::Missing) || said.has(MessageSays::MISSING) {
         push(&mut out, "credentials-missing");
     }
 
     // Throttling: the specific entry first, then the general backoff advice.
-    let throttled = any_code(THROTTLING) || said.has(MessageSays::THROTTLED);
+    let throttled = any_code(CodeList::Throttling) || said.has(MessageSays::THROTTLED);
     if throttled {
         if f.has_code("ProvisionedThroughputExceededException")
             || f.has_code("ProvisionedThroughputExceeded")
@@ -609,14 +712,13 @@ fn select(rec: &Record, f: &Facts) -> Vec<&'static str> {
     let mut best = 0;
     let mut picked: Vec<&'static str> = Vec::new();
     let code_hits = catalog::selectors().code_hits(&f.codes);
-    for ((e, &message_hit), code_hit) in catalog::entries(Lang::En)
-        .iter()
-        .zip(&said.entries)
-        .zip(code_hits)
-    {
-        let score = if message_hit {
+    let entries = catalog::entries(Lang::En);
+    // Only entries with a hit can score; they come in catalog order.
+    for i in said.entries.union(code_hits).iter() {
+        let e = &entries[i];
+        let score = if said.entries.contains(i) {
             3
-        } else if code_hit {
+        } else if code_hits.contains(i) {
             match (&f.service, e.services.is_empty()) {
                 (_, true) => 1,
                 (Some(s), false) if e.services.contains(&s.as_str()) => 2,
@@ -637,7 +739,7 @@ fn select(rec: &Record, f: &Facts) -> Vec<&'static str> {
         push(&mut out, id);
     }
 
-    if any_code(QUOTA) || said.has(MessageSays::QUOTA) {
+    if any_code(CodeList::Quota) || said.has(MessageSays::QUOTA) {
         push(&mut out, "quota-increase");
     }
     // A bare access-denied code: nothing above said which policy, so advise how to find out.
@@ -647,7 +749,7 @@ fn select(rec: &Record, f: &Facts) -> Vec<&'static str> {
             "decode-authorization-message" | "authorization-details"
         )
     });
-    if only_followups && any_code(ACCESS_DENIED) {
+    if only_followups && any_code(CodeList::AccessDenied) {
         let id = if f.has_code("UnauthorizedOperation") || f.service_is("ec2") {
             "ec2-unauthorized-operation"
         } else if f.service_is("s3") {
@@ -661,6 +763,12 @@ fn select(rec: &Record, f: &Facts) -> Vec<&'static str> {
         push(&mut out, "generic-aws-error");
     }
     out
+}
+
+fn starts_with_ignore_case(s: &str, prefix: &str) -> bool {
+    s.as_bytes()
+        .get(..prefix.len())
+        .is_some_and(|head| head.eq_ignore_ascii_case(prefix.as_bytes()))
 }
 
 fn push(out: &mut Vec<&'static str>, id: &'static str) {

@@ -10,28 +10,45 @@ use std::collections::BTreeMap;
 /// (`XXXXXXXXXXXX`, `[ID]`) cannot be told from real names reliably; they are kept, and
 /// [`looks_masked`] lets the remedy say so.
 pub fn is_clean_arn(arn: &str) -> bool {
+    // Bytes suffice: every byte of a multi-byte character is above ASCII, and the only
+    // non-ASCII whitespace (U+0085, U+00A0, U+1680, U+2000..) needs a look at the characters.
+    let unclean = |b: u8| matches!(b, b'*' | b'<' | b'>' | b'{' | b'}' | b'\'' | b'"');
     arn.starts_with("arn:")
-        && arn.split(':').count() >= 6
+        && memchr::memchr_iter(b':', arn.as_bytes()).nth(4).is_some()
         && !arn
-            .chars()
-            .any(|c| matches!(c, '*' | '<' | '>' | '{' | '}' | '\'' | '"') || c.is_whitespace())
+            .bytes()
+            .any(|b| unclean(b) || b.is_ascii_whitespace() || b == 0x0b)
+        && (arn.is_ascii() || !arn.chars().any(char::is_whitespace))
 }
 
 /// A kept ARN that still looks hand-masked: `[ID]`, `XXXX`, `ACCOUNT` in the account field.
 pub fn looks_masked(arn: &str) -> bool {
-    let upper = arn.to_ascii_uppercase();
+    let b = arn.as_bytes();
     arn.contains('[')
-        || upper.contains("XXXX")
-        || arn
-            .split(':')
-            .nth(4)
+        || memchr::memchr2_iter(b'x', b'X', b).any(|i| {
+            b.get(i..i + 4)
+                .is_some_and(|w| w.iter().all(|c| c.eq_ignore_ascii_case(&b'x')))
+        })
+        || arn_field(arn, 4)
             .is_some_and(|a| !a.is_empty() && !a.bytes().all(|b| b.is_ascii_digit()))
 }
 
 /// The account id of a clean ARN, when it has one that looks real.
 pub fn account_of(arn: &str) -> Option<&str> {
-    let acct = arn.split(':').nth(4)?;
+    let acct = arn_field(arn, 4)?;
     (acct.len() == 12 && acct.bytes().all(|b| b.is_ascii_digit())).then_some(acct)
+}
+
+/// Field `i` of the text split at colons (`arn:PARTITION:SERVICE:REGION:ACCOUNT:...`), as
+/// `arn.split(':').nth(i)` gives it.
+fn arn_field(arn: &str, i: usize) -> Option<&str> {
+    let mut colons = memchr::memchr_iter(b':', arn.as_bytes());
+    let start = match i {
+        0 => 0,
+        _ => colons.nth(i - 1)? + 1,
+    };
+    let end = colons.next().unwrap_or(arn.len());
+    Some(&arn[start..end])
 }
 
 /// What a policy is attached to.
@@ -51,13 +68,17 @@ impl Identity {
         let Some(p) = principal else {
             return Identity::Unknown;
         };
-        let Some(rest) = p.strip_prefix("arn:").and_then(|r| r.splitn(5, ':').nth(4)) else {
+        // What follows `arn:PARTITION:SERVICE:REGION:ACCOUNT:`.
+        let Some(rest) = p.strip_prefix("arn:").and_then(|r| {
+            let colon = memchr::memchr_iter(b':', r.as_bytes()).nth(3)?;
+            Some(&r[colon + 1..])
+        }) else {
             return Identity::Unknown;
         };
         let clean = |s: &str| -> Option<String> {
             (!s.is_empty()
-                && s.chars()
-                    .all(|c| c.is_ascii_alphanumeric() || "+=,.@_-".contains(c)))
+                && s.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"+=,.@_-".contains(&b)))
             .then(|| s.to_string())
         };
         if let Some(r) = rest.strip_prefix("assumed-role/") {
@@ -243,11 +264,18 @@ fn resource_is_star(action: &str) -> bool {
 
 /// The Resource value for `action`: the ARN from the text when it is clean, `*` for actions
 /// without resource-level permissions, otherwise a placeholder naming what to fill in.
+///
+/// A CloudWatch Logs stream ARN becomes every stream of its group (see [`log_group_streams`]).
 pub fn resource_for(action: &str, resource: Option<&str>) -> (String, bool) {
     match resource {
-        Some(r) if is_clean_arn(r) => (r.to_string(), false),
+        Some(r) if is_clean_arn(r) => {
+            (log_group_streams(r).unwrap_or_else(|| r.to_string()), false)
+        }
         _ if resource_is_star(action) => ("*".to_string(), false),
-        Some(r) if r.starts_with("arn:") => (mask_to_placeholders(r), true),
+        Some(r) if r.starts_with("arn:") => {
+            let masked = mask_to_placeholders(r);
+            (log_group_streams(&masked).unwrap_or(masked), true)
+        }
         _ => {
             let svc = action.split(':').next().unwrap_or("SERVICE");
             (
@@ -256,6 +284,31 @@ pub fn resource_for(action: &str, resource: Option<&str>) -> (String, bool) {
             )
         }
     }
+}
+
+/// `arn:aws:logs:REGION:ACCOUNT:log-group:GROUP:log-stream:*` for the ARN of one stream of
+/// GROUP; `None` for any other ARN. Streams are created per instance, container or day, so a
+/// policy naming the one stream in the text would stop working with the next; the group
+/// stays exact.
+pub fn log_group_streams(arn: &str) -> Option<String> {
+    let (head, _group) = log_stream_parts(arn)?;
+    let mut out = String::with_capacity(head.len() + 1);
+    out.push_str(head);
+    out.push('*');
+    Some(out)
+}
+
+/// The ARN up to and including `:log-stream:`, and the log group's name, for the ARN of a
+/// CloudWatch Logs stream whose stream name is not already `*`.
+pub fn log_stream_parts(arn: &str) -> Option<(&str, &str)> {
+    let (_partition, rest) = arn.strip_prefix("arn:")?.split_once(':')?;
+    let (_region, rest) = rest.strip_prefix("logs:")?.split_once(':')?;
+    let (_account, res) = rest.split_once(':')?;
+    let (group, stream) = res.strip_prefix("log-group:")?.split_once(":log-stream:")?;
+    if group.is_empty() || stream.is_empty() || stream == "*" {
+        return None;
+    }
+    Some((&arn[..arn.len() - stream.len()], group))
 }
 
 /// Keep the parts of a redacted ARN that are readable and name the masked ones.
@@ -317,7 +370,7 @@ pub fn allow(actions: &[&str], resources: &[String], passed_to_service: Option<&
 /// A policy with one Allow statement: the shape of every policy a caller attaches to itself.
 ///
 /// Such a policy goes into a remedy four times: as `Remedy::policy`, compact in the
-/// `put-*-policy` command and pretty-printed at two indents in the snippets. [`Allow::write`]
+/// `put-*-policy` command and pretty-printed at two indents in the snippets. [`AllowText`]
 /// writes the text straight from these fields, byte for byte what serde_json prints for
 /// [`Allow::to_value`] (the tests hold the two together), which costs a fraction of printing
 /// the `Value` and reshaping the text.
@@ -339,8 +392,12 @@ pub enum Layout {
     Pretty(usize),
 }
 
-impl Allow<'_> {
+impl<'a> Allow<'a> {
     pub fn to_value(&self) -> Value {
+        self.value_with_sid(sid(self.actions[0]))
+    }
+
+    fn value_with_sid(&self, sid: String) -> Value {
         let action: Value = match self.actions {
             [one] => (*one).into(),
             _ => self.actions.iter().map(|a| Value::from(*a)).collect(),
@@ -354,7 +411,7 @@ impl Allow<'_> {
                 .collect(),
         };
         let mut stmt = serde_json::Map::new();
-        stmt.insert("Sid".into(), sid(self.actions[0]).into());
+        stmt.insert("Sid".into(), sid.into());
         stmt.insert("Effect".into(), "Allow".into());
         stmt.insert("Action".into(), action);
         stmt.insert("Resource".into(), resource);
@@ -368,10 +425,142 @@ impl Allow<'_> {
         ])
     }
 
-    /// Append the text of [`Allow::to_value`]. Members come in the order serde_json's sorted
-    /// maps print them.
+    /// Append the text of [`Allow::to_value`] (see [`AllowText::write`]).
     pub fn write(&self, out: &mut String, layout: Layout) {
-        let (pad, colon) = match layout {
+        self.text().write(out, layout)
+    }
+
+    /// The document with its strings quoted once, for writing it in several layouts.
+    pub fn text(&self) -> AllowText<'a> {
+        let sid = sid(self.actions[0]);
+        // In the order the text holds them.
+        let strings = || {
+            let service = self.passed_to_service.into_iter();
+            (self.actions.iter().copied())
+                .chain(service)
+                .chain(self.resources.iter().map(String::as_str))
+                .chain(std::iter::once(sid.as_str()))
+        };
+        // Room for the quotes, and for a few escapes without growing.
+        let len: usize = strings().map(|s| s.len() + 4).sum();
+        let mut quoted = String::with_capacity(len);
+        let mut ends = Vec::with_capacity(self.actions.len() + self.resources.len() + 2);
+        for s in strings() {
+            json_text::push_quoted(&mut quoted, s);
+            ends.push(quoted.len());
+        }
+        AllowText {
+            doc: *self,
+            sid,
+            quoted,
+            ends,
+        }
+    }
+}
+
+/// An [`Allow`] whose strings are quoted for JSON once: a remedy writes its document in three
+/// layouts (the command and two snippets) besides the `Value`.
+#[derive(Debug, Clone)]
+pub struct AllowText<'a> {
+    doc: Allow<'a>,
+    /// The statement's Sid, unquoted.
+    sid: String,
+    /// The quoted actions, service (if any), resources and Sid, one after the other as the
+    /// text holds them...
+    quoted: String,
+    /// ...each ending here.
+    ends: Vec<usize>,
+}
+
+impl AllowText<'_> {
+    /// [`Allow::to_value`].
+    pub fn to_value(&self) -> Value {
+        self.doc.value_with_sid(self.sid.clone())
+    }
+
+    /// Quoted string `i` (see [`AllowText::quoted`]).
+    fn quoted(&self, i: usize) -> &str {
+        let start = i.checked_sub(1).map_or(0, |p| self.ends[p]);
+        &self.quoted[start..self.ends[i]]
+    }
+
+    fn shape(&self, layout: Layout) -> Shape {
+        Shape {
+            layout,
+            actions: self.doc.actions.len(),
+            conditioned: self.doc.passed_to_service.is_some(),
+            resources: self.doc.resources.len(),
+        }
+    }
+
+    /// The length of what [`AllowText::write`] writes.
+    pub fn written_len(&self, layout: Layout) -> usize {
+        self.shape(layout)
+            .with_skeleton(|_, literals_len| literals_len + self.quoted.len())
+    }
+
+    /// Append the text of [`Allow::to_value`], byte for byte as serde_json prints it.
+    pub fn write(&self, out: &mut String, layout: Layout) {
+        self.shape(layout).with_skeleton(|literals, literals_len| {
+            out.reserve(literals_len + self.quoted.len());
+            for (i, literal) in literals.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(self.quoted(i - 1));
+                }
+                out.push_str(literal);
+            }
+        });
+    }
+}
+
+/// What the text of an [`Allow`] looks like apart from its strings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Shape {
+    layout: Layout,
+    actions: usize,
+    /// Whether it has the `iam:PassedToService` condition.
+    conditioned: bool,
+    resources: usize,
+}
+
+impl Shape {
+    /// Call `use_it` with the text of a document of this shape cut at its strings, and the
+    /// length of the pieces. A remedy writes the same few shapes over and over, and copying a
+    /// handful of pieces costs a fraction of writing each key, line break and bracket.
+    fn with_skeleton<T>(self, use_it: impl FnOnce(&[String], usize) -> T) -> T {
+        use std::cell::RefCell;
+        thread_local! {
+            static SKELETONS: RefCell<Vec<(Shape, Vec<String>, usize)>> = const { RefCell::new(Vec::new()) };
+        }
+        // The shapes remedies write are a handful; this bounds what odd records can add.
+        const MAX_SHAPES: usize = 32;
+        SKELETONS.with(|cell| {
+            let mut skeletons = cell.borrow_mut();
+            let i = match skeletons.iter().position(|(shape, ..)| *shape == self) {
+                Some(i) => i,
+                None => {
+                    if skeletons.len() >= MAX_SHAPES {
+                        skeletons.clear();
+                    }
+                    // Quoted strings escape every control character, so a NUL marks a cut.
+                    let mut text = String::new();
+                    self.write(&mut text, |_| "\0");
+                    let literals: Vec<String> = text.split('\0').map(String::from).collect();
+                    let len = literals.iter().map(String::len).sum();
+                    skeletons.push((self, literals, len));
+                    skeletons.len() - 1
+                }
+            };
+            let (_, literals, len) = &skeletons[i];
+            use_it(literals, *len)
+        })
+    }
+
+    /// Append the text of a document of this shape, its `i`th string (in the order the text
+    /// holds them) quoted as `quoted(i)` gives it. Members come in the order serde_json's
+    /// sorted maps print them.
+    fn write<'q>(&self, out: &mut String, quoted: impl Fn(usize) -> &'q str) {
+        let (pad, colon) = match self.layout {
             Layout::Compact => (None, ":"),
             Layout::Pretty(pad) => (Some(pad), ": "),
         };
@@ -381,74 +570,72 @@ impl Allow<'_> {
                 json_text::push_line_break(out, pad + 2 * depth);
             }
         };
-        let key = |out: &mut String, k: &str| {
-            out.push('"');
-            out.push_str(k);
-            out.push('"');
+        // A quoted key and its colon.
+        let key = |out: &mut String, quoted_key: &str| {
+            out.push_str(quoted_key);
             out.push_str(colon);
         };
         // One item bare, several (or none) as an array: as the Value holds them.
-        let one_or_list = |out: &mut String, items: &mut dyn ExactSizeIterator<Item = &str>| {
-            if items.len() == 1 {
-                json_text::push_quoted(out, items.next().unwrap_or_default());
-                return;
-            }
-            if items.len() == 0 {
-                out.push_str("[]");
-                return;
-            }
-            out.push('[');
-            for (i, item) in items.enumerate() {
-                if i > 0 {
-                    out.push(',');
+        let one_or_list = |out: &mut String, items: std::ops::Range<usize>| match items.len() {
+            0 => out.push_str("[]"),
+            1 => out.push_str(quoted(items.start)),
+            _ => {
+                out.push('[');
+                for i in items.clone() {
+                    if i > items.start {
+                        out.push(',');
+                    }
+                    br(out, 4);
+                    out.push_str(quoted(i));
                 }
-                br(out, 4);
-                json_text::push_quoted(out, item);
+                br(out, 3);
+                out.push(']');
             }
-            br(out, 3);
-            out.push(']');
         };
+        let service = self.actions;
+        let first_resource = self.actions + usize::from(self.conditioned);
+        let sid = first_resource + self.resources;
         out.push('{');
         br(out, 1);
-        key(out, "Statement");
+        key(out, "\"Statement\"");
         out.push('[');
         br(out, 2);
         out.push('{');
         br(out, 3);
-        key(out, "Action");
-        one_or_list(out, &mut self.actions.iter().copied());
+        key(out, "\"Action\"");
+        one_or_list(out, 0..self.actions);
         out.push(',');
         br(out, 3);
-        if let Some(s) = self.passed_to_service {
-            key(out, "Condition");
+        if self.conditioned {
+            key(out, "\"Condition\"");
             out.push('{');
             br(out, 4);
-            key(out, "StringEquals");
+            key(out, "\"StringEquals\"");
             out.push('{');
             br(out, 5);
-            key(out, "iam:PassedToService");
-            json_text::push_quoted(out, s);
+            key(out, "\"iam:PassedToService\"");
+            out.push_str(quoted(service));
             br(out, 4);
             out.push('}');
             br(out, 3);
             out.push_str("},");
             br(out, 3);
         }
-        key(out, "Effect");
+        key(out, "\"Effect\"");
         out.push_str("\"Allow\",");
         br(out, 3);
-        key(out, "Resource");
-        one_or_list(out, &mut self.resources.iter().map(String::as_str));
+        key(out, "\"Resource\"");
+        one_or_list(out, first_resource..sid);
         out.push(',');
         br(out, 3);
-        key(out, "Sid");
-        json_text::push_quoted(out, &sid(self.actions[0]));
+        key(out, "\"Sid\"");
+        out.push_str(quoted(sid));
         br(out, 2);
         out.push('}');
         br(out, 1);
         out.push_str("],");
         br(out, 1);
-        key(out, "Version");
+        key(out, "\"Version\"");
         out.push_str("\"2012-10-17\"");
         br(out, 0);
         out.push('}');
@@ -459,9 +646,9 @@ fn sid(action: &str) -> String {
     let mut s = String::with_capacity(5 + action.len());
     s.push_str("Allow");
     let mut up = true;
-    for c in action.chars() {
-        if c.is_ascii_alphanumeric() {
-            s.push(if up { c.to_ascii_uppercase() } else { c });
+    for b in action.bytes() {
+        if b.is_ascii_alphanumeric() {
+            s.push(char::from(if up { b.to_ascii_uppercase() } else { b }));
             up = false;
         } else {
             up = true;
@@ -509,12 +696,12 @@ pub fn push_shell_quoted(out: &mut String, s: &str) {
 }
 
 /// `aws iam put-role-policy` / `put-user-policy` with the document inline.
-pub fn put_policy_command(identity: &Identity, name: &str, doc: &Allow) -> String {
+pub fn put_policy_command(identity: &Identity, name: &str, doc: &AllowText) -> String {
     let (sub, flag) = match identity {
         Identity::User(_) => ("put-user-policy", "--user-name"),
         _ => ("put-role-policy", "--role-name"),
     };
-    let mut compact = String::with_capacity(256);
+    let mut compact = String::with_capacity(doc.written_len(Layout::Compact));
     doc.write(&mut compact, Layout::Compact);
     let mut out = String::with_capacity(compact.len() + 128);
     for part in ["aws iam ", sub, " ", flag, " "] {
@@ -529,7 +716,7 @@ pub fn put_policy_command(identity: &Identity, name: &str, doc: &Allow) -> Strin
 }
 
 /// Terraform and CloudFormation snippets that attach `doc` inline to the identity.
-pub fn snippets(identity: &Identity, name: &str, doc: &Allow) -> BTreeMap<String, String> {
+pub fn snippets(identity: &Identity, name: &str, doc: &AllowText) -> BTreeMap<String, String> {
     // (Terraform resource, its identity attribute padded to line up the `=`, CloudFormation
     // type, its identity property)
     let (tf_type, tf_attr, cfn_type, cfn_attr) = match identity {
@@ -549,7 +736,8 @@ pub fn snippets(identity: &Identity, name: &str, doc: &Allow) -> BTreeMap<String
     let mut who = String::with_capacity(identity.name().len() + 2);
     json_text::push_quoted(&mut who, identity.name());
 
-    let mut terraform = String::with_capacity(640);
+    // The document and some 200 bytes around it.
+    let mut terraform = String::with_capacity(doc.written_len(Layout::Pretty(2)) + 256);
     for part in ["resource \"", tf_type, "\" \""] {
         terraform.push_str(part);
     }
@@ -575,7 +763,7 @@ pub fn snippets(identity: &Identity, name: &str, doc: &Allow) -> BTreeMap<String
     }
     terraform.push_str(")\n}\n");
 
-    let mut cloudformation = String::with_capacity(768);
+    let mut cloudformation = String::with_capacity(doc.written_len(Layout::Pretty(6)) + 256);
     // The logical id: the name's alphanumeric words, each capitalised.
     for word in name.split(|c: char| !c.is_ascii_alphanumeric()) {
         let mut c = word.chars();
@@ -646,6 +834,22 @@ mod tests {
         ));
         assert!(!is_clean_arn("arn:aws:kms:us-west-2:3915824****:key/abc"));
         assert!(!is_clean_arn("role app"));
+        for odd_space in ["\u{b}", "\u{a0}", "\u{2003}", "\u{3000}"] {
+            assert!(!is_clean_arn(&format!("arn:aws:s3:::a{odd_space}b")));
+        }
+        assert!(is_clean_arn("arn:aws:s3:::データ/é"));
+        assert!(!is_clean_arn("arn:aws:s3::bucket"));
+        assert!(looks_masked("arn:aws:iam::123456789012:role/xXxx"));
+        assert!(!looks_masked("arn:aws:iam::123456789012:role/xxx-x"));
+        assert_eq!(
+            account_of("arn:aws:iam::123456789012:role/a:b"),
+            Some("123456789012")
+        );
+        assert_eq!(account_of("arn:aws:iam::12345678901:role/a"), None);
+        assert_eq!(
+            account_of("arn:aws:iam::123456789012"),
+            Some("123456789012")
+        );
         assert!(is_clean_arn(
             "arn:aws:dynamodb:us-east-2:XXXXX:table/transactions"
         ));
@@ -672,6 +876,41 @@ mod tests {
             Some("arn:aws:kms:us-west-2:3915824****:key/*****-048e"),
         );
         assert_eq!(r, "arn:aws:kms:us-west-2:<ACCOUNT_ID>:key/<KEY_NAME>");
+    }
+
+    #[test]
+    fn log_stream_arns_become_every_stream_of_the_group() {
+        let streams = "arn:aws:logs:us-east-1:123456789012:log-group:/app/web:log-stream:*";
+        let stream =
+            "arn:aws:logs:us-east-1:123456789012:log-group:/app/web:log-stream:i-0abc/2026-11-28";
+        assert_eq!(log_group_streams(stream).as_deref(), Some(streams));
+        assert_eq!(
+            log_stream_parts(stream),
+            Some((&streams[..streams.len() - 1], "/app/web"))
+        );
+        assert_eq!(
+            resource_for("logs:PutLogEvents", Some(stream)),
+            (streams.to_string(), false)
+        );
+        let (r, ph) = resource_for(
+            "logs:PutLogEvents",
+            Some("arn:aws:logs:us-east-1:<account>:log-group:g:log-stream:s"),
+        );
+        assert!(ph);
+        assert_eq!(
+            r,
+            "arn:aws:logs:us-east-1:<ACCOUNT_ID>:log-group:g:log-stream:*"
+        );
+        // The group, other logs ARNs and other services stay as they are.
+        for arn in [
+            "arn:aws:logs:us-east-1:123456789012:log-group:/app/web",
+            "arn:aws:logs:us-east-1:123456789012:log-group:/app/web:*",
+            "arn:aws:logs:us-east-1:123456789012:log-group::log-stream:s",
+            "arn:aws:logs:us-east-1:123456789012:log-group:g:log-stream:",
+            "arn:aws:s3:::bucket/log-group:g:log-stream:s",
+        ] {
+            assert_eq!(log_group_streams(arn), None, "{arn}");
+        }
     }
 
     #[test]
@@ -743,7 +982,11 @@ mod tests {
             resources: &resources,
             passed_to_service: None,
         };
-        let s = snippets(&Identity::Role("app".into()), "awsplain-s3-GetObject", &doc);
+        let s = snippets(
+            &Identity::Role("app".into()),
+            "awsplain-s3-GetObject",
+            &doc.text(),
+        );
         let pretty = serde_json::to_string_pretty(&doc.to_value()).unwrap();
         let hcl = pretty.replace("${", "$${").replace("%{", "%%{");
         let tf_doc = indent(&hcl, 2);
@@ -751,7 +994,7 @@ mod tests {
         assert!(s["terraform"].contains("b/$${aws:username}/%%{x}/$%%{y}"));
         let cfn_doc = indent(&pretty, 6);
         assert!(s["cloudformation"].ends_with(&format!("PolicyDocument:\n      {cfn_doc}\n")));
-        let cmd = put_policy_command(&Identity::User("a'b".into()), "n", &doc);
+        let cmd = put_policy_command(&Identity::User("a'b".into()), "n", &doc.text());
         assert_eq!(
             cmd,
             format!(

@@ -371,6 +371,11 @@ fn throttling_and_quota() {
         retry["Retry"][0]["ErrorEquals"][0],
         "Lambda.TooManyRequestsException"
     );
+    // The text filled into the printed skeleton is what serde_json prints for the document.
+    assert_eq!(
+        m.snippets["step-functions"],
+        serde_json::to_string_pretty(&retry).unwrap()
+    );
     let r = Record {
         error_code: Some("TooManyRequestsException".into()),
         service: Some("AWSLambda".into()),

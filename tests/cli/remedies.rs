@@ -1,6 +1,6 @@
 //! Integration tests: remedies. Every catalog entry is produced by at least one sample in
-//! `samples/remedies/`, the fixed-id samples carry the expected artifacts, and `explain`
-//! works in both languages.
+//! `samples/remedies/` (`<id>.txt`, or `<id>.<case>.txt` for another case of the same entry),
+//! the fixed-id samples carry the expected artifacts, and `explain` works in both languages.
 
 use super::common::{awsplain, json_lines, root};
 use serde_json::Value;
@@ -65,9 +65,10 @@ fn every_catalog_entry_has_a_sample_that_produces_it() {
     assert!(missing.is_empty(), "no sample produces: {missing:?}");
     // A sample named after an entry produces that entry, and a known code never falls
     // through to the generic answer.
-    for (name, recs) in &got {
+    for (stem, recs) in &got {
+        let name = &stem.split('.').next().unwrap().to_string();
         let ids = ids_of(recs);
-        assert!(ids.contains(name), "{name}.txt produced {ids:?}");
+        assert!(ids.contains(name), "{stem}.txt produced {ids:?}");
         if name != "generic-aws-error" {
             for rec in recs {
                 let own = ids_of(std::slice::from_ref(rec));
@@ -134,6 +135,54 @@ fn step_functions_pass_role_sample_is_paste_ready() {
     assert!(text.contains("fix [iam-pass-role]"), "{text}");
     assert!(text.contains("\"iam:PassedToService\": \"ecs-tasks.amazonaws.com\""));
     assert!(text.contains("$ aws iam put-role-policy --role-name OrdersStateMachineRole"));
+}
+
+#[test]
+fn log_stream_policy_allows_every_stream_of_the_exact_group() {
+    let sample = root().join("samples/remedies/iam-allow-action.log-stream.txt");
+    let stream =
+        "arn:aws:logs:us-east-1:123456789012:log-group:/app/web:log-stream:i-0abc/2026-11-28";
+    let streams = "arn:aws:logs:us-east-1:123456789012:log-group:/app/web:log-stream:*";
+    for lang in ["en", "ja"] {
+        let out = awsplain()
+            .args(["--format", "json", "--lang", lang])
+            .arg(&sample)
+            .output()
+            .unwrap();
+        let recs = json_lines(&out.stdout);
+        assert_eq!(
+            recs[0]["resource"], stream,
+            "the record keeps the text's ARN"
+        );
+        let m = remedy(&recs, "iam-allow-action");
+        let st = &m["policy"]["Statement"][0];
+        assert_eq!(st["Action"], "logs:PutLogEvents");
+        assert_eq!(st["Resource"], streams);
+        let apply = m["apply"][0].as_str().unwrap();
+        assert!(
+            apply.contains(&format!(r#""Resource":"{streams}""#)),
+            "{apply}"
+        );
+        for snippet in ["terraform", "cloudformation"] {
+            let text = m["snippets"][snippet].as_str().unwrap();
+            assert!(
+                text.contains(&format!(r#""Resource": "{streams}""#)),
+                "{text}"
+            );
+            assert!(!text.contains("i-0abc/2026-11-28"), "{text}");
+        }
+        assert!(!apply.contains("i-0abc/2026-11-28"), "{apply}");
+        let step = m["steps"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s.as_str().unwrap())
+            .find(|s| s.contains("`log-stream:*`"))
+            .unwrap_or_else(|| panic!("no log stream step in {lang}: {}", m["steps"]));
+        assert!(step.contains("`/app/web`"), "{step}");
+        let ja = step.contains("ロググループ");
+        assert_eq!(ja, lang == "ja", "{step}");
+    }
 }
 
 #[test]
