@@ -156,14 +156,14 @@ pub fn is_aws_code(code: &str) -> bool {
     {
         return false;
     }
-    let last = code.rsplit('.').next().unwrap_or(code);
+    let last = super::lex::after_last(code, b'.');
     last.ends_with("Exception")
         || last.ends_with("Error") && last.len() > 5
         || last.ends_with("Fault")
         || last.ends_with("NotFound")
         || last.ends_with("Exceeded")
         || last.ends_with("Denied")
-        || (code.contains('.') && last.len() > 2 && last.as_bytes()[0].is_ascii_uppercase())
+        || (last.len() < code.len() && last.len() > 2 && last.as_bytes()[0].is_ascii_uppercase())
 }
 
 /// SDK exception classes that carry no API code of their own (`AWSSecurityTokenServiceException`,

@@ -25,17 +25,26 @@ pub fn tag_ascii_no_case<'a>(t: &'static str) -> impl Fn(&'a str) -> IResult<&'a
 }
 
 /// An AWS error code: `AccessDeniedException`, `InvalidAMIID.NotFound`, `States.Timeout`.
+/// Read bytewise: every byte of a code is ASCII. Fails as nom's `verify(take_while1(..))` does.
 pub fn error_code(i: &str) -> IResult<&str, &str> {
-    verify(
-        take_while1(|c: char| c.is_ascii_alphanumeric() || c == '.' || c == '_'),
-        |s: &str| {
-            s.as_bytes()[0].is_ascii_alphabetic()
-                && !s.ends_with('.')
-                && s.bytes().any(|b| b.is_ascii_uppercase())
-                && s.len() <= 128
-        },
-    )
-    .parse(i)
+    let fail = |kind| Err(nom::Err::Error(nom::error::Error::new(i, kind)));
+    let b = i.as_bytes();
+    let len = b
+        .iter()
+        .position(|&c| !(c.is_ascii_alphanumeric() || c == b'.' || c == b'_'))
+        .unwrap_or(b.len());
+    if len == 0 {
+        return fail(nom::error::ErrorKind::TakeWhile1);
+    }
+    let s = &b[..len];
+    if !(s[0].is_ascii_alphabetic()
+        && s[len - 1] != b'.'
+        && s.iter().any(u8::is_ascii_uppercase)
+        && len <= 128)
+    {
+        return fail(nom::error::ErrorKind::Verify);
+    }
+    Ok((&i[len..], &i[..len]))
 }
 
 /// An HTTP status code: three digits, 100..=599.
@@ -239,6 +248,13 @@ pub fn rfind_any(s: &str, set: &[u8]) -> Option<usize> {
 /// Whether `needle` occurs in `hay` (see [`find`]).
 pub fn contains(hay: &str, needle: &str) -> bool {
     find(hay, needle).is_some()
+}
+
+/// The part of `s` after the last ASCII byte `b`, or all of `s` without one: what
+/// `s.rsplit(char).next()` gives, with a vector search instead of a char searcher.
+pub fn after_last(s: &str, b: u8) -> &str {
+    debug_assert!(b.is_ascii());
+    memchr::memrchr(b, s.as_bytes()).map_or(s, |p| &s[p + 1..])
 }
 
 /// Where the line holding byte `at` of `text` starts.

@@ -303,28 +303,33 @@ pub fn message_resource(msg: &str) -> Option<&str> {
     None
 }
 
-/// False only when `msg` holds none of the phrases [`message_resource`] looks for: each has a
-/// space followed by one of these words (`for resource: ` has ` resource: `, `manifest for `
-/// has ` for `). A byte loop costs less than a multi-pattern search here.
+/// Every phrase [`message_resource`] looks for has a space followed by one of these words
+/// (`for resource: ` has ` resource: `, `manifest for ` has ` for `). The grammar notes in its
+/// anchor walk whether an event holds any, and asks for a message's resource only then.
+pub const RESOURCE_PHRASE_WORDS: [&str; 10] = [
+    "with name ",
+    "with id ",
+    "being created: ",
+    "resource: ",
+    "access denied for ",
+    "for ",
+    "does not exist",
+    "already exists",
+    "has a dependent object",
+    "not found",
+];
+
+/// False only when `msg` holds none of the phrases [`message_resource`] looks for (see
+/// [`RESOURCE_PHRASE_WORDS`]). A byte loop costs less than a multi-pattern search here.
 fn may_name_resource(msg: &str) -> bool {
-    const AFTER_SPACE: [&str; 10] = [
-        "with name ",
-        "with id ",
-        "being created: ",
-        "resource: ",
-        "access denied for ",
-        "for ",
-        "does not exist",
-        "already exists",
-        "has a dependent object",
-        "not found",
-    ];
     // A plain loop over byte pairs: spaces are too dense in prose for `memchr` to pay.
     let b = msg.as_bytes();
     (1..b.len()).any(|i| {
         b[i - 1] == b' '
             && b"wbrafdhn".contains(&b[i])
-            && AFTER_SPACE.iter().any(|w| b[i..].starts_with(w.as_bytes()))
+            && RESOURCE_PHRASE_WORDS
+                .iter()
+                .any(|w| b[i..].starts_with(w.as_bytes()))
     })
 }
 

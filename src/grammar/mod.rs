@@ -47,6 +47,37 @@ enum Kind {
     AuthorizationId,
     Coral,
     Known(u8),
+    /// No parser: a [`Marks`] literal, noted as present in the event.
+    Mark(Marks),
+}
+
+/// Literals whose presence in an event is all that later checks ask (the format of a record,
+/// whether a message may name a resource): the anchor walk, which reads every byte anyway,
+/// notes them, so that those checks need not search the text again.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+struct Marks(u8);
+
+impl Marks {
+    /// `Resource handler returned message`.
+    const CFN: Marks = Marks(1);
+    /// `│ Error`, `Error applying plan`, `[terraform]`.
+    const TERRAFORM: Marks = Marks(2);
+    /// `* aws_`: Terraform naming the resource it worked on.
+    const TF_ADDRESS: Marks = Marks(4);
+    /// A phrase [`misc::message_resource`] looks for.
+    const RESOURCE: Marks = Marks(8);
+
+    const LITERALS: [(&'static str, Marks); 5] = [
+        ("Resource handler returned message", Marks::CFN),
+        ("│ Error", Marks::TERRAFORM),
+        ("Error applying plan", Marks::TERRAFORM),
+        ("[terraform]", Marks::TERRAFORM),
+        ("* aws_", Marks::TF_ADDRESS),
+    ];
+
+    fn has(self, m: Marks) -> bool {
+        self.0 & m.0 != 0
+    }
 }
 
 struct Anchors {
@@ -166,6 +197,12 @@ fn anchors() -> &'static Anchors {
         for (i, (m, _)) in misc::KNOWN_MESSAGES.iter().enumerate() {
             add(m, Kind::Known(i as u8));
         }
+        for (m, mark) in Marks::LITERALS {
+            add(m, Kind::Mark(mark));
+        }
+        for w in misc::RESOURCE_PHRASE_WORDS {
+            add(&format!(" {w}"), Kind::Mark(Marks::RESOURCE));
+        }
         // A DFA: every event is searched once in full, so search speed beats build time. No
         // prefilter: anchors are dense in the events searched, and [`Anchors::each`] walks
         // every byte.
@@ -267,7 +304,7 @@ pub fn trigger_literals() -> Vec<&'static str> {
 /// Decode JSON string escapes so that errors inside escaped strings (a Step Functions `cause`,
 /// a Lambda `errorMessage` in a log event) parse like plain text. Runs twice for JSON in JSON.
 pub fn unescape_view(text: &str) -> Cow<'_, str> {
-    if !text.contains('\\') {
+    if memchr::memchr(b'\\', text.as_bytes()).is_none() {
         return Cow::Borrowed(text);
     }
     let mut cur = Cow::Borrowed(text);
@@ -410,6 +447,7 @@ fn parse_piece(text: &str, at: usize, len: usize, kind: Kind) -> Option<Piece<'_
         Kind::AuthorizationId => misc::authorization_id_at(text, at),
         Kind::Coral => misc::coral_at(text, at),
         Kind::Known(i) => misc::known_message_at(text, at, i as usize),
+        Kind::Mark(_) => None,
     }
 }
 
@@ -447,7 +485,7 @@ fn repeats_mean_new_error(f: &Found<'_>) -> bool {
 /// An error code without its namespace and `Exception` suffix, for comparing codes ignoring
 /// ASCII case (`ECS.AccessDeniedException` is `AccessDenied`).
 fn norm_code(c: &str) -> &str {
-    let mut c = c.rsplit('.').next().unwrap_or(c);
+    let mut c = lex::after_last(c, b'.');
     // `trim_end_matches` with a `&str` builds a substring searcher per call.
     while let Some(t) = c.strip_suffix("Exception") {
         c = t;
@@ -493,12 +531,21 @@ impl Scratch {
         }
     }
 
+    /// Empty the lists for the next event; those a huge event grew are let go, so that a
+    /// thread keeps little memory between events.
     fn clear(&mut self) {
-        self.seen.clear();
-        self.lines_done.clear();
-        self.newlines.clear();
-        self.cur.clear();
-        self.pending.clear();
+        fn reset<T>(v: &mut Vec<T>) {
+            if v.capacity() > 1024 {
+                *v = Vec::new();
+            } else {
+                v.clear();
+            }
+        }
+        reset(&mut self.seen);
+        reset(&mut self.lines_done);
+        reset(&mut self.newlines);
+        reset(&mut self.cur);
+        reset(&mut self.pending);
     }
 }
 
@@ -532,7 +579,12 @@ fn extract_with(text: &str, s: &mut Scratch) -> Vec<Record> {
     // first one's again, a piece dropped below as a duplicate or again no piece, so it is not
     // parsed again.
     let mut code_token = 0..0;
+    let mut marks = Marks::default();
     a.each(v, |m_start, m_len, kind| {
+        if let Kind::Mark(m) = kind {
+            marks.0 |= m.0;
+            return;
+        }
         // A Java list has several anchors (`Service:`, `Status Code:`). One that follows a `; `
         // or `, ` inside the list parsed last is a key of that list: every `;` and `,` there
         // separates keys. Its parse would give the list's tail, a piece dropped below as
@@ -592,7 +644,7 @@ fn extract_with(text: &str, s: &mut Scratch) -> Vec<Record> {
             .iter()
             .any(|&i| found[i].piece.strength == Strength::Error)
         {
-            let mut rec = assemble(v, &found, group);
+            let mut rec = assemble(v, marks, &found, group);
             if whole {
                 rec.span = Span {
                     start: 0,
@@ -700,7 +752,7 @@ fn conflicts(found: &[Found<'_>], cur: &[usize], f: &Found<'_>) -> bool {
 }
 
 /// Build the record from its pieces: for each field the most trusted piece wins.
-fn assemble(text: &str, found: &[Found<'_>], group: &[usize]) -> Record {
+fn assemble(text: &str, marks: Marks, found: &[Found<'_>], group: &[usize]) -> Record {
     let pieces = || group.iter().map(|&i| &found[i]);
     let mut rec = Record::default();
     // For each field, the value of the highest-ranked piece that has one (the first of equal
@@ -740,7 +792,7 @@ fn assemble(text: &str, found: &[Found<'_>], group: &[usize]) -> Record {
         rec.deny = a.piece.deny;
         rec.policy_type = a.piece.policy_type;
     }
-    if rec.resource.is_none() {
+    if rec.resource.is_none() && marks.has(Marks::RESOURCE) {
         rec.resource = pieces()
             .filter_map(|p| p.piece.get(Field::Message))
             .find_map(misc::message_resource)
@@ -752,10 +804,10 @@ fn assemble(text: &str, found: &[Found<'_>], group: &[usize]) -> Record {
         .max()
         .unwrap_or(start)
         .max(start);
-    if rec.resource.is_none() {
+    if rec.resource.is_none() && marks.has(Marks::TF_ADDRESS) {
         rec.resource = terraform_address(text, start);
     }
-    rec.format = Some(format_of(text, pieces).to_string());
+    rec.format = Some(format_of(marks, pieces).to_string());
     rec.span = Span {
         start: start as u64,
         end: end as u64,
@@ -773,20 +825,14 @@ fn terraform_address(text: &str, start: usize) -> Option<String> {
     (addr.contains('.') && !addr.contains(' ')).then(|| addr.to_string())
 }
 
-fn format_of<'p, 'a: 'p, I>(text: &str, pieces: impl Fn() -> I) -> &'static str
+fn format_of<'p, 'a: 'p, I>(marks: Marks, pieces: impl Fn() -> I) -> &'static str
 where
     I: Iterator<Item = &'p Found<'a>>,
 {
-    if pieces().any(|p| p.kind == Kind::CfnHandler)
-        || lex::contains(text, "Resource handler returned message")
-    {
+    if pieces().any(|p| p.kind == Kind::CfnHandler) || marks.has(Marks::CFN) {
         return "cloudformation";
     }
-    if lex::contains(text, "│ Error")
-        || lex::contains(text, "Error applying plan")
-        || lex::contains(text, "* aws_")
-        || lex::contains(text, "[terraform]")
-    {
+    if marks.has(Marks::TERRAFORM) || marks.has(Marks::TF_ADDRESS) {
         return "terraform";
     }
     if pieces().any(|p| p.piece.format == "sfn") {

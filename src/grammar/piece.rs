@@ -177,7 +177,13 @@ impl<'a> Piece<'a> {
 /// Trim a raw value (whitespace, and NUL padding from binary logs); `null`, `None`,
 /// `undefined` and empty mean "not given".
 pub fn clean_value(v: &str) -> Option<&str> {
-    let v = v.trim_matches(|c: char| c.is_whitespace() || c == '\0');
+    // Values mostly come trimmed: an ASCII graphic byte at each end needs no char decoding.
+    let trimmed = |b: Option<&u8>| b.is_some_and(u8::is_ascii_graphic);
+    let v = if trimmed(v.as_bytes().first()) && trimmed(v.as_bytes().last()) {
+        v
+    } else {
+        v.trim_matches(|c: char| c.is_whitespace() || c == '\0')
+    };
     if v.is_empty() || matches!(v, "null" | "None" | "undefined" | "nil" | "<nil>" | "N/A") {
         return None;
     }
