@@ -3,20 +3,31 @@
 use super::lex::{contains, offset, ws};
 use super::piece::{Field, Piece, Strength};
 use nom::branch::alt;
-use nom::bytes::complete::{tag, take_until, take_while1};
+use nom::bytes::complete::{tag, take_till, take_while1};
 use nom::combinator::opt;
-use nom::sequence::delimited;
+use nom::error::ErrorKind;
 use nom::{IResult, Parser};
 
 type E<'a> = nom::error::Error<&'a str>;
 
 fn paren(i: &str) -> IResult<&str, &str> {
-    delimited(
-        tag("("),
-        take_while1(|c: char| c != ')' && c != '\n'),
-        tag(")"),
-    )
-    .parse(i)
+    // `delimited(tag("("), take_while1(not `)` or a line break), tag(")"))`, with one byte
+    // search for the end: both stops are ASCII.
+    let fail = |at| Err(nom::Err::Error(nom::error::Error::new(at, ErrorKind::Tag)));
+    let Some(r) = i.strip_prefix('(') else {
+        return fail(i);
+    };
+    let end = memchr::memchr2(b')', b'\n', r.as_bytes()).unwrap_or(r.len());
+    if end == 0 {
+        return Err(nom::Err::Error(nom::error::Error::new(
+            r,
+            ErrorKind::TakeWhile1,
+        )));
+    }
+    match r[end..].strip_prefix(')') {
+        Some(rest) => Ok((rest, &r[..end])),
+        None => fail(&r[end..]),
+    }
 }
 
 fn calling(i: &str) -> IResult<&str, &str> {
@@ -28,7 +39,13 @@ fn calling(i: &str) -> IResult<&str, &str> {
         tag("operation"),
     )
         .parse(i)?;
-    let (i, _) = opt((ws, tag("(reached max retries:"), take_until(")"), tag(")"))).parse(i)?;
+    let (i, _) = opt((
+        ws,
+        tag("(reached max retries:"),
+        take_till(|c| c == ')'),
+        tag(")"),
+    ))
+    .parse(i)?;
     Ok((i, op))
 }
 
@@ -61,7 +78,7 @@ pub fn parse_at(text: &str, at: usize) -> Option<Piece<'_>> {
         i = r;
     }
     if let Some(rest) = i.strip_prefix(':') {
-        let end = rest.find(['\n']).unwrap_or(rest.len());
+        let end = memchr::memchr(b'\n', rest.as_bytes()).unwrap_or(rest.len());
         p.set(
             Field::Message,
             rest[..end].trim().trim_end_matches(['"', '\\']),

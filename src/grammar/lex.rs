@@ -1,13 +1,18 @@
 //! Small nom parsers shared by the format grammars: identifiers, codes, numbers, values.
 
-use nom::bytes::complete::{take_while, take_while1};
+use nom::bytes::complete::take_while1;
 use nom::character::complete::{char, digit1};
 use nom::combinator::{map_res, recognize, verify};
 use nom::{IResult, Parser};
 
-/// Spaces, tabs and line breaks (hard-wrapped text breaks anywhere).
+/// Spaces, tabs and line breaks (hard-wrapped text breaks anywhere). Never fails.
 pub fn ws(i: &str) -> IResult<&str, &str> {
-    take_while(|c: char| c == ' ' || c == '\t' || c == '\n' || c == '\r')(i)
+    // Bytewise: all four are ASCII, and nothing else is taken.
+    let n = i
+        .bytes()
+        .position(|c| !matches!(c, b' ' | b'\t' | b'\n' | b'\r'))
+        .unwrap_or(i.len());
+    Ok((&i[n..], &i[..n]))
 }
 
 /// `tag_no_case` for an ASCII tag, comparing bytes instead of Unicode lowercase forms. That
@@ -219,13 +224,21 @@ pub fn find(hay: &str, needle: &str) -> Option<usize> {
 /// Where `needle` last occurs in `hay`, like `str::rfind` with a `&str` pattern (see [`find`]).
 pub fn rfind(hay: &str, needle: &str) -> Option<usize> {
     let (h, n) = (hay.as_bytes(), needle.as_bytes());
-    let Some(&last) = n.last() else {
+    // As in `find`, a space in the needle (`Error: `) is too common to look for.
+    let Some(k) = n
+        .iter()
+        .rposition(|&b| b != b' ')
+        .or(n.len().checked_sub(1))
+    else {
         return Some(h.len());
     };
-    let mut end = h.len();
-    while let Some(p) = memchr::memrchr(last, &h[..end]) {
-        if h[..=p].ends_with(n) {
-            return Some(p + 1 - n.len());
+    let tail = n.len() - k;
+    let mut end = h.len().checked_sub(tail - 1)?;
+    while let Some(p) = memchr::memrchr(n[k], &h[..end]) {
+        if let Some(at) = p.checked_sub(k) {
+            if h[at..].starts_with(n) {
+                return Some(at);
+            }
         }
         end = p;
     }
@@ -234,13 +247,16 @@ pub fn rfind(hay: &str, needle: &str) -> Option<usize> {
 
 /// Where the first of the ASCII bytes `set` occurs in `s`: `str::find` with a char array,
 /// without decoding characters (an ASCII byte never occurs inside a multi-byte character).
-pub fn find_any(s: &str, set: &[u8]) -> Option<usize> {
+/// The set is a constant array at every call: inlined, the test is a few compares.
+#[inline]
+pub fn find_any<const N: usize>(s: &str, set: &[u8; N]) -> Option<usize> {
     debug_assert!(set.is_ascii());
     s.bytes().position(|b| set.contains(&b))
 }
 
 /// Where the last of the ASCII bytes `set` occurs in `s` (see [`find_any`]).
-pub fn rfind_any(s: &str, set: &[u8]) -> Option<usize> {
+#[inline]
+pub fn rfind_any<const N: usize>(s: &str, set: &[u8; N]) -> Option<usize> {
     debug_assert!(set.is_ascii());
     s.bytes().rposition(|b| set.contains(&b))
 }
@@ -305,6 +321,12 @@ mod tests {
             ("abc", ""),
             ("", "a"),
             ("aaa", "aa"),
+            ("x Error: ", "Error: "),
+            ("Error:  ", "Error: "),
+            (" ", " "),
+            ("a  ", "  "),
+            ("", " "),
+            (": ", "Error: "),
         ] {
             assert_eq!(rfind(hay, needle), hay.rfind(needle), "{hay:?} {needle:?}");
             assert_eq!(find(hay, needle), hay.find(needle), "{hay:?} {needle:?}");

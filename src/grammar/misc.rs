@@ -118,12 +118,18 @@ pub fn s3cmd_at(text: &str, at: usize) -> Option<Piece<'_>> {
 pub fn lambda_line_at(text: &str, at: usize) -> Option<Piece<'_>> {
     let line_start = super::lex::line_start(text, at);
     let line = &text[line_start..];
-    let mut words = line.split([' ', '\t']).filter(|w| !w.is_empty());
-    let ts = words.next()?;
+    // The first two words, split at spaces and tabs (both ASCII: bytewise).
+    fn word(s: &str) -> (&str, &str) {
+        let gap = |c: u8| c == b' ' || c == b'\t';
+        let s = &s[s.bytes().position(|c| !gap(c)).unwrap_or(s.len())..];
+        let end = s.bytes().position(gap).unwrap_or(s.len());
+        (&s[..end], &s[end..])
+    }
+    let (ts, rest) = word(line);
     if !(ts.len() >= 20 && ts.as_bytes()[4] == b'-' && ts.contains('T')) {
         return None;
     }
-    let id = words.next()?;
+    let (id, _) = word(rest);
     if !is_uuid(id) {
         return None;
     }

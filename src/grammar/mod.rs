@@ -111,14 +111,35 @@ impl Anchors {
 /// matches there. The walk makes no calls and no stores, so the DFA's tables stay in registers.
 #[inline]
 fn next_match(dfa: &DFA, hay: &[u8], at: usize, sid: &mut StateID) -> Option<usize> {
+    // Without a prefilter, special states are match states (an unanchored search never dies).
+    let step = |s: StateID, b: u8| dfa.next_state(Anchored::No, s, b);
     let mut s = *sid;
-    for (i, &b) in hay.get(at..)?.iter().enumerate() {
-        s = dfa.next_state(Anchored::No, s, b);
-        // Without a prefilter, special states are match states (an unanchored search
-        // never dies).
+    let hay = hay.get(at..)?;
+    // Four bytes a round with one test for a match among them: matches are rare next to the
+    // bytes walked, and the round is redone bytewise only when one is there.
+    let mut rounds = hay.chunks_exact(4);
+    let mut done = at;
+    for c in &mut rounds {
+        let s1 = step(s, c[0]);
+        let s2 = step(s1, c[1]);
+        let s3 = step(s2, c[2]);
+        let s4 = step(s3, c[3]);
+        if dfa.is_special(s1) | dfa.is_special(s2) | dfa.is_special(s3) | dfa.is_special(s4) {
+            for (k, t) in [s1, s2, s3, s4].into_iter().enumerate() {
+                if dfa.is_special(t) {
+                    *sid = t;
+                    return Some(done + k + 1);
+                }
+            }
+        }
+        s = s4;
+        done += 4;
+    }
+    for (k, &b) in rounds.remainder().iter().enumerate() {
+        s = step(s, b);
         if dfa.is_special(s) {
             *sid = s;
-            return Some(at + i + 1);
+            return Some(done + k + 1);
         }
     }
     None
