@@ -1,6 +1,6 @@
 //! The IAM authorization sentence: `User: P is not authorized to perform: A on resource: R because ...`.
 
-use super::lex::{offset, quoted, tag_ascii_no_case, trim_trailing, ws};
+use super::lex::{class, offset, quoted, tag_ascii_no_case, trim_trailing, ws};
 use super::piece::{Field, Piece, Strength};
 use crate::record::{Deny, PolicyType};
 use nom::branch::alt;
@@ -269,6 +269,13 @@ fn token_start(s: &str) -> usize {
     let mut depth = 0i32;
     let mut end = b.len();
     while end > 0 {
+        if !class::is(
+            b[end - 1],
+            class::WHITE | class::OPEN | class::CLOSE | class::WIDE,
+        ) {
+            end -= 1;
+            continue;
+        }
         let (i, white) = if b[end - 1].is_ascii() {
             (end - 1, char::from(b[end - 1]).is_whitespace())
         } else {
@@ -296,6 +303,13 @@ fn token_end(s: &str) -> usize {
     let mut depth = 0i32;
     let mut i = 0;
     while i < b.len() {
+        if !class::is(
+            b[i],
+            class::WHITE | class::OPEN | class::CLOSE | class::WIDE,
+        ) {
+            i += 1;
+            continue;
+        }
         let (next, white) = if b[i].is_ascii() {
             (i + 1, char::from(b[i]).is_whitespace())
         } else {

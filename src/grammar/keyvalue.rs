@@ -2,7 +2,7 @@
 //! Ruby hashes (`"Code"=>"X"`), `key = value` dumps, CloudTrail records and Step Functions events.
 
 use super::exception::is_aws_code;
-use super::lex::{looks_like_request_id, quoted};
+use super::lex::{class, looks_like_request_id, quoted};
 use super::piece::{Field, Piece, Strength};
 
 /// What a key means, how sure we are (rank), and whether it can start a record.
@@ -146,7 +146,7 @@ pub fn parse_at(text: &str, at: usize, idx: usize) -> Option<Piece<'_>> {
     let raw = match json_value.or_else(|| quoted(t).ok().map(|(_, q)| q)) {
         Some(q) => q,
         None => {
-            let end = super::lex::find_any(t, b"\n,};\r").unwrap_or(t.len());
+            let end = super::lex::find_class(t, class::VALUE_END).unwrap_or(t.len());
             t[..end].trim()
         }
     };

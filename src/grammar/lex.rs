@@ -5,12 +5,95 @@ use nom::character::complete::{char, digit1};
 use nom::combinator::{map_res, recognize, verify};
 use nom::{IResult, Parser};
 
+/// Classes of bytes for the grammar's bytewise scans, tested with one table load a byte
+/// instead of a chain of compares. Every class but [`WIDE`] is of ASCII bytes, which never
+/// occur inside a multi-byte character.
+pub mod class {
+    /// ASCII alphanumeric, `.`, `_`: a byte of an error code.
+    pub const CODE: u16 = 1;
+    /// ASCII alphanumeric, `.`: a byte of a code [`super::super::exception::is_aws_code`] takes.
+    pub const CODE_STRICT: u16 = 2;
+    pub const COLON: u16 = 4;
+    /// Space, tab, CR, LF: what [`super::ws`] takes.
+    pub const SPACE: u16 = 8;
+    /// ASCII whitespace as `char::is_whitespace` has it (with VT and FF).
+    pub const WHITE: u16 = 16;
+    /// `<`, `[`, `{`.
+    pub const OPEN: u16 = 32;
+    /// `>`, `]`, `}`.
+    pub const CLOSE: u16 = 64;
+    /// A byte of a multi-byte character.
+    pub const WIDE: u16 = 128;
+    /// Space and tab: what separates the words of a log line's head.
+    pub const GAP: u16 = 256;
+    /// `;`, `,`, `)`, `(`, `"`, LF: what ends a value of a `Key: value; ...` list.
+    pub const LIST_END: u16 = 512;
+    /// LF, CR, `,`, `}`, `;`: what ends an unquoted `key: value`.
+    pub const VALUE_END: u16 = 1024;
+
+    static TABLE: [u16; 256] = {
+        let mut t = [0u16; 256];
+        let mut i = 0;
+        while i < 256 {
+            let c = i as u8;
+            let mut k = 0;
+            if c.is_ascii_alphanumeric() || c == b'.' || c == b'_' {
+                k |= CODE;
+            }
+            if c.is_ascii_alphanumeric() || c == b'.' {
+                k |= CODE_STRICT;
+            }
+            if c == b':' {
+                k |= COLON;
+            }
+            if matches!(c, b' ' | b'\t' | b'\n' | b'\r') {
+                k |= SPACE;
+            }
+            if matches!(c, b' ' | b'\t' | b'\n' | b'\r' | 0x0B | 0x0C) {
+                k |= WHITE;
+            }
+            if matches!(c, b'<' | b'[' | b'{') {
+                k |= OPEN;
+            }
+            if matches!(c, b'>' | b']' | b'}') {
+                k |= CLOSE;
+            }
+            if !c.is_ascii() {
+                k |= WIDE;
+            }
+            if matches!(c, b' ' | b'\t') {
+                k |= GAP;
+            }
+            if matches!(c, b';' | b',' | b')' | b'\n' | b'(' | b'"') {
+                k |= LIST_END;
+            }
+            if matches!(c, b'\n' | b',' | b'}' | b';' | b'\r') {
+                k |= VALUE_END;
+            }
+            t[i] = k;
+            i += 1;
+        }
+        t
+    };
+
+    /// The classes of byte `b`.
+    #[inline]
+    pub fn of(b: u8) -> u16 {
+        TABLE[usize::from(b)]
+    }
+
+    /// Whether byte `b` is in one of the classes `mask`.
+    #[inline]
+    pub fn is(b: u8, mask: u16) -> bool {
+        of(b) & mask != 0
+    }
+}
+
 /// Spaces, tabs and line breaks (hard-wrapped text breaks anywhere). Never fails.
 pub fn ws(i: &str) -> IResult<&str, &str> {
-    // Bytewise: all four are ASCII, and nothing else is taken.
     let n = i
         .bytes()
-        .position(|c| !matches!(c, b' ' | b'\t' | b'\n' | b'\r'))
+        .position(|c| !class::is(c, class::SPACE))
         .unwrap_or(i.len());
     Ok((&i[n..], &i[..n]))
 }
@@ -36,7 +119,7 @@ pub fn error_code(i: &str) -> IResult<&str, &str> {
     let b = i.as_bytes();
     let len = b
         .iter()
-        .position(|&c| !(c.is_ascii_alphanumeric() || c == b'.' || c == b'_'))
+        .position(|&c| !class::is(c, class::CODE))
         .unwrap_or(b.len());
     if len == 0 {
         return fail(nom::error::ErrorKind::TakeWhile1);
@@ -98,7 +181,7 @@ pub fn quoted(i: &str) -> IResult<&str, &str> {
 
 /// The value after a `Key:` in a `Key: value; Key: value` list; stops at `;`, `,`, `)` or a line break.
 pub fn list_value(i: &str) -> (&str, &str) {
-    let end = find_any(i, b";,)\n(\"").unwrap_or(i.len());
+    let end = find_class(i, class::LIST_END).unwrap_or(i.len());
     (&i[end..], i[..end].trim())
 }
 
@@ -174,7 +257,7 @@ pub const LOG_LEVELS: [&str; 7] = [
 pub fn skip_log_head(s: &str) -> &str {
     let mut rest = s.trim_start();
     loop {
-        let word_end = rest.find([' ', '\t']).unwrap_or(rest.len());
+        let word_end = find_class(rest, class::GAP).unwrap_or(rest.len());
         let word = &rest[..word_end];
         let bare = word.trim_matches(['[', ']', ':']);
         let b = bare.as_bytes();
@@ -245,20 +328,11 @@ pub fn rfind(hay: &str, needle: &str) -> Option<usize> {
     None
 }
 
-/// Where the first of the ASCII bytes `set` occurs in `s`: `str::find` with a char array,
-/// without decoding characters (an ASCII byte never occurs inside a multi-byte character).
-/// The set is a constant array at every call: inlined, the test is a few compares.
-#[inline]
-pub fn find_any<const N: usize>(s: &str, set: &[u8; N]) -> Option<usize> {
-    debug_assert!(set.is_ascii());
-    s.bytes().position(|b| set.contains(&b))
-}
-
-/// Where the last of the ASCII bytes `set` occurs in `s` (see [`find_any`]).
-#[inline]
-pub fn rfind_any<const N: usize>(s: &str, set: &[u8; N]) -> Option<usize> {
-    debug_assert!(set.is_ascii());
-    s.bytes().rposition(|b| set.contains(&b))
+/// Where the first byte of the [`class`]es `mask` occurs in `s`: `str::find` with a set of
+/// ASCII chars, without decoding characters (an ASCII byte never occurs inside a multi-byte
+/// character).
+pub fn find_class(s: &str, mask: u16) -> Option<usize> {
+    s.bytes().position(|b| class::is(b, mask))
 }
 
 /// Whether `needle` occurs in `hay` (see [`find`]).

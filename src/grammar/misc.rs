@@ -1,7 +1,7 @@
 //! Smaller shapes: HTTP status lines, CloudFormation handler messages, PHP and s3cmd errors,
 //! Lambda runtime lines, ECS task messages, and messages that name an AWS failure without a code.
 
-use super::lex::{is_uuid, quoted, status, trim_trailing};
+use super::lex::{class, is_uuid, quoted, status, trim_trailing};
 use super::piece::{Field, Piece, Strength};
 
 const REASONS: &[&str] = &[
@@ -120,9 +120,9 @@ pub fn lambda_line_at(text: &str, at: usize) -> Option<Piece<'_>> {
     let line = &text[line_start..];
     // The first two words, split at spaces and tabs (both ASCII: bytewise).
     fn word(s: &str) -> (&str, &str) {
-        let gap = |c: u8| c == b' ' || c == b'\t';
+        let gap = |c: u8| class::is(c, class::GAP);
         let s = &s[s.bytes().position(|c| !gap(c)).unwrap_or(s.len())..];
-        let end = s.bytes().position(gap).unwrap_or(s.len());
+        let end = super::lex::find_class(s, class::GAP).unwrap_or(s.len());
         (&s[..end], &s[end..])
     }
     let (ts, rest) = word(line);
