@@ -3,8 +3,7 @@
 use super::lex::{contains, offset, ws};
 use super::piece::{Field, Piece, Strength};
 use nom::branch::alt;
-use nom::bytes::complete::{tag, take_till, take_while1};
-use nom::combinator::opt;
+use nom::bytes::complete::tag;
 use nom::error::ErrorKind;
 use nom::{IResult, Parser};
 
@@ -30,23 +29,25 @@ fn paren(i: &str) -> IResult<&str, &str> {
     }
 }
 
-fn calling(i: &str) -> IResult<&str, &str> {
-    let (i, (_, _, op, _, _)) = (
-        tag("when calling the"),
-        ws,
-        take_while1(|c: char| c.is_ascii_alphanumeric() || c == '_'),
-        ws,
-        tag("operation"),
-    )
-        .parse(i)?;
-    let (i, _) = opt((
-        ws,
-        tag("(reached max retries:"),
-        take_till(|c| c == ')'),
-        tag(")"),
-    ))
-    .parse(i)?;
-    Ok((i, op))
+/// `when calling the Op operation[ (reached max retries: N)]`: the rest and `Op`. Read
+/// bytewise: the operation name and the text around it are ASCII.
+fn calling(i: &str) -> Option<(&str, &str)> {
+    let (i, _) = ws(i.strip_prefix("when calling the")?).ok()?;
+    let op_len = i
+        .bytes()
+        .position(|c| !(c.is_ascii_alphanumeric() || c == b'_'))
+        .unwrap_or(i.len());
+    if op_len == 0 {
+        return None;
+    }
+    let (op, i) = i.split_at(op_len);
+    let (i, _) = ws(i).ok()?;
+    let i = i.strip_prefix("operation")?;
+    let (r, _) = ws(i).ok()?;
+    let retries = r
+        .strip_prefix("(reached max retries:")
+        .and_then(|r| Some(&r[memchr::memchr(b')', r.as_bytes())? + 1..]));
+    Some((retries.unwrap_or(i), op))
 }
 
 /// Parse the sentence starting at `at` (`An error occurred (` or `A client error (`).
@@ -73,7 +74,7 @@ pub fn parse_at(text: &str, at: usize) -> Option<Piece<'_>> {
             i = r;
         }
     }
-    if let Ok((r, op)) = calling(i) {
+    if let Some((r, op)) = calling(i) {
         p.set(Field::Operation, op);
         i = r;
     }

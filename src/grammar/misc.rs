@@ -129,8 +129,14 @@ pub fn lambda_line_at(text: &str, at: usize) -> Option<Piece<'_>> {
     if !(ts.len() >= 20 && ts.as_bytes()[4] == b'-' && ts.contains('T')) {
         return None;
     }
-    let (id, _) = word(rest);
-    if !is_uuid(id) {
+    // The id is the next word when it is a UUID: its 36 bytes, then a gap or the end.
+    let rest = &rest[rest.bytes().position(|c| !class::is(c, class::GAP))?..];
+    let id = rest.get(..36).filter(|id| is_uuid(id))?;
+    if !rest
+        .as_bytes()
+        .get(36)
+        .map_or(true, |&c| class::is(c, class::GAP))
+    {
         return None;
     }
     let mut p = Piece::new(
