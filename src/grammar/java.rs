@@ -113,7 +113,7 @@ fn message_before(text: &str, at: usize) -> Option<&str> {
     let before = text[..at].strip_suffix('(').unwrap_or(&text[..at]);
     let start = memchr::memrchr2(b'\n', b'"', before.as_bytes()).map_or(0, |p| p + 1);
     let mut m = super::lex::skip_log_head(before[start..].trim());
-    while let Some((head, tail)) = m.split_once(": ") {
+    while let Some((head, tail)) = super::lex::find(m, ": ").map(|p| (&m[..p], &m[p + 2..])) {
         // Strip exception class names only; `User: arn...` is part of the message.
         if head.contains(' ')
             || head.is_empty()

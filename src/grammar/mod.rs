@@ -515,7 +515,8 @@ fn norm_code(c: &str) -> &str {
 }
 
 fn same_code(a: &str, b: &str) -> bool {
-    norm_code(a).eq_ignore_ascii_case(norm_code(b))
+    // The pieces of one error mostly spell its code alike.
+    a == b || norm_code(a).eq_ignore_ascii_case(norm_code(b))
 }
 
 /// Lines from one piece to the next that still belong to the same error.
