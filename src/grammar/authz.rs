@@ -1,27 +1,38 @@
 //! The IAM authorization sentence: `User: P is not authorized to perform: A on resource: R because ...`.
 
-use super::lex::{offset, quoted, tag_ascii_no_case, trim_trailing, ws};
+use super::lex::{class, offset, quoted, tag_ascii_no_case, trim_trailing, ws};
 use super::piece::{Field, Piece, Strength};
 use crate::record::{Deny, PolicyType};
 use nom::branch::alt;
 use nom::bytes::complete::{tag, take_while1};
-use nom::combinator::{opt, recognize};
-use nom::sequence::{pair, preceded};
+use nom::combinator::opt;
+use nom::sequence::preceded;
 use nom::{IResult, Parser};
 
 /// `service:Action`, optionally quoted: `iam:PassRole`, `execute-api:Invoke`, `s3:*`.
+/// Read bytewise: every byte of an action is ASCII.
 pub fn action(i: &str) -> IResult<&str, &str> {
-    let (i, _) = opt(alt((tag("`"), tag("'"), tag("\"")))).parse(i)?;
-    let (i, a) = recognize(pair(
-        take_while1(|c: char| c.is_ascii_alphanumeric() || c == '-'),
-        preceded(
-            tag(":"),
-            take_while1(|c: char| c.is_ascii_alphanumeric() || c == '*'),
-        ),
-    ))
-    .parse(i)?;
-    let (i, _) = opt(alt((tag("'"), tag("`"), tag("\"")))).parse(i)?;
-    Ok((i, a))
+    let quote = |s: &str| s.starts_with(['`', '\'', '"']);
+    let i = if quote(i) { &i[1..] } else { i };
+    let run = |s: &str, ok: fn(u8) -> bool| s.bytes().position(|c| !ok(c)).unwrap_or(s.len());
+    fn fail(at: &str, kind: nom::error::ErrorKind) -> IResult<&str, &str> {
+        Err(nom::Err::Error(nom::error::Error::new(at, kind)))
+    }
+    let service = run(i, |c| c.is_ascii_alphanumeric() || c == b'-');
+    if service == 0 {
+        return fail(i, nom::error::ErrorKind::TakeWhile1);
+    }
+    let Some(name) = i[service..].strip_prefix(':') else {
+        return fail(&i[service..], nom::error::ErrorKind::Tag);
+    };
+    let name_len = run(name, |c| c.is_ascii_alphanumeric() || c == b'*');
+    if name_len == 0 {
+        return fail(name, nom::error::ErrorKind::TakeWhile1);
+    }
+    let end = service + 1 + name_len;
+    let rest = &i[end..];
+    let rest = if quote(rest) { &rest[1..] } else { rest };
+    Ok((rest, &i[..end]))
 }
 
 /// A policy type as AWS names it in the reason clause.
@@ -253,34 +264,71 @@ pub fn parse_at(text: &str, at: usize) -> Option<Piece<'_>> {
 /// Where the last token of `s` starts; spaces inside `<...>`, `[...]`, `{...}` (redaction
 /// placeholders such as `<account id>`) do not end a token.
 fn token_start(s: &str) -> usize {
+    // Bytewise, decoding only the characters that are not ASCII (they may be whitespace).
+    let b = s.as_bytes();
     let mut depth = 0i32;
-    for (i, c) in s.char_indices().rev() {
-        match c {
-            '>' | ']' | '}' => depth += 1,
-            '<' | '[' | '{' => depth -= 1,
-            c if c.is_whitespace() && depth <= 0 => return i + c.len_utf8(),
+    let mut end = b.len();
+    while end > 0 {
+        if !class::is(
+            b[end - 1],
+            class::WHITE | class::OPEN | class::CLOSE | class::WIDE,
+        ) {
+            end -= 1;
+            continue;
+        }
+        let (i, white) = if b[end - 1].is_ascii() {
+            (end - 1, char::from(b[end - 1]).is_whitespace())
+        } else {
+            let c = s[..end]
+                .chars()
+                .next_back()
+                .expect("a character before `end`");
+            (end - c.len_utf8(), c.is_whitespace())
+        };
+        match b[i] {
+            b'>' | b']' | b'}' => depth += 1,
+            b'<' | b'[' | b'{' => depth -= 1,
+            _ if white && depth <= 0 => return end,
             _ => {}
         }
+        end = i;
     }
     0
 }
 
 /// Where the first token of `s` ends, with the same bracket rule as [`token_start`].
 fn token_end(s: &str) -> usize {
+    // Bytewise, decoding only the characters that are not ASCII (they may be whitespace).
+    let b = s.as_bytes();
     let mut depth = 0i32;
-    for (i, c) in s.char_indices() {
-        match c {
+    let mut i = 0;
+    while i < b.len() {
+        if !class::is(
+            b[i],
+            class::WHITE | class::OPEN | class::CLOSE | class::WIDE,
+        ) {
+            i += 1;
+            continue;
+        }
+        let (next, white) = if b[i].is_ascii() {
+            (i + 1, char::from(b[i]).is_whitespace())
+        } else {
+            let c = s[i..].chars().next().expect("a character at `i`");
+            (i + c.len_utf8(), c.is_whitespace())
+        };
+        match b[i] {
             // A closing tag ends an ARN in a compact XML body (`...role/admin</Message>`);
             // `<` otherwise opens a placeholder (`arn:aws:iam::<account-id>:role/x`).
-            '<' if depth <= 0 && s[i + 1..].starts_with('/') => return i,
-            '<' | '[' | '{' => depth += 1,
-            '>' | ']' | '}' => depth -= 1,
-            c if c.is_whitespace() && depth <= 0 => return i,
+            b'<' if depth <= 0 && b.get(i + 1) == Some(&b'/') => return i,
+            b'<' | b'[' | b'{' => depth += 1,
+            b'>' | b']' | b'}' => depth -= 1,
+            _ if white && depth <= 0 => return i,
             _ => {}
         }
         if depth < 0 {
             depth = 0;
         }
+        i = next;
     }
     s.len()
 }

@@ -3,33 +3,51 @@
 use super::lex::{contains, offset, ws};
 use super::piece::{Field, Piece, Strength};
 use nom::branch::alt;
-use nom::bytes::complete::{tag, take_until, take_while1};
-use nom::combinator::opt;
-use nom::sequence::delimited;
+use nom::bytes::complete::tag;
+use nom::error::ErrorKind;
 use nom::{IResult, Parser};
 
 type E<'a> = nom::error::Error<&'a str>;
 
 fn paren(i: &str) -> IResult<&str, &str> {
-    delimited(
-        tag("("),
-        take_while1(|c: char| c != ')' && c != '\n'),
-        tag(")"),
-    )
-    .parse(i)
+    // `delimited(tag("("), take_while1(not `)` or a line break), tag(")"))`, with one byte
+    // search for the end: both stops are ASCII.
+    let fail = |at| Err(nom::Err::Error(nom::error::Error::new(at, ErrorKind::Tag)));
+    let Some(r) = i.strip_prefix('(') else {
+        return fail(i);
+    };
+    let end = memchr::memchr2(b')', b'\n', r.as_bytes()).unwrap_or(r.len());
+    if end == 0 {
+        return Err(nom::Err::Error(nom::error::Error::new(
+            r,
+            ErrorKind::TakeWhile1,
+        )));
+    }
+    match r[end..].strip_prefix(')') {
+        Some(rest) => Ok((rest, &r[..end])),
+        None => fail(&r[end..]),
+    }
 }
 
-fn calling(i: &str) -> IResult<&str, &str> {
-    let (i, (_, _, op, _, _)) = (
-        tag("when calling the"),
-        ws,
-        take_while1(|c: char| c.is_ascii_alphanumeric() || c == '_'),
-        ws,
-        tag("operation"),
-    )
-        .parse(i)?;
-    let (i, _) = opt((ws, tag("(reached max retries:"), take_until(")"), tag(")"))).parse(i)?;
-    Ok((i, op))
+/// `when calling the Op operation[ (reached max retries: N)]`: the rest and `Op`. Read
+/// bytewise: the operation name and the text around it are ASCII.
+fn calling(i: &str) -> Option<(&str, &str)> {
+    let (i, _) = ws(i.strip_prefix("when calling the")?).ok()?;
+    let op_len = i
+        .bytes()
+        .position(|c| !(c.is_ascii_alphanumeric() || c == b'_'))
+        .unwrap_or(i.len());
+    if op_len == 0 {
+        return None;
+    }
+    let (op, i) = i.split_at(op_len);
+    let (i, _) = ws(i).ok()?;
+    let i = i.strip_prefix("operation")?;
+    let (r, _) = ws(i).ok()?;
+    let retries = r
+        .strip_prefix("(reached max retries:")
+        .and_then(|r| Some(&r[memchr::memchr(b')', r.as_bytes())? + 1..]));
+    Some((retries.unwrap_or(i), op))
 }
 
 /// Parse the sentence starting at `at` (`An error occurred (` or `A client error (`).
@@ -56,12 +74,12 @@ pub fn parse_at(text: &str, at: usize) -> Option<Piece<'_>> {
             i = r;
         }
     }
-    if let Ok((r, op)) = calling(i) {
+    if let Some((r, op)) = calling(i) {
         p.set(Field::Operation, op);
         i = r;
     }
     if let Some(rest) = i.strip_prefix(':') {
-        let end = rest.find(['\n']).unwrap_or(rest.len());
+        let end = memchr::memchr(b'\n', rest.as_bytes()).unwrap_or(rest.len());
         p.set(
             Field::Message,
             rest[..end].trim().trim_end_matches(['"', '\\']),

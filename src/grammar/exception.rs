@@ -1,6 +1,7 @@
 //! Error codes written as `Code: message`, exception class names (`botocore.errorfactory.X`,
 //! `Aws::ECS::Errors::X`, `Amazon.ECS.Model.X`, `com.amazonaws...model.X`) and `Code => message`.
 
+use super::lex::class;
 use super::piece::{Field, Piece, Strength};
 use rustc_hash::FxHashMap;
 use std::ops::Range;
@@ -152,18 +153,17 @@ pub fn is_aws_code(code: &str) -> bool {
         return false;
     }
     let first = code.as_bytes()[0];
-    if !first.is_ascii_uppercase() || !code.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'.')
-    {
+    if !first.is_ascii_uppercase() || !code.bytes().all(|b| class::is(b, class::CODE_STRICT)) {
         return false;
     }
-    let last = code.rsplit('.').next().unwrap_or(code);
+    let last = super::lex::after_last(code, b'.');
     last.ends_with("Exception")
         || last.ends_with("Error") && last.len() > 5
         || last.ends_with("Fault")
         || last.ends_with("NotFound")
         || last.ends_with("Exceeded")
         || last.ends_with("Denied")
-        || (code.contains('.') && last.len() > 2 && last.as_bytes()[0].is_ascii_uppercase())
+        || (last.len() < code.len() && last.len() > 2 && last.as_bytes()[0].is_ascii_uppercase())
 }
 
 /// SDK exception classes that carry no API code of their own (`AWSSecurityTokenServiceException`,
@@ -190,10 +190,6 @@ fn is_sdk_class(code: &str) -> bool {
         )
 }
 
-fn is_code_char(c: char) -> bool {
-    c.is_ascii_alphanumeric() || c == '.' || c == '_'
-}
-
 /// Find the `Code:` / `Code =>` / `[Code:` at the token containing `at`.
 pub fn parse_at(text: &str, at: usize) -> Option<Piece<'_>> {
     parse_token(text, token_span(text, at))
@@ -205,7 +201,7 @@ pub fn parse_at(text: &str, at: usize) -> Option<Piece<'_>> {
 pub fn token_span(text: &str, at: usize) -> Range<usize> {
     // Code characters and `:` are ASCII, so no byte of a multi-byte character is one: byte
     // searches give the character boundaries a character search would.
-    let code = |c: &u8| is_code_char(char::from(*c)) || *c == b':';
+    let code = |c: &u8| class::is(*c, class::CODE | class::COLON);
     let b = text.as_bytes();
     let start = b[..at].iter().rposition(|c| !code(c)).map_or(0, |p| p + 1);
     let end = b[at..]

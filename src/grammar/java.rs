@@ -42,6 +42,19 @@ fn key(i: &str) -> IResult<&str, Option<Field>> {
     }
 }
 
+/// A status value written as the number it is, when it is a `u16`: its digits without the
+/// sign and leading zeros, a part of the text.
+fn number_text(value: &str) -> Option<&str> {
+    value.parse::<u16>().ok()?;
+    let digits = value.strip_prefix('+').unwrap_or(value);
+    let n = digits.trim_start_matches('0');
+    Some(if n.is_empty() {
+        &digits[digits.len() - 1..]
+    } else {
+        n
+    })
+}
+
 /// Parse the list whose first key starts at `at`. Needs a status or an error code to count.
 pub fn parse_at(text: &str, at: usize) -> Option<Piece<'_>> {
     let mut i = &text[at..];
@@ -60,8 +73,8 @@ pub fn parse_at(text: &str, at: usize) -> Option<Piece<'_>> {
         keys += 1;
         match field {
             Some(Field::StatusCode) => {
-                if let Ok(n) = value.parse::<u16>() {
-                    p.set_status(n);
+                if let Some(n) = number_text(value) {
+                    p.set(Field::StatusCode, n);
                 }
             }
             Some(f) => {
@@ -100,7 +113,7 @@ fn message_before(text: &str, at: usize) -> Option<&str> {
     let before = text[..at].strip_suffix('(').unwrap_or(&text[..at]);
     let start = memchr::memrchr2(b'\n', b'"', before.as_bytes()).map_or(0, |p| p + 1);
     let mut m = super::lex::skip_log_head(before[start..].trim());
-    while let Some((head, tail)) = m.split_once(": ") {
+    while let Some((head, tail)) = super::lex::find(m, ": ").map(|p| (&m[..p], &m[p + 2..])) {
         // Strip exception class names only; `User: arn...` is part of the message.
         if head.contains(' ')
             || head.is_empty()
@@ -155,5 +168,16 @@ mod tests {
             p("x (Service: AmazonECS; Status Code: 400; Error Code: ClientException; Request ID:");
         assert_eq!(t.get(Field::RequestId), None);
         assert_eq!(t.get(Field::ErrorCode), Some("ClientException"));
+    }
+
+    #[test]
+    fn status_numbers_as_written_by_u16_display() {
+        for v in ["400", "0400", "+400", "0", "+000", "65535", "099"] {
+            let n: u16 = v.parse().unwrap();
+            assert_eq!(number_text(v), Some(n.to_string()).as_deref(), "{v}");
+        }
+        for v in ["", "+", "-1", "65536", "4 00", "x"] {
+            assert_eq!(number_text(v), None, "{v}");
+        }
     }
 }

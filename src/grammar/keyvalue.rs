@@ -2,7 +2,7 @@
 //! Ruby hashes (`"Code"=>"X"`), `key = value` dumps, CloudTrail records and Step Functions events.
 
 use super::exception::is_aws_code;
-use super::lex::{looks_like_request_id, quoted};
+use super::lex::{class, looks_like_request_id, quoted};
 use super::piece::{Field, Piece, Strength};
 
 /// What a key means, how sure we are (rank), and whether it can start a record.
@@ -85,7 +85,7 @@ fn is_ident(c: u8) -> bool {
 /// may already be decoded: it ends at a quote followed by `,`, `}`, `]` or the end of the line.
 fn json_string_value(t: &str) -> Option<&str> {
     let body = t.strip_prefix('"')?;
-    let line = &body[..body.find('\n').unwrap_or(body.len())];
+    let line = &body[..memchr::memchr(b'\n', body.as_bytes()).unwrap_or(body.len())];
     let mut from = 0;
     while let Some(p) = line[from..].find('"') {
         let q = from + p;
@@ -156,7 +156,7 @@ pub fn parse_at(text: &str, at: usize, idx: usize) -> Option<Piece<'_>> {
     let raw = match json_value.or_else(|| quoted(t).ok().map(|(_, q)| q)) {
         Some(q) => q,
         None => {
-            let end = super::lex::find_any(t, b"\n,};\r").unwrap_or(t.len());
+            let end = super::lex::find_class(t, class::VALUE_END).unwrap_or(t.len());
             t[..end].trim()
         }
     };
@@ -166,9 +166,9 @@ pub fn parse_at(text: &str, at: usize, idx: usize) -> Option<Piece<'_>> {
         ErrorCode | WrapperCode => {
             // An x-amzn-ErrorType header may carry its documentation URL after the code
             // (`AccessDeniedException:http://internal.amazon.com/coral/...`).
-            let raw = raw.split_once(":http").map_or(raw, |(code, _)| code);
-            let code = raw.rsplit('#').next().unwrap_or(raw).trim();
-            let code = code.rsplit(':').next().unwrap_or(code);
+            let raw = super::lex::find(raw, ":http").map_or(raw, |end| &raw[..end]);
+            let code = super::lex::after_last(raw, b'#').trim();
+            let code = super::lex::after_last(code, b':');
             if !(super::lex::error_code(code).is_ok_and(|(r, _)| r.is_empty())
                 && (is_aws_code(code)
                     || key.rank >= 40 && key.name != "code" && key.name != "Code"
@@ -184,8 +184,11 @@ pub fn parse_at(text: &str, at: usize, idx: usize) -> Option<Piece<'_>> {
             }
         }
         StatusCode => {
-            let digits: String = raw.chars().take_while(|c| c.is_ascii_digit()).collect();
-            let n: u16 = digits.parse().ok()?;
+            let digits = raw
+                .bytes()
+                .position(|b| !b.is_ascii_digit())
+                .unwrap_or(raw.len());
+            let n: u16 = raw[..digits].parse().ok()?;
             if !(100..600).contains(&n) {
                 return None;
             }

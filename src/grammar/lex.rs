@@ -1,13 +1,101 @@
 //! Small nom parsers shared by the format grammars: identifiers, codes, numbers, values.
 
-use nom::bytes::complete::{take_while, take_while1};
+use nom::bytes::complete::take_while1;
 use nom::character::complete::{char, digit1};
 use nom::combinator::{map_res, recognize, verify};
 use nom::{IResult, Parser};
 
-/// Spaces, tabs and line breaks (hard-wrapped text breaks anywhere).
+/// Classes of bytes for the grammar's bytewise scans, tested with one table load a byte
+/// instead of a chain of compares. Every class but [`WIDE`] is of ASCII bytes, which never
+/// occur inside a multi-byte character.
+pub mod class {
+    /// ASCII alphanumeric, `.`, `_`: a byte of an error code.
+    pub const CODE: u16 = 1;
+    /// ASCII alphanumeric, `.`: a byte of a code [`super::super::exception::is_aws_code`] takes.
+    pub const CODE_STRICT: u16 = 2;
+    pub const COLON: u16 = 4;
+    /// Space, tab, CR, LF: what [`super::ws`] takes.
+    pub const SPACE: u16 = 8;
+    /// ASCII whitespace as `char::is_whitespace` has it (with VT and FF).
+    pub const WHITE: u16 = 16;
+    /// `<`, `[`, `{`.
+    pub const OPEN: u16 = 32;
+    /// `>`, `]`, `}`.
+    pub const CLOSE: u16 = 64;
+    /// A byte of a multi-byte character.
+    pub const WIDE: u16 = 128;
+    /// Space and tab: what separates the words of a log line's head.
+    pub const GAP: u16 = 256;
+    /// `;`, `,`, `)`, `(`, `"`, LF: what ends a value of a `Key: value; ...` list.
+    pub const LIST_END: u16 = 512;
+    /// LF, CR, `,`, `}`, `;`: what ends an unquoted `key: value`.
+    pub const VALUE_END: u16 = 1024;
+
+    static TABLE: [u16; 256] = {
+        let mut t = [0u16; 256];
+        let mut i = 0;
+        while i < 256 {
+            let c = i as u8;
+            let mut k = 0;
+            if c.is_ascii_alphanumeric() || c == b'.' || c == b'_' {
+                k |= CODE;
+            }
+            if c.is_ascii_alphanumeric() || c == b'.' {
+                k |= CODE_STRICT;
+            }
+            if c == b':' {
+                k |= COLON;
+            }
+            if matches!(c, b' ' | b'\t' | b'\n' | b'\r') {
+                k |= SPACE;
+            }
+            if matches!(c, b' ' | b'\t' | b'\n' | b'\r' | 0x0B | 0x0C) {
+                k |= WHITE;
+            }
+            if matches!(c, b'<' | b'[' | b'{') {
+                k |= OPEN;
+            }
+            if matches!(c, b'>' | b']' | b'}') {
+                k |= CLOSE;
+            }
+            if !c.is_ascii() {
+                k |= WIDE;
+            }
+            if matches!(c, b' ' | b'\t') {
+                k |= GAP;
+            }
+            if matches!(c, b';' | b',' | b')' | b'\n' | b'(' | b'"') {
+                k |= LIST_END;
+            }
+            if matches!(c, b'\n' | b',' | b'}' | b';' | b'\r') {
+                k |= VALUE_END;
+            }
+            t[i] = k;
+            i += 1;
+        }
+        t
+    };
+
+    /// The classes of byte `b`.
+    #[inline]
+    pub fn of(b: u8) -> u16 {
+        TABLE[usize::from(b)]
+    }
+
+    /// Whether byte `b` is in one of the classes `mask`.
+    #[inline]
+    pub fn is(b: u8, mask: u16) -> bool {
+        of(b) & mask != 0
+    }
+}
+
+/// Spaces, tabs and line breaks (hard-wrapped text breaks anywhere). Never fails.
 pub fn ws(i: &str) -> IResult<&str, &str> {
-    take_while(|c: char| c == ' ' || c == '\t' || c == '\n' || c == '\r')(i)
+    let n = i
+        .bytes()
+        .position(|c| !class::is(c, class::SPACE))
+        .unwrap_or(i.len());
+    Ok((&i[n..], &i[..n]))
 }
 
 /// `tag_no_case` for an ASCII tag, comparing bytes instead of Unicode lowercase forms. That
@@ -25,17 +113,26 @@ pub fn tag_ascii_no_case<'a>(t: &'static str) -> impl Fn(&'a str) -> IResult<&'a
 }
 
 /// An AWS error code: `AccessDeniedException`, `InvalidAMIID.NotFound`, `States.Timeout`.
+/// Read bytewise: every byte of a code is ASCII. Fails as nom's `verify(take_while1(..))` does.
 pub fn error_code(i: &str) -> IResult<&str, &str> {
-    verify(
-        take_while1(|c: char| c.is_ascii_alphanumeric() || c == '.' || c == '_'),
-        |s: &str| {
-            s.as_bytes()[0].is_ascii_alphabetic()
-                && !s.ends_with('.')
-                && s.bytes().any(|b| b.is_ascii_uppercase())
-                && s.len() <= 128
-        },
-    )
-    .parse(i)
+    let fail = |kind| Err(nom::Err::Error(nom::error::Error::new(i, kind)));
+    let b = i.as_bytes();
+    let len = b
+        .iter()
+        .position(|&c| !class::is(c, class::CODE))
+        .unwrap_or(b.len());
+    if len == 0 {
+        return fail(nom::error::ErrorKind::TakeWhile1);
+    }
+    let s = &b[..len];
+    if !(s[0].is_ascii_alphabetic()
+        && s[len - 1] != b'.'
+        && s.iter().any(u8::is_ascii_uppercase)
+        && len <= 128)
+    {
+        return fail(nom::error::ErrorKind::Verify);
+    }
+    Ok((&i[len..], &i[..len]))
 }
 
 /// An HTTP status code: three digits, 100..=599.
@@ -84,7 +181,7 @@ pub fn quoted(i: &str) -> IResult<&str, &str> {
 
 /// The value after a `Key:` in a `Key: value; Key: value` list; stops at `;`, `,`, `)` or a line break.
 pub fn list_value(i: &str) -> (&str, &str) {
-    let end = find_any(i, b";,)\n(\"").unwrap_or(i.len());
+    let end = find_class(i, class::LIST_END).unwrap_or(i.len());
     (&i[end..], i[..end].trim())
 }
 
@@ -160,7 +257,7 @@ pub const LOG_LEVELS: [&str; 7] = [
 pub fn skip_log_head(s: &str) -> &str {
     let mut rest = s.trim_start();
     loop {
-        let word_end = rest.find([' ', '\t']).unwrap_or(rest.len());
+        let word_end = find_class(rest, class::GAP).unwrap_or(rest.len());
         let word = &rest[..word_end];
         let bare = word.trim_matches(['[', ']', ':']);
         let b = bare.as_bytes();
@@ -210,35 +307,44 @@ pub fn find(hay: &str, needle: &str) -> Option<usize> {
 /// Where `needle` last occurs in `hay`, like `str::rfind` with a `&str` pattern (see [`find`]).
 pub fn rfind(hay: &str, needle: &str) -> Option<usize> {
     let (h, n) = (hay.as_bytes(), needle.as_bytes());
-    let Some(&last) = n.last() else {
+    // As in `find`, a space in the needle (`Error: `) is too common to look for.
+    let Some(k) = n
+        .iter()
+        .rposition(|&b| b != b' ')
+        .or(n.len().checked_sub(1))
+    else {
         return Some(h.len());
     };
-    let mut end = h.len();
-    while let Some(p) = memchr::memrchr(last, &h[..end]) {
-        if h[..=p].ends_with(n) {
-            return Some(p + 1 - n.len());
+    let tail = n.len() - k;
+    let mut end = h.len().checked_sub(tail - 1)?;
+    while let Some(p) = memchr::memrchr(n[k], &h[..end]) {
+        if let Some(at) = p.checked_sub(k) {
+            if h[at..].starts_with(n) {
+                return Some(at);
+            }
         }
         end = p;
     }
     None
 }
 
-/// Where the first of the ASCII bytes `set` occurs in `s`: `str::find` with a char array,
-/// without decoding characters (an ASCII byte never occurs inside a multi-byte character).
-pub fn find_any(s: &str, set: &[u8]) -> Option<usize> {
-    debug_assert!(set.is_ascii());
-    s.bytes().position(|b| set.contains(&b))
-}
-
-/// Where the last of the ASCII bytes `set` occurs in `s` (see [`find_any`]).
-pub fn rfind_any(s: &str, set: &[u8]) -> Option<usize> {
-    debug_assert!(set.is_ascii());
-    s.bytes().rposition(|b| set.contains(&b))
+/// Where the first byte of the [`class`]es `mask` occurs in `s`: `str::find` with a set of
+/// ASCII chars, without decoding characters (an ASCII byte never occurs inside a multi-byte
+/// character).
+pub fn find_class(s: &str, mask: u16) -> Option<usize> {
+    s.bytes().position(|b| class::is(b, mask))
 }
 
 /// Whether `needle` occurs in `hay` (see [`find`]).
 pub fn contains(hay: &str, needle: &str) -> bool {
     find(hay, needle).is_some()
+}
+
+/// The part of `s` after the last ASCII byte `b`, or all of `s` without one: what
+/// `s.rsplit(char).next()` gives, with a vector search instead of a char searcher.
+pub fn after_last(s: &str, b: u8) -> &str {
+    debug_assert!(b.is_ascii());
+    memchr::memrchr(b, s.as_bytes()).map_or(s, |p| &s[p + 1..])
 }
 
 /// Where the line holding byte `at` of `text` starts.
@@ -289,6 +395,12 @@ mod tests {
             ("abc", ""),
             ("", "a"),
             ("aaa", "aa"),
+            ("x Error: ", "Error: "),
+            ("Error:  ", "Error: "),
+            (" ", " "),
+            ("a  ", "  "),
+            ("", " "),
+            (": ", "Error: "),
         ] {
             assert_eq!(rfind(hay, needle), hay.rfind(needle), "{hay:?} {needle:?}");
             assert_eq!(find(hay, needle), hay.find(needle), "{hay:?} {needle:?}");

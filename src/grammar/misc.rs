@@ -1,7 +1,7 @@
 //! Smaller shapes: HTTP status lines, CloudFormation handler messages, PHP and s3cmd errors,
 //! Lambda runtime lines, ECS task messages, and messages that name an AWS failure without a code.
 
-use super::lex::{is_uuid, quoted, status, trim_trailing};
+use super::lex::{class, is_uuid, quoted, status, trim_trailing};
 use super::piece::{Field, Piece, Strength};
 
 const REASONS: &[&str] = &[
@@ -118,13 +118,25 @@ pub fn s3cmd_at(text: &str, at: usize) -> Option<Piece<'_>> {
 pub fn lambda_line_at(text: &str, at: usize) -> Option<Piece<'_>> {
     let line_start = super::lex::line_start(text, at);
     let line = &text[line_start..];
-    let mut words = line.split([' ', '\t']).filter(|w| !w.is_empty());
-    let ts = words.next()?;
+    // The first two words, split at spaces and tabs (both ASCII: bytewise).
+    fn word(s: &str) -> (&str, &str) {
+        let gap = |c: u8| class::is(c, class::GAP);
+        let s = &s[s.bytes().position(|c| !gap(c)).unwrap_or(s.len())..];
+        let end = super::lex::find_class(s, class::GAP).unwrap_or(s.len());
+        (&s[..end], &s[end..])
+    }
+    let (ts, rest) = word(line);
     if !(ts.len() >= 20 && ts.as_bytes()[4] == b'-' && ts.contains('T')) {
         return None;
     }
-    let id = words.next()?;
-    if !is_uuid(id) {
+    // The id is the next word when it is a UUID: its 36 bytes, then a gap or the end.
+    let rest = &rest[rest.bytes().position(|c| !class::is(c, class::GAP))?..];
+    let id = rest.get(..36).filter(|id| is_uuid(id))?;
+    if !rest
+        .as_bytes()
+        .get(36)
+        .map_or(true, |&c| class::is(c, class::GAP))
+    {
         return None;
     }
     let mut p = Piece::new(
@@ -303,28 +315,33 @@ pub fn message_resource(msg: &str) -> Option<&str> {
     None
 }
 
-/// False only when `msg` holds none of the phrases [`message_resource`] looks for: each has a
-/// space followed by one of these words (`for resource: ` has ` resource: `, `manifest for `
-/// has ` for `). A byte loop costs less than a multi-pattern search here.
+/// Every phrase [`message_resource`] looks for has a space followed by one of these words
+/// (`for resource: ` has ` resource: `, `manifest for ` has ` for `). The grammar notes in its
+/// anchor walk whether an event holds any, and asks for a message's resource only then.
+pub const RESOURCE_PHRASE_WORDS: [&str; 10] = [
+    "with name ",
+    "with id ",
+    "being created: ",
+    "resource: ",
+    "access denied for ",
+    "for ",
+    "does not exist",
+    "already exists",
+    "has a dependent object",
+    "not found",
+];
+
+/// False only when `msg` holds none of the phrases [`message_resource`] looks for (see
+/// [`RESOURCE_PHRASE_WORDS`]). A byte loop costs less than a multi-pattern search here.
 fn may_name_resource(msg: &str) -> bool {
-    const AFTER_SPACE: [&str; 10] = [
-        "with name ",
-        "with id ",
-        "being created: ",
-        "resource: ",
-        "access denied for ",
-        "for ",
-        "does not exist",
-        "already exists",
-        "has a dependent object",
-        "not found",
-    ];
     // A plain loop over byte pairs: spaces are too dense in prose for `memchr` to pay.
     let b = msg.as_bytes();
     (1..b.len()).any(|i| {
         b[i - 1] == b' '
             && b"wbrafdhn".contains(&b[i])
-            && AFTER_SPACE.iter().any(|w| b[i..].starts_with(w.as_bytes()))
+            && RESOURCE_PHRASE_WORDS
+                .iter()
+                .any(|w| b[i..].starts_with(w.as_bytes()))
     })
 }
 

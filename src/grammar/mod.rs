@@ -47,6 +47,37 @@ enum Kind {
     AuthorizationId,
     Coral,
     Known(u8),
+    /// No parser: a [`Marks`] literal, noted as present in the event.
+    Mark(Marks),
+}
+
+/// Literals whose presence in an event is all that later checks ask (the format of a record,
+/// whether a message may name a resource): the anchor walk, which reads every byte anyway,
+/// notes them, so that those checks need not search the text again.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+struct Marks(u8);
+
+impl Marks {
+    /// `Resource handler returned message`.
+    const CFN: Marks = Marks(1);
+    /// `│ Error`, `Error applying plan`, `[terraform]`.
+    const TERRAFORM: Marks = Marks(2);
+    /// `* aws_`: Terraform naming the resource it worked on.
+    const TF_ADDRESS: Marks = Marks(4);
+    /// A phrase [`misc::message_resource`] looks for.
+    const RESOURCE: Marks = Marks(8);
+
+    const LITERALS: [(&'static str, Marks); 5] = [
+        ("Resource handler returned message", Marks::CFN),
+        ("│ Error", Marks::TERRAFORM),
+        ("Error applying plan", Marks::TERRAFORM),
+        ("[terraform]", Marks::TERRAFORM),
+        ("* aws_", Marks::TF_ADDRESS),
+    ];
+
+    fn has(self, m: Marks) -> bool {
+        self.0 & m.0 != 0
+    }
 }
 
 struct Anchors {
@@ -80,14 +111,35 @@ impl Anchors {
 /// matches there. The walk makes no calls and no stores, so the DFA's tables stay in registers.
 #[inline]
 fn next_match(dfa: &DFA, hay: &[u8], at: usize, sid: &mut StateID) -> Option<usize> {
+    // Without a prefilter, special states are match states (an unanchored search never dies).
+    let step = |s: StateID, b: u8| dfa.next_state(Anchored::No, s, b);
     let mut s = *sid;
-    for (i, &b) in hay.get(at..)?.iter().enumerate() {
-        s = dfa.next_state(Anchored::No, s, b);
-        // Without a prefilter, special states are match states (an unanchored search
-        // never dies).
+    let hay = hay.get(at..)?;
+    // Four bytes a round with one test for a match among them: matches are rare next to the
+    // bytes walked, and the round is redone bytewise only when one is there.
+    let mut rounds = hay.chunks_exact(4);
+    let mut done = at;
+    for c in &mut rounds {
+        let s1 = step(s, c[0]);
+        let s2 = step(s1, c[1]);
+        let s3 = step(s2, c[2]);
+        let s4 = step(s3, c[3]);
+        if dfa.is_special(s1) | dfa.is_special(s2) | dfa.is_special(s3) | dfa.is_special(s4) {
+            for (k, t) in [s1, s2, s3, s4].into_iter().enumerate() {
+                if dfa.is_special(t) {
+                    *sid = t;
+                    return Some(done + k + 1);
+                }
+            }
+        }
+        s = s4;
+        done += 4;
+    }
+    for (k, &b) in rounds.remainder().iter().enumerate() {
+        s = step(s, b);
         if dfa.is_special(s) {
             *sid = s;
-            return Some(at + i + 1);
+            return Some(done + k + 1);
         }
     }
     None
@@ -165,6 +217,12 @@ fn anchors() -> &'static Anchors {
         add("while calling ", Kind::Coral);
         for (i, (m, _)) in misc::KNOWN_MESSAGES.iter().enumerate() {
             add(m, Kind::Known(i as u8));
+        }
+        for (m, mark) in Marks::LITERALS {
+            add(m, Kind::Mark(mark));
+        }
+        for w in misc::RESOURCE_PHRASE_WORDS {
+            add(&format!(" {w}"), Kind::Mark(Marks::RESOURCE));
         }
         // A DFA: every event is searched once in full, so search speed beats build time. No
         // prefilter: anchors are dense in the events searched, and [`Anchors::each`] walks
@@ -267,7 +325,7 @@ pub fn trigger_literals() -> Vec<&'static str> {
 /// Decode JSON string escapes so that errors inside escaped strings (a Step Functions `cause`,
 /// a Lambda `errorMessage` in a log event) parse like plain text. Runs twice for JSON in JSON.
 pub fn unescape_view(text: &str) -> Cow<'_, str> {
-    if !text.contains('\\') {
+    if memchr::memchr(b'\\', text.as_bytes()).is_none() {
         return Cow::Borrowed(text);
     }
     let mut cur = Cow::Borrowed(text);
@@ -410,6 +468,7 @@ fn parse_piece(text: &str, at: usize, len: usize, kind: Kind) -> Option<Piece<'_
         Kind::AuthorizationId => misc::authorization_id_at(text, at),
         Kind::Coral => misc::coral_at(text, at),
         Kind::Known(i) => misc::known_message_at(text, at, i as usize),
+        Kind::Mark(_) => None,
     }
 }
 
@@ -447,7 +506,7 @@ fn repeats_mean_new_error(f: &Found<'_>) -> bool {
 /// An error code without its namespace and `Exception` suffix, for comparing codes ignoring
 /// ASCII case (`ECS.AccessDeniedException` is `AccessDenied`).
 fn norm_code(c: &str) -> &str {
-    let mut c = c.rsplit('.').next().unwrap_or(c);
+    let mut c = lex::after_last(c, b'.');
     // `trim_end_matches` with a `&str` builds a substring searcher per call.
     while let Some(t) = c.strip_suffix("Exception") {
         c = t;
@@ -456,7 +515,8 @@ fn norm_code(c: &str) -> &str {
 }
 
 fn same_code(a: &str, b: &str) -> bool {
-    norm_code(a).eq_ignore_ascii_case(norm_code(b))
+    // The pieces of one error mostly spell its code alike.
+    a == b || norm_code(a).eq_ignore_ascii_case(norm_code(b))
 }
 
 /// Lines from one piece to the next that still belong to the same error.
@@ -465,18 +525,78 @@ const GAP_LINES: usize = 6;
 /// HTTP response heads come before their body.
 const PENDING_GAP_LINES: usize = 12;
 
+/// Working lists of [`extract`], kept per thread between calls: an event then allocates only
+/// its pieces and records.
+#[derive(Default)]
+struct Scratch {
+    /// (class, start) of the pieces found, sorted: the same piece reached from a second anchor
+    /// is kept once. An event holds few pieces; a sorted Vec beats hashing them.
+    seen: Vec<(u8, usize)>,
+    /// Starts of the lines already checked for a Lambda runtime head, sorted.
+    lines_done: Vec<usize>,
+    /// Offsets of the event's line breaks.
+    newlines: Vec<usize>,
+    /// The group being built and the context pieces waiting for an error, as indexes of found
+    /// pieces.
+    cur: Vec<usize>,
+    pending: Vec<usize>,
+}
+
+impl Scratch {
+    const fn new() -> Self {
+        Scratch {
+            seen: Vec::new(),
+            lines_done: Vec::new(),
+            newlines: Vec::new(),
+            cur: Vec::new(),
+            pending: Vec::new(),
+        }
+    }
+
+    /// Empty the lists for the next event; those a huge event grew are let go, so that a
+    /// thread keeps little memory between events.
+    fn clear(&mut self) {
+        fn reset<T>(v: &mut Vec<T>) {
+            if v.capacity() > 1024 {
+                *v = Vec::new();
+            } else {
+                v.clear();
+            }
+        }
+        reset(&mut self.seen);
+        reset(&mut self.lines_done);
+        reset(&mut self.newlines);
+        reset(&mut self.cur);
+        reset(&mut self.pending);
+    }
+}
+
+thread_local! {
+    static SCRATCH: std::cell::Cell<Scratch> = const { std::cell::Cell::new(Scratch::new()) };
+}
+
 /// Every AWS error in `text` (one event: a log line with its continuation lines, a pasted
 /// error, a CloudWatch event message). Spans are relative to `text`.
 pub fn extract(text: &str) -> Vec<Record> {
+    // Taken out of the thread's slot for the call (and put back cleared), so that nothing
+    // else holds it meanwhile.
+    let mut scratch = SCRATCH.take();
+    let records = extract_with(text, &mut scratch);
+    scratch.clear();
+    SCRATCH.set(scratch);
+    records
+}
+
+fn extract_with(text: &str, s: &mut Scratch) -> Vec<Record> {
     let view = unescape_view(text);
     let whole = matches!(view, Cow::Owned(_));
     let view = lone_cr_as_lf(view);
     let v: &str = &view;
     let a = anchors();
-    let mut found: Vec<Found> = Vec::new();
-    // (class, start) of the pieces found, sorted: the same piece reached from a second anchor
-    // is kept once. An event holds few pieces; a sorted Vec beats hashing them.
-    let mut seen: Vec<(u8, usize)> = Vec::new();
+    // Room for the pieces of an error or two at once: pieces are large, and growing the list
+    // from four copies them and allocates again (measured cheaper even where most events
+    // parsed hold no error).
+    let mut found: Vec<Found> = Vec::with_capacity(8);
     // The span of the last Java key list parsed.
     let mut java_list = 0..0;
     // The last `Code:` token parsed. Code anchors often share a token (`AccessDenied` and
@@ -484,7 +604,12 @@ pub fn extract(text: &str) -> Vec<Record> {
     // first one's again, a piece dropped below as a duplicate or again no piece, so it is not
     // parsed again.
     let mut code_token = 0..0;
+    let mut marks = Marks::default();
     a.each(v, |m_start, m_len, kind| {
+        if let Kind::Mark(m) = kind {
+            marks.0 |= m.0;
+            return;
+        }
         // A Java list has several anchors (`Service:`, `Status Code:`). One that follows a `; `
         // or `, ` inside the list parsed last is a key of that list: every `;` and `,` there
         // separates keys. Its parse would give the list's tail, a piece dropped below as
@@ -510,47 +635,64 @@ pub fn extract(text: &str) -> Vec<Record> {
                 java_list = piece.start..piece.end;
             }
             let key = (kind_class(kind), piece.start);
-            if let Err(slot) = seen.binary_search(&key) {
-                seen.insert(slot, key);
+            if let Err(slot) = s.seen.binary_search(&key) {
+                s.seen.insert(slot, key);
                 found.push(Found { kind, piece });
             }
         }
     });
     // The invocation id of a Lambda runtime line belongs to the error on that line.
-    let mut lines_done: Vec<usize> = Vec::new();
-    let extra: Vec<Found> = found
-        .iter()
-        .filter(|f| f.piece.strength == Strength::Error)
-        .filter_map(|f| {
-            let ls = lex::line_start(v, f.piece.start);
-            let slot = lines_done.binary_search(&ls).err()?;
-            lines_done.insert(slot, ls);
-            misc::lambda_line_at(v, ls).map(|piece| Found {
+    for i in 0..found.len() {
+        if found[i].piece.strength != Strength::Error {
+            continue;
+        }
+        let ls = lex::line_start(v, found[i].piece.start);
+        let Err(slot) = s.lines_done.binary_search(&ls) else {
+            continue;
+        };
+        s.lines_done.insert(slot, ls);
+        if let Some(piece) = misc::lambda_line_at(v, ls) {
+            found.push(Found {
                 kind: Kind::Known(255),
                 piece,
-            })
-        })
-        .collect();
-    found.extend(extra);
+            });
+        }
+    }
     found.sort_by_key(|f| (f.piece.start, std::cmp::Reverse(f.piece.end)));
     drop_contained(&mut found);
-    let newlines: Vec<usize> = memchr::memchr_iter(b'\n', v.as_bytes()).collect();
+    s.newlines.extend(memchr::memchr_iter(b'\n', v.as_bytes()));
+    let newlines = &s.newlines;
     let line_of = |pos: usize| newlines.partition_point(|&n| n < pos);
-    let mut groups: Vec<Vec<usize>> = Vec::new();
-    let mut cur: Vec<usize> = Vec::new();
+    let mut records = Vec::new();
+    let mut emit = |group: &[usize]| {
+        if group
+            .iter()
+            .any(|&i| found[i].piece.strength == Strength::Error)
+        {
+            let mut rec = assemble(v, marks, &found, group);
+            if whole {
+                rec.span = Span {
+                    start: 0,
+                    end: text.len() as u64,
+                };
+            }
+            records.push(rec);
+        }
+    };
+    let (cur, pending) = (&mut s.cur, &mut s.pending);
     let mut cur_last_line = 0usize;
-    let mut pending: Vec<usize> = Vec::new();
     for (idx, f) in found.iter().enumerate() {
         let line = line_of(f.piece.start);
         let near = !cur.is_empty() && line <= cur_last_line + GAP_LINES;
-        if near && !conflicts(&found, &cur, f) {
+        if near && !conflicts(&found, cur, f) {
             cur.push(idx);
             cur_last_line = cur_last_line.max(line_of(f.piece.end));
             continue;
         }
         if f.piece.strength == Strength::Error {
             if !cur.is_empty() {
-                groups.push(std::mem::take(&mut cur));
+                emit(cur);
+                cur.clear();
             }
             cur.extend(
                 pending
@@ -565,26 +707,9 @@ pub fn extract(text: &str) -> Vec<Record> {
         }
     }
     if !cur.is_empty() {
-        groups.push(cur);
+        emit(cur);
     }
-    groups
-        .into_iter()
-        .filter(|g| {
-            g.iter()
-                .any(|&i| found[i].piece.strength == Strength::Error)
-        })
-        .map(|g| {
-            let pieces: Vec<&Found> = g.iter().map(|&i| &found[i]).collect();
-            let mut rec = assemble(v, &pieces);
-            if whole {
-                rec.span = Span {
-                    start: 0,
-                    end: text.len() as u64,
-                };
-            }
-            rec
-        })
-        .collect()
+    records
 }
 
 /// Anchors of one parser that land inside its own earlier piece are the same piece.
@@ -597,25 +722,27 @@ fn kind_class(k: Kind) -> u8 {
     }
 }
 
+/// Drop each piece that lies inside an earlier kept piece of its parser (or class), keeping
+/// the order; in place, the kept pieces gathered at the front.
 fn drop_contained(found: &mut Vec<Found<'_>>) {
-    let mut keep = vec![true; found.len()];
+    let mut kept = 0;
     for i in 0..found.len() {
-        for j in 0..i {
-            if keep[j]
-                && kind_class(found[i].kind) == kind_class(found[j].kind)
-                && (kind_class(found[i].kind) != 0 || found[i].kind == found[j].kind)
-                && found[i].piece.start >= found[j].piece.start
-                && found[i].piece.end <= found[j].piece.end
-                && (found[i].piece.start, found[i].piece.end)
-                    != (found[j].piece.start, found[j].piece.end)
-            {
-                keep[i] = false;
-                break;
+        let f = &found[i];
+        let inside = found[..kept].iter().any(|g| {
+            kind_class(f.kind) == kind_class(g.kind)
+                && (kind_class(f.kind) != 0 || f.kind == g.kind)
+                && f.piece.start >= g.piece.start
+                && f.piece.end <= g.piece.end
+                && (f.piece.start, f.piece.end) != (g.piece.start, g.piece.end)
+        });
+        if !inside {
+            if kept != i {
+                found.swap(kept, i);
             }
+            kept += 1;
         }
     }
-    let mut it = keep.into_iter();
-    found.retain(|_| it.next().unwrap_or(true));
+    found.truncate(kept);
 }
 
 fn conflicts(found: &[Found<'_>], cur: &[usize], f: &Found<'_>) -> bool {
@@ -650,14 +777,15 @@ fn conflicts(found: &[Found<'_>], cur: &[usize], f: &Found<'_>) -> bool {
 }
 
 /// Build the record from its pieces: for each field the most trusted piece wins.
-fn assemble(text: &str, pieces: &[&Found<'_>]) -> Record {
+fn assemble(text: &str, marks: Marks, found: &[Found<'_>], group: &[usize]) -> Record {
+    let pieces = || group.iter().map(|&i| &found[i]);
     let mut rec = Record::default();
     // For each field, the value of the highest-ranked piece that has one (the first of equal
     // ranks), found in one pass over the pieces' values.
     let mut by_field: [Option<(u8, &str)>; STRING_FIELDS.len()] = [None; STRING_FIELDS.len()];
-    for p in pieces {
-        for (f, v) in &p.piece.values {
-            let slot = &mut by_field[*f as usize];
+    for p in pieces() {
+        for (f, v) in p.piece.values.iter() {
+            let slot = &mut by_field[f as usize];
             if !matches!(slot, Some((r, _)) if *r >= p.piece.rank) {
                 *slot = Some((p.piece.rank, v));
             }
@@ -668,9 +796,7 @@ fn assemble(text: &str, pieces: &[&Found<'_>]) -> Record {
     rec.error_code = own(best(Field::ErrorCode));
     rec.wrapper_code = own(best(Field::WrapperCode));
     if rec.wrapper_code == rec.error_code
-        && !pieces
-            .iter()
-            .any(|p| matches!(p.kind, Kind::KeyValue(_) | Kind::CfnHandler))
+        && !pieces().any(|p| matches!(p.kind, Kind::KeyValue(_) | Kind::CfnHandler))
     {
         rec.wrapper_code = None;
     }
@@ -685,30 +811,28 @@ fn assemble(text: &str, pieces: &[&Found<'_>]) -> Record {
     rec.policy_arn = own(best(Field::PolicyArn));
     rec.encoded_message = own(best(Field::EncodedMessage));
     rec.authorization_id = own(best(Field::AuthorizationId));
-    if let Some(a) = pieces.iter().find(|p| {
+    if let Some(a) = pieces().find(|p| {
         p.kind == Kind::Authz && (p.piece.deny.is_some() || p.piece.policy_type.is_some())
     }) {
         rec.deny = a.piece.deny;
         rec.policy_type = a.piece.policy_type;
     }
-    if rec.resource.is_none() {
-        rec.resource = pieces
-            .iter()
+    if rec.resource.is_none() && marks.has(Marks::RESOURCE) {
+        rec.resource = pieces()
             .filter_map(|p| p.piece.get(Field::Message))
             .find_map(misc::message_resource)
             .map(str::to_string);
     }
-    let start = pieces.iter().map(|p| p.piece.start).min().unwrap_or(0);
-    let end = pieces
-        .iter()
+    let start = pieces().map(|p| p.piece.start).min().unwrap_or(0);
+    let end = pieces()
         .map(|p| p.piece.end)
         .max()
         .unwrap_or(start)
         .max(start);
-    if rec.resource.is_none() {
+    if rec.resource.is_none() && marks.has(Marks::TF_ADDRESS) {
         rec.resource = terraform_address(text, start);
     }
-    rec.format = Some(format_of(text, pieces).to_string());
+    rec.format = Some(format_of(marks, pieces).to_string());
     rec.span = Span {
         start: start as u64,
         end: end as u64,
@@ -726,26 +850,22 @@ fn terraform_address(text: &str, start: usize) -> Option<String> {
     (addr.contains('.') && !addr.contains(' ')).then(|| addr.to_string())
 }
 
-fn format_of(text: &str, pieces: &[&Found<'_>]) -> &'static str {
-    if pieces.iter().any(|p| p.kind == Kind::CfnHandler)
-        || lex::contains(text, "Resource handler returned message")
-    {
+fn format_of<'p, 'a: 'p, I>(marks: Marks, pieces: impl Fn() -> I) -> &'static str
+where
+    I: Iterator<Item = &'p Found<'a>>,
+{
+    if pieces().any(|p| p.kind == Kind::CfnHandler) || marks.has(Marks::CFN) {
         return "cloudformation";
     }
-    if lex::contains(text, "│ Error")
-        || lex::contains(text, "Error applying plan")
-        || lex::contains(text, "* aws_")
-        || lex::contains(text, "[terraform]")
-    {
+    if marks.has(Marks::TERRAFORM) || marks.has(Marks::TF_ADDRESS) {
         return "terraform";
     }
-    if pieces.iter().any(|p| p.piece.format == "sfn") {
+    if pieces().any(|p| p.piece.format == "sfn") {
         return "sfn";
     }
     // `plain` pieces (an authorization sentence, a bare code) say nothing about the wrapper:
     // a Lambda errorType around an authorization sentence is a Lambda error.
-    pieces
-        .iter()
+    pieces()
         .filter(|p| p.piece.strength == Strength::Error && p.piece.format != "plain")
         .max_by_key(|p| p.piece.rank)
         .map(|p| p.piece.format)
