@@ -72,8 +72,9 @@ fn is_blank(line: &[u8]) -> bool {
 }
 
 /// Whether `line`, after one blank line below `above`, still belongs to the event of `above`:
-/// a body (`{`, `<`) under a head, or the `Code:` block async-aws (PHP) prints under its
-/// `HTTP 403 returned for "<url>".` line.
+/// a body (`{`, `<`) under a head, the `Code:` block async-aws (PHP) prints under its
+/// `HTTP 403 returned for "<url>".` line, or the next element of an R list print (`$name`
+/// under the `[1] value` line of the element before).
 fn joins_across_blank(above: &[u8], line: &[u8]) -> bool {
     let http_status_head = above.len() > 9
         && above.starts_with(b"HTTP ")
@@ -81,6 +82,7 @@ fn joins_across_blank(above: &[u8], line: &[u8]) -> bool {
         && above[8] == b' ';
     (line.first().is_some_and(|c| *c == b'{' || *c == b'<') && !is_blank(above))
         || (line.starts_with(b"Code:") && http_status_head)
+        || (line.starts_with(b"$") && above.starts_with(b"[1] "))
 }
 
 /// Whether `line` continues the event of the line before it (`prev`).
@@ -271,9 +273,7 @@ impl StreamScanner {
                     return (start, end, eof);
                 }
                 let l2 = line_at(b, after);
-                if l2.first().is_some_and(|c| *c == b'{' || *c == b'<')
-                    && !is_blank(&b[prev_line_start..end])
-                {
+                if joins_across_blank(&b[prev_line_start..end - 1], l2) {
                     next = l2;
                     next_start = after;
                     body = true;

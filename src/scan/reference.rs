@@ -24,7 +24,6 @@ pub fn scan_naive(data: &[u8], source_name: &str) -> Vec<Record> {
     let text_of = |i: usize| &data[lines[i].0..lines[i].1];
     // Where line `i` ends, newline included (the last line may have none).
     let end_of = |i: usize| (lines[i].1 + 1).min(data.len());
-    let starts_body = |l: &[u8]| l.first().is_some_and(|c| *c == b'{' || *c == b'<');
 
     let mut out = Vec::new();
     let mut floor_line = 0;
@@ -78,7 +77,7 @@ pub fn scan_naive(data: &[u8], source_name: &str) -> Vec<Record> {
                 if next + 1 >= lines.len() {
                     break;
                 }
-                if starts_body(text_of(next + 1)) && !is_blank(text_of(last)) {
+                if joins_across_blank(text_of(last), text_of(next + 1)) {
                     next += 1;
                     body = true;
                 } else {
