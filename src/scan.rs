@@ -158,6 +158,11 @@ impl StreamScanner {
         self.process(false, out);
     }
 
+    /// The scanner's buffer, for reuse once it is done (a parallel scan's reader refills it).
+    pub(crate) fn into_buffer(self) -> Vec<u8> {
+        self.buf
+    }
+
     /// End of input: flush what is pending.
     pub fn finish(&mut self, out: &mut dyn FnMut(Record)) -> ScanStats {
         self.process(true, out);

@@ -13,7 +13,7 @@ use crate::record::Record;
 use memchr::memrchr;
 use std::collections::BTreeMap;
 use std::io::{self, Read};
-use std::sync::mpsc::{channel, sync_channel, SyncSender};
+use std::sync::mpsc::{channel, sync_channel, Receiver, SyncSender};
 use std::sync::{Arc, Mutex};
 
 /// Bytes read before looking for a cut.
@@ -81,24 +81,30 @@ pub(super) fn scan_segments<T: Send + 'static>(
     // One token per segment between being read and being passed on: memory stays bounded
     // however slowly the records are written out.
     let (token_tx, token_rx) = sync_channel::<()>(workers + 2);
+    // Segment buffers the workers are done with, for the reader to fill again: no fresh memory
+    // (page faults, zeroing) per segment. As many exist as segments are ever in flight.
+    let (spare_tx, spare_rx) = channel::<Vec<u8>>();
     for _ in 0..workers {
         let job_rx = Arc::clone(&job_rx);
         let msg_tx = msg_tx.clone();
         let prepare = Arc::clone(&prepare);
+        let spare_tx = spare_tx.clone();
         let name = source_name.to_string();
         std::thread::spawn(move || loop {
             let job = job_rx.lock().map(|rx| rx.recv());
             let Ok(Ok(job)) = job else {
                 break;
             };
-            let done = scan_one(job, &name, &*prepare);
+            let (done, buffer) = scan_one(job, &name, &*prepare);
+            // The reader may be gone (end of input): then the buffer is just dropped.
+            let _ = spare_tx.send(buffer);
             if msg_tx.send(Msg::Segment(done)).is_err() {
                 break;
             }
         });
     }
     std::thread::spawn(move || {
-        let (sent, lines, result) = read_segments(reader, segment, &job_tx, &token_tx);
+        let (sent, lines, result) = read_segments(reader, segment, &job_tx, &token_tx, &spare_rx);
         drop(job_tx);
         let _ = msg_tx.send(Msg::End(sent, lines, result));
     });
@@ -138,7 +144,8 @@ pub(super) fn scan_segments<T: Send + 'static>(
 
 /// Scan one segment on its own, as if it were the whole input, then give its records their
 /// place in the input and prepare them.
-fn scan_one<T>(job: Job, name: &str, prepare: &dyn Fn(Vec<Record>) -> T) -> Done<T> {
+/// Also gives back the segment's buffer.
+fn scan_one<T>(job: Job, name: &str, prepare: &dyn Fn(Vec<Record>) -> T) -> (Done<T>, Vec<u8>) {
     let mut records = Vec::new();
     let mut s = StreamScanner::new(name);
     if job.mid_line {
@@ -151,11 +158,12 @@ fn scan_one<T>(job: Job, name: &str, prepare: &dyn Fn(Vec<Record>) -> T) -> Done
         r.span.end += job.offset;
         r.source.line = r.source.line.map(|l| l + job.line_base);
     }
-    Done {
+    let done = Done {
         seq: job.seq,
         item: prepare(records),
         stats,
-    }
+    };
+    (done, s.into_buffer())
 }
 
 /// Where the reader stands: what it has handed out so far.
@@ -174,13 +182,24 @@ fn read_segments(
     segment: usize,
     job_tx: &SyncSender<Job>,
     token_tx: &SyncSender<()>,
+    spare_rx: &Receiver<Vec<u8>>,
 ) -> (u64, u64, io::Result<()>) {
     let max_segment = MAX_SEGMENT.max(segment * 2);
     const CHUNK: usize = 64 * 1024;
-    // Room for a segment and one more read, so that the segment is read in place, never
-    // moved by growing.
+    // Room for a segment and one more read, so that a segment is read in place.
     let capacity = segment * 2 + CHUNK;
-    let mut carry: Vec<u8> = Vec::with_capacity(capacity);
+    // A buffer with at least `len` bytes in use (`Read` wants initialised bytes): one the
+    // workers gave back, where only what the last segment did not reach needs zeroing.
+    let buffer = |len: usize| {
+        let mut b = spare_rx.try_recv().unwrap_or_default();
+        if b.len() < len {
+            b.resize(len.max(capacity).max(b.capacity()), 0);
+        }
+        b
+    };
+    // `carry[..filled]` is input not yet handed out; the rest is room to read into.
+    let mut carry = buffer(capacity);
+    let mut filled = 0;
     let mut sent = Sent {
         segments: 0,
         offset: 0,
@@ -196,15 +215,14 @@ fn read_segments(
         // complete is scanned now rather than when the segment fills, so errors show up as
         // soon as the scanner on one thread would show them.
         let (eof, paused) = loop {
-            // Read straight into the segment rather than through a buffer of its own.
-            let len = carry.len();
-            carry.resize(len + CHUNK, 0);
-            let got = reader.read(&mut carry[len..]);
-            carry.truncate(len + got.as_ref().map_or(0, |n| *n));
-            match got {
+            if carry.len() < filled + CHUNK {
+                carry.resize(filled + CHUNK, 0);
+            }
+            match reader.read(&mut carry[filled..filled + CHUNK]) {
                 Ok(0) => break (true, false),
                 Ok(n) => {
-                    if carry.len() >= segment {
+                    filled += n;
+                    if filled >= segment {
                         break (false, false);
                     }
                     if n < CHUNK {
@@ -214,36 +232,40 @@ fn read_segments(
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
                 Err(e) => {
                     // What was read before the error is still scanned.
+                    carry.truncate(filled);
                     let _ = send(&mut carry, &mut sent, job_tx, token_tx);
                     return (sent.segments, total_lines(&sent), Err(e));
                 }
             }
         };
+        let data = &carry[..filled];
         let cut = if eof {
-            carry.len()
+            filled
         } else {
             // Past the first half, so that segments stay large while data flows, and past the
             // lines judged already (a line's verdict needs only it and the line before).
-            let floor = if paused { 0 } else { carry.len() / 2 };
-            match safe_cut(&carry, floor.max(judged)) {
+            let floor = if paused { 0 } else { filled / 2 };
+            match safe_cut(data, floor.max(judged)) {
                 Some(c) => c,
                 None => {
-                    judged = memrchr(b'\n', &carry).unwrap_or(0);
-                    if carry.len() < max_segment {
+                    judged = memrchr(b'\n', data).unwrap_or(0);
+                    if filled < max_segment {
                         continue;
                     }
-                    memrchr(b'\n', &carry).map_or(carry.len(), |p| p + 1)
+                    memrchr(b'\n', data).map_or(filled, |p| p + 1)
                 }
             }
         };
         judged = 0;
-        let mut rest = Vec::with_capacity(capacity.max(carry.len() - cut + CHUNK));
-        rest.extend_from_slice(&carry[cut..]);
+        let rest = filled - cut;
+        let mut next = buffer(rest + CHUNK);
+        next[..rest].copy_from_slice(&carry[cut..filled]);
         carry.truncate(cut);
         if !send(&mut carry, &mut sent, job_tx, token_tx) {
             return (sent.segments, total_lines(&sent), Ok(()));
         }
-        carry = rest;
+        carry = next;
+        filled = rest;
         if eof {
             return (sent.segments, total_lines(&sent), Ok(()));
         }
