@@ -189,11 +189,15 @@ fn read_segments(
     // Room for a segment and one more read, so that a segment is read in place.
     let capacity = segment * 2 + CHUNK;
     // A buffer with at least `len` bytes in use (`Read` wants initialised bytes): one the
-    // workers gave back, where only what the last segment did not reach needs zeroing.
+    // workers gave back, where only what the last segment did not reach needs zeroing. One
+    // that a long line made large is let go, so that memory stays what segments need.
     let buffer = |len: usize| {
-        let mut b = spare_rx.try_recv().unwrap_or_default();
+        let mut b = spare_rx
+            .try_iter()
+            .find(|b| b.capacity() <= 2 * capacity)
+            .unwrap_or_default();
         if b.len() < len {
-            b.resize(len.max(capacity).max(b.capacity()), 0);
+            b.resize(len.max(capacity), 0);
         }
         b
     };

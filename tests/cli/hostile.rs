@@ -29,13 +29,16 @@ struct Run {
     stdout: Vec<u8>,
     stderr: String,
     code: i32,
-    /// Peak resident memory of the child, from `wait4`'s rusage (KiB on Linux).
+    /// Peak resident memory of the child's own program (KiB): the last `VmHWM` read from
+    /// `/proc/<pid>/status` before it exited. Not `wait4`'s `ru_maxrss`: Linux counts there the
+    /// peak of the memory the child was started from too (this test process, whose other
+    /// tests hold hundreds of MiB at times), so it measured the wrong process.
     max_rss_kib: i64,
 }
 
 /// Run awsplain with `args`, its standard input written by `feed` on another thread as the
 /// child reads it (so nothing of the input is held in this process or on disk).
-// The child is reaped by `wait4` below (for its rusage), not by `Child::wait`.
+// The child is reaped by `wait4` below, not by `Child::wait`.
 #[allow(clippy::zombie_processes)]
 fn run_fed<F>(args: &[&str], feed: F) -> Run
 where
@@ -53,6 +56,22 @@ where
         .spawn()
         .expect("awsplain starts");
     let pid = child.id() as libc::pid_t;
+    // The high-water mark only grows; read it until the process is gone.
+    let hwm = std::thread::spawn(move || {
+        let mut peak = 0i64;
+        while let Ok(status) = std::fs::read_to_string(format!("/proc/{pid}/status")) {
+            let Some(kib) = status
+                .lines()
+                .find_map(|l| l.strip_prefix("VmHWM:"))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<i64>().ok())
+            else {
+                break; // exiting: the memory is gone
+            };
+            peak = peak.max(kib);
+            std::thread::sleep(std::time::Duration::from_millis(2));
+        }
+        peak
+    });
     let mut stdin = child.stdin.take().unwrap();
     let writer = std::thread::spawn(move || {
         let r = feed(&mut stdin);
@@ -86,7 +105,7 @@ where
         stdout,
         stderr,
         code: libc::WEXITSTATUS(status),
-        max_rss_kib: usage.ru_maxrss,
+        max_rss_kib: hwm.join().unwrap(),
     }
 }
 
