@@ -46,7 +46,9 @@ const KEYS: &[Key] = &[
     k("name", ErrorCode, 25, X, "js-sdk-v3"),
     k("Error", WrapperCode, 20, X, "sfn"),
     k("error", WrapperCode, 20, X, "sfn"),
+    k("_serviceCode", ErrorCode, 45, X, "amazonka"),
     k("errorMessage", Message, 45, C, "lambda"),
+    k("_serviceMessage", Message, 40, C, "amazonka"),
     k("message", Message, 30, C, "js-sdk-v2"),
     k("Message", Message, 30, C, "plain"),
     k("Message_", Message, 30, C, "go-sdk-v1"),
@@ -57,6 +59,7 @@ const KEYS: &[Key] = &[
     k("status_code", StatusCode, 35, C, "plain"),
     k("status", StatusCode, 20, C, "plain"),
     k("requestId", RequestId, 40, C, "js-sdk-v2"),
+    k("_serviceRequestId", RequestId, 40, C, "amazonka"),
     k("requestID", RequestId, 40, C, "cloudtrail"),
     k("RequestId", RequestId, 40, C, "plain"),
     k("RequestID", RequestId, 40, C, "plain"),
@@ -97,6 +100,24 @@ fn json_string_value(t: &str) -> Option<&str> {
         from = q + 1;
     }
     None
+}
+
+/// A value as Haskell's amazonka shows it, `ErrorCode "X"` or `Just (RequestId "x")`, from its
+/// quoted string on; anything else as it is.
+fn haskell_value(t: &str) -> &str {
+    let v = t.strip_prefix("Just ").unwrap_or(t);
+    let v = v.strip_prefix('(').unwrap_or(v);
+    let Some((constructor, rest)) = v.split_once(' ') else {
+        return t;
+    };
+    let is_constructor = constructor.len() >= 2
+        && constructor.as_bytes()[0].is_ascii_uppercase()
+        && constructor.bytes().all(|c| c.is_ascii_alphanumeric());
+    if is_constructor && rest.starts_with('"') {
+        rest
+    } else {
+        t
+    }
 }
 
 /// Parse `key <sep> value` where key number `idx` of [`KEYS`] starts at `at`.
@@ -153,6 +174,7 @@ pub fn parse_at(text: &str, at: usize, idx: usize) -> Option<Piece<'_>> {
     let json_key = key.name.starts_with('"') && key.name.ends_with('"')
         || at > 0 && b[at - 1] == b'"' && text[at + key.name.len()..].starts_with('"');
     let json_value = json_key.then(|| json_string_value(t)).flatten();
+    let t = haskell_value(t);
     let raw = match json_value.or_else(|| quoted(t).ok().map(|(_, q)| q)) {
         Some(q) => q,
         None => {
@@ -262,6 +284,29 @@ mod tests {
                 "{text}"
             );
         }
+    }
+
+    #[test]
+    fn amazonka_service_errors() {
+        // amazonka 1.x record fields and 2.x ones (`code = ErrorCode "..."`).
+        for text in [
+            r#"ServiceError (ServiceError' {_serviceAbbrev = "STS", _serviceStatus = Status {statusCode = 403, statusMessage = "Forbidden"}, _serviceCode = ErrorCode "AccessDenied", _serviceMessage = Just (ErrorMessage "User: arn:aws:iam::123456789012:user/x is not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::123456789012:role/y"), _serviceRequestId = Just (RequestId "4b1f7f2e-1234-4c5d-8e9f-0a1b2c3d4e5f")})"#,
+            r#"ServiceError {abbrev = "STS", status = Status {statusCode = 403, statusMessage = "Forbidden"}, code = ErrorCode "AccessDenied", message = Just (ErrorMessage "User: arn:aws:iam::123456789012:user/x is not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::123456789012:role/y"), requestId = Just (RequestId "4b1f7f2e-1234-4c5d-8e9f-0a1b2c3d4e5f")}"#,
+        ] {
+            let r = crate::grammar::extract(text);
+            assert_eq!(r.len(), 1, "{text}: {r:?}");
+            assert_eq!(r[0].error_code.as_deref(), Some("AccessDenied"), "{text}");
+            assert_eq!(r[0].status_code, Some(403), "{text}");
+            assert_eq!(
+                r[0].request_id.as_deref(),
+                Some("4b1f7f2e-1234-4c5d-8e9f-0a1b2c3d4e5f"),
+                "{text}"
+            );
+            assert_eq!(r[0].action.as_deref(), Some("sts:AssumeRole"), "{text}");
+        }
+        assert_eq!(haskell_value(r#"Just (RequestId "abc")"#), r#""abc")"#);
+        assert_eq!(haskell_value("Just 7Z1X3C5V"), "Just 7Z1X3C5V");
+        assert_eq!(haskell_value("plain words here"), "plain words here");
     }
 
     #[test]
