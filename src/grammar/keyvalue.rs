@@ -107,14 +107,11 @@ fn json_string_value(t: &str) -> Option<&str> {
 fn haskell_value(t: &str) -> &str {
     let v = t.strip_prefix("Just ").unwrap_or(t);
     let v = v.strip_prefix('(').unwrap_or(v);
-    let Some((constructor, rest)) = v.split_once(' ') else {
-        return t;
-    };
-    let is_constructor = constructor.len() >= 2
-        && constructor.as_bytes()[0].is_ascii_uppercase()
-        && constructor.bytes().all(|c| c.is_ascii_alphanumeric());
-    if is_constructor && rest.starts_with('"') {
-        rest
+    // Only the constructor's name is read, not the value text up to its first space.
+    let name = v.bytes().take_while(u8::is_ascii_alphanumeric).count();
+    let is_constructor = name >= 2 && v.as_bytes()[0].is_ascii_uppercase();
+    if is_constructor && v[name..].starts_with(" \"") {
+        &v[name + 1..]
     } else {
         t
     }
