@@ -589,19 +589,23 @@ fn reuse<'b>(mut v: Vec<Found<'_>>) -> Vec<Found<'b>> {
 }
 
 thread_local! {
-    static SCRATCH: std::cell::Cell<Scratch> = const { std::cell::Cell::new(Scratch::new()) };
+    static SCRATCH: std::cell::RefCell<Scratch> = const { std::cell::RefCell::new(Scratch::new()) };
 }
 
 /// Every AWS error in `text` (one event: a log line with its continuation lines, a pasted
 /// error, a CloudWatch event message). Spans are relative to `text`.
 pub fn extract(text: &str) -> Vec<Record> {
-    // Taken out of the thread's slot for the call (and put back cleared), so that nothing
-    // else holds it meanwhile.
-    let mut scratch = SCRATCH.take();
-    let records = extract_with(text, &mut scratch);
-    scratch.clear();
-    SCRATCH.set(scratch);
-    records
+    // Borrowed in place (moving the lists out and back cost more than the borrow), and left
+    // cleared. Nothing in an extraction extracts again; if it ever did, the inner call would
+    // work on lists of its own.
+    SCRATCH.with(|cell| match cell.try_borrow_mut() {
+        Ok(mut scratch) => {
+            let records = extract_with(text, &mut scratch);
+            scratch.clear();
+            records
+        }
+        Err(_) => extract_with(text, &mut Scratch::new()),
+    })
 }
 
 fn extract_with(text: &str, s: &mut Scratch) -> Vec<Record> {
