@@ -384,7 +384,9 @@ fn event_time(text: &str, at: usize) -> Option<i64> {
         let end = memchr(b'\n', &text.as_bytes()[start..]).map_or(text.len(), |p| start + p);
         &text[start..end]
     };
-    crate::time::line_timestamp(line(start)).or_else(|| crate::time::line_timestamp(line(0)))
+    // An error on the event's first line has no other line to look at.
+    crate::time::line_timestamp(line(start))
+        .or_else(|| (start > 0).then(|| crate::time::line_timestamp(line(0)))?)
 }
 
 fn line_at(b: &[u8], start: usize) -> &[u8] {

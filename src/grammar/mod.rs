@@ -540,6 +540,9 @@ struct Scratch {
     /// pieces.
     cur: Vec<usize>,
     pending: Vec<usize>,
+    /// The buffer of the pieces found, empty between events: pieces are large, and a fresh
+    /// list for each event was an allocation too large for the allocator's fast path.
+    found: Vec<Found<'static>>,
 }
 
 impl Scratch {
@@ -550,6 +553,7 @@ impl Scratch {
             newlines: Vec::new(),
             cur: Vec::new(),
             pending: Vec::new(),
+            found: Vec::new(),
         }
     }
 
@@ -568,23 +572,40 @@ impl Scratch {
         reset(&mut self.newlines);
         reset(&mut self.cur);
         reset(&mut self.pending);
+        if self.found.capacity() > 64 {
+            self.found = Vec::new();
+        }
     }
 }
 
+/// An emptied list of pieces as a list of pieces of another text, in the same buffer: the
+/// in-place `collect` of a `Vec`'s own iterator into a type of the same size and alignment
+/// keeps the allocation, and with no element left nothing is moved.
+fn reuse<'b>(mut v: Vec<Found<'_>>) -> Vec<Found<'b>> {
+    v.clear();
+    v.into_iter()
+        .map(|_| unreachable!("the list is empty"))
+        .collect()
+}
+
 thread_local! {
-    static SCRATCH: std::cell::Cell<Scratch> = const { std::cell::Cell::new(Scratch::new()) };
+    static SCRATCH: std::cell::RefCell<Scratch> = const { std::cell::RefCell::new(Scratch::new()) };
 }
 
 /// Every AWS error in `text` (one event: a log line with its continuation lines, a pasted
 /// error, a CloudWatch event message). Spans are relative to `text`.
 pub fn extract(text: &str) -> Vec<Record> {
-    // Taken out of the thread's slot for the call (and put back cleared), so that nothing
-    // else holds it meanwhile.
-    let mut scratch = SCRATCH.take();
-    let records = extract_with(text, &mut scratch);
-    scratch.clear();
-    SCRATCH.set(scratch);
-    records
+    // Borrowed in place (moving the lists out and back cost more than the borrow), and left
+    // cleared. Nothing in an extraction extracts again; if it ever did, the inner call would
+    // work on lists of its own.
+    SCRATCH.with(|cell| match cell.try_borrow_mut() {
+        Ok(mut scratch) => {
+            let records = extract_with(text, &mut scratch);
+            scratch.clear();
+            records
+        }
+        Err(_) => extract_with(text, &mut Scratch::new()),
+    })
 }
 
 fn extract_with(text: &str, s: &mut Scratch) -> Vec<Record> {
@@ -594,9 +615,9 @@ fn extract_with(text: &str, s: &mut Scratch) -> Vec<Record> {
     let v: &str = &view;
     let a = anchors();
     // Room for the pieces of an error or two at once: pieces are large, and growing the list
-    // from four copies them and allocates again (measured cheaper even where most events
-    // parsed hold no error).
-    let mut found: Vec<Found> = Vec::with_capacity(8);
+    // from four copies them and allocates again.
+    let mut found: Vec<Found> = reuse(std::mem::take(&mut s.found));
+    found.reserve(8);
     // The span of the last Java key list parsed.
     let mut java_list = 0..0;
     // The last `Code:` token parsed. Code anchors often share a token (`AccessDenied` and
@@ -709,6 +730,7 @@ fn extract_with(text: &str, s: &mut Scratch) -> Vec<Record> {
     if !cur.is_empty() {
         emit(cur);
     }
+    s.found = reuse(found);
     records
 }
 
@@ -922,6 +944,20 @@ mod tests {
     fn unescape() {
         assert_eq!(unescape_view(r#"a\"b\\c\nd\u0041"#), "a\"b\\c\ndA");
         assert_eq!(unescape_view("C:\\x"), "C:\\x");
+    }
+
+    #[test]
+    fn the_pieces_buffer_is_kept_between_events() {
+        let mut v: Vec<Found<'_>> = Vec::with_capacity(8);
+        let text = String::from("x");
+        let piece = Piece::new(0, 1, Strength::Error, "plain", 1).with(Field::Message, Some(&text));
+        v.push(Found {
+            kind: Kind::Xml,
+            piece,
+        });
+        let ptr = v.as_ptr() as usize;
+        let w: Vec<Found<'static>> = reuse(v);
+        assert_eq!((w.as_ptr() as usize, w.capacity(), w.len()), (ptr, 8, 0));
     }
 
     #[test]
