@@ -3,7 +3,6 @@
 
 use super::json_text;
 use serde_json::Value;
-use std::collections::BTreeMap;
 
 /// True when `arn` is an ARN without wildcards, template braces or angle-bracket masks, so
 /// that it can stand in a policy as the text gives it. Masks made of ordinary ARN characters
@@ -499,6 +498,13 @@ impl AllowText<'_> {
             .with_skeleton(|_, literals_len| literals_len + self.quoted.len())
     }
 
+    /// The text of [`Allow::to_value`] as `serde_json::to_string` prints it.
+    pub fn compact(&self) -> String {
+        let mut out = String::with_capacity(self.written_len(Layout::Compact));
+        self.write(&mut out, Layout::Compact);
+        out
+    }
+
     /// Append the text of [`Allow::to_value`], byte for byte as serde_json prints it.
     pub fn write(&self, out: &mut String, layout: Layout) {
         self.shape(layout).with_skeleton(|literals, literals_len| {
@@ -695,14 +701,12 @@ pub fn push_shell_quoted(out: &mut String, s: &str) {
     out.push('\'');
 }
 
-/// `aws iam put-role-policy` / `put-user-policy` with the document inline.
-pub fn put_policy_command(identity: &Identity, name: &str, doc: &AllowText) -> String {
+/// `aws iam put-role-policy` / `put-user-policy` with the document (compact JSON) inline.
+pub fn put_policy_command(identity: &Identity, name: &str, compact: &str) -> String {
     let (sub, flag) = match identity {
         Identity::User(_) => ("put-user-policy", "--user-name"),
         _ => ("put-role-policy", "--role-name"),
     };
-    let mut compact = String::with_capacity(doc.written_len(Layout::Compact));
-    doc.write(&mut compact, Layout::Compact);
     let mut out = String::with_capacity(compact.len() + 128);
     for part in ["aws iam ", sub, " ", flag, " "] {
         out.push_str(part);
@@ -711,12 +715,13 @@ pub fn put_policy_command(identity: &Identity, name: &str, doc: &AllowText) -> S
     out.push_str(" --policy-name ");
     push_shell_quoted(&mut out, name);
     out.push_str(" --policy-document ");
-    push_shell_quoted(&mut out, &compact);
+    push_shell_quoted(&mut out, compact);
     out
 }
 
-/// Terraform and CloudFormation snippets that attach `doc` inline to the identity.
-pub fn snippets(identity: &Identity, name: &str, doc: &AllowText) -> BTreeMap<String, String> {
+/// Terraform and CloudFormation snippets that attach `doc` inline to the identity, as
+/// (tool, snippet) sorted by tool.
+pub fn snippets(identity: &Identity, name: &str, doc: &AllowText) -> [(&'static str, String); 2] {
     // (Terraform resource, its identity attribute padded to line up the `=`, CloudFormation
     // type, its identity property)
     let (tf_type, tf_attr, cfn_type, cfn_attr) = match identity {
@@ -787,10 +792,7 @@ pub fn snippets(identity: &Identity, name: &str, doc: &AllowText) -> BTreeMap<St
     }
     doc.write(&mut cloudformation, Layout::Pretty(6));
     cloudformation.push('\n');
-    BTreeMap::from([
-        ("terraform".to_string(), terraform),
-        ("cloudformation".to_string(), cloudformation),
-    ])
+    [("cloudformation", cloudformation), ("terraform", terraform)]
 }
 
 /// Whether `s` holds `${` or `%{`.
@@ -990,11 +992,13 @@ mod tests {
         let pretty = serde_json::to_string_pretty(&doc.to_value()).unwrap();
         let hcl = pretty.replace("${", "$${").replace("%{", "%%{");
         let tf_doc = indent(&hcl, 2);
-        assert!(s["terraform"].contains(&format!("policy = jsonencode({tf_doc})\n}}\n")));
-        assert!(s["terraform"].contains("b/$${aws:username}/%%{x}/$%%{y}"));
+        let [(cfn_tool, cfn), (tf_tool, tf)] = &s;
+        assert_eq!([*cfn_tool, *tf_tool], ["cloudformation", "terraform"]);
+        assert!(tf.contains(&format!("policy = jsonencode({tf_doc})\n}}\n")));
+        assert!(tf.contains("b/$${aws:username}/%%{x}/$%%{y}"));
         let cfn_doc = indent(&pretty, 6);
-        assert!(s["cloudformation"].ends_with(&format!("PolicyDocument:\n      {cfn_doc}\n")));
-        let cmd = put_policy_command(&Identity::User("a'b".into()), "n", &doc.text());
+        assert!(cfn.ends_with(&format!("PolicyDocument:\n      {cfn_doc}\n")));
+        let cmd = put_policy_command(&Identity::User("a'b".into()), "n", &doc.text().compact());
         assert_eq!(
             cmd,
             format!(
