@@ -440,18 +440,21 @@ impl<'a> Allow<'a> {
                 .chain(self.resources.iter().map(String::as_str))
                 .chain(std::iter::once(sid.as_str()))
         };
-        // Room for the quotes, and for a few escapes without growing.
-        let len: usize = strings().map(|s| s.len() + 4).sum();
-        let mut quoted = String::with_capacity(len);
+        // Escaped straight into bytes: quoting into a `String` costs a buffer per string.
+        // The escaper wants room for six bytes a byte past the end: sized for that once.
+        let (len, longest) = strings().fold((0, 0), |(len, longest), s| {
+            (len + s.len() + 2, longest.max(s.len()))
+        });
+        let mut quoted = Vec::with_capacity(len + 6 * longest + 35);
         let mut ends = Vec::with_capacity(self.actions.len() + self.resources.len() + 2);
         for s in strings() {
-            json_text::push_quoted(&mut quoted, s);
+            crate::json::write_str(s, &mut quoted);
             ends.push(quoted.len());
         }
         AllowText {
             doc: *self,
             sid,
-            quoted,
+            quoted: String::from_utf8(quoted).expect("escaped text is UTF-8"),
             ends,
         }
     }
@@ -738,8 +741,7 @@ pub fn snippets(identity: &Identity, name: &str, doc: &AllowText) -> [(&'static 
             "RoleName",
         ),
     };
-    let mut who = String::with_capacity(identity.name().len() + 2);
-    json_text::push_quoted(&mut who, identity.name());
+    let who = json_text::quoted(identity.name());
 
     // The document and some 200 bytes around it.
     let mut terraform = String::with_capacity(doc.written_len(Layout::Pretty(2)) + 256);
