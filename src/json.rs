@@ -8,7 +8,7 @@
 //! [`crate::remedy::remedies_json_cached`]).
 
 use crate::record::{Record, Remedy, Source, Span};
-use crate::remedy::draft::{Draft, Policy};
+use crate::remedy::draft::{Artifact, Draft, Policy};
 use std::io::Write;
 
 /// Append `rec` as one JSON object (no newline), its remedies written from `rec.remedies`.
@@ -66,7 +66,7 @@ pub fn write_remedies(remedies: &[Remedy], out: &mut Vec<u8>) {
             &r.steps,
             r.policy.as_ref().map(PolicyJson::Value),
             &r.apply,
-            r.snippets.iter().map(|(k, v)| (k.as_str(), v.as_str())),
+            r.snippets.iter().map(|(k, v)| (k.as_str(), v)),
         )
     });
 }
@@ -84,9 +84,35 @@ pub(crate) fn write_drafts(drafts: &[Draft], out: &mut Vec<u8>) {
                 Policy::Value(v) => PolicyJson::Value(v),
             }),
             &d.apply,
-            d.snippets().iter().map(|(k, v)| (*k, v.as_ref())),
+            d.snippets().iter().map(|(k, v)| (*k, v)),
         )
     });
+}
+
+/// A text of a remedy, written as a JSON string.
+trait JsonText {
+    fn write_json(&self, out: &mut Vec<u8>);
+}
+
+impl JsonText for String {
+    fn write_json(&self, out: &mut Vec<u8>) {
+        write_str(self, out);
+    }
+}
+
+impl JsonText for std::borrow::Cow<'_, str> {
+    fn write_json(&self, out: &mut Vec<u8>) {
+        write_str(self, out);
+    }
+}
+
+impl JsonText for Artifact {
+    fn write_json(&self, out: &mut Vec<u8>) {
+        match self {
+            Artifact::Text(t) => write_str(t, out),
+            Artifact::Json(j) => out.extend_from_slice(j),
+        }
+    }
 }
 
 fn write_array<T>(items: &[T], out: &mut Vec<u8>, write_item: impl Fn(&T, &mut Vec<u8>)) {
@@ -109,13 +135,13 @@ enum PolicyJson<'a> {
 
 /// One remedy's object: `id`, `title` and `explanation`, the steps, the policy, the commands
 /// and the snippets (sorted by tool).
-fn write_remedy<'s, S: AsRef<str>>(
+fn write_remedy<'s, S: JsonText, A: JsonText + 's>(
     out: &mut Vec<u8>,
     [id, title, explanation]: [&str; 3],
     steps: &[S],
     policy: Option<PolicyJson>,
-    apply: &[S],
-    snippets: impl Iterator<Item = (&'s str, &'s str)>,
+    apply: &[A],
+    snippets: impl Iterator<Item = (&'s str, &'s A)>,
 ) {
     let mut o = Object::open(out);
     o.str("id", id);
@@ -139,7 +165,7 @@ fn write_remedy<'s, S: AsRef<str>>(
     let mut s = Object::open(o.out);
     for (k, v) in snippets {
         s.data_key(k);
-        write_str(v, s.out);
+        v.write_json(s.out);
     }
     s.close();
     o.close();
@@ -223,14 +249,14 @@ impl<'a> Object<'a> {
         }
     }
 
-    fn strings<S: AsRef<str>>(&mut self, k: &'static str, v: &[S]) {
+    fn strings<S: JsonText>(&mut self, k: &'static str, v: &[S]) {
         self.key(k);
         self.out.push(b'[');
         for (i, s) in v.iter().enumerate() {
             if i > 0 {
                 self.out.push(b',');
             }
-            write_str(s.as_ref(), self.out);
+            s.write_json(self.out);
         }
         self.out.push(b']');
     }

@@ -13,17 +13,46 @@ use std::borrow::Cow;
 /// A text of a draft: borrowed from the catalog or built for the record.
 pub type Text = Cow<'static, str>;
 
+/// What a draft becomes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Form {
+    Remedy,
+    /// JSON: artifacts may be made as the JSON strings the output lines hold.
+    Json,
+}
+
 /// One remedy being built: the fields of [`Remedy`], in cheaper forms.
 #[derive(Debug)]
 pub struct Draft {
+    pub form: Form,
     pub id: &'static str,
     pub title: Text,
     pub explanation: Text,
     pub steps: Vec<Text>,
     pub policy: Option<Policy>,
-    pub apply: Vec<Text>,
+    pub apply: Vec<Artifact>,
     /// Sorted by key, as the map of [`Remedy::snippets`] holds them.
-    snippets: Vec<(&'static str, Text)>,
+    snippets: Vec<(&'static str, Artifact)>,
+}
+
+/// A command or snippet of a draft.
+#[derive(Debug)]
+pub enum Artifact {
+    Text(Text),
+    /// The text as the JSON string (quotes included) the output lines hold for it, made so
+    /// while building (drafts of [`Form::Json`]): texts that hold a policy document cost less
+    /// to write escaped than to escape once written, the document being mostly quotes and
+    /// line breaks.
+    Json(Vec<u8>),
+}
+
+impl Artifact {
+    fn into_string(self) -> String {
+        match self {
+            Artifact::Text(t) => t.into_owned(),
+            Artifact::Json(j) => serde_json::from_slice(&j).expect("a JSON string"),
+        }
+    }
 }
 
 /// The policy document of a remedy.
@@ -35,8 +64,15 @@ pub enum Policy {
 }
 
 impl Draft {
-    pub fn new(id: &'static str, title: Text, explanation: Text, steps: Vec<Text>) -> Draft {
+    pub fn new(
+        form: Form,
+        id: &'static str,
+        title: Text,
+        explanation: Text,
+        steps: Vec<Text>,
+    ) -> Draft {
         Draft {
+            form,
             id,
             title,
             explanation,
@@ -54,19 +90,24 @@ impl Draft {
 
     /// Add a command that applies the fix.
     pub fn command(&mut self, cmd: impl Into<Text>) {
-        self.apply.push(cmd.into());
+        self.apply.push(Artifact::Text(cmd.into()));
     }
 
     /// Set the snippet for `tool`, replacing any it had.
     pub fn set_snippet(&mut self, tool: &'static str, text: impl Into<Text>) {
+        self.set_snippet_artifact(tool, Artifact::Text(text.into()));
+    }
+
+    /// [`Draft::set_snippet`] for a snippet that may be made as JSON.
+    pub fn set_snippet_artifact(&mut self, tool: &'static str, snippet: Artifact) {
         match self.snippets.binary_search_by(|(k, _)| k.cmp(&tool)) {
-            Ok(i) => self.snippets[i].1 = text.into(),
-            Err(i) => self.snippets.insert(i, (tool, text.into())),
+            Ok(i) => self.snippets[i].1 = snippet,
+            Err(i) => self.snippets.insert(i, (tool, snippet)),
         }
     }
 
     /// The snippets, sorted by tool.
-    pub fn snippets(&self) -> &[(&'static str, Text)] {
+    pub fn snippets(&self) -> &[(&'static str, Artifact)] {
         &self.snippets
     }
 
@@ -86,11 +127,11 @@ impl Draft {
                 }
                 Policy::Value(v) => v,
             }),
-            apply: owned(self.apply),
+            apply: self.apply.into_iter().map(Artifact::into_string).collect(),
             snippets: self
                 .snippets
                 .into_iter()
-                .map(|(k, v)| (k.to_string(), v.into_owned()))
+                .map(|(k, v)| (k.to_string(), v.into_string()))
                 .collect(),
         }
     }

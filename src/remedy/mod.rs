@@ -12,7 +12,7 @@ pub mod policy;
 
 use crate::record::{Deny, PolicyType, Record, Remedy};
 use aho_corasick::automaton::StateID;
-use draft::{Draft, Text};
+use draft::{Draft, Form, Text};
 use std::borrow::Cow;
 use std::sync::OnceLock;
 
@@ -26,14 +26,14 @@ pub enum Lang {
 
 /// The remedies for a record, most specific first.
 pub fn remedies_for(rec: &Record, lang: Lang) -> Vec<Remedy> {
-    drafts_for(rec, lang)
+    drafts_for(rec, lang, Form::Remedy)
         .into_iter()
         .map(Draft::into_remedy)
         .collect()
 }
 
 /// [`remedies_for`] as drafts: what the JSON printer writes without making the structs.
-fn drafts_for(rec: &Record, lang: Lang) -> Vec<Draft> {
+fn drafts_for(rec: &Record, lang: Lang, form: Form) -> Vec<Draft> {
     let facts = Facts::of(rec);
     let vars = Vars::of(rec, &facts);
     let entries = catalog::entries(lang);
@@ -47,6 +47,7 @@ fn drafts_for(rec: &Record, lang: Lang) -> Vec<Draft> {
             let mut steps = Vec::with_capacity(text.steps.len() + 6);
             steps.extend(text.steps.iter().map(|s| s.fill(&vars)));
             let mut r = Draft::new(
+                form,
                 entries[i].id,
                 squeeze_whitespace(text.title.fill(&vars)),
                 text.explanation.fill(&vars),
@@ -79,7 +80,7 @@ pub fn remedies_json_cached(rec: &Record, lang: Lang, out: &mut Vec<u8>) {
         None => {
             let from = out.len();
             // Written from drafts: the printer never needs the `Remedy` structs.
-            crate::json::write_drafts(&drafts_for(rec, lang), out);
+            crate::json::write_drafts(&drafts_for(rec, lang, Form::Json), out);
             c.json = Some(out[from..].to_vec());
         }
     })

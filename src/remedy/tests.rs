@@ -657,7 +657,7 @@ fn remedies_written_from_drafts_are_the_remedies_written() {
                 let mut want = Vec::new();
                 crate::json::write_remedies(&remedies_for(r, lang), &mut want);
                 let mut drafts = Vec::new();
-                crate::json::write_drafts(&drafts_for(r, lang), &mut drafts);
+                crate::json::write_drafts(&drafts_for(r, lang, draft::Form::Json), &mut drafts);
                 assert_eq!(
                     String::from_utf8_lossy(&drafts),
                     String::from_utf8_lossy(&want),
