@@ -8,6 +8,7 @@
 //! [`crate::remedy::remedies_json_cached`]).
 
 use crate::record::{Record, Remedy, Source, Span};
+use crate::remedy::draft::{Artifact, Draft, Policy};
 
 /// Append `rec` as one JSON object (no newline), its remedies written from `rec.remedies`.
 pub fn write_record(rec: &Record, out: &mut Vec<u8>) {
@@ -117,33 +118,113 @@ fn needs_escape(b: &[u8]) -> bool {
 
 /// Append a record's remedies as a JSON array.
 pub fn write_remedies(remedies: &[Remedy], out: &mut Vec<u8>) {
+    write_array(remedies, out, |r, out| {
+        write_remedy(
+            out,
+            [&r.id, &r.title, &r.explanation],
+            &r.steps,
+            r.policy.as_ref().map(PolicyJson::Value),
+            &r.apply,
+            r.snippets.iter().map(|(k, v)| (k.as_str(), v)),
+        )
+    });
+}
+
+/// [`write_remedies`] for remedies still being built: the bytes written for the [`Remedy`]s
+/// they become, without making them.
+pub(crate) fn write_drafts(drafts: &[Draft], out: &mut Vec<u8>) {
+    write_array(drafts, out, |d, out| {
+        write_remedy(
+            out,
+            [d.id, &d.title, &d.explanation],
+            &d.steps,
+            d.policy.as_ref().map(|p| match p {
+                Policy::Json(text) => PolicyJson::Text(text),
+                Policy::Value(v) => PolicyJson::Value(v),
+            }),
+            &d.apply,
+            d.snippets().iter().map(|(k, v)| (*k, v)),
+        )
+    });
+}
+
+/// A text of a remedy, written as a JSON string.
+trait JsonText {
+    fn write_json(&self, out: &mut Vec<u8>);
+}
+
+impl JsonText for String {
+    fn write_json(&self, out: &mut Vec<u8>) {
+        write_str(self, out);
+    }
+}
+
+impl JsonText for std::borrow::Cow<'_, str> {
+    fn write_json(&self, out: &mut Vec<u8>) {
+        write_str(self, out);
+    }
+}
+
+impl JsonText for Artifact {
+    fn write_json(&self, out: &mut Vec<u8>) {
+        match self {
+            Artifact::Text(t) => write_str(t, out),
+            Artifact::Json(j) => out.extend_from_slice(j),
+        }
+    }
+}
+
+fn write_array<T>(items: &[T], out: &mut Vec<u8>, write_item: impl Fn(&T, &mut Vec<u8>)) {
     out.push(b'[');
-    for (i, r) in remedies.iter().enumerate() {
+    for (i, item) in items.iter().enumerate() {
         if i > 0 {
             out.push(b',');
         }
-        write_remedy(r, out);
+        write_item(item, out);
     }
     out.push(b']');
 }
 
-fn write_remedy(r: &Remedy, out: &mut Vec<u8>) {
+/// A remedy's policy document to write.
+enum PolicyJson<'a> {
+    Value(&'a serde_json::Value),
+    /// Already compact JSON text.
+    Text(&'a str),
+}
+
+/// One remedy's object: `id`, `title` and `explanation`, the steps, the policy, the commands
+/// and the snippets (sorted by tool).
+fn write_remedy<'s, S: JsonText, A: JsonText + 's>(
+    out: &mut Vec<u8>,
+    [id, title, explanation]: [&str; 3],
+    steps: &[S],
+    policy: Option<PolicyJson>,
+    apply: &[A],
+    snippets: impl Iterator<Item = (&'s str, &'s A)>,
+) {
     let mut o = Object::open(out);
-    o.str("id", &r.id);
-    o.str("title", &r.title);
-    o.str("explanation", &r.explanation);
-    o.strings("steps", &r.steps);
-    if let Some(policy) = &r.policy {
-        o.key("policy");
-        // Small and rare next to the texts; serde_json writes a Value exactly as it would here.
-        serde_json::to_writer(&mut *o.out, policy).expect("writing to a Vec cannot fail");
+    o.str("id", id);
+    o.str("title", title);
+    o.str("explanation", explanation);
+    o.strings("steps", steps);
+    match policy {
+        Some(PolicyJson::Value(policy)) => {
+            o.key("policy");
+            // Small and rare next to the texts; serde_json writes a Value exactly as it would here.
+            serde_json::to_writer(&mut *o.out, policy).expect("writing to a Vec cannot fail");
+        }
+        Some(PolicyJson::Text(text)) => {
+            o.key("policy");
+            o.out.extend_from_slice(text.as_bytes());
+        }
+        None => {}
     }
-    o.strings("apply", &r.apply);
+    o.strings("apply", apply);
     o.key("snippets");
     let mut s = Object::open(o.out);
-    for (k, v) in &r.snippets {
+    for (k, v) in snippets {
         s.data_key(k);
-        write_str(v, s.out);
+        v.write_json(s.out);
     }
     s.close();
     o.close();
@@ -223,14 +304,14 @@ impl<'a> Object<'a> {
         write_str(v, self.out);
     }
 
-    fn strings(&mut self, k: &'static str, v: &[String]) {
+    fn strings<S: JsonText>(&mut self, k: &'static str, v: &[S]) {
         self.key(k);
         self.out.push(b'[');
         for (i, s) in v.iter().enumerate() {
             if i > 0 {
                 self.out.push(b',');
             }
-            write_str(s, self.out);
+            s.write_json(self.out);
         }
         self.out.push(b']');
     }

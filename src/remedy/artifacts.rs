@@ -1,47 +1,67 @@
 //! Artifacts filled from the record for the entries that have them: policy documents,
 //! apply commands and snippets, plus the record-specific steps that go with them.
 
+use super::draft::{Artifact, Draft, Form, Policy, Text};
 use super::policy::{
-    self, allow, object, put_policy_command, shell_quote, snippets, Allow, Identity,
+    self, object, put_policy_command, put_policy_command_json, shell_quote, snippets, Allow,
+    AllowText, Identity,
 };
 use super::{json_text, Facts, Lang};
-use crate::record::{Record, Remedy};
+use crate::record::Record;
 use serde_json::{json, Value};
+use std::borrow::Cow;
 use std::sync::OnceLock;
 
-fn t(lang: Lang, en: &str, ja: &str) -> String {
-    match lang {
-        Lang::En => en.to_string(),
-        Lang::Ja => ja.to_string(),
-    }
+fn t(lang: Lang, en: &'static str, ja: &'static str) -> Text {
+    Cow::Borrowed(match lang {
+        Lang::En => en,
+        Lang::Ja => ja,
+    })
 }
 
 /// [`t`] for texts with values in them: only the language wanted is formatted.
-fn tf(lang: Lang, en: std::fmt::Arguments, ja: std::fmt::Arguments) -> String {
-    match lang {
+fn tf(lang: Lang, en: std::fmt::Arguments, ja: std::fmt::Arguments) -> Text {
+    Cow::Owned(match lang {
         Lang::En => en.to_string(),
         Lang::Ja => ja.to_string(),
-    }
+    })
+}
+
+/// [`tf`] for texts whose values go between fixed pieces: joined, which costs a fraction of
+/// formatting.
+fn tj(lang: Lang, en: &[&str], ja: &[&str]) -> Text {
+    Cow::Owned(
+        match lang {
+            Lang::En => en,
+            Lang::Ja => ja,
+        }
+        .concat(),
+    )
+}
+
+/// `head`, then `word` quoted for the shell, then `tail`: a command joined, not formatted.
+fn command_with(head: &str, word: &str, tail: &[&str]) -> String {
+    let tail_len: usize = tail.iter().map(|t| t.len()).sum();
+    let mut cmd = String::with_capacity(head.len() + word.len() + 2 + tail_len);
+    cmd.push_str(head);
+    policy::push_shell_quoted(&mut cmd, word);
+    tail.iter().for_each(|t| cmd.push_str(t));
+    cmd
 }
 
 /// Add the generated parts of remedy `r` (chosen by its id) from the record.
-pub fn attach(r: &mut Remedy, rec: &Record, f: &Facts, lang: Lang) {
+pub fn attach(r: &mut Draft, rec: &Record, f: &Facts, lang: Lang) {
+    let catalog_steps = r.steps.len();
+    attach_by_id(r, rec, f, lang);
     // Steps written here are specific to the record, so they go before the catalog's.
     // Organizations notes are about who runs the commands, so they read better last.
-    // Room for the catalog's steps and the few generated ones, so that neither grows.
-    let room = r.steps.len() + 6;
-    let catalog_steps = std::mem::replace(&mut r.steps, Vec::with_capacity(room));
-    attach_by_id(r, rec, f, lang);
-    if matches!(r.id.as_str(), "scp-explicit-deny" | "rcp-explicit-deny") {
-        let generated = std::mem::replace(&mut r.steps, catalog_steps);
-        r.steps.extend(generated);
-    } else {
-        r.steps.extend(catalog_steps);
+    if !matches!(r.id, "scp-explicit-deny" | "rcp-explicit-deny") {
+        r.steps.rotate_left(catalog_steps);
     }
 }
 
-fn attach_by_id(r: &mut Remedy, rec: &Record, f: &Facts, lang: Lang) {
-    match r.id.as_str() {
+fn attach_by_id(r: &mut Draft, rec: &Record, f: &Facts, lang: Lang) {
+    match r.id {
         "iam-pass-role" => pass_role(r, rec, f, lang),
         "iam-allow-action" => allow_action(r, rec, f, lang),
         "permissions-boundary" => boundary(r, rec, f, lang),
@@ -65,47 +85,73 @@ fn attach_by_id(r: &mut Remedy, rec: &Record, f: &Facts, lang: Lang) {
     }
 }
 
-/// The caller's own policy: attach `doc` to the identity from the principal.
-fn attach_identity_policy(r: &mut Remedy, f: &Facts, action: &str, doc: &Allow, lang: Lang) {
-    let identity = &f.identity;
-    let name = policy::policy_name(action);
-    let who = match identity {
-        Identity::Role(n) => tf(
+/// The first step of a remedy with a policy for the caller: whom to attach it to.
+fn caller_step(r: &mut Draft, f: &Facts, lang: Lang) {
+    r.step(match &f.identity {
+        Identity::Role(n) => tj(
             lang,
-            format_args!("The caller is the IAM role `{n}`: attach the policy there"),
-            format_args!("呼び出し元は IAM ロール `{n}` です。ポリシーはこのロールにアタッチします"),
+            &["The caller is the IAM role `", n, "`: attach the policy there"],
+            &["呼び出し元は IAM ロール `", n, "` です。ポリシーはこのロールにアタッチします"],
         ),
-        Identity::User(n) => tf(
+        Identity::User(n) => tj(
             lang,
-            format_args!("The caller is the IAM user `{n}`: attach the policy there"),
-            format_args!("呼び出し元は IAM ユーザー `{n}` です。ポリシーはこのユーザーにアタッチします"),
+            &["The caller is the IAM user `", n, "`: attach the policy there"],
+            &["呼び出し元は IAM ユーザー `", n, "` です。ポリシーはこのユーザーにアタッチします"],
         ),
         Identity::Unknown => t(
             lang,
             "The text does not name the caller: replace <ROLE_NAME> with the role (or user) that made the call",
             "呼び出し元がテキストから読み取れません。<ROLE_NAME> を呼び出しを行ったロール(またはユーザー)名に置き換えてください",
         ),
-    };
-    r.steps.insert(0, who);
-    let text = doc.text();
-    r.apply.push(put_policy_command(identity, &name, &text));
-    r.snippets = snippets(identity, &name, &text);
-    r.policy = Some(text.to_value());
+    });
 }
 
-fn placeholder_step(r: &mut Remedy, lang: Lang, resources: &[String]) {
+/// The caller's own policy: attach `doc` to the identity from the principal (after
+/// [`caller_step`] said which).
+fn attach_identity_policy(r: &mut Draft, f: &Facts, action: &str, doc: &Allow) {
+    let identity = &f.identity;
+    let name = policy::policy_name(action);
+    let text = doc.text();
+    let compact = text.compact();
+    identity_artifacts(r, identity, &name, &text, &compact);
+    r.policy = Some(Policy::Json(compact.into()));
+}
+
+/// The `put-*-policy` command and the snippets for an identity's policy: for the JSON
+/// printer, as the JSON strings it writes.
+fn identity_artifacts(
+    r: &mut Draft,
+    identity: &Identity,
+    name: &str,
+    doc: &AllowText,
+    compact: &str,
+) {
+    let escaped = (r.form == Form::Json).then(|| doc.escaped());
+    let command = escaped
+        .as_ref()
+        .and_then(|strings| put_policy_command_json(identity, name, compact, doc, strings));
+    r.apply.push(match command {
+        Some(json) => Artifact::Json(json),
+        None => Artifact::Text(put_policy_command(identity, name, compact).into()),
+    });
+    for (tool, snippet) in snippets(identity, name, doc, escaped.as_ref()) {
+        r.set_snippet_artifact(tool, snippet);
+    }
+}
+
+fn placeholder_step(r: &mut Draft, lang: Lang, resources: &[String]) {
     if resources
         .iter()
         .any(|x| !x.contains('<') && policy::looks_masked(x))
     {
-        r.steps.push(t(
+        r.step(t(
             lang,
             "The ARN in the text looks masked (e.g. the account id); put the real value in Resource before applying",
             "テキストの ARN は一部(アカウント ID など)が伏せられているようです。適用前に Resource を実際の値にしてください",
         ));
     }
     if resources.iter().any(|x| x.contains('<')) {
-        r.steps.push(t(
+        r.step(t(
             lang,
             "The text does not give a usable ARN: fill in the <PLACEHOLDERS> in Resource before applying",
             "テキストに使える ARN がありません。適用前に Resource の <PLACEHOLDER> を実際の値に置き換えてください",
@@ -114,12 +160,12 @@ fn placeholder_step(r: &mut Remedy, lang: Lang, resources: &[String]) {
 }
 
 /// Say why Resource is every stream of a log group when the text names one stream.
-fn log_stream_step(r: &mut Remedy, rec: &Record, lang: Lang, resource: &str) {
+fn log_stream_step(r: &mut Draft, rec: &Record, lang: Lang, resource: &str) {
     let Some((_, group)) = rec.resource.as_deref().and_then(policy::log_stream_parts) else {
         return;
     };
     if resource.ends_with(":log-stream:*") {
-        r.steps.push(tf(
+        r.step(tf(
             lang,
             format_args!("Resource allows every stream of the log group `{group}` (`log-stream:*`): a new stream is made per instance, container or day, so a policy naming only the stream in the text would soon stop matching. The log group itself stays exact"),
             format_args!("Resource ではロググループ `{group}` のすべてのストリーム (`log-stream:*`) を許可しています。ストリームはインスタンス・コンテナ・日付ごとに新しく作られるため、テキストにあるストリームだけを指定するとすぐに合わなくなります。ロググループ自体は正確に指定したままです"),
@@ -127,7 +173,8 @@ fn log_stream_step(r: &mut Remedy, rec: &Record, lang: Lang, resource: &str) {
     }
 }
 
-fn pass_role(r: &mut Remedy, rec: &Record, f: &Facts, lang: Lang) {
+fn pass_role(r: &mut Draft, rec: &Record, f: &Facts, lang: Lang) {
+    caller_step(r, f, lang);
     let role = match rec.resource.as_deref() {
         Some(r) if r.starts_with("arn:") => policy::resource_for("iam:PassRole", Some(r)).0,
         _ => "arn:aws:iam::<ACCOUNT_ID>:role/<ROLE_TO_PASS>".to_string(),
@@ -141,30 +188,33 @@ fn pass_role(r: &mut Remedy, rec: &Record, f: &Facts, lang: Lang) {
     let mut resources = vec![role.clone()];
     if service == Some("ecs-tasks.amazonaws.com") {
         let acct = policy::account_of(&role).unwrap_or("<ACCOUNT_ID>");
-        let lower = role.to_ascii_lowercase();
-        let (other, en, ja) = if lower.contains("execution") {
+        let execution = role
+            .as_bytes()
+            .windows(b"execution".len())
+            .any(|w| w.eq_ignore_ascii_case(b"execution"));
+        let (other, en, ja) = if execution {
             (
-                format!("arn:aws:iam::{acct}:role/<TASK_ROLE_NAME>"),
+                ["arn:aws:iam::", acct, ":role/<TASK_ROLE_NAME>"].concat(),
                 "ECS passes both roles of the task definition: the execution role from the text and the task role (taskRoleArn). Replace <TASK_ROLE_NAME>, or drop that line if the task definition has no task role",
                 "ECS はタスク定義の 2 つのロールを両方渡します。テキストにあるのは実行ロールなので、タスクロール (taskRoleArn) の <TASK_ROLE_NAME> を埋めてください。タスクロールを使っていなければその行は削除して構いません",
             )
         } else {
             (
-                format!("arn:aws:iam::{acct}:role/<EXECUTION_ROLE_NAME>"),
+                ["arn:aws:iam::", acct, ":role/<EXECUTION_ROLE_NAME>"].concat(),
                 "ECS passes both roles of the task definition: the task role from the text and the task execution role (executionRoleArn). Replace <EXECUTION_ROLE_NAME>, or drop that line if the task definition has no execution role",
                 "ECS はタスク定義の 2 つのロールを両方渡します。テキストにあるロールに加えて、タスク実行ロール (executionRoleArn) の <EXECUTION_ROLE_NAME> を埋めてください。実行ロールがなければその行は削除して構いません",
             )
         };
         resources.push(other);
-        r.steps.push(t(lang, en, ja));
+        r.step(t(lang, en, ja));
     }
     match service {
-        Some(s) => r.steps.push(tf(
+        Some(s) => r.step(tj(
             lang,
-            format_args!("The condition limits the permission to passing the role to {s}"),
-            format_args!("Condition により、このロールを渡せる先を {s} に限定しています"),
+            &["The condition limits the permission to passing the role to ", s],
+            &["Condition により、このロールを渡せる先を ", s, " に限定しています"],
         )),
-        None => r.steps.push(t(
+        None => r.step(t(
             lang,
             "The text does not say which service receives the role; add \"Condition\": {\"StringEquals\": {\"iam:PassedToService\": \"<SERVICE>.amazonaws.com\"}} once you know it",
             "ロールを受け取るサービスがテキストから分かりません。分かったら \"Condition\": {\"StringEquals\": {\"iam:PassedToService\": \"<SERVICE>.amazonaws.com\"}} を追加してください",
@@ -176,7 +226,7 @@ fn pass_role(r: &mut Remedy, rec: &Record, f: &Facts, lang: Lang) {
         resources: &resources,
         passed_to_service: service,
     };
-    attach_identity_policy(r, f, "iam:PassRole", &doc, lang);
+    attach_identity_policy(r, f, "iam:PassRole", &doc);
 }
 
 fn action_or_placeholder(rec: &Record) -> String {
@@ -186,14 +236,15 @@ fn action_or_placeholder(rec: &Record) -> String {
         .unwrap_or_else(|| "<SERVICE>:<ACTION>".into())
 }
 
-fn allow_action(r: &mut Remedy, rec: &Record, f: &Facts, lang: Lang) {
+fn allow_action(r: &mut Draft, rec: &Record, f: &Facts, lang: Lang) {
+    caller_step(r, f, lang);
     let action = action_or_placeholder(rec);
     let (res, _) = policy::resource_for(&action, rec.resource.as_deref());
     let resources = vec![res];
     placeholder_step(r, lang, &resources);
     log_stream_step(r, rec, lang, &resources[0]);
     if resources[0] == "*" {
-        r.steps.push(tf(
+        r.step(tf(
             lang,
             format_args!("{action} does not support resource-level permissions, so Resource is \"*\""),
             format_args!("{action} はリソースレベルの権限指定に対応していないため、Resource は \"*\" になります"),
@@ -204,14 +255,14 @@ fn allow_action(r: &mut Remedy, rec: &Record, f: &Facts, lang: Lang) {
         resources: &resources,
         passed_to_service: None,
     };
-    attach_identity_policy(r, f, &action, &doc, lang);
+    attach_identity_policy(r, f, &action, &doc);
 }
 
-fn boundary(r: &mut Remedy, rec: &Record, f: &Facts, lang: Lang) {
+fn boundary(r: &mut Draft, rec: &Record, f: &Facts, lang: Lang) {
     let action = action_or_placeholder(rec);
     let (res, _) = policy::resource_for(&action, rec.resource.as_deref());
     let identity = &f.identity;
-    r.apply.push(match identity {
+    r.command(match identity {
         Identity::User(n) => format!(
             "aws iam get-user --user-name {} --query User.PermissionsBoundary",
             shell_quote(n)
@@ -221,34 +272,36 @@ fn boundary(r: &mut Remedy, rec: &Record, f: &Facts, lang: Lang) {
             shell_quote(identity.name())
         ),
     });
-    r.steps.push(t(
+    r.step(t(
         lang,
         "The policy below is the statement the boundary policy must also contain; add it to a new version of the boundary policy (the caller's own policy must allow it too)",
         "下のポリシーは、アクセス許可の境界ポリシーにも含まれている必要があるステートメントです。境界ポリシーの新しいバージョンに追加してください(呼び出し元自身のポリシーでも許可が必要です)",
     ));
     log_stream_step(r, rec, lang, &res);
-    r.policy = Some(allow(&[&action], &[res], None));
+    let doc = Allow {
+        actions: &[&action],
+        resources: &[res],
+        passed_to_service: None,
+    };
+    r.policy = Some(Policy::Json(doc.text().compact().into()));
 }
 
-fn explicit_identity(r: &mut Remedy, rec: &Record, f: &Facts) {
+fn explicit_identity(r: &mut Draft, rec: &Record, f: &Facts) {
     let identity = &f.identity;
     let n = shell_quote(identity.name());
     match identity {
         Identity::User(_) => {
-            r.apply.push(format!(
+            r.command(format!(
                 "aws iam list-attached-user-policies --user-name {n}"
             ));
-            r.apply
-                .push(format!("aws iam list-user-policies --user-name {n}"));
-            r.apply
-                .push(format!("aws iam list-groups-for-user --user-name {n}"));
+            r.command(format!("aws iam list-user-policies --user-name {n}"));
+            r.command(format!("aws iam list-groups-for-user --user-name {n}"));
         }
         _ => {
-            r.apply.push(format!(
+            r.command(format!(
                 "aws iam list-attached-role-policies --role-name {n}"
             ));
-            r.apply
-                .push(format!("aws iam list-role-policies --role-name {n}"));
+            r.command(format!("aws iam list-role-policies --role-name {n}"));
         }
     }
     if let Some(p) = rec
@@ -256,14 +309,14 @@ fn explicit_identity(r: &mut Remedy, rec: &Record, f: &Facts) {
         .as_deref()
         .filter(|p| p.starts_with("arn:aws:iam:"))
     {
-        r.apply.push(format!(
+        r.command(format!(
             "aws iam get-policy --policy-arn {}",
             shell_quote(p)
         ));
     }
 }
 
-fn org_policy(r: &mut Remedy, rec: &Record, filter: &str, lang: Lang) {
+fn org_policy(r: &mut Draft, rec: &Record, filter: &str, lang: Lang) {
     let account = [rec.principal.as_deref(), rec.resource.as_deref()]
         .into_iter()
         .flatten()
@@ -271,21 +324,23 @@ fn org_policy(r: &mut Remedy, rec: &Record, filter: &str, lang: Lang) {
         .unwrap_or("<ACCOUNT_ID>");
     if let Some(p) = rec.policy_arn.as_deref().filter(|p| p.starts_with("arn:")) {
         let id = p.rsplit('/').next().unwrap_or(p);
-        r.apply.push(format!(
-            "aws organizations describe-policy --policy-id {}",
-            shell_quote(id)
+        r.command(command_with(
+            "aws organizations describe-policy --policy-id ",
+            id,
+            &[],
         ));
-        r.steps.push(tf(
+        r.step(tj(
             lang,
-            format_args!("The text names the policy: {p}"),
-            format_args!("テキストにポリシーが示されています: {p}"),
+            &["The text names the policy: ", p],
+            &["テキストにポリシーが示されています: ", p],
         ));
     }
-    r.apply.push(format!(
-        "aws organizations list-policies-for-target --target-id {} --filter {filter}",
-        shell_quote(account)
+    r.command(command_with(
+        "aws organizations list-policies-for-target --target-id ",
+        account,
+        &[" --filter ", filter],
     ));
-    r.steps.push(t(
+    r.step(t(
         lang,
         "Run the commands below with credentials of the organization's management account (or a delegated administrator); member accounts cannot read or change the policy",
         "これらのコマンドは組織の管理アカウント(または委任管理者)の認証情報で実行します。メンバーアカウントからはポリシーの参照も変更もできません",
@@ -322,7 +377,7 @@ fn resource_statement(rec: &Record, resource: String) -> Value {
     ])
 }
 
-fn resource_policy(r: &mut Remedy, rec: &Record, f: &Facts, lang: Lang) {
+fn resource_policy(r: &mut Draft, rec: &Record, f: &Facts, lang: Lang) {
     let action = action_or_placeholder(rec);
     let (res, _) = policy::resource_for(&action, rec.resource.as_deref());
     let q = shell_quote(&res);
@@ -375,54 +430,54 @@ fn resource_policy(r: &mut Remedy, rec: &Record, f: &Facts, lang: Lang) {
         ),
         _ => ("the resource's policy", "リソースのポリシー", String::new()),
     };
-    r.steps.push(tf(
+    r.step(tf(
         lang,
         format_args!("The policy that decides here is {kind_en}; merge the statement below into it (do not replace the existing statements)"),
         format_args!("ここで判定しているのは{kind_ja}です。下のステートメントを既存のポリシーに追記してください(置き換えないこと)"),
     ));
     if !cmd.is_empty() {
-        r.apply.push(cmd);
+        r.command(cmd);
     }
     log_stream_step(r, rec, lang, &res);
-    r.policy = Some(resource_statement(rec, res));
+    r.policy = Some(Policy::Value(resource_statement(rec, res)));
 }
 
-fn key_policy(r: &mut Remedy, rec: &Record, lang: Lang) {
+fn key_policy(r: &mut Draft, rec: &Record, lang: Lang) {
     let key = rec
         .resource
         .as_deref()
         .filter(|k| policy::is_clean_arn(k))
         .unwrap_or("<KEY_ID_OR_ARN>");
-    r.apply.push(format!(
+    r.command(format!(
         "aws kms get-key-policy --key-id {} --policy-name default --output text > key-policy.json",
         shell_quote(key)
     ));
-    r.apply.push(format!(
+    r.command(format!(
         "aws kms put-key-policy --key-id {} --policy-name default --policy file://key-policy.json",
         shell_quote(key)
     ));
-    r.steps.push(t(
+    r.step(t(
         lang,
         "In a key policy \"Resource\": \"*\" means this key; merge the statement into key-policy.json before putting it back",
         "キーポリシーの \"Resource\": \"*\" は「このキー自身」を指します。ステートメントを key-policy.json に追記してから put-key-policy してください",
     ));
-    r.policy = Some(resource_statement(rec, "*".into()));
+    r.policy = Some(Policy::Value(resource_statement(rec, "*".into())));
 }
 
-fn endpoint_policy(r: &mut Remedy, rec: &Record, f: &Facts, lang: Lang) {
+fn endpoint_policy(r: &mut Draft, rec: &Record, f: &Facts, lang: Lang) {
     let svc = f.service.as_deref().unwrap_or("<SERVICE>");
-    r.apply.push(format!(
+    r.command(format!(
         "aws ec2 describe-vpc-endpoints --filters Name=service-name,Values=com.amazonaws.<REGION>.{} --query 'VpcEndpoints[].[VpcEndpointId,PolicyDocument]'",
         shell_quote(svc)
     ));
-    r.apply.push("aws ec2 modify-vpc-endpoint --vpc-endpoint-id <VPC_ENDPOINT_ID> --policy-document file://endpoint-policy.json".into());
+    r.command("aws ec2 modify-vpc-endpoint --vpc-endpoint-id <VPC_ENDPOINT_ID> --policy-document file://endpoint-policy.json");
     let action = action_or_placeholder(rec);
     let (res, _) = policy::resource_for(&action, rec.resource.as_deref());
     log_stream_step(r, rec, lang, &res);
-    r.policy = Some(resource_statement(rec, res));
+    r.policy = Some(Policy::Value(resource_statement(rec, res)));
 }
 
-fn assume_role(r: &mut Remedy, rec: &Record, f: &Facts, lang: Lang) {
+fn assume_role(r: &mut Draft, rec: &Record, f: &Facts, lang: Lang) {
     let action = rec
         .action
         .clone()
@@ -452,12 +507,12 @@ fn assume_role(r: &mut Remedy, rec: &Record, f: &Facts, lang: Lang) {
         "Statement": [{"Effect": "Allow", "Principal": trust_principal, "Action": action}]
     });
     let trust_text = json_text::pretty(&trust);
-    r.snippets.insert("trust-policy".into(), trust_text);
-    r.apply.push(format!(
+    r.set_snippet("trust-policy", trust_text);
+    r.command(format!(
         "aws iam get-role --role-name {} --query Role.AssumeRolePolicyDocument",
         shell_quote(&target_name)
     ));
-    r.apply.push(format!("aws iam update-assume-role-policy --role-name {} --policy-document file://trust-policy.json", shell_quote(&target_name)));
+    r.command(format!("aws iam update-assume-role-policy --role-name {} --policy-document file://trust-policy.json", shell_quote(&target_name)));
     if lower == "sts:assumerole" {
         // Only plain AssumeRole needs a permission on the caller's side as well.
         let doc = Allow {
@@ -468,19 +523,16 @@ fn assume_role(r: &mut Remedy, rec: &Record, f: &Facts, lang: Lang) {
         let identity = &f.identity;
         let name = policy::policy_name(&action);
         let text = doc.text();
-        r.apply.push(put_policy_command(identity, &name, &text));
-        let trust_snip = r.snippets.remove("trust-policy");
-        r.snippets = snippets(identity, &name, &text);
-        r.snippets
-            .extend(trust_snip.map(|s| ("trust-policy".to_string(), s)));
-        r.policy = Some(text.to_value());
-        r.steps.push(t(
+        let compact = text.compact();
+        identity_artifacts(r, identity, &name, &text, &compact);
+        r.policy = Some(Policy::Json(compact.into()));
+        r.step(t(
             lang,
             "`policy` is the caller's permission; the `trust-policy` snippet is the statement the target role's trust policy needs (merge it, update-assume-role-policy replaces the whole document)",
             "`policy` は呼び出し元に必要な権限、`trust-policy` スニペットは対象ロールの信頼ポリシーに必要なステートメントです(update-assume-role-policy は文書全体を置き換えるので、既存の内容とマージしてください)",
         ));
     } else {
-        r.steps.push(t(
+        r.step(t(
             lang,
             "For web identity and SAML only the target role's trust policy decides; the `trust-policy` snippet shows the statement (add the audience/subject conditions your provider uses)",
             "Web ID フェデレーションや SAML では対象ロールの信頼ポリシーだけで決まります。`trust-policy` スニペットのステートメントに、プロバイダーの aud / sub などの条件を加えて使ってください",
@@ -488,60 +540,63 @@ fn assume_role(r: &mut Remedy, rec: &Record, f: &Facts, lang: Lang) {
     }
 }
 
-fn decode(r: &mut Remedy, rec: &Record) {
+fn decode(r: &mut Draft, rec: &Record) {
     let blob = rec
         .encoded_message
         .as_deref()
         .unwrap_or("<ENCODED_MESSAGE>");
-    r.apply.push(format!(
+    r.command(format!(
         "aws sts decode-authorization-message --encoded-message {} --query DecodedMessage --output text",
         shell_quote(blob)
     ));
-    r.policy = Some(allow(
-        &["sts:DecodeAuthorizationMessage"],
-        &["*".to_string()],
-        None,
-    ));
+    // The same for every record: printed once.
+    static POLICY: OnceLock<String> = OnceLock::new();
+    let policy = POLICY.get_or_init(|| {
+        let doc = Allow {
+            actions: &["sts:DecodeAuthorizationMessage"],
+            resources: &["*".to_string()],
+            passed_to_service: None,
+        };
+        doc.text().compact()
+    });
+    r.policy = Some(Policy::Json(Cow::Borrowed(policy)));
 }
 
-fn auth_details(r: &mut Remedy, rec: &Record) {
+fn auth_details(r: &mut Draft, rec: &Record) {
     let id = rec
         .authorization_id
         .as_deref()
         .unwrap_or("<AUTHORIZATION_ID>");
     let op = rec.operation.as_deref().unwrap_or("<OPERATION>");
-    r.apply.push(format!(
+    r.command(format!(
         "aws cloudtrail lookup-events --lookup-attributes AttributeKey=EventName,AttributeValue={} --max-results 20",
         shell_quote(op)
     ));
-    r.snippets.insert("authorization-id".into(), id.to_string());
+    r.set_snippet("authorization-id", id.to_string());
 }
 
-fn credentials(r: &mut Remedy) {
-    r.apply.push("aws sts get-caller-identity".into());
-    match r.id.as_str() {
-        "credentials-expired" => r.apply.push("aws sso login --profile <PROFILE>".into()),
+fn credentials(r: &mut Draft) {
+    r.command("aws sts get-caller-identity");
+    match r.id {
+        "credentials-expired" => r.command("aws sso login --profile <PROFILE>"),
         "credentials-missing" => {
-            r.apply.push("aws configure list".into());
-            r.apply.push("aws configure sso --profile <PROFILE>".into());
+            r.command("aws configure list");
+            r.command("aws configure sso --profile <PROFILE>");
         }
-        "credentials-signature" => r.apply.push("date -u".into()),
-        _ => r.apply.push("aws configure list".into()),
+        "credentials-signature" => r.command("date -u"),
+        _ => r.command("aws configure list"),
     }
 }
 
-fn network_configuration(r: &mut Remedy) {
+fn network_configuration(r: &mut Draft) {
     // The same for every record: printed once.
     static TEXTS: OnceLock<(String, String)> = OnceLock::new();
     let (api, sfn) = TEXTS.get_or_init(network_configuration_texts);
     let flag = "awsvpcConfiguration={subnets=[<PRIVATE_SUBNET_ID_1>,<PRIVATE_SUBNET_ID_2>],securityGroups=[<SECURITY_GROUP_ID>],assignPublicIp=DISABLED}";
-    r.snippets.insert("run-task-json".into(), api.clone());
-    r.snippets.insert("step-functions".into(), sfn.clone());
-    r.snippets.insert(
-        "aws-cli".into(),
-        format!("--network-configuration '{flag}'"),
-    );
-    r.apply.push(format!(
+    r.set_snippet("run-task-json", api.as_str());
+    r.set_snippet("step-functions", sfn.as_str());
+    r.set_snippet("aws-cli", format!("--network-configuration '{flag}'"));
+    r.command(format!(
         "aws ecs run-task --cluster <CLUSTER_NAME> --task-definition <TASK_DEFINITION> --launch-type FARGATE --network-configuration '{flag}'"
     ));
 }
@@ -569,18 +624,17 @@ fn network_configuration_texts() -> (String, String) {
     (json_text::pretty(&api), json_text::pretty(&sfn))
 }
 
-fn backoff(r: &mut Remedy, rec: &Record) {
-    r.snippets.insert(
-        "aws-config".into(),
-        "[profile <PROFILE>]\nretry_mode = adaptive\nmax_attempts = 10\n".into(),
+fn backoff(r: &mut Draft, rec: &Record) {
+    r.set_snippet(
+        "aws-config",
+        "[profile <PROFILE>]\nretry_mode = adaptive\nmax_attempts = 10\n",
     );
-    r.snippets.insert(
-        "environment".into(),
-        "export AWS_RETRY_MODE=adaptive\nexport AWS_MAX_ATTEMPTS=10\n".into(),
+    r.set_snippet(
+        "environment",
+        "export AWS_RETRY_MODE=adaptive\nexport AWS_MAX_ATTEMPTS=10\n",
     );
-    r.snippets.insert(
-        "boto3".into(),
-        "from botocore.config import Config\nconfig = Config(retries={\"mode\": \"adaptive\", \"max_attempts\": 10})\nclient = boto3.client(\"<SERVICE>\", config=config)\n".into(),
+    r.set_snippet("boto3",
+        "from botocore.config import Config\nconfig = Config(retries={\"mode\": \"adaptive\", \"max_attempts\": 10})\nclient = boto3.client(\"<SERVICE>\", config=config)\n",
     );
     // Step Functions matches on the code as the state reports it, e.g. `Lambda.TooManyRequestsException`.
     let reported = rec
@@ -613,13 +667,13 @@ fn backoff(r: &mut Remedy, rec: &Record) {
     text.push_str(before);
     json_text::push_quoted(&mut text, reported);
     text.push_str(after);
-    r.snippets.insert("step-functions".into(), text);
+    r.set_snippet("step-functions", text);
 }
 
-fn quota(r: &mut Remedy, f: &Facts) {
+fn quota(r: &mut Draft, f: &Facts) {
     let svc = f.service.as_deref().unwrap_or("<SERVICE_CODE>");
-    r.apply.push(format!("aws service-quotas list-service-quotas --service-code {} --query 'Quotas[].[QuotaCode,QuotaName,Value]' --output table", shell_quote(svc)));
-    r.apply.push(format!(
+    r.command(format!("aws service-quotas list-service-quotas --service-code {} --query 'Quotas[].[QuotaCode,QuotaName,Value]' --output table", shell_quote(svc)));
+    r.command(format!(
         "aws service-quotas request-service-quota-increase --service-code {} --quota-code <QUOTA_CODE> --desired-value <NEW_VALUE>",
         shell_quote(svc)
     ));

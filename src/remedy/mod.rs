@@ -6,13 +6,14 @@
 
 pub mod artifacts;
 pub mod catalog;
+pub mod draft;
 pub mod json_text;
 pub mod policy;
 
 use crate::record::{Deny, PolicyType, Record, Remedy};
-use aho_corasick::AhoCorasick;
+use aho_corasick::automaton::StateID;
+use draft::{Draft, Form, Text};
 use std::borrow::Cow;
-use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
 /// Language of explanations. Ids, field names and JSON keys stay English in both.
@@ -25,6 +26,14 @@ pub enum Lang {
 
 /// The remedies for a record, most specific first.
 pub fn remedies_for(rec: &Record, lang: Lang) -> Vec<Remedy> {
+    drafts_for(rec, lang, Form::Remedy)
+        .into_iter()
+        .map(Draft::into_remedy)
+        .collect()
+}
+
+/// [`remedies_for`] as drafts: what the JSON printer writes without making the structs.
+fn drafts_for(rec: &Record, lang: Lang, form: Form) -> Vec<Draft> {
     let facts = Facts::of(rec);
     let vars = Vars::of(rec, &facts);
     let entries = catalog::entries(lang);
@@ -34,15 +43,16 @@ pub fn remedies_for(rec: &Record, lang: Lang) -> Vec<Remedy> {
         .filter_map(|id| {
             let i = catalog::index_of(id)?;
             let text = &texts[i];
-            let mut r = Remedy {
-                id: entries[i].id.to_string(),
-                title: squeeze_whitespace(text.title.fill(&vars)),
-                explanation: text.explanation.fill(&vars),
-                steps: text.steps.iter().map(|s| s.fill(&vars)).collect(),
-                policy: None,
-                apply: Vec::new(),
-                snippets: BTreeMap::new(),
-            };
+            // Room for the steps attach adds, so that the vector does not grow.
+            let mut steps = Vec::with_capacity(text.steps.len() + 6);
+            steps.extend(text.steps.iter().map(|s| s.fill(&vars)));
+            let mut r = Draft::new(
+                form,
+                entries[i].id,
+                squeeze_whitespace(text.title.fill(&vars)),
+                text.explanation.fill(&vars),
+                steps,
+            );
             artifacts::attach(&mut r, rec, &facts, lang);
             Some(r)
         })
@@ -54,7 +64,11 @@ pub fn remedies_for(rec: &Record, lang: Lang) -> Vec<Remedy> {
 /// commands, snippets) costs more than finding the error. Only the fields remedies are built
 /// from make the key; request ids, positions and the format do not.
 pub fn remedies_for_cached(rec: &Record, lang: Lang) -> Vec<Remedy> {
-    with_cached(rec, lang, |c| c.remedies.clone())
+    with_cached(rec, lang, |c| {
+        c.remedies
+            .get_or_insert_with(|| remedies_for(rec, lang))
+            .clone()
+    })
 }
 
 /// Append the JSON array of the remedies [`remedies_for_cached`] gives, as
@@ -65,20 +79,21 @@ pub fn remedies_json_cached(rec: &Record, lang: Lang, out: &mut Vec<u8>) {
         Some(json) => out.extend_from_slice(json),
         None => {
             let from = out.len();
-            crate::json::write_remedies(&c.remedies, out);
+            // Written from drafts: the printer never needs the `Remedy` structs.
+            crate::json::write_drafts(&drafts_for(rec, lang, Form::Json), out);
             c.json = Some(out[from..].to_vec());
         }
     })
 }
 
-/// One record's remedies as the cache keeps them.
+/// One record's remedies as the cache keeps them, each form made when first asked for.
 struct Cached {
     lang: Lang,
-    /// A record holding only the inputs (see [`remedy_inputs`]).
-    inputs: Record,
-    remedies: Vec<Remedy>,
-    /// Written on first use: only the JSON printer asks for it.
+    inputs: Inputs,
+    remedies: Option<Vec<Remedy>>,
     json: Option<Vec<u8>>,
+    /// Asked for since the cache last made room.
+    used: bool,
 }
 
 fn with_cached<T>(rec: &Record, lang: Lang, use_entry: impl FnOnce(&mut Cached) -> T) -> T {
@@ -86,58 +101,64 @@ fn with_cached<T>(rec: &Record, lang: Lang, use_entry: impl FnOnce(&mut Cached) 
     use std::collections::HashMap;
     use std::hash::{Hash, Hasher};
     // The key is hashed once per record and is not chosen by an attacker who could profit
-    // from collisions (a collision costs one more comparison): a fast hash beats SipHash here.
-    type Map = HashMap<u64, Vec<Cached>, rustc_hash::FxBuildHasher>;
+    // from collisions (a collision costs a rebuild): a fast hash beats SipHash here.
+    type Map = HashMap<u64, Cached, rustc_hash::FxBuildHasher>;
     thread_local! {
-        /// Hash of the inputs → the entries with that hash.
+        /// Hash of the inputs → the entry of the last record with that hash.
         static CACHE: RefCell<Map> = RefCell::new(Map::default());
     }
     // A few KiB a record with its remedies, on each scanning thread: memory stays small.
     const MAX_ENTRIES: usize = 128;
+    let inputs = remedy_inputs(rec);
     let mut h = rustc_hash::FxHasher::default();
     lang.hash(&mut h);
-    remedy_inputs(rec).hash(&mut h);
+    inputs.hash(&mut h);
     let key = h.finish();
     CACHE.with(|cache| {
         let mut cache = cache.borrow_mut();
-        let hit = cache.get_mut(&key).and_then(|v| {
-            v.iter_mut()
-                .find(|c| c.lang == lang && remedy_inputs(&c.inputs) == remedy_inputs(rec))
-        });
-        if let Some(c) = hit {
-            return use_entry(c);
+        if let Some(c) = cache.get_mut(&key) {
+            if c.lang == lang && c.inputs.holds(&inputs) {
+                c.used = true;
+                return use_entry(c);
+            }
         }
-        if cache.len() >= MAX_ENTRIES {
-            cache.clear();
+        if cache.len() >= MAX_ENTRIES && !cache.contains_key(&key) {
+            // Records that recur keep their entries; those seen once (a unique role or
+            // request in the message) make room. When most recur, all go.
+            cache.retain(|_, c| std::mem::take(&mut c.used));
+            if cache.len() >= MAX_ENTRIES / 2 {
+                cache.clear();
+            }
         }
-        let inputs = Record {
-            remedies: Vec::new(),
-            source: Default::default(),
-            request_id: None,
-            format: None,
-            ..rec.clone()
-        };
-        let entries = cache.entry(key).or_default();
-        entries.push(Cached {
+        let fresh = Cached {
             lang,
-            inputs,
-            remedies: remedies_for(rec, lang),
+            inputs: Inputs::of(&inputs),
+            remedies: None,
             json: None,
-        });
-        use_entry(entries.last_mut().expect("just pushed"))
+            used: false,
+        };
+        use std::collections::hash_map::Entry;
+        let c = match cache.entry(key) {
+            // A hash shared with other inputs (rare): the new record takes their place.
+            Entry::Occupied(mut o) => {
+                o.insert(fresh);
+                o.into_mut()
+            }
+            Entry::Vacant(v) => v.insert(fresh),
+        };
+        use_entry(c)
     })
 }
 
 /// Every field of a record that remedies are built from.
-#[allow(clippy::type_complexity)]
-fn remedy_inputs(
-    r: &Record,
-) -> (
-    [Option<&str>; 11],
+type RemedyInputs<'r> = (
+    [Option<&'r str>; 11],
     Option<u16>,
     Option<Deny>,
     Option<PolicyType>,
-) {
+);
+
+fn remedy_inputs(r: &Record) -> RemedyInputs<'_> {
     (
         [
             r.error_code.as_deref(),
@@ -158,6 +179,53 @@ fn remedy_inputs(
     )
 }
 
+/// [`RemedyInputs`] owned, for the cache: the texts in one buffer rather than a copy of the
+/// record.
+struct Inputs {
+    texts: String,
+    /// Where each text ends in `texts`; `None` where the record has none.
+    ends: [Option<u32>; 11],
+    rest: (Option<u16>, Option<Deny>, Option<PolicyType>),
+}
+
+impl Inputs {
+    fn of((fields, status, deny, policy_type): &RemedyInputs) -> Inputs {
+        let mut texts = String::with_capacity(fields.iter().flatten().map(|t| t.len()).sum());
+        let ends = fields.map(|f| {
+            f.map(|t| {
+                texts.push_str(t);
+                u32::try_from(texts.len()).unwrap_or(u32::MAX)
+            })
+        });
+        Inputs {
+            texts,
+            ends,
+            rest: (*status, *deny, *policy_type),
+        }
+    }
+
+    /// Whether these are `inputs`.
+    fn holds(&self, (fields, status, deny, policy_type): &RemedyInputs) -> bool {
+        if self.rest != (*status, *deny, *policy_type) {
+            return false;
+        }
+        let mut start = 0;
+        self.ends
+            .iter()
+            .zip(fields)
+            .all(|(end, field)| match (end, field) {
+                (Some(end), Some(text)) => {
+                    let end = *end as usize;
+                    let same = self.texts.get(start..end) == Some(*text);
+                    start = end;
+                    same
+                }
+                (None, None) => true,
+                _ => false,
+            })
+    }
+}
+
 /// The catalog entry a user asks `explain` about: a remedy id or an error code.
 pub fn lookup(topic: &str, lang: Lang) -> Option<&'static catalog::Entry> {
     if let Some(e) = catalog::get(topic, lang) {
@@ -176,7 +244,7 @@ pub fn lookup(topic: &str, lang: Lang) -> Option<&'static catalog::Entry> {
 
 /// A catalog text with its `{{placeholders}}` shown as the names the user fills in.
 pub fn fill_placeholders(text: &str) -> String {
-    Template::parse(text).fill(&Vars::default())
+    Template::parse(text).fill(&Vars::default()).into_owned()
 }
 
 /// What selection needs to know about a record, normalised once.
@@ -188,7 +256,8 @@ pub struct Facts<'r> {
     pub service: Option<String>,
     /// The service named by a Step Functions style wrapper (`ECS.AccessDeniedException` → `ecs`).
     pub wrapper_service: Option<String>,
-    pub message: String,
+    /// The message as the record has it: compared without regard to ASCII case.
+    pub message: &'r str,
     pub action: &'r str,
     /// The role or user the principal names, for policies and commands.
     pub identity: policy::Identity,
@@ -260,11 +329,7 @@ impl<'r> Facts<'r> {
             codes,
             service,
             wrapper_service,
-            message: rec
-                .message
-                .as_deref()
-                .unwrap_or_default()
-                .to_ascii_lowercase(),
+            message: rec.message.as_deref().unwrap_or_default(),
             action,
             identity: policy::Identity::from_principal(rec.principal.as_deref()),
         }
@@ -451,9 +516,12 @@ impl MessageSays {
         &["concurrent"],
     ];
 
+    /// What `msg` says, in any ASCII case.
     fn of(msg: &str) -> MessageSays {
-        static AC: OnceLock<(AhoCorasick, Vec<Phrase>)> = OnceLock::new();
-        let (ac, phrases) = AC.get_or_init(|| {
+        use aho_corasick::automaton::Automaton;
+        use aho_corasick::{dfa::DFA, Anchored};
+        static AC: OnceLock<(DFA, Vec<Phrase>)> = OnceLock::new();
+        let (dfa, phrases) = AC.get_or_init(|| {
             let mut pats = Vec::new();
             let mut phrases = Vec::new();
             for (g, group) in Self::GROUPS.iter().enumerate() {
@@ -468,24 +536,58 @@ impl MessageSays {
                     phrases.push(Phrase::Entry(i));
                 }
             }
-            (AhoCorasick::new(pats).expect("phrases build"), phrases)
+            // Lowercase phrases, for messages lowercased as they are read (an automaton for any
+            // case costs half as much again to build, and no less to run). Without a prefilter
+            // the only special states are match states: the messages are short, and English
+            // prose keeps entering the phrases' prefixes, which defeats prefilters.
+            let dfa = DFA::builder()
+                .prefilter(false)
+                .build(pats)
+                .expect("phrases build");
+            (dfa, phrases)
         });
         let mut says = MessageSays {
             groups: 0,
             entries: EntrySet::default(),
         };
-        // Most messages say none of these phrases, and the search for the first match can
-        // skip ahead with the automaton's prefilter, which the overlapping search cannot.
-        if !ac.is_match(msg) {
-            return says;
-        }
-        for m in ac.find_overlapping_iter(msg) {
-            match phrases[m.pattern().as_usize()] {
-                Phrase::Group(g) => says.groups |= 1 << g,
-                Phrase::Entry(i) => says.entries.insert(i),
+        // One pass with the automaton itself, tighter than the searcher's loop. Without a
+        // prefilter, special states are match states (an unanchored DFA never dies).
+        let mut sid = dfa
+            .start_state(Anchored::No)
+            .expect("an unanchored automaton");
+        // Lowercased by table: one load, where the arithmetic costs several instructions a byte.
+        const LOWER: [u8; 256] = {
+            let mut t = [0; 256];
+            let mut b = 0;
+            while b < 256 {
+                t[b] = (b as u8).to_ascii_lowercase();
+                b += 1;
+            }
+            t
+        };
+        for &b in msg.as_bytes() {
+            sid = dfa.next_state(Anchored::No, sid, LOWER[usize::from(b)]);
+            if dfa.is_special(sid) {
+                says.note(dfa, phrases, sid);
             }
         }
         says
+    }
+
+    /// Note the phrases that end where the automaton entered `sid`: all of them, as an
+    /// overlapping search would. Kept out of the search loop, which it would slow down.
+    #[inline(never)]
+    fn note(&mut self, dfa: &aho_corasick::dfa::DFA, phrases: &[Phrase], sid: StateID) {
+        use aho_corasick::automaton::Automaton;
+        if !dfa.is_match(sid) {
+            return;
+        }
+        for k in 0..dfa.match_len(sid) {
+            match phrases[dfa.match_pattern(sid, k).as_usize()] {
+                Phrase::Group(g) => self.groups |= 1 << g,
+                Phrase::Entry(i) => self.entries.insert(i),
+            }
+        }
     }
 
     fn has(&self, group: usize) -> bool {
@@ -619,7 +721,7 @@ impl CodeList {
 /// The ids of the remedies for a record, most specific first, without duplicates.
 fn select(rec: &Record, f: &Facts) -> Vec<&'static str> {
     let mut out: Vec<&'static str> = Vec::new();
-    let msg = f.message.as_str();
+    let msg = f.message;
     let in_lists = CodeList::holding(&f.codes);
     let any_code = |list: CodeList| in_lists & (1 << list as u8) != 0;
 
@@ -701,9 +803,9 @@ fn select(rec: &Record, f: &Facts) -> Vec<&'static str> {
 
     // S3 answers HEAD requests with a bare status and no code or body.
     if f.codes.is_empty() && f.service_is("s3") {
-        if rec.status_code == Some(404) || msg.trim() == "not found" {
+        if rec.status_code == Some(404) || msg.trim().eq_ignore_ascii_case("not found") {
             push(&mut out, "s3-no-such-key");
-        } else if rec.status_code == Some(403) || msg.trim() == "forbidden" {
+        } else if rec.status_code == Some(403) || msg.trim().eq_ignore_ascii_case("forbidden") {
             push(&mut out, "s3-access-denied");
         }
     }
@@ -779,7 +881,7 @@ fn push(out: &mut Vec<&'static str>, id: &'static str) {
 
 /// Runs of whitespace as one space, none at the ends: titles read as one line whatever the
 /// values filled into them hold.
-fn squeeze_whitespace(s: String) -> String {
+fn squeeze_whitespace(s: Text) -> Text {
     let mut prev_space = true;
     let tidy = s.chars().all(|c| {
         let ok = !c.is_whitespace() || (c == ' ' && !prev_space);
@@ -789,7 +891,7 @@ fn squeeze_whitespace(s: String) -> String {
     if tidy || s.is_empty() {
         return s;
     }
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
+    s.split_whitespace().collect::<Vec<_>>().join(" ").into()
 }
 
 /// The names a catalog text can use in `{{name}}`, in the order of [`Vars::values`].
@@ -884,7 +986,13 @@ impl<'t> Template<'t> {
         Template { parts, literal_len }
     }
 
-    fn fill(&self, vars: &Vars) -> String {
+    /// The text with the values filled in: borrowed when it has no placeholders.
+    fn fill(&self, vars: &Vars) -> Cow<'t, str> {
+        match self.parts[..] {
+            [] => return Cow::Borrowed(""),
+            [Part::Text(t)] => return Cow::Borrowed(t),
+            _ => {}
+        }
         let piece = |p: &'_ Part| -> usize {
             match p {
                 Part::Text(_) => 0,
@@ -904,7 +1012,7 @@ impl<'t> Template<'t> {
                 }
             });
         }
-        out
+        Cow::Owned(out)
     }
 }
 

@@ -1,9 +1,9 @@
 //! Generated IAM artifacts: least-privilege policy documents, the identity to attach them to,
 //! the `aws iam put-*-policy` command and the Terraform / CloudFormation snippets.
 
+use super::draft::Artifact;
 use super::json_text;
 use serde_json::Value;
-use std::collections::BTreeMap;
 
 /// True when `arn` is an ARN without wildcards, template braces or angle-bracket masks, so
 /// that it can stand in a policy as the text gives it. Masks made of ordinary ARN characters
@@ -441,18 +441,21 @@ impl<'a> Allow<'a> {
                 .chain(self.resources.iter().map(String::as_str))
                 .chain(std::iter::once(sid.as_str()))
         };
-        // Room for the quotes, and for a few escapes without growing.
-        let len: usize = strings().map(|s| s.len() + 4).sum();
-        let mut quoted = String::with_capacity(len);
+        // Escaped straight into bytes: quoting into a `String` costs a buffer per string.
+        // The escaper wants room for six bytes a byte past the end: sized for that once.
+        let (len, longest) = strings().fold((0, 0), |(len, longest), s| {
+            (len + s.len() + 2, longest.max(s.len()))
+        });
+        let mut quoted = Vec::with_capacity(len + 6 * longest + 35);
         let mut ends = Vec::with_capacity(self.actions.len() + self.resources.len() + 2);
         for s in strings() {
-            json_text::push_quoted(&mut quoted, s);
+            crate::json::write_str(s, &mut quoted);
             ends.push(quoted.len());
         }
         AllowText {
             doc: *self,
             sid,
-            quoted,
+            quoted: String::from_utf8(quoted).expect("escaped text is UTF-8"),
             ends,
         }
     }
@@ -496,14 +499,21 @@ impl AllowText<'_> {
     /// The length of what [`AllowText::write`] writes.
     pub fn written_len(&self, layout: Layout) -> usize {
         self.shape(layout)
-            .with_skeleton(|_, literals_len| literals_len + self.quoted.len())
+            .with_skeleton(|sk| sk.plain_len + self.quoted.len())
+    }
+
+    /// The text of [`Allow::to_value`] as `serde_json::to_string` prints it.
+    pub fn compact(&self) -> String {
+        let mut out = String::with_capacity(self.written_len(Layout::Compact));
+        self.write(&mut out, Layout::Compact);
+        out
     }
 
     /// Append the text of [`Allow::to_value`], byte for byte as serde_json prints it.
     pub fn write(&self, out: &mut String, layout: Layout) {
-        self.shape(layout).with_skeleton(|literals, literals_len| {
-            out.reserve(literals_len + self.quoted.len());
-            for (i, literal) in literals.iter().enumerate() {
+        self.shape(layout).with_skeleton(|sk| {
+            out.reserve(sk.plain_len + self.quoted.len());
+            for (i, literal) in sk.plain.iter().enumerate() {
                 if i > 0 {
                     out.push_str(self.quoted(i - 1));
                 }
@@ -511,6 +521,67 @@ impl AllowText<'_> {
             }
         });
     }
+
+    /// The quoted strings escaped once more, for [`AllowText::write_escaped`].
+    pub fn escaped(&self) -> EscapedStrings {
+        let mut text = Vec::with_capacity(2 * self.quoted.len());
+        let mut ends = Vec::with_capacity(self.ends.len());
+        let mut scratch = Vec::new();
+        for i in 0..self.ends.len() {
+            let quoted = self.quoted(i);
+            let inner = &quoted[1..quoted.len() - 1];
+            // Most strings (ARNs, actions) needed no escape: only their quotes need one now.
+            if memchr::memchr2(b'"', b'\\', inner.as_bytes()).is_none() {
+                text.extend_from_slice(b"\\\"");
+                text.extend_from_slice(inner.as_bytes());
+                text.extend_from_slice(b"\\\"");
+            } else {
+                scratch.clear();
+                crate::json::write_str(quoted, &mut scratch);
+                text.extend_from_slice(&scratch[1..scratch.len() - 1]);
+            }
+            ends.push(text.len());
+        }
+        EscapedStrings { text, ends }
+    }
+
+    /// Append what [`AllowText::write`] writes as the inside of a JSON string (escaped, without
+    /// the quotes), `strings` being [`AllowText::escaped`]: for texts that hold the document
+    /// and go into the output lines already escaped.
+    pub fn write_escaped(&self, strings: &EscapedStrings, out: &mut Vec<u8>, layout: Layout) {
+        self.shape(layout).with_skeleton(|sk| {
+            out.reserve(sk.escaped_len + strings.text.len());
+            for (i, literal) in sk.escaped.iter().enumerate() {
+                if i > 0 {
+                    let start = i.checked_sub(2).map_or(0, |p| strings.ends[p]);
+                    out.extend_from_slice(&strings.text[start..strings.ends[i - 1]]);
+                }
+                out.extend_from_slice(literal.as_bytes());
+            }
+        });
+    }
+
+    /// Whether a string of the document holds `${` or `%{` (only strings can: the rest is
+    /// punctuation and keys).
+    fn has_hcl_template(&self) -> bool {
+        has_hcl_template(&self.quoted)
+    }
+}
+
+/// The strings of an [`AllowText`], quoted and then escaped as the inside of a JSON string.
+#[derive(Debug, Clone)]
+pub struct EscapedStrings {
+    text: Vec<u8>,
+    ends: Vec<usize>,
+}
+
+/// The text of documents of one [`Shape`] cut at its strings: as written, and escaped as the
+/// inside of a JSON string.
+struct Skeleton {
+    plain: Vec<String>,
+    plain_len: usize,
+    escaped: Vec<String>,
+    escaped_len: usize,
 }
 
 /// What the text of an [`Allow`] looks like apart from its strings.
@@ -524,13 +595,13 @@ struct Shape {
 }
 
 impl Shape {
-    /// Call `use_it` with the text of a document of this shape cut at its strings, and the
-    /// length of the pieces. A remedy writes the same few shapes over and over, and copying a
-    /// handful of pieces costs a fraction of writing each key, line break and bracket.
-    fn with_skeleton<T>(self, use_it: impl FnOnce(&[String], usize) -> T) -> T {
+    /// Call `use_it` with the text of a document of this shape cut at its strings. A remedy
+    /// writes the same few shapes over and over, and copying a handful of pieces costs a
+    /// fraction of writing each key, line break and bracket.
+    fn with_skeleton<T>(self, use_it: impl FnOnce(&Skeleton) -> T) -> T {
         use std::cell::RefCell;
         thread_local! {
-            static SKELETONS: RefCell<Vec<(Shape, Vec<String>, usize)>> = const { RefCell::new(Vec::new()) };
+            static SKELETONS: RefCell<Vec<(Shape, Skeleton)>> = const { RefCell::new(Vec::new()) };
         }
         // The shapes remedies write are a handful; this bounds what odd records can add.
         const MAX_SHAPES: usize = 32;
@@ -545,14 +616,27 @@ impl Shape {
                     // Quoted strings escape every control character, so a NUL marks a cut.
                     let mut text = String::new();
                     self.write(&mut text, |_| "\0");
-                    let literals: Vec<String> = text.split('\0').map(String::from).collect();
-                    let len = literals.iter().map(String::len).sum();
-                    skeletons.push((self, literals, len));
+                    let plain: Vec<String> = text.split('\0').map(String::from).collect();
+                    let escaped: Vec<String> = plain
+                        .iter()
+                        .map(|literal| {
+                            let quoted = json_text::quoted(literal);
+                            quoted[1..quoted.len() - 1].to_string()
+                        })
+                        .collect();
+                    skeletons.push((
+                        self,
+                        Skeleton {
+                            plain_len: plain.iter().map(String::len).sum(),
+                            plain,
+                            escaped_len: escaped.iter().map(String::len).sum(),
+                            escaped,
+                        },
+                    ));
                     skeletons.len() - 1
                 }
             };
-            let (_, literals, len) = &skeletons[i];
-            use_it(literals, *len)
+            use_it(&skeletons[i].1)
         })
     }
 
@@ -695,15 +779,43 @@ pub fn push_shell_quoted(out: &mut String, s: &str) {
     out.push('\'');
 }
 
-/// `aws iam put-role-policy` / `put-user-policy` with the document inline.
-pub fn put_policy_command(identity: &Identity, name: &str, doc: &AllowText) -> String {
+/// `aws iam put-role-policy` / `put-user-policy` with the document (compact JSON) inline.
+pub fn put_policy_command(identity: &Identity, name: &str, compact: &str) -> String {
+    let mut out = command_head(identity, name);
+    push_shell_quoted(&mut out, compact);
+    out
+}
+
+/// [`put_policy_command`] as the JSON string the output lines hold, written escaped rather
+/// than escaped once written; `None` when the document holds a `'` (quoted apart for the
+/// shell).
+pub fn put_policy_command_json(
+    identity: &Identity,
+    name: &str,
+    compact: &str,
+    doc: &AllowText,
+    strings: &EscapedStrings,
+) -> Option<Vec<u8>> {
+    if compact.contains('\'') {
+        return None;
+    }
+    let head = command_head(identity, name);
+    let mut out = Vec::with_capacity(head.len() + 2 * compact.len() + 64);
+    open_json_string(&mut out, &head);
+    // The document needs quoting for the shell (it holds braces), and holds no `'`.
+    out.push(b'\'');
+    doc.write_escaped(strings, &mut out, Layout::Compact);
+    out.extend_from_slice(b"'\"");
+    Some(out)
+}
+
+/// The command up to the document.
+fn command_head(identity: &Identity, name: &str) -> String {
     let (sub, flag) = match identity {
         Identity::User(_) => ("put-user-policy", "--user-name"),
         _ => ("put-role-policy", "--role-name"),
     };
-    let mut compact = String::with_capacity(doc.written_len(Layout::Compact));
-    doc.write(&mut compact, Layout::Compact);
-    let mut out = String::with_capacity(compact.len() + 128);
+    let mut out = String::with_capacity(768);
     for part in ["aws iam ", sub, " ", flag, " "] {
         out.push_str(part);
     }
@@ -711,12 +823,24 @@ pub fn put_policy_command(identity: &Identity, name: &str, doc: &AllowText) -> S
     out.push_str(" --policy-name ");
     push_shell_quoted(&mut out, name);
     out.push_str(" --policy-document ");
-    push_shell_quoted(&mut out, &compact);
     out
 }
 
-/// Terraform and CloudFormation snippets that attach `doc` inline to the identity.
-pub fn snippets(identity: &Identity, name: &str, doc: &AllowText) -> BTreeMap<String, String> {
+/// Append `s` as a JSON string still open: quoted and escaped, without the closing quote.
+fn open_json_string(out: &mut Vec<u8>, s: &str) {
+    crate::json::write_str(s, out);
+    out.pop();
+}
+
+/// Terraform and CloudFormation snippets that attach `doc` inline to the identity, as
+/// (tool, snippet) sorted by tool; as the JSON strings the output lines hold when `escaped`
+/// gives the document's strings escaped (see [`put_policy_command_json`]).
+pub fn snippets(
+    identity: &Identity,
+    name: &str,
+    doc: &AllowText,
+    escaped: Option<&EscapedStrings>,
+) -> [(&'static str, Artifact); 2] {
     // (Terraform resource, its identity attribute padded to line up the `=`, CloudFormation
     // type, its identity property)
     let (tf_type, tf_attr, cfn_type, cfn_attr) = match identity {
@@ -733,10 +857,9 @@ pub fn snippets(identity: &Identity, name: &str, doc: &AllowText) -> BTreeMap<St
             "RoleName",
         ),
     };
-    let mut who = String::with_capacity(identity.name().len() + 2);
-    json_text::push_quoted(&mut who, identity.name());
+    let who = json_text::quoted(identity.name());
 
-    // The document and some 200 bytes around it.
+    // The text before the document: some 200 bytes, and the room the document needs.
     let mut terraform = String::with_capacity(doc.written_len(Layout::Pretty(2)) + 256);
     for part in ["resource \"", tf_type, "\" \""] {
         terraform.push_str(part);
@@ -752,16 +875,6 @@ pub fn snippets(identity: &Identity, name: &str, doc: &AllowText) -> BTreeMap<St
         terraform.push_str(part);
     }
     terraform.push_str("\n  policy = jsonencode(");
-    // HCL reads JSON object syntax inside jsonencode(); `${` and `%{` would be templates.
-    // Only the role and action names come from the text, so they are rarely there.
-    let start = terraform.len();
-    doc.write(&mut terraform, Layout::Pretty(2));
-    if has_hcl_template(&terraform[start..]) {
-        let hcl_doc = terraform[start..].replace("${", "$${").replace("%{", "%%{");
-        terraform.truncate(start);
-        terraform.push_str(&hcl_doc);
-    }
-    terraform.push_str(")\n}\n");
 
     let mut cloudformation = String::with_capacity(doc.written_len(Layout::Pretty(6)) + 256);
     // The logical id: the name's alphanumeric words, each capitalised.
@@ -785,12 +898,43 @@ pub fn snippets(identity: &Identity, name: &str, doc: &AllowText) -> BTreeMap<St
     ] {
         cloudformation.push_str(part);
     }
-    doc.write(&mut cloudformation, Layout::Pretty(6));
-    cloudformation.push('\n');
-    BTreeMap::from([
-        ("terraform".to_string(), terraform),
-        ("cloudformation".to_string(), cloudformation),
-    ])
+
+    // Text before the document, the document's layout, text after it.
+    let finish = |mut head: String, layout: Layout, tail: &str, escaped_tail: &[u8]| {
+        match escaped {
+            // HCL reads JSON object syntax inside jsonencode(); `${` and `%{` would be
+            // templates, escaped below on the written text.
+            Some(strings) if !(layout == Layout::Pretty(2) && doc.has_hcl_template()) => {
+                let mut out = Vec::with_capacity(2 * (head.len() + tail.len()) + 1024);
+                open_json_string(&mut out, &head);
+                doc.write_escaped(strings, &mut out, layout);
+                out.extend_from_slice(escaped_tail);
+                Artifact::Json(out)
+            }
+            _ => {
+                let start = head.len();
+                doc.write(&mut head, layout);
+                // Only the role and action names come from the text, so they are rarely there.
+                if layout == Layout::Pretty(2) && has_hcl_template(&head[start..]) {
+                    let hcl_doc = head[start..].replace("${", "$${").replace("%{", "%%{");
+                    head.truncate(start);
+                    head.push_str(&hcl_doc);
+                }
+                head.push_str(tail);
+                Artifact::Text(head.into())
+            }
+        }
+    };
+    [
+        (
+            "cloudformation",
+            finish(cloudformation, Layout::Pretty(6), "\n", b"\\n\""),
+        ),
+        (
+            "terraform",
+            finish(terraform, Layout::Pretty(2), ")\n}\n", b")\\n}\\n\""),
+        ),
+    ]
 }
 
 /// Whether `s` holds `${` or `%{`.
@@ -986,15 +1130,22 @@ mod tests {
             &Identity::Role("app".into()),
             "awsplain-s3-GetObject",
             &doc.text(),
-        );
+            None,
+        )
+        .map(|(tool, snippet)| match snippet {
+            Artifact::Text(t) => (tool, t.into_owned()),
+            Artifact::Json(_) => panic!("JSON asked of no snippet"),
+        });
         let pretty = serde_json::to_string_pretty(&doc.to_value()).unwrap();
         let hcl = pretty.replace("${", "$${").replace("%{", "%%{");
         let tf_doc = indent(&hcl, 2);
-        assert!(s["terraform"].contains(&format!("policy = jsonencode({tf_doc})\n}}\n")));
-        assert!(s["terraform"].contains("b/$${aws:username}/%%{x}/$%%{y}"));
+        let [(cfn_tool, cfn), (tf_tool, tf)] = &s;
+        assert_eq!([*cfn_tool, *tf_tool], ["cloudformation", "terraform"]);
+        assert!(tf.contains(&format!("policy = jsonencode({tf_doc})\n}}\n")));
+        assert!(tf.contains("b/$${aws:username}/%%{x}/$%%{y}"));
         let cfn_doc = indent(&pretty, 6);
-        assert!(s["cloudformation"].ends_with(&format!("PolicyDocument:\n      {cfn_doc}\n")));
-        let cmd = put_policy_command(&Identity::User("a'b".into()), "n", &doc.text());
+        assert!(cfn.ends_with(&format!("PolicyDocument:\n      {cfn_doc}\n")));
+        let cmd = put_policy_command(&Identity::User("a'b".into()), "n", &doc.text().compact());
         assert_eq!(
             cmd,
             format!(
@@ -1002,6 +1153,51 @@ mod tests {
                 doc.to_value()
             )
         );
+    }
+
+    /// Artifacts made as JSON strings are the JSON strings of the texts.
+    #[test]
+    fn artifacts_made_as_json_are_the_texts_escaped() {
+        let plain = |a: &Artifact| match a {
+            Artifact::Text(t) => t.to_string(),
+            Artifact::Json(j) => serde_json::from_slice(j).unwrap(),
+        };
+        let odd = "arn:aws:s3:::b/${x}/%{y}/q\"\\'\t\u{1}é";
+        for resource in ["arn:aws:iam::123456789012:role/r", odd] {
+            let resources = [resource.to_string(), "*".to_string()];
+            for (n, service) in [(1, None), (2, Some("ecs-tasks.amazonaws.com"))] {
+                let doc = Allow {
+                    actions: &["iam:PassRole"],
+                    resources: &resources[..n],
+                    passed_to_service: service,
+                };
+                let text = doc.text();
+                let compact = text.compact();
+                let strings = text.escaped();
+                for identity in [
+                    Identity::Role("app".into()),
+                    Identity::User("a'b\"c".into()),
+                    Identity::Unknown,
+                ] {
+                    let name = "awsplain-iam-PassRole";
+                    let cmd = put_policy_command(&identity, name, &compact);
+                    match put_policy_command_json(&identity, name, &compact, &text, &strings) {
+                        Some(json) => assert_eq!(json, serde_json::to_vec(&cmd).unwrap()),
+                        None => assert!(compact.contains('\'')),
+                    }
+                    let texts = snippets(&identity, name, &text, None);
+                    let jsons = snippets(&identity, name, &text, Some(&strings));
+                    for ((tool, t), (json_tool, j)) in texts.iter().zip(&jsons) {
+                        assert_eq!(tool, json_tool);
+                        let t = plain(t);
+                        assert_eq!(plain(j), t);
+                        if let Artifact::Json(j) = j {
+                            assert_eq!(j, &serde_json::to_vec(&t).unwrap());
+                        }
+                    }
+                }
+            }
+        }
     }
 
     #[test]

@@ -633,3 +633,45 @@ fn cached_remedies_follow_every_input_field() {
         remedies_for(&base, Lang::En)
     );
 }
+
+/// The JSON printer writes remedies from drafts (and from the cache) without making the
+/// structs: the bytes must be those of the structs, for every record of the samples, in both
+/// languages, whatever the cache holds.
+#[test]
+fn remedies_written_from_drafts_are_the_remedies_written() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("samples");
+    let mut records = vec![sfn_pass_role()];
+    for dir in ["formats", "remedies"] {
+        for entry in std::fs::read_dir(root.join(dir)).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_some_and(|e| e == "txt") {
+                let text = String::from_utf8_lossy(&std::fs::read(&path).unwrap()).into_owned();
+                records.extend(crate::scan_str(&text));
+            }
+        }
+    }
+    assert!(records.len() > 100, "samples missing: {}", records.len());
+    for round in 0..2 {
+        for (i, r) in records.iter().enumerate() {
+            for lang in [Lang::En, Lang::Ja] {
+                let mut want = Vec::new();
+                crate::json::write_remedies(&remedies_for(r, lang), &mut want);
+                let mut drafts = Vec::new();
+                crate::json::write_drafts(&drafts_for(r, lang, draft::Form::Json), &mut drafts);
+                assert_eq!(
+                    String::from_utf8_lossy(&drafts),
+                    String::from_utf8_lossy(&want),
+                    "{r:?}"
+                );
+                // The second round is answered from the cache; the first fills it, from a
+                // cached `Vec<Remedy>` on every other record.
+                if round == 0 && i % 2 == 0 {
+                    remedies_for_cached(r, lang);
+                }
+                let mut cached = b"[0,".to_vec();
+                remedies_json_cached(r, lang, &mut cached);
+                assert_eq!(&cached[3..], &want[..], "{r:?}");
+            }
+        }
+    }
+}
