@@ -711,6 +711,23 @@ fn extract_with(text: &str, s: &mut Scratch) -> Vec<Record> {
             continue;
         }
         if f.piece.strength == Strength::Error {
+            // Pieces that joined the error above from this very line, before this piece said
+            // it is another error, belong to this one: a line is one error's text.
+            let mut stolen = Vec::new();
+            if near {
+                let split = cur
+                    .iter()
+                    .position(|&i| line_of(found[i].piece.start) >= line);
+                if let Some(k) = split.filter(|&k| k > 0) {
+                    if cur[k..]
+                        .iter()
+                        .all(|&i| line_of(found[i].piece.start) == line)
+                        && !conflicts(&found, &cur[k..], f)
+                    {
+                        stolen.extend(cur.drain(k..));
+                    }
+                }
+            }
             if !cur.is_empty() {
                 emit(cur);
                 cur.clear();
@@ -720,6 +737,7 @@ fn extract_with(text: &str, s: &mut Scratch) -> Vec<Record> {
                     .drain(..)
                     .filter(|&p| line_of(found[p].piece.end) + PENDING_GAP_LINES >= line),
             );
+            cur.append(&mut stolen);
             cur.push(idx);
             cur_last_line = line_of(f.piece.end);
         } else {
@@ -770,6 +788,7 @@ fn drop_contained(found: &mut Vec<Found<'_>>) {
 fn conflicts(found: &[Found<'_>], cur: &[usize], f: &Found<'_>) -> bool {
     let code = f.piece.get(Field::ErrorCode).filter(|_| f.piece.rank >= 30);
     let principal = f.piece.get(Field::Principal);
+    let request_id = f.piece.get(Field::RequestId);
     for &i in cur {
         let g = &found[i];
         // The same parser twice is a second error, unless it says the very same thing again
@@ -791,6 +810,13 @@ fn conflicts(found: &[Found<'_>], cur: &[usize], f: &Found<'_>) -> bool {
         }
         if let (Some(p), Some(q)) = (principal, g.piece.get(Field::Principal)) {
             if p != q {
+                return true;
+            }
+        }
+        // One response has one request id: two ids are two errors, even with codes that
+        // normalise alike (Go's `AccessDenied` above Java's `AccessDeniedException`).
+        if let (Some(a), Some(b)) = (request_id, g.piece.get(Field::RequestId)) {
+            if a != b {
                 return true;
             }
         }
@@ -932,6 +958,24 @@ mod tests {
         assert_eq!(r.len(), 2, "{r:#?}");
         assert_eq!(r[1].request_id.as_deref(), Some("r2"));
         assert_eq!(r[0].resource.as_deref(), Some("sg-1a"));
+    }
+
+    #[test]
+    fn neighbouring_errors_with_alike_codes_stay_apart() {
+        // Go's `AccessDenied` and Java's `AccessDeniedException` normalise alike; their
+        // request ids tell them apart, and the authorization sentence belongs to its own line.
+        let t = "operation error S3: GetObject, https response error StatusCode: 403, RequestID: 8FADC1A6, HostID: de8a, api error AccessDenied: Access Denied\nUser: arn:aws:sts::123456789012:assumed-role/r/s is not authorized to perform: iam:PassRole on resource: arn:aws:iam::123456789012:role/x because no identity-based policy allows the iam:PassRole action (Service: AmazonECS; Status Code: 400; Error Code: AccessDeniedException; Request ID: 1-2; Proxy: null)";
+        let r = extract(t);
+        assert_eq!(r.len(), 2, "{r:#?}");
+        assert_eq!(r[0].error_code.as_deref(), Some("AccessDenied"));
+        assert_eq!(r[0].operation.as_deref(), Some("GetObject"));
+        assert_eq!(r[0].status_code, Some(403));
+        assert_eq!(r[0].action, None);
+        assert_eq!(r[1].error_code.as_deref(), Some("AccessDeniedException"));
+        assert_eq!(r[1].operation, None);
+        assert_eq!(r[1].request_id.as_deref(), Some("1-2"));
+        assert_eq!(r[1].action.as_deref(), Some("iam:PassRole"));
+        assert!(r[1].principal.is_some());
     }
 
     #[test]
