@@ -60,6 +60,7 @@ const KEYS: &[Key] = &[
     k("status", StatusCode, 20, C, "plain"),
     k("requestId", RequestId, 40, C, "js-sdk-v2"),
     k("_serviceRequestId", RequestId, 40, C, "amazonka"),
+    k("aws_request_id", RequestId, 40, C, "rust-sdk"),
     k("requestID", RequestId, 40, C, "cloudtrail"),
     k("RequestId", RequestId, 40, C, "plain"),
     k("RequestID", RequestId, 40, C, "plain"),
@@ -172,6 +173,9 @@ pub fn parse_at(text: &str, at: usize, idx: usize) -> Option<Piece<'_>> {
         || at > 0 && b[at - 1] == b'"' && text[at + key.name.len()..].starts_with('"');
     let json_value = json_key.then(|| json_string_value(t)).flatten();
     let t = haskell_value(t);
+    // Rust's Debug print of an `Option<String>` (the Rust SDK's `ErrorMetadata`).
+    let rust_some = t.strip_prefix("Some(").filter(|v| v.starts_with('"'));
+    let t = rust_some.unwrap_or(t);
     let raw = match json_value.or_else(|| quoted(t).ok().map(|(_, q)| q)) {
         Some(q) => q,
         None => {
@@ -180,7 +184,12 @@ pub fn parse_at(text: &str, at: usize, idx: usize) -> Option<Piece<'_>> {
         }
     };
     let raw = raw.strip_prefix("Just ").unwrap_or(raw);
-    let mut p = Piece::new(at, at + key.name.len(), key.strength, key.format, key.rank);
+    let format = if rust_some.is_some() {
+        "rust-sdk"
+    } else {
+        key.format
+    };
+    let mut p = Piece::new(at, at + key.name.len(), key.strength, format, key.rank);
     match key.field {
         ErrorCode | WrapperCode => {
             // An x-amzn-ErrorType header may carry its documentation URL after the code
@@ -203,6 +212,8 @@ pub fn parse_at(text: &str, at: usize, idx: usize) -> Option<Piece<'_>> {
             }
         }
         StatusCode => {
+            // Rust's Debug print of the http crate's status: `status: StatusCode(403)`.
+            let raw = raw.strip_prefix("StatusCode(").unwrap_or(raw);
             let digits = raw
                 .bytes()
                 .position(|b| !b.is_ascii_digit())

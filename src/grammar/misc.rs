@@ -161,6 +161,26 @@ pub const KNOWN_MESSAGES: &[(&str, &str)] = &[
     ("Rate exceeded", "plain"),
     ("Request limit exceeded", "plain"),
     ("Unable to locate credentials", "boto3"),
+    // The credential chain came up empty, as each SDK and Terraform say it.
+    ("no valid credential sources", "plain"),
+    ("no valid providers in chain", "go-sdk-v1"),
+    ("failed to refresh cached credentials", "go-sdk-v2"),
+    (
+        "Unable to load AWS credentials from any provider in the chain",
+        "java-sdk",
+    ),
+    (
+        "Unable to load credentials from any of the providers in the chain",
+        "java-sdk",
+    ),
+    // No region configured.
+    ("You must specify a region", "aws-cli"),
+    ("an AWS region is required", "go-sdk-v2"),
+    ("Region is missing", "js-sdk-v3"),
+    (
+        "Unable to load region from any of the providers in the chain",
+        "java-sdk",
+    ),
     (
         "The security token included in the request is expired",
         "plain",
@@ -182,12 +202,29 @@ pub const KNOWN_MESSAGES: &[(&str, &str)] = &[
 /// A known message at `at` (index `idx` of [`KNOWN_MESSAGES`]): a weak record of its own.
 pub fn known_message_at(text: &str, at: usize, idx: usize) -> Option<Piece<'_>> {
     let (m, format) = KNOWN_MESSAGES.get(idx)?;
-    let line_start = memchr::memrchr2(b'\n', b'"', &text.as_bytes()[..at]).map_or(0, |p| p + 1);
-    let line_end =
-        memchr::memchr2(b'\n', b'"', &text.as_bytes()[at..]).map_or(text.len(), |p| p + at);
+    let opening = memchr::memrchr2(b'\n', b'"', &text.as_bytes()[..at]);
+    let line_start = opening.map_or(0, |p| p + 1);
+    // Inside a quoted string (a JSON log line) the message ends with the string; on a line
+    // of its own, quotes are part of it (`by running "aws configure".`).
+    let quoted = opening.is_some_and(|p| text.as_bytes()[p] == b'"');
+    let rest = &text.as_bytes()[at..];
+    let line_end = if quoted {
+        memchr::memchr2(b'\n', b'"', rest)
+    } else {
+        memchr::memchr(b'\n', rest)
+    }
+    .map_or(text.len(), |p| p + at);
     let mut p = Piece::new(at, at + m.len(), Strength::Error, format, 5);
-    let msg = text[line_start..line_end].trim();
-    let msg = super::lex::rfind(msg, "Error: ").map_or(msg, |p| &msg[p + 7..]);
+    // A message that is a clause after a prefix (`get credentials: failed to refresh ...`,
+    // `SdkClientException: Unable to load ...`) starts where it does; one that opens its
+    // line keeps the line, less what an `Error: ` before it says.
+    let before = text[line_start..at].trim_end_matches(' ');
+    let msg = if before.ends_with(':') || before.ends_with(',') {
+        text[at..line_end].trim()
+    } else {
+        let line = text[line_start..line_end].trim();
+        super::lex::rfind(line, "Error: ").map_or(line, |p| &line[p + 7..])
+    };
     p.set(Field::Message, msg);
     Some(p)
 }

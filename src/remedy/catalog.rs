@@ -59,6 +59,7 @@ static DOCS: &[(&str, &str, &str)] = docs![
     "credentials-invalid",
     "credentials-signature",
     "credentials-missing",
+    "region-missing",
     // Throttling and quotas
     "throttling-backoff",
     "quota-increase",

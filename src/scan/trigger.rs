@@ -64,7 +64,14 @@ const COVER: &[&str] = &[
     "Network Configuration",
     "Essential container",
     "timed out",
-    "locate credentials",
+    // The credential chain's messages ("locate credentials", "load AWS credentials", ...).
+    "redential",
+    "providers in chain",
+    // No region: each SDK says it its own way.
+    "specify a region",
+    "region is required",
+    "Region is missing",
+    "load region",
     "not be found",
 ];
 
