@@ -69,6 +69,7 @@ const BARE_CODES: &[&str] = &[
     "InternalError",
     "AccessDeniedException",
     "NoCredentialsError",
+    "NoCredentialProviders",
     "NoRegionError",
     "ParamValidationError",
 ];

@@ -163,7 +163,6 @@ pub const KNOWN_MESSAGES: &[(&str, &str)] = &[
     ("Unable to locate credentials", "boto3"),
     // The credential chain came up empty, as each SDK and Terraform say it.
     ("no valid credential sources", "plain"),
-    ("no valid providers in chain", "go-sdk-v1"),
     ("failed to refresh cached credentials", "go-sdk-v2"),
     (
         "Unable to load AWS credentials from any provider in the chain",
@@ -174,7 +173,7 @@ pub const KNOWN_MESSAGES: &[(&str, &str)] = &[
         "java-sdk",
     ),
     // No region configured.
-    ("You must specify a region", "aws-cli"),
+    ("You must specify a region", "boto3"),
     ("an AWS region is required", "go-sdk-v2"),
     ("Region is missing", "js-sdk-v3"),
     (

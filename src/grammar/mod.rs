@@ -272,6 +272,8 @@ fn exception_bare_codes() -> &'static [&'static str] {
         "InvalidParameterCombination",
         "UnrecognizedClient",
         "InternalError",
+        // Go v1's empty credential chain, printed as `NoCredentialProviders: no valid ...`.
+        "NoCredentialProviders",
     ]
 }
 

@@ -64,14 +64,11 @@ const COVER: &[&str] = &[
     "Network Configuration",
     "Essential container",
     "timed out",
-    // The credential chain's messages ("locate credentials", "load AWS credentials", ...).
+    // The credential chain's messages ("Unable to locate credentials", "no valid credential
+    // sources", "NoCredentialProviders", ...).
     "redential",
-    "providers in chain",
-    // No region: each SDK says it its own way.
-    "specify a region",
-    "region is required",
-    "Region is missing",
-    "load region",
+    // No region: each SDK says it its own way, all with the word ("Region is missing").
+    "egion",
     "not be found",
 ];
 
