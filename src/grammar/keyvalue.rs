@@ -195,6 +195,9 @@ pub fn parse_at(text: &str, at: usize, idx: usize) -> Option<Piece<'_>> {
             // An x-amzn-ErrorType header may carry its documentation URL after the code
             // (`AccessDeniedException:http://internal.amazon.com/coral/...`).
             let raw = super::lex::find(raw, ":http").map_or(raw, |end| &raw[..end]);
+            // A code is one word: `Error: Could not assume role ...: sts:AssumeRole...` is a
+            // sentence, whose last word after a colon is no code.
+            let raw = raw.split_ascii_whitespace().next().unwrap_or("");
             let code = super::lex::after_last(raw, b'#').trim();
             let code = super::lex::after_last(code, b':');
             if !(super::lex::error_code(code).is_ok_and(|(r, _)| r.is_empty())
@@ -269,6 +272,14 @@ mod tests {
     fn kv<'a>(s: &'a str, name: &str) -> Option<Piece<'a>> {
         let idx = KEYS.iter().position(|k| k.name == name).unwrap();
         parse_at(s, s.find(name).unwrap(), idx)
+    }
+
+    #[test]
+    fn a_sentence_after_an_error_key_is_no_code() {
+        let t = "Error: Could not assume role with OIDC: Not authorized to perform sts:AssumeRoleWithWebIdentity";
+        assert!(kv(t, "Error").is_none());
+        let p = kv("Error: AccessDenied Access Denied", "Error").unwrap();
+        assert_eq!(p.get(ErrorCode), Some("AccessDenied"));
     }
 
     #[test]

@@ -164,6 +164,7 @@ pub const KNOWN_MESSAGES: &[(&str, &str)] = &[
     // The credential chain came up empty, as each SDK and Terraform say it.
     ("no valid credential sources", "plain"),
     ("failed to refresh cached credentials", "go-sdk-v2"),
+    ("Could not load credentials from any providers", "js-sdk-v3"),
     (
         "Unable to load AWS credentials from any provider in the chain",
         "java-sdk",
