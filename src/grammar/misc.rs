@@ -185,6 +185,8 @@ pub const KNOWN_MESSAGES: &[(&str, &str)] = &[
         "The security token included in the request is expired",
         "plain",
     ),
+    // The CLI's SSO session ran out (`Error when retrieving token from sso: ...`).
+    ("Token has expired and refresh failed", "aws-cli"),
     (
         "The security token included in the request is invalid",
         "plain",
