@@ -832,16 +832,17 @@ fn assemble(text: &str, marks: Marks, found: &[Found<'_>], group: &[usize]) -> R
     let mut rec = Record::default();
     // For each field, the value of the highest-ranked piece that has one (the first of equal
     // ranks), found in one pass over the pieces' values.
-    let mut by_field: [Option<(u8, &str)>; STRING_FIELDS.len()] = [None; STRING_FIELDS.len()];
-    for p in pieces() {
+    let mut by_field: [Option<(u8, &str, usize)>; STRING_FIELDS.len()] =
+        [None; STRING_FIELDS.len()];
+    for (n, p) in pieces().enumerate() {
         for (f, v) in p.piece.values.iter() {
             let slot = &mut by_field[f as usize];
-            if !matches!(slot, Some((r, _)) if *r >= p.piece.rank) {
-                *slot = Some((p.piece.rank, v));
+            if !matches!(slot, Some((r, _, _)) if *r >= p.piece.rank) {
+                *slot = Some((p.piece.rank, v, n));
             }
         }
     }
-    let best = |f: Field| by_field[f as usize].map(|(_, v)| v);
+    let best = |f: Field| by_field[f as usize].map(|(_, v, _)| v);
     let own = |v: Option<&str>| v.map(str::to_string);
     rec.error_code = own(best(Field::ErrorCode));
     rec.wrapper_code = own(best(Field::WrapperCode));
@@ -873,8 +874,22 @@ fn assemble(text: &str, marks: Marks, found: &[Found<'_>], group: &[usize]) -> R
             .find_map(misc::message_resource)
             .map(str::to_string);
     }
-    let start = pieces().map(|p| p.piece.start).min().unwrap_or(0);
-    let end = pieces()
+    // The span covers the error's own pieces and the context that gave a field: a context
+    // piece nearby that gave nothing (`Key="k"` in a traceback's source line) would move the
+    // record's line away from the error.
+    let gave = |n: usize| {
+        by_field
+            .iter()
+            .any(|s| matches!(s, Some((_, _, w)) if *w == n))
+    };
+    let spanned = || {
+        pieces()
+            .enumerate()
+            .filter(|&(n, p)| p.piece.strength == Strength::Error || gave(n))
+            .map(|(_, p)| p)
+    };
+    let start = spanned().map(|p| p.piece.start).min().unwrap_or(0);
+    let end = spanned()
         .map(|p| p.piece.end)
         .max()
         .unwrap_or(start)
@@ -978,6 +993,18 @@ mod tests {
         assert_eq!(r[1].request_id.as_deref(), Some("1-2"));
         assert_eq!(r[1].action.as_deref(), Some("iam:PassRole"));
         assert!(r[1].principal.is_some());
+    }
+
+    #[test]
+    fn context_that_gave_nothing_stays_out_of_the_span() {
+        // The traceback's source line has a `Key=` argument: a context piece whose value
+        // loses to nothing it could give, so the record starts at the error, not there.
+        let t = "Traceback (most recent call last):\n  File \"app.py\", line 3, in h\n    s3.put_object(Bucket=\"b\", Key=\"k\")\nbotocore.exceptions.ClientError: An error occurred (AccessDenied) when calling the PutObject operation: User: arn:aws:sts::123456789012:assumed-role/r/s is not authorized to perform: s3:PutObject on resource: \"arn:aws:s3:::b/k\" because no identity-based policy allows the s3:PutObject action";
+        let r = extract(t);
+        assert_eq!(r.len(), 1, "{r:#?}");
+        let error_line = t.find("botocore").unwrap() as u64;
+        assert!(r[0].span.start >= error_line, "{:?}", r[0].span);
+        assert_eq!(r[0].resource.as_deref(), Some("arn:aws:s3:::b/k"));
     }
 
     #[test]
