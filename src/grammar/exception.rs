@@ -170,7 +170,10 @@ pub fn is_aws_code(code: &str) -> bool {
 /// SDK exception classes that carry no API code of their own (`AWSSecurityTokenServiceException`,
 /// `S3Exception`): they count, but weakly.
 fn is_sdk_class(code: &str) -> bool {
-    (code.starts_with("AWS") || code.starts_with("Amazon")) && code.ends_with("Exception")
+    // boto 2 (`S3ResponseError: 403 Forbidden` above the XML body that has the code).
+    code.len() > "ResponseError".len() && code.ends_with("ResponseError")
+        || matches!(code, "BotoServerError" | "BotoClientError")
+        || (code.starts_with("AWS") || code.starts_with("Amazon")) && code.ends_with("Exception")
         || code.ends_with("Exception")
             && code.len() <= 15
             && !code[..code.len() - 9].contains(char::is_lowercase)

@@ -1008,6 +1008,16 @@ mod tests {
     }
 
     #[test]
+    fn a_boto2_head_and_its_xml_body_are_one_error() {
+        let t = "S3ResponseError: 403 Forbidden\n<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>AccessDenied</Code><Message>Access Denied</Message><RequestId>3A1B2C4D5E6F7A8B</RequestId><HostId>aGVsbG8=</HostId></Error>";
+        let r = extract(t);
+        assert_eq!(r.len(), 1, "{r:#?}");
+        assert_eq!(r[0].error_code.as_deref(), Some("AccessDenied"));
+        assert_eq!(r[0].status_code, Some(403));
+        assert_eq!(r[0].request_id.as_deref(), Some("3A1B2C4D5E6F7A8B"));
+    }
+
+    #[test]
     fn nothing_in_noise() {
         assert!(extract("2026-11-01T00:00:00Z INFO processed batch id=1 items=3").is_empty());
         assert!(extract("ValueError: invalid literal for int()").is_empty());
