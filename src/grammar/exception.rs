@@ -169,7 +169,7 @@ pub fn is_aws_code(code: &str) -> bool {
 
 /// SDK exception classes that carry no API code of their own (`AWSSecurityTokenServiceException`,
 /// `S3Exception`): they count, but weakly.
-fn is_sdk_class(code: &str) -> bool {
+pub(super) fn is_sdk_class(code: &str) -> bool {
     // boto 2 (`S3ResponseError: 403 Forbidden` above the XML body that has the code).
     code.len() > "ResponseError".len() && code.ends_with("ResponseError")
         || matches!(code, "BotoServerError" | "BotoClientError")

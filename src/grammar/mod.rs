@@ -46,6 +46,7 @@ enum Kind {
     Encoded,
     AuthorizationId,
     Coral,
+    PowerShell,
     Known(u8),
     /// No parser: a [`Marks`] literal, noted as present in the event.
     Mark(Marks),
@@ -215,6 +216,7 @@ fn anchors() -> &'static Anchors {
         add("Encoded authorization failure message", Kind::Encoded);
         add("authorization id", Kind::AuthorizationId);
         add("while calling ", Kind::Coral);
+        add("FullyQualifiedErrorId", Kind::PowerShell);
         for (i, (m, _)) in misc::KNOWN_MESSAGES.iter().enumerate() {
             add(m, Kind::Known(i as u8));
         }
@@ -315,6 +317,7 @@ pub fn trigger_literals() -> Vec<&'static str> {
         "Denied:",
         "Resource handler returned",
         "while calling ",
+        "FullyQualifiedErrorId",
         "Response Error",
         "(client): ",
         "Expired:",
@@ -469,6 +472,7 @@ fn parse_piece(text: &str, at: usize, len: usize, kind: Kind) -> Option<Piece<'_
         Kind::Encoded => misc::encoded_at(text, at),
         Kind::AuthorizationId => misc::authorization_id_at(text, at),
         Kind::Coral => misc::coral_at(text, at),
+        Kind::PowerShell => misc::powershell_at(text, at),
         Kind::Known(i) => misc::known_message_at(text, at, i as usize),
         Kind::Mark(_) => None,
     }

@@ -801,11 +801,19 @@ fn select(rec: &Record, f: &Facts) -> Vec<&'static str> {
         push(&mut out, "throttling-backoff");
     }
 
-    // S3 answers HEAD requests with a bare status and no code or body.
-    if f.codes.is_empty() && f.service_is("s3") {
-        if rec.status_code == Some(404) || msg.trim().eq_ignore_ascii_case("not found") {
+    // S3 answers HEAD requests with a bare status and no code or body; .NET and PowerShell
+    // name only the SDK's class (`AmazonS3Exception`) over S3's own message.
+    let no_api_code = f.codes.iter().all(|c| {
+        c.eq_ignore_ascii_case("AmazonS3Exception") || c.eq_ignore_ascii_case("S3Exception")
+    });
+    if no_api_code && f.service_is("s3") {
+        let msg = msg.trim();
+        if rec.status_code == Some(404) || msg.eq_ignore_ascii_case("not found") {
             push(&mut out, "s3-no-such-key");
-        } else if rec.status_code == Some(403) || msg.trim().eq_ignore_ascii_case("forbidden") {
+        } else if rec.status_code == Some(403)
+            || msg.eq_ignore_ascii_case("forbidden")
+            || msg.eq_ignore_ascii_case("access denied")
+        {
             push(&mut out, "s3-access-denied");
         }
     }
