@@ -180,14 +180,24 @@ pub const KNOWN_MESSAGES: &[(&str, &str)] = &[
 ];
 
 /// A known message at `at` (index `idx` of [`KNOWN_MESSAGES`]): a weak record of its own.
-pub fn known_message_at(text: &str, at: usize, idx: usize) -> Option<Piece<'_>> {
+/// `any_error_colon` is whether `text` holds an `Error: ` anywhere: the message starts after the
+/// last one in its line, and an event without one (most) need not search each line for it.
+pub fn known_message_at(
+    text: &str,
+    at: usize,
+    idx: usize,
+    any_error_colon: bool,
+) -> Option<Piece<'_>> {
     let (m, format) = KNOWN_MESSAGES.get(idx)?;
     let line_start = memchr::memrchr2(b'\n', b'"', &text.as_bytes()[..at]).map_or(0, |p| p + 1);
     let line_end =
         memchr::memchr2(b'\n', b'"', &text.as_bytes()[at..]).map_or(text.len(), |p| p + at);
     let mut p = Piece::new(at, at + m.len(), Strength::Error, format, 5);
     let msg = text[line_start..line_end].trim();
-    let msg = super::lex::rfind(msg, "Error: ").map_or(msg, |p| &msg[p + 7..]);
+    let msg = match any_error_colon.then(|| super::lex::rfind(msg, "Error: ")) {
+        Some(Some(p)) => &msg[p + 7..],
+        _ => msg,
+    };
     p.set(Field::Message, msg);
     Some(p)
 }
