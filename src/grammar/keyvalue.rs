@@ -316,6 +316,31 @@ mod tests {
     }
 
     #[test]
+    fn the_code_key_inside_error_code_is_that_keys_piece() {
+        for text in [
+            "(Service: AmazonECS; Status Code: 400; Error Code: AccessDeniedException; Request ID: 1)",
+            "Error Code: InvalidParameterValue",
+            "Error Code: SomethingWentWrong;",
+            "Error Code: Oops",
+            "Error Code: 400",
+            "Error Code: null",
+            "Error Code: \n    AccessDenied\n",
+            "Error Code: com.amazon.coral#ThrottlingException",
+        ] {
+            let at = text.find("Error Code").unwrap();
+            assert!(error_code_key_reads_as_code_key(text, at));
+            let whole = parse_at(text, at, ERROR_CODE_KEY);
+            let own = parse_at(text, at + 6, CODE_KEY);
+            let within = code_key_within(whole.as_ref(), at + 6);
+            assert_eq!(format!("{own:?}"), format!("{within:?}"), "{text}");
+        }
+        assert!(!error_code_key_reads_as_code_key(
+            r#"{"Error Code": "X"}"#,
+            2
+        ));
+    }
+
+    #[test]
     fn json_string_values_keep_inner_quotes() {
         assert_eq!(
             json_string_value(r#""Value "abc" at "t" failed", "x": 1"#),
