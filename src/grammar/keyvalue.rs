@@ -221,7 +221,7 @@ pub fn parse_at(text: &str, at: usize, idx: usize) -> Option<Piece<'_>> {
         Some(q) => q,
         None => {
             let end = super::lex::find_class(t, class::VALUE_END).unwrap_or(t.len());
-            t[..end].trim()
+            super::lex::trim(&t[..end])
         }
     };
     let raw = raw.strip_prefix("Just ").unwrap_or(raw);
