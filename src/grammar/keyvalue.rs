@@ -135,7 +135,9 @@ fn json_string_value(t: &str) -> Option<&str> {
     let body = t.strip_prefix('"')?;
     let line = &body[..memchr::memchr(b'\n', body.as_bytes()).unwrap_or(body.len())];
     let mut from = 0;
-    while let Some(p) = line[from..].find('"') {
+    // Quotes are ASCII: a byte search finds the character one (`str::find` with a `char`
+    // costs more in the short lines read here).
+    while let Some(p) = memchr::memchr(b'"', &line.as_bytes()[from..]) {
         let q = from + p;
         let after = line[q + 1..].trim_start_matches([' ', '\t', '\r']);
         let escaped = line[..q].ends_with('\\') && !line[..q].ends_with("\\\\");

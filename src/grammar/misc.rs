@@ -126,7 +126,8 @@ pub fn lambda_line_at(text: &str, at: usize) -> Option<Piece<'_>> {
         (&s[..end], &s[end..])
     }
     let (ts, rest) = word(line);
-    if !(ts.len() >= 20 && ts.as_bytes()[4] == b'-' && ts.contains('T')) {
+    // The `T` of a timestamp is its 11th byte: a plain loop reaches it before a search is set up.
+    if !(ts.len() >= 20 && ts.as_bytes()[4] == b'-' && ts.bytes().any(|b| b == b'T')) {
         return None;
     }
     // The id is the next word when it is a UUID: its 36 bytes, then a gap or the end.
