@@ -66,13 +66,20 @@ impl Marks {
     const TF_ADDRESS: Marks = Marks(4);
     /// A phrase [`misc::message_resource`] looks for.
     const RESOURCE: Marks = Marks(8);
+    /// What says an AWS CLI sentence came from boto3 ([`botocore::BOTO3_WORDS`]). None of them
+    /// can overlap a sentence's anchor, so the marks noted when the anchor is reached are
+    /// those of the text before it.
+    const BOTO3: Marks = Marks(16);
 
-    const LITERALS: [(&'static str, Marks); 5] = [
+    const LITERALS: [(&'static str, Marks); 8] = [
         ("Resource handler returned message", Marks::CFN),
         ("│ Error", Marks::TERRAFORM),
         ("Error applying plan", Marks::TERRAFORM),
         ("[terraform]", Marks::TERRAFORM),
         ("* aws_", Marks::TF_ADDRESS),
+        (botocore::BOTO3_WORDS[0], Marks::BOTO3),
+        (botocore::BOTO3_WORDS[1], Marks::BOTO3),
+        (botocore::BOTO3_WORDS[2], Marks::BOTO3),
     ];
 
     fn has(self, m: Marks) -> bool {
@@ -658,6 +665,7 @@ fn extract_with(text: &str, s: &mut Scratch) -> Vec<Record> {
                 let any = *any_error_colon.get_or_insert_with(|| lex::contains(v, "Error: "));
                 misc::known_message_at(v, m_start, usize::from(i), any)
             }
+            Kind::Botocore => botocore::parse_after(v, m_start, marks.has(Marks::BOTO3)),
             Kind::KeyValue(i) if usize::from(i) == keyvalue::CODE_KEY => {
                 match error_code_key.filter(|&(end, _)| end == m_start + m_len) {
                     Some((_, at)) => {
