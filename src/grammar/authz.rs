@@ -349,7 +349,8 @@ fn principal_before(text: &str, at: usize) -> (Option<&str>, Option<usize>) {
         return (None, None);
     }
     if has_user {
-        let s = lead.rfind("User").unwrap_or(tok_start);
+        // The last `User` of the lead is the one it ends with (before its colon, if any).
+        let s = lead.len() - "User".len() - usize::from(lead.ends_with(':'));
         return (Some(unq), Some(s));
     }
     if unq.starts_with("arn:") {

@@ -50,8 +50,18 @@ fn calling(i: &str) -> Option<(&str, &str)> {
     Some((retries.unwrap_or(i), op))
 }
 
+/// Words before a sentence that say it came from boto3 rather than the AWS CLI.
+pub const BOTO3_WORDS: [&str; 3] = ["botocore", "ClientError", "Traceback"];
+
 /// Parse the sentence starting at `at` (`An error occurred (` or `A client error (`).
 pub fn parse_at(text: &str, at: usize) -> Option<Piece<'_>> {
+    let boto3 = BOTO3_WORDS.iter().any(|w| contains(&text[..at], w));
+    parse_after(text, at, boto3)
+}
+
+/// [`parse_at`], told whether the text before `at` holds one of [`BOTO3_WORDS`] (the anchor
+/// walk has seen them).
+pub fn parse_after(text: &str, at: usize, boto3: bool) -> Option<Piece<'_>> {
     let i = &text[at..];
     let (i, code) = alt((
         (tag::<_, _, E>("An error occurred"), ws, paren).map(|(_, _, c)| c),
@@ -87,11 +97,7 @@ pub fn parse_at(text: &str, at: usize) -> Option<Piece<'_>> {
         i = &rest[end..];
     }
     p.end = offset(text, i);
-    let before = &text[..at];
-    if contains(before, "botocore")
-        || contains(before, "ClientError")
-        || contains(before, "Traceback")
-    {
+    if boto3 {
         p.format = "boto3";
     }
     Some(p)

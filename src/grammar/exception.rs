@@ -224,18 +224,35 @@ pub fn parse_token(text: &str, span: Range<usize>) -> Option<Piece<'_>> {
         Some(t) if !t.ends_with(':') => (t, true),
         _ => (full, false),
     };
+    // The last `::`, `.` and `:` of the token, found in one pass over its few dozen bytes: a
+    // loop costs less than setting up three searches.
+    let (mut last_path, mut last_dot, mut last_colon) = (None, None, None);
+    let tb = token.as_bytes();
+    for (k, &c) in tb.iter().enumerate() {
+        if c == b'.' {
+            last_dot = Some(k);
+        } else if c == b':' {
+            if k > 0 && tb[k - 1] == b':' {
+                last_path = Some(k - 1);
+            }
+            last_colon = Some(k);
+        }
+    }
     let mut service = None;
     let mut code = token;
-    if let Some(pos) = super::lex::rfind(token, "::") {
+    // Where `code` starts in the token.
+    let mut code_at = 0;
+    if let Some(pos) = last_path {
         let ns = &token[..pos];
         code = &token[pos + 2..];
+        code_at = pos + 2;
         let parts: Vec<&str> = ns.split("::").collect();
         if parts.first() == Some(&"Aws") && parts.len() >= 2 {
             service = Some(parts[1]);
         } else if !super::lex::contains(ns, "AWS") && !ns.starts_with("Aws") {
             return None;
         }
-    } else if let Some(pos) = token.rfind('.') {
+    } else if let Some(pos) = last_dot {
         let ns = &token[..pos];
         let last = &token[pos + 1..];
         let aws_ns = ns.starts_with("botocore")
@@ -246,6 +263,7 @@ pub fn parse_token(text: &str, span: Range<usize>) -> Option<Piece<'_>> {
             || ns.starts_with("aws");
         if aws_ns {
             code = last;
+            code_at = pos + 1;
             if let Some(svc) = ns.strip_prefix("Amazon.").and_then(|r| r.split('.').next()) {
                 service = Some(svc);
             }
@@ -254,8 +272,9 @@ pub fn parse_token(text: &str, span: Range<usize>) -> Option<Piece<'_>> {
         }
     }
     let token = code;
-    if let Some(pos) = code.rfind(':') {
-        code = &code[pos + 1..];
+    // The last `:` of `code`, a tail of the token, is the token's last if it lies in the tail.
+    if let Some(pos) = last_colon.filter(|&p| p >= code_at) {
+        code = &code[pos - code_at + 1..];
     }
     let mut rest = &text[end..];
     let follows = if after_colon {

@@ -2,20 +2,48 @@
 //! and the v1 trailer `status code: N, request id: R`.
 
 use super::exception::is_aws_code;
-use super::lex::{error_code, offset, status, trim_trailing, ws};
+use super::lex::{class, error_code, offset, status, trim_trailing, ws};
 use super::piece::{Field, Piece, Strength};
-use nom::bytes::complete::{tag, take_while1};
+use nom::bytes::complete::tag;
 use nom::character::complete::space0;
 use nom::{IResult, Parser};
 
 type E<'a> = nom::error::Error<&'a str>;
 
+/// `take_while1` of the bytes `keep` takes, for a `keep` that takes only ASCII bytes or only
+/// non-ASCII ones: its run then ends at a character boundary, as the char-wise parser's does.
+fn bytes1(keep: impl Fn(u8) -> bool) -> impl Fn(&str) -> IResult<&str, &str> {
+    move |i: &str| match i.bytes().position(|b| !keep(b)).unwrap_or(i.len()) {
+        0 => Err(nom::Err::Error(nom::error::Error::new(
+            i,
+            nom::error::ErrorKind::TakeWhile1,
+        ))),
+        n => Ok((&i[n..], &i[..n])),
+    }
+}
+
+/// A RequestID or HostID value: `take_while1` of what is not `,` or whitespace, read bytewise
+/// until a non-ASCII character (rare: ids are ASCII), which only `char::is_whitespace` can judge.
+fn id_value(i: &str) -> IResult<&str, &str> {
+    let stop = |b: u8| b == b',' || class::is(b, class::WHITE | class::WIDE);
+    let mut n = i.bytes().position(stop).unwrap_or(i.len());
+    if i.as_bytes()
+        .get(n)
+        .is_some_and(|&b| class::is(b, class::WIDE))
+    {
+        n += i[n..]
+            .find(|c: char| c == ',' || c.is_whitespace())
+            .unwrap_or(i.len() - n);
+    }
+    bytes1(|_| true)(&i[..n]).map(|(_, v)| (&i[n..], v))
+}
+
 fn head(i: &str) -> IResult<&str, (&str, &str)> {
     let (i, (_, svc, _, op)) = (
         tag("operation error "),
-        take_while1(|c: char| c != ':' && c != ',' && c != '\n'),
+        bytes1(|b| b != b':' && b != b',' && b != b'\n'),
         tag(": "),
-        take_while1(|c: char| c.is_ascii_alphanumeric() || c == '_'),
+        bytes1(|b| b.is_ascii_alphanumeric() || b == b'_'),
     )
         .parse(i)?;
     Ok((i, (svc, op)))
@@ -31,7 +59,7 @@ pub fn parse_v2_at(text: &str, at: usize) -> Option<Piece<'_>> {
         if let Ok((r, _)) = (
             tag::<_, _, E>("exceeded maximum number of attempts,"),
             space0,
-            take_while1(|c: char| c.is_ascii_digit()),
+            bytes1(|b| b.is_ascii_digit()),
         )
             .parse(i)
         {
@@ -45,22 +73,12 @@ pub fn parse_v2_at(text: &str, at: usize) -> Option<Piece<'_>> {
         {
             p.set_status(n);
             i = r;
-        } else if let Ok((r, (_, _, id))) = (
-            tag::<_, _, E>("RequestID:"),
-            space0,
-            take_while1(|c: char| c != ',' && !c.is_whitespace()),
-        )
-            .parse(i)
+        } else if let Ok((r, (_, _, id))) =
+            (tag::<_, _, E>("RequestID:"), space0, id_value).parse(i)
         {
             p.set(Field::RequestId, id);
             i = r;
-        } else if let Ok((r, _)) = (
-            tag::<_, _, E>("HostID:"),
-            space0,
-            take_while1(|c: char| c != ',' && !c.is_whitespace()),
-        )
-            .parse(i)
-        {
+        } else if let Ok((r, _)) = (tag::<_, _, E>("HostID:"), space0, id_value).parse(i) {
             i = r;
         } else {
             let r = i.strip_prefix("api error ").unwrap_or(i);
@@ -111,6 +129,7 @@ pub fn parse_v1_status_at(text: &str, at: usize) -> Option<Piece<'_>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use nom::bytes::complete::take_while1;
 
     #[test]
     fn v2_full() {
@@ -133,6 +152,28 @@ mod tests {
         );
         let u = "operation error Bedrock: Put, https response error StatusCode: 403, User: arn:aws:sts::1:assumed-role/r/s is not authorized";
         assert_eq!(parse_v2_at(u, 0).unwrap().get(Field::ErrorCode), None);
+    }
+
+    #[test]
+    fn id_values_end_as_the_char_wise_parser_ends_them() {
+        let char_wise = |i| {
+            take_while1::<_, _, E>(|c: char| c != ',' && !c.is_whitespace())
+                .parse(i)
+                .ok()
+        };
+        for i in [
+            "ABC123, next",
+            "ABC123",
+            "h/x==\tz",
+            "\u{b}x",
+            "ab\u{a0}cd",
+            "aé\u{2003}b",
+            "日本,x",
+            ",x",
+            "",
+        ] {
+            assert_eq!(id_value(i).ok(), char_wise(i), "{i:?}");
+        }
     }
 
     #[test]

@@ -3,43 +3,49 @@
 
 use super::lex::{list_value, offset, ws};
 use super::piece::{Field, Piece, Strength};
-use nom::branch::alt;
-use nom::bytes::complete::tag;
-use nom::{IResult, Parser};
 
-/// A key of the list; words may be split by a line break in hard-wrapped text.
-fn key(i: &str) -> IResult<&str, Option<Field>> {
-    let w = |a: &'static str, b: &'static str| (tag(a), ws, tag(b));
-    // Keys are told apart by their first letter; trying only those that start with it keeps
-    // the common miss (the `)` closing the list, a value) from running every alternative.
-    match i.as_bytes().first() {
-        Some(b'A') => alt((
-            (tag("AWS"), ws, w("Error", "Code")).map(|_| Some(Field::ErrorCode)),
-            (tag("AWS"), ws, w("Request", "ID")).map(|_| Some(Field::RequestId)),
-            (tag("AWS"), ws, w("Error", "Message")).map(|_| Some(Field::Message)),
-            (tag("AWS"), ws, tag("Service")).map(|_| Some(Field::Service)),
-            (tag("AWS"), ws, w("Error", "Type")).map(|_| None),
-        ))
-        .parse(i),
-        Some(b'S') => alt((
-            w("Status", "Code").map(|_| Some(Field::StatusCode)),
-            (tag("S3"), ws, tag("Extended"), ws, w("Request", "ID")).map(|_| None),
-            tag("Service").map(|_| Some(Field::Service)),
-        ))
-        .parse(i),
-        Some(b'E') => alt((
-            w("Error", "Code").map(|_| Some(Field::ErrorCode)),
-            w("Error", "Type").map(|_| None),
-            (tag("Extended"), ws, w("Request", "ID")).map(|_| None),
-        ))
-        .parse(i),
-        Some(b'R') => w("Request", "ID").map(|_| Some(Field::RequestId)).parse(i),
-        Some(b'P') => tag("Proxy").map(|_| None).parse(i),
-        _ => Err(nom::Err::Error(nom::error::Error::new(
-            i,
-            nom::error::ErrorKind::Tag,
-        ))),
-    }
+/// The keys of a list by their first letter, each as its words and the field it fills, tried
+/// in order. Telling keys apart by the first letter keeps the common miss (the `)` closing the
+/// list, a value) from trying every key.
+type Keys = &'static [(&'static [&'static str], Option<Field>)];
+const KEYS_A: Keys = &[
+    (&["AWS", "Error", "Code"], Some(Field::ErrorCode)),
+    (&["AWS", "Request", "ID"], Some(Field::RequestId)),
+    (&["AWS", "Error", "Message"], Some(Field::Message)),
+    (&["AWS", "Service"], Some(Field::Service)),
+    (&["AWS", "Error", "Type"], None),
+];
+const KEYS_S: Keys = &[
+    (&["Status", "Code"], Some(Field::StatusCode)),
+    (&["S3", "Extended", "Request", "ID"], None),
+    (&["Service"], Some(Field::Service)),
+];
+const KEYS_E: Keys = &[
+    (&["Error", "Code"], Some(Field::ErrorCode)),
+    (&["Error", "Type"], None),
+    (&["Extended", "Request", "ID"], None),
+];
+const KEYS_R: Keys = &[(&["Request", "ID"], Some(Field::RequestId))];
+const KEYS_P: Keys = &[(&["Proxy"], None)];
+
+/// A key of the list and the text after it; words may be split by a line break in
+/// hard-wrapped text.
+fn key(i: &str) -> Option<(&str, Option<Field>)> {
+    let keys = match i.as_bytes().first()? {
+        b'A' => KEYS_A,
+        b'S' => KEYS_S,
+        b'E' => KEYS_E,
+        b'R' => KEYS_R,
+        b'P' => KEYS_P,
+        _ => return None,
+    };
+    keys.iter().find_map(|&(words, field)| {
+        let mut rest = i.strip_prefix(words[0])?;
+        for w in &words[1..] {
+            rest = ws(rest).ok()?.0.strip_prefix(w)?;
+        }
+        Some((rest, field))
+    })
 }
 
 /// A status value written as the number it is, when it is a `u16`: its digits without the
@@ -60,15 +66,11 @@ pub fn parse_at(text: &str, at: usize) -> Option<Piece<'_>> {
     let mut i = &text[at..];
     let mut p = Piece::new(at, at, Strength::Context, "java-sdk", 80);
     let mut keys = 0;
-    while let Ok((rest, field)) = key(i) {
-        let Ok((rest, _)) = (
-            tag::<_, _, nom::error::Error<&str>>(":"),
-            nom::character::complete::space0,
-        )
-            .parse(rest)
-        else {
+    while let Some((rest, field)) = key(i) {
+        let Some(rest) = rest.strip_prefix(':') else {
             break;
         };
+        let rest = rest.trim_start_matches([' ', '\t']);
         let (rest, value) = list_value(rest);
         keys += 1;
         match field {
@@ -83,15 +85,10 @@ pub fn parse_at(text: &str, at: usize) -> Option<Piece<'_>> {
             None => {}
         }
         i = rest;
-        let Ok((rest, _)) = (
-            alt((tag::<_, _, nom::error::Error<&str>>(";"), tag(","))),
-            ws,
-        )
-            .parse(i)
-        else {
+        let Some(rest) = i.strip_prefix([';', ',']) else {
             break;
         };
-        i = rest;
+        i = ws(rest).map_or(rest, |(rest, _)| rest);
     }
     p.end = offset(text, i);
     if keys < 2 && p.get(Field::ErrorCode).is_none() {

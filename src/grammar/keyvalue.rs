@@ -76,6 +76,51 @@ const KEYS: &[Key] = &[
     k("\"arn\"", Principal, 15, C, "cloudtrail"),
 ];
 
+/// The index in [`KEYS`] of the key named `name`.
+const fn key_index(name: &str) -> usize {
+    let mut i = 0;
+    while i < KEYS.len() {
+        let k = KEYS[i].name.as_bytes();
+        let n = name.as_bytes();
+        if k.len() == n.len() {
+            let mut j = 0;
+            while j < n.len() && k[j] == n[j] {
+                j += 1;
+            }
+            if j == n.len() {
+                return i;
+            }
+        }
+        i += 1;
+    }
+    panic!("no such key");
+}
+
+/// The keys `Error Code` and `Code`, which end together in every `Error Code` (Java SDK lists).
+pub const ERROR_CODE_KEY: usize = key_index("Error Code");
+pub const CODE_KEY: usize = key_index("Code");
+
+/// Whether an `Error Code` key at `at` in `text` parses as the `Code` key ending with it does,
+/// but for the `Code` key's stricter test of the code (see [`code_key_within`]): unless it
+/// stands after a quote (a JSON key) or an R list's `$`, which `Code` never does.
+pub fn error_code_key_reads_as_code_key(text: &str, at: usize) -> bool {
+    !matches!(text.as_bytes()[..at], [.., b'"' | b'$' | b'`'])
+}
+
+/// The `Code` key at `at` inside an `Error Code` key that [`error_code_key_reads_as_code_key`],
+/// from that key's piece (`None` if it gave none): the same piece from `at`, if its code
+/// passes the `Code` key's test. Spares parsing the same value twice.
+pub fn code_key_within<'a>(error_code: Option<&Piece<'a>>, at: usize) -> Option<Piece<'a>> {
+    let p = error_code?;
+    let code = p.get(ErrorCode)?;
+    if !(is_aws_code(code) || code_shaped(code)) {
+        return None;
+    }
+    let mut p = p.clone();
+    p.start = at;
+    Some(p)
+}
+
 /// The key names, for the anchor automaton.
 pub fn key_names() -> impl Iterator<Item = &'static str> {
     KEYS.iter().map(|k| k.name)
@@ -91,7 +136,9 @@ fn json_string_value(t: &str) -> Option<&str> {
     let body = t.strip_prefix('"')?;
     let line = &body[..memchr::memchr(b'\n', body.as_bytes()).unwrap_or(body.len())];
     let mut from = 0;
-    while let Some(p) = line[from..].find('"') {
+    // Quotes are ASCII: a byte search finds the character one (`str::find` with a `char`
+    // costs more in the short lines read here).
+    while let Some(p) = memchr::memchr(b'"', &line.as_bytes()[from..]) {
         let q = from + p;
         let after = line[q + 1..].trim_start_matches([' ', '\t', '\r']);
         let escaped = line[..q].ends_with('\\') && !line[..q].ends_with("\\\\");
@@ -180,39 +227,33 @@ pub fn parse_at(text: &str, at: usize, idx: usize) -> Option<Piece<'_>> {
         Some(q) => q,
         None => {
             let end = super::lex::find_class(t, class::VALUE_END).unwrap_or(t.len());
-            t[..end].trim()
+            super::lex::trim(&t[..end])
         }
     };
     let raw = raw.strip_prefix("Just ").unwrap_or(raw);
+    // The piece is made once its value has passed: most anchors here give none.
     let format = if rust_some.is_some() {
         "rust-sdk"
     } else {
         key.format
     };
-    let mut p = Piece::new(at, at + key.name.len(), key.strength, format, key.rank);
-    match key.field {
+    let piece = || Piece::new(at, at + key.name.len(), key.strength, format, key.rank);
+    let p = match key.field {
         ErrorCode | WrapperCode => {
-            // An x-amzn-ErrorType header may carry its documentation URL after the code
-            // (`AccessDeniedException:http://internal.amazon.com/coral/...`).
-            let raw = super::lex::find(raw, ":http").map_or(raw, |end| &raw[..end]);
-            // A code is one word: `Error: Could not assume role ...: sts:AssumeRole...` is a
-            // sentence, whose last word after a colon is no code.
-            let raw = raw.split_ascii_whitespace().next().unwrap_or("");
-            let code = super::lex::after_last(raw, b'#').trim();
-            let code = super::lex::after_last(code, b':');
+            let code = code_value(raw);
+            // The key's own word is taken first: it costs nothing, the code lookup does.
+            let trusted = key.rank >= 40 && key.name != "code" && key.name != "Code";
             if !(super::lex::error_code(code).is_ok_and(|(r, _)| r.is_empty())
-                && (is_aws_code(code)
-                    || key.rank >= 40 && key.name != "code" && key.name != "Code"
-                    || code_shaped(code)))
+                && (trusted || is_aws_code(code) || code_shaped(code)))
             {
                 return None;
             }
+            let mut p = piece();
             if key.field == WrapperCode {
                 p.set(WrapperCode, code);
-                p.set(ErrorCode, code);
-            } else {
-                p.set(ErrorCode, code);
             }
+            p.set(ErrorCode, code);
+            p
         }
         StatusCode => {
             // Rust's Debug print of the http crate's status: `status: StatusCode(403)`.
@@ -225,35 +266,51 @@ pub fn parse_at(text: &str, at: usize, idx: usize) -> Option<Piece<'_>> {
             if !(100..600).contains(&n) {
                 return None;
             }
+            let mut p = piece();
             p.set_status(n);
+            p
         }
         RequestId => {
             if !(looks_like_request_id(raw) || raw.len() >= 2 && !raw.contains(' ')) {
                 return None;
             }
-            p.set(RequestId, raw);
+            piece().with(RequestId, Some(raw))
         }
-        Message => {
-            p.set(Message, raw);
-        }
+        Message => piece().with(Message, Some(raw)),
         Principal => {
             let a = super::arn::parse(raw)?;
             if !(a.service == "iam" || a.service == "sts") {
                 return None;
             }
-            p.set(Principal, raw);
+            piece().with(Principal, Some(raw))
         }
         f => {
             if raw.is_empty() || raw.len() > 256 || raw.contains(' ') {
                 return None;
             }
-            p.set(f, raw);
+            piece().with(f, Some(raw))
         }
-    }
+    };
     if p.values.is_empty() {
         return None;
     }
     Some(p)
+}
+
+/// The code in a code key's value: the value itself when it is all code characters (nearly
+/// always, and then nothing is searched), else the last `#`- or `:`-separated part of its first
+/// word, without an x-amzn-ErrorType header's documentation URL
+/// (`AccessDeniedException:http://internal.amazon.com/coral/...`).
+fn code_value(raw: &str) -> &str {
+    if raw.bytes().all(|c| class::is(c, class::CODE)) {
+        return raw;
+    }
+    let raw = super::lex::find(raw, ":http").map_or(raw, |end| &raw[..end]);
+    // A code is one word: `Error: Could not assume role ...: sts:AssumeRole...` is a
+    // sentence, whose last word after a colon is no code.
+    let raw = raw.split_ascii_whitespace().next().unwrap_or("");
+    let code = super::lex::after_last(raw, b'#').trim();
+    super::lex::after_last(code, b':')
 }
 
 /// `InvalidParameterValue`-like: CamelCase, no spaces, at least two capitals.
@@ -280,6 +337,31 @@ mod tests {
         assert!(kv(t, "Error").is_none());
         let p = kv("Error: AccessDenied Access Denied", "Error").unwrap();
         assert_eq!(p.get(ErrorCode), Some("AccessDenied"));
+    }
+
+    #[test]
+    fn the_code_key_inside_error_code_is_that_keys_piece() {
+        for text in [
+            "(Service: AmazonECS; Status Code: 400; Error Code: AccessDeniedException; Request ID: 1)",
+            "Error Code: InvalidParameterValue",
+            "Error Code: SomethingWentWrong;",
+            "Error Code: Oops",
+            "Error Code: 400",
+            "Error Code: null",
+            "Error Code: \n    AccessDenied\n",
+            "Error Code: com.amazon.coral#ThrottlingException",
+        ] {
+            let at = text.find("Error Code").unwrap();
+            assert!(error_code_key_reads_as_code_key(text, at));
+            let whole = parse_at(text, at, ERROR_CODE_KEY);
+            let own = parse_at(text, at + 6, CODE_KEY);
+            let within = code_key_within(whole.as_ref(), at + 6);
+            assert_eq!(format!("{own:?}"), format!("{within:?}"), "{text}");
+        }
+        assert!(!error_code_key_reads_as_code_key(
+            r#"{"Error Code": "X"}"#,
+            2
+        ));
     }
 
     #[test]

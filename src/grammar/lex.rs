@@ -182,7 +182,18 @@ pub fn quoted(i: &str) -> IResult<&str, &str> {
 /// The value after a `Key:` in a `Key: value; Key: value` list; stops at `;`, `,`, `)` or a line break.
 pub fn list_value(i: &str) -> (&str, &str) {
     let end = find_class(i, class::LIST_END).unwrap_or(i.len());
-    (&i[end..], i[..end].trim())
+    (&i[end..], trim(&i[..end]))
+}
+
+/// `str::trim`, with no character decoding for the usual value that opens and ends with an
+/// ASCII graphic byte and so has nothing to trim.
+pub fn trim(s: &str) -> &str {
+    let graphic = |b: Option<&u8>| b.is_some_and(u8::is_ascii_graphic);
+    if graphic(s.as_bytes().first()) && graphic(s.as_bytes().last()) {
+        s
+    } else {
+        s.trim()
+    }
 }
 
 /// Strip what commonly trails a token in prose: `.`, `,`, quotes, brackets, backslashes.
@@ -255,11 +266,17 @@ pub const LOG_LEVELS: [&str; 7] = [
 /// request id (`2026-11-28T09:00:00.123Z ERROR `, `[ERROR] 2026-11-28T09:00:00Z 1b2c-... `).
 /// Text that does not open with a timestamp or a level is returned as it is.
 pub fn skip_log_head(s: &str) -> &str {
-    let mut rest = s.trim_start();
+    let first = s.trim_start();
+    let mut rest = first;
     loop {
         let word_end = find_class(rest, class::GAP).unwrap_or(rest.len());
         let word = &rest[..word_end];
-        let bare = word.trim_matches(['[', ']', ':']);
+        // `[`, `]` and `:` are ASCII: trimmed bytewise, with no character decoding.
+        let bracket = |c: &u8| matches!(c, b'[' | b']' | b':');
+        let wb = word.as_bytes();
+        let from = wb.iter().position(|c| !bracket(c)).unwrap_or(wb.len());
+        let to = wb.iter().rposition(|c| !bracket(c)).map_or(from, |p| p + 1);
+        let bare = &word[from..to];
         let b = bare.as_bytes();
         let is_time = b.len() >= 19
             && b[..4].iter().all(u8::is_ascii_digit)
@@ -267,11 +284,13 @@ pub fn skip_log_head(s: &str) -> &str {
             && matches!(b[10], b'T' | b't');
         let is_date = b.len() == 10 && b[..4].iter().all(u8::is_ascii_digit) && b[4] == b'-';
         let is_clock = b.len() >= 8 && b[2] == b':' && b[5] == b':' && b[0].is_ascii_digit();
+        // `rest` is a tail of `first`: the same length is the same text.
+        let at_first = rest.len() == first.len();
         let skip = is_time
-            || is_date && rest == s.trim_start()
-            || is_clock && rest != s.trim_start()
+            || is_date && at_first
+            || is_clock && !at_first
             || LOG_LEVELS.contains(&bare)
-            || is_uuid(bare) && rest != s.trim_start();
+            || is_uuid(bare) && !at_first;
         if word.is_empty() || !skip || word_end == rest.len() {
             return rest;
         }

@@ -126,7 +126,8 @@ pub fn lambda_line_at(text: &str, at: usize) -> Option<Piece<'_>> {
         (&s[..end], &s[end..])
     }
     let (ts, rest) = word(line);
-    if !(ts.len() >= 20 && ts.as_bytes()[4] == b'-' && ts.contains('T')) {
+    // The `T` of a timestamp is its 11th byte: a plain loop reaches it before a search is set up.
+    if !(ts.len() >= 20 && ts.as_bytes()[4] == b'-' && ts.bytes().any(|b| b == b'T')) {
         return None;
     }
     // The id is the next word when it is a UUID: its 36 bytes, then a gap or the end.
@@ -202,7 +203,14 @@ pub const KNOWN_MESSAGES: &[(&str, &str)] = &[
 ];
 
 /// A known message at `at` (index `idx` of [`KNOWN_MESSAGES`]): a weak record of its own.
-pub fn known_message_at(text: &str, at: usize, idx: usize) -> Option<Piece<'_>> {
+/// `any_error_colon` is whether `text` holds an `Error: ` anywhere: the message starts after the
+/// last one in its line, and an event without one (most) need not search each line for it.
+pub fn known_message_at(
+    text: &str,
+    at: usize,
+    idx: usize,
+    any_error_colon: bool,
+) -> Option<Piece<'_>> {
     let (m, format) = KNOWN_MESSAGES.get(idx)?;
     let opening = memchr::memrchr2(b'\n', b'"', &text.as_bytes()[..at]);
     let line_start = opening.map_or(0, |p| p + 1);
@@ -225,7 +233,10 @@ pub fn known_message_at(text: &str, at: usize, idx: usize) -> Option<Piece<'_>> 
         text[at..line_end].trim()
     } else {
         let line = text[line_start..line_end].trim();
-        super::lex::rfind(line, "Error: ").map_or(line, |p| &line[p + 7..])
+        match any_error_colon.then(|| super::lex::rfind(line, "Error: ")) {
+            Some(Some(p)) => &line[p + 7..],
+            _ => line,
+        }
     };
     p.set(Field::Message, msg);
     Some(p)

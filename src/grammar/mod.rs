@@ -67,13 +67,20 @@ impl Marks {
     const TF_ADDRESS: Marks = Marks(4);
     /// A phrase [`misc::message_resource`] looks for.
     const RESOURCE: Marks = Marks(8);
+    /// What says an AWS CLI sentence came from boto3 ([`botocore::BOTO3_WORDS`]). None of them
+    /// can overlap a sentence's anchor, so the marks noted when the anchor is reached are
+    /// those of the text before it.
+    const BOTO3: Marks = Marks(16);
 
-    const LITERALS: [(&'static str, Marks); 5] = [
+    const LITERALS: [(&'static str, Marks); 8] = [
         ("Resource handler returned message", Marks::CFN),
         ("│ Error", Marks::TERRAFORM),
         ("Error applying plan", Marks::TERRAFORM),
         ("[terraform]", Marks::TERRAFORM),
         ("* aws_", Marks::TF_ADDRESS),
+        (botocore::BOTO3_WORDS[0], Marks::BOTO3),
+        (botocore::BOTO3_WORDS[1], Marks::BOTO3),
+        (botocore::BOTO3_WORDS[2], Marks::BOTO3),
     ];
 
     fn has(self, m: Marks) -> bool {
@@ -473,7 +480,7 @@ fn parse_piece(text: &str, at: usize, len: usize, kind: Kind) -> Option<Piece<'_
         Kind::AuthorizationId => misc::authorization_id_at(text, at),
         Kind::Coral => misc::coral_at(text, at),
         Kind::PowerShell => misc::powershell_at(text, at),
-        Kind::Known(i) => misc::known_message_at(text, at, i as usize),
+        Kind::Known(i) => misc::known_message_at(text, at, i as usize, true),
         Kind::Mark(_) => None,
     }
 }
@@ -632,6 +639,11 @@ fn extract_with(text: &str, s: &mut Scratch) -> Vec<Record> {
     // parsed again.
     let mut code_token = 0..0;
     let mut marks = Marks::default();
+    // Whether the event holds an `Error: `, looked up at its first known message.
+    let mut any_error_colon = None;
+    // The end of the last `Error Code` key parsed and its piece's place in `found` (`None`
+    // for no piece): the `Code` key ending there gives the same piece from its own start.
+    let mut error_code_key: Option<(usize, Option<usize>)> = None;
     a.each(v, |m_start, m_len, kind| {
         if let Kind::Mark(m) = kind {
             marks.0 |= m.0;
@@ -655,8 +667,25 @@ fn extract_with(text: &str, s: &mut Scratch) -> Vec<Record> {
                 code_token = exception::token_span(v, at);
                 exception::parse_token(v, code_token.clone())
             }),
+            Kind::Known(i) => {
+                let any = *any_error_colon.get_or_insert_with(|| lex::contains(v, "Error: "));
+                misc::known_message_at(v, m_start, usize::from(i), any)
+            }
+            Kind::Botocore => botocore::parse_after(v, m_start, marks.has(Marks::BOTO3)),
+            Kind::KeyValue(i) if usize::from(i) == keyvalue::CODE_KEY => {
+                match error_code_key.filter(|&(end, _)| end == m_start + m_len) {
+                    Some((_, at)) => {
+                        keyvalue::code_key_within(at.map(|at| &found[at].piece), m_start)
+                    }
+                    None => parse_piece(v, m_start, m_len, kind),
+                }
+            }
             _ => parse_piece(v, m_start, m_len, kind),
         };
+        let error_code = kind == Kind::KeyValue(keyvalue::ERROR_CODE_KEY as u8)
+            && keyvalue::error_code_key_reads_as_code_key(v, m_start);
+        let found_before = found.len();
+        let some = parsed.is_some();
         if let Some(piece) = parsed {
             if kind == Kind::Java {
                 java_list = piece.start..piece.end;
@@ -666,6 +695,12 @@ fn extract_with(text: &str, s: &mut Scratch) -> Vec<Record> {
                 s.seen.insert(slot, key);
                 found.push(Found { kind, piece });
             }
+        }
+        if error_code {
+            // A piece parsed but not kept (a duplicate) is not at hand: `Code` parses again.
+            let pushed = found.len() > found_before;
+            error_code_key =
+                (pushed || !some).then(|| (m_start + m_len, pushed.then_some(found_before)));
         }
     });
     // The invocation id of a Lambda runtime line belongs to the error on that line.
@@ -702,6 +737,11 @@ fn extract_with(text: &str, s: &mut Scratch) -> Vec<Record> {
                     start: 0,
                     end: text.len() as u64,
                 };
+            }
+            // Most events hold one error: the first record gets a list of one, not the four a
+            // first push reserves (four records are beyond malloc's small-size fast path).
+            if records.capacity() == 0 {
+                records.reserve_exact(1);
             }
             records.push(rec);
         }
