@@ -119,7 +119,10 @@ fn near_triggers(cover: &[&str], triggers: &[&str]) -> Vec<Vec<(usize, usize)>> 
                 .filter(|o| o.starts_with(c) || c.starts_with(**o))
             {
                 for (t, lit) in triggers.iter().enumerate() {
-                    for (back, _) in lit.match_indices(other) {
+                    // Short strings: comparing windows beats building a substring searcher
+                    // (`match_indices`) for each of the few thousand pairs, once per process.
+                    let windows = lit.as_bytes().windows(other.len()).enumerate();
+                    for (back, _) in windows.filter(|(_, w)| *w == other.as_bytes()) {
                         if !near.contains(&(t, back)) {
                             near.push((t, back));
                         }
