@@ -28,9 +28,11 @@ pub fn run(opts: &OutputOpts, files: &[PathBuf], threads: Option<u16>) -> anyhow
                 rec.remedies = awsplain::remedy::remedies_for_cached(rec, lang);
             }
         });
-    // Plain JSON on several threads: the scanning threads render each line too, so that this
-    // thread only writes. Masks need input order, so --redact takes the record path.
-    let render_in_workers = threads > 1 && !opts.redact && sink.json_lines().is_some();
+    // Plain JSON: lines are written from the remedy cache's JSON, never building remedy
+    // structs; on several threads the scanning threads render them, so that this thread only
+    // writes. Masks need input order and the records, so --redact takes the record path.
+    let render_json = !opts.redact && sink.json_lines().is_some();
+    let render_in_workers = threads > 1 && render_json;
     for path in &inputs {
         let name = path.to_string_lossy().into_owned();
         let input: Box<dyn Read + Send> = if name == "-" {
@@ -84,6 +86,20 @@ pub fn run(opts: &OutputOpts, files: &[PathBuf], threads: Option<u16>) -> anyhow
             );
             found += written;
             res
+        } else if render_json {
+            let mut line = Vec::with_capacity(8 * 1024);
+            awsplain::scan_reader(input, &name, &mut |rec| {
+                found += 1;
+                line.clear();
+                awsplain::json::write_record_with(&rec, &mut line, |out| {
+                    awsplain::remedy::remedies_json_cached(&rec, lang, out)
+                });
+                line.push(b'\n');
+                match sink.json_lines() {
+                    Some(out) => out.write_all(&line),
+                    None => Ok(()),
+                }
+            })
         } else if threads > 1 {
             let prepare: Arc<dyn Fn(Vec<awsplain::Record>) -> Vec<awsplain::Record> + Send + Sync> =
                 Arc::new(move |mut recs| {
