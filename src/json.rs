@@ -3,8 +3,8 @@
 //!
 //! Records are written far more often than anything else awsplain does with them, and most of
 //! a record's bytes are long catalog texts. serde_json escapes strings a byte at a time; here
-//! they are escaped with SIMD (json-escape-simd), and the remedies of a record can come in
-//! already written (the remedy cache keeps them as JSON, see
+//! clean text is skipped eight bytes a step and copied in runs, and the remedies of a record
+//! can come in already written (the remedy cache keeps them as JSON, see
 //! [`crate::remedy::remedies_json_cached`]).
 
 use crate::record::{Record, Remedy, Source, Span};
@@ -80,8 +80,7 @@ fn opt_str(out: &mut Vec<u8>, v: Option<&str>) {
 }
 
 /// [`write_str`] for a record's own values, most of them short (a code, an id, an ARN): a
-/// short string with nothing to escape is copied as it is, which costs less than the setup of
-/// the SIMD escape.
+/// short string with nothing to escape is copied as it is, in one piece.
 fn write_field_str(s: &str, out: &mut Vec<u8>) {
     const SHORT: usize = 64;
     if s.len() <= SHORT && !needs_escape(s.as_bytes()) {
@@ -97,23 +96,28 @@ fn write_field_str(s: &str, out: &mut Vec<u8>) {
 /// Eight bytes a step, each tested with the exact word tricks for "some byte is zero" and "some
 /// byte is below n" (n <= 128).
 fn needs_escape(b: &[u8]) -> bool {
-    const ONES: u64 = u64::MAX / 255;
-    const HIGH: u64 = ONES * 0x80;
-    let zero_byte = |x: u64| x.wrapping_sub(ONES) & !x & HIGH != 0;
-    let word = |x: u64| {
-        x.wrapping_sub(ONES * 0x20) & !x & HIGH != 0
-            || zero_byte(x ^ (ONES * u64::from(b'"')))
-            || zero_byte(x ^ (ONES * u64::from(b'\\')))
-    };
     let mut chunks = b.chunks_exact(8);
     let words = chunks
         .by_ref()
-        .any(|c| word(u64::from_le_bytes(c.try_into().expect("eight bytes"))));
+        .any(|c| word_needs_escape(u64::from_le_bytes(c.try_into().expect("eight bytes"))));
     words
         || chunks
             .remainder()
             .iter()
             .any(|&c| c < 0x20 || c == b'"' || c == b'\\')
+}
+
+/// [`needs_escape`] for eight bytes read as one little-endian word: some byte below 0x20, or
+/// equal to `"` or `\`.
+#[inline]
+fn word_needs_escape(x: u64) -> bool {
+    const ONES: u64 = u64::MAX / 255;
+    const HIGH: u64 = ONES * 0x80;
+    let zero_byte = |x: u64| x.wrapping_sub(ONES) & !x & HIGH;
+    (x.wrapping_sub(ONES * 0x20) & !x & HIGH
+        | zero_byte(x ^ (ONES * u64::from(b'"')))
+        | zero_byte(x ^ (ONES * u64::from(b'\\'))))
+        != 0
 }
 
 /// Append a record's remedies as a JSON array.
@@ -323,29 +327,90 @@ impl<'a> Object<'a> {
 
 /// Where JSON text goes: the output lines (bytes) or a generated document (a `String`).
 pub trait JsonOut {
+    /// Append `s` as it is.
+    fn push_text(&mut self, s: &str);
     /// Append `s` as a JSON string.
-    fn push_json_str(&mut self, s: &str);
+    fn push_json_str(&mut self, s: &str) {
+        escape_into(s, self);
+    }
 }
 
 impl JsonOut for Vec<u8> {
-    fn push_json_str(&mut self, s: &str) {
-        json_escape_simd::escape_into(s, self);
+    fn push_text(&mut self, s: &str) {
+        self.extend_from_slice(s.as_bytes());
     }
 }
 
 impl JsonOut for String {
-    fn push_json_str(&mut self, s: &str) {
-        // Generated documents are small; the lines, where the bytes are, take the Vec path.
-        self.push_str(&json_escape_simd::escape(s));
+    fn push_text(&mut self, s: &str) {
+        self.push_str(s);
     }
 }
 
 /// Append `s` as a JSON string, escaped as serde_json escapes (`"` and `\`, the short forms
 /// `\b \t \n \f \r`, other control characters as `\u00xx`, everything else as it is;
-/// the tests hold it to serde_json's output), with SIMD: the catalog texts are most of the bytes
-/// awsplain writes.
+/// the tests hold it to serde_json's output). The catalog texts are most of the bytes awsplain
+/// writes, so clean text is skipped eight bytes a step and copied in runs.
 pub fn write_str<O: JsonOut + ?Sized>(s: &str, out: &mut O) {
     out.push_json_str(s);
+}
+
+/// The escaping behind [`write_str`]. Escapes stand only at ASCII bytes, so the clean runs
+/// between them are whole UTF-8 text.
+fn escape_into<O: JsonOut + ?Sized>(s: &str, out: &mut O) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let b = s.as_bytes();
+    out.push_text("\"");
+    let (mut run, mut i) = (0, 0);
+    while i < b.len() {
+        if let Some(words) = b.get(i..i + 16) {
+            let (lo, hi) = words.split_at(8);
+            let word = |w: &[u8]| u64::from_le_bytes(w.try_into().expect("eight bytes"));
+            if !word_needs_escape(word(lo)) && !word_needs_escape(word(hi)) {
+                i += 16;
+                continue;
+            }
+        }
+        if let Some(w) = b.get(i..i + 8) {
+            if !word_needs_escape(u64::from_le_bytes(w.try_into().expect("eight bytes"))) {
+                i += 8;
+                continue;
+            }
+        }
+        let short = match b[i] {
+            b'"' => "\\\"",
+            b'\\' => "\\\\",
+            b'\n' => "\\n",
+            b'\r' => "\\r",
+            b'\t' => "\\t",
+            0x08 => "\\b",
+            0x0c => "\\f",
+            0..=0x1f => "",
+            _ => {
+                i += 1;
+                continue;
+            }
+        };
+        out.push_text(&s[run..i]);
+        if short.is_empty() {
+            let c = b[i];
+            let hex = [
+                b'\\',
+                b'u',
+                b'0',
+                b'0',
+                HEX[usize::from(c >> 4)],
+                HEX[usize::from(c & 0xf)],
+            ];
+            out.push_text(std::str::from_utf8(&hex).expect("ASCII"));
+        } else {
+            out.push_text(short);
+        }
+        i += 1;
+        run = i;
+    }
+    out.push_text(&s[run..]);
+    out.push_text("\"");
 }
 
 #[cfg(test)]
