@@ -21,47 +21,46 @@ pub fn write_record(rec: &Record, out: &mut Vec<u8>) {
 /// The keys are fixed and always present, so each is written with its punctuation as one
 /// literal (`,"service":`) instead of key by key: a record is written for every error found.
 pub fn write_record_with(rec: &Record, out: &mut Vec<u8>, remedies: impl FnOnce(&mut Vec<u8>)) {
-    out.extend_from_slice(b"{\"error_code\":");
-    opt_str(out, rec.error_code.as_deref());
-    out.extend_from_slice(b",\"wrapper_code\":");
-    opt_str(out, rec.wrapper_code.as_deref());
-    out.extend_from_slice(b",\"service\":");
-    opt_str(out, rec.service.as_deref());
-    out.extend_from_slice(b",\"operation\":");
-    opt_str(out, rec.operation.as_deref());
+    let strings = |out: &mut Vec<u8>, fields: &[(&[u8], Option<&str>)]| {
+        for (key, v) in fields {
+            out.extend_from_slice(key);
+            opt_str(out, *v);
+        }
+    };
+    strings(
+        out,
+        &[
+            (b"{\"error_code\":", rec.error_code.as_deref()),
+            (b",\"wrapper_code\":", rec.wrapper_code.as_deref()),
+            (b",\"service\":", rec.service.as_deref()),
+            (b",\"operation\":", rec.operation.as_deref()),
+        ],
+    );
     out.extend_from_slice(b",\"status_code\":");
     match rec.status_code {
         Some(n) => out.extend_from_slice(itoa::Buffer::new().format(n).as_bytes()),
         None => out.extend_from_slice(b"null"),
     }
-    out.extend_from_slice(b",\"request_id\":");
-    opt_str(out, rec.request_id.as_deref());
-    out.extend_from_slice(b",\"message\":");
-    opt_str(out, rec.message.as_deref());
-    out.extend_from_slice(b",\"format\":");
-    opt_str(out, rec.format.as_deref());
-    out.extend_from_slice(b",\"principal\":");
-    opt_str(out, rec.principal.as_deref());
-    out.extend_from_slice(b",\"action\":");
-    opt_str(out, rec.action.as_deref());
-    out.extend_from_slice(b",\"resource\":");
-    opt_str(out, rec.resource.as_deref());
-    out.extend_from_slice(b",\"deny\":");
-    opt_str(
+    let deny = rec.deny.map(|d| match d {
+        crate::Deny::Implicit => "implicit",
+        crate::Deny::Explicit => "explicit",
+    });
+    strings(
         out,
-        rec.deny.map(|d| match d {
-            crate::Deny::Implicit => "implicit",
-            crate::Deny::Explicit => "explicit",
-        }),
+        &[
+            (b",\"request_id\":", rec.request_id.as_deref()),
+            (b",\"message\":", rec.message.as_deref()),
+            (b",\"format\":", rec.format.as_deref()),
+            (b",\"principal\":", rec.principal.as_deref()),
+            (b",\"action\":", rec.action.as_deref()),
+            (b",\"resource\":", rec.resource.as_deref()),
+            (b",\"deny\":", deny),
+            (b",\"policy_type\":", rec.policy_type.map(|p| p.as_str())),
+            (b",\"policy_arn\":", rec.policy_arn.as_deref()),
+            (b",\"encoded_message\":", rec.encoded_message.as_deref()),
+            (b",\"authorization_id\":", rec.authorization_id.as_deref()),
+        ],
     );
-    out.extend_from_slice(b",\"policy_type\":");
-    opt_str(out, rec.policy_type.map(|p| p.as_str()));
-    out.extend_from_slice(b",\"policy_arn\":");
-    opt_str(out, rec.policy_arn.as_deref());
-    out.extend_from_slice(b",\"encoded_message\":");
-    opt_str(out, rec.encoded_message.as_deref());
-    out.extend_from_slice(b",\"authorization_id\":");
-    opt_str(out, rec.authorization_id.as_deref());
     out.extend_from_slice(b",\"remedies\":");
     remedies(out);
     out.extend_from_slice(b",\"source\":");
@@ -96,28 +95,23 @@ fn write_field_str(s: &str, out: &mut Vec<u8>) {
 /// Eight bytes a step, each tested with the exact word tricks for "some byte is zero" and "some
 /// byte is below n" (n <= 128).
 fn needs_escape(b: &[u8]) -> bool {
+    const ONES: u64 = u64::MAX / 255;
+    const HIGH: u64 = ONES * 0x80;
+    let zero_byte = |x: u64| x.wrapping_sub(ONES) & !x & HIGH != 0;
+    let word = |x: u64| {
+        x.wrapping_sub(ONES * 0x20) & !x & HIGH != 0
+            || zero_byte(x ^ (ONES * u64::from(b'"')))
+            || zero_byte(x ^ (ONES * u64::from(b'\\')))
+    };
     let mut chunks = b.chunks_exact(8);
     let words = chunks
         .by_ref()
-        .any(|c| word_needs_escape(u64::from_le_bytes(c.try_into().expect("eight bytes"))));
+        .any(|c| word(u64::from_le_bytes(c.try_into().expect("eight bytes"))));
     words
         || chunks
             .remainder()
             .iter()
             .any(|&c| c < 0x20 || c == b'"' || c == b'\\')
-}
-
-/// [`needs_escape`] for eight bytes read as one little-endian word: some byte below 0x20, or
-/// equal to `"` or `\`.
-#[inline]
-fn word_needs_escape(x: u64) -> bool {
-    const ONES: u64 = u64::MAX / 255;
-    const HIGH: u64 = ONES * 0x80;
-    let zero_byte = |x: u64| x.wrapping_sub(ONES) & !x & HIGH;
-    (x.wrapping_sub(ONES * 0x20) & !x & HIGH
-        | zero_byte(x ^ (ONES * u64::from(b'"')))
-        | zero_byte(x ^ (ONES * u64::from(b'\\'))))
-        != 0
 }
 
 /// Append a record's remedies as a JSON array.
@@ -329,10 +323,6 @@ impl<'a> Object<'a> {
 pub trait JsonOut {
     /// Append `s` as it is.
     fn push_text(&mut self, s: &str);
-    /// Append `s` as a JSON string.
-    fn push_json_str(&mut self, s: &str) {
-        escape_into(s, self);
-    }
 }
 
 impl JsonOut for Vec<u8> {
@@ -352,7 +342,7 @@ impl JsonOut for String {
 /// the tests hold it to serde_json's output). The catalog texts are most of the bytes awsplain
 /// writes, so clean text is skipped eight bytes a step and copied in runs.
 pub fn write_str<O: JsonOut + ?Sized>(s: &str, out: &mut O) {
-    out.push_json_str(s);
+    escape_into(s, out);
 }
 
 /// The escaping behind [`write_str`]. Escapes stand only at ASCII bytes, so the clean runs
@@ -363,16 +353,8 @@ fn escape_into<O: JsonOut + ?Sized>(s: &str, out: &mut O) {
     out.push_text("\"");
     let (mut run, mut i) = (0, 0);
     while i < b.len() {
-        if let Some(words) = b.get(i..i + 16) {
-            let (lo, hi) = words.split_at(8);
-            let word = |w: &[u8]| u64::from_le_bytes(w.try_into().expect("eight bytes"));
-            if !word_needs_escape(word(lo)) && !word_needs_escape(word(hi)) {
-                i += 16;
-                continue;
-            }
-        }
-        if let Some(w) = b.get(i..i + 8) {
-            if !word_needs_escape(u64::from_le_bytes(w.try_into().expect("eight bytes"))) {
+        if let Some(word) = b.get(i..i + 8) {
+            if !needs_escape(word) {
                 i += 8;
                 continue;
             }

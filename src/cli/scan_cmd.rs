@@ -63,10 +63,7 @@ pub fn run(opts: &OutputOpts, files: &[PathBuf], threads: Option<u16>) -> anyhow
                 Arc::new(move |recs| {
                     let mut out = Vec::with_capacity(recs.len() * 4096);
                     for rec in &recs {
-                        awsplain::json::write_record_with(rec, &mut out, |out| {
-                            awsplain::remedy::remedies_json_cached(rec, lang, out)
-                        });
-                        out.push(b'\n');
+                        cached_json_line(rec, lang, &mut out);
                     }
                     (recs.len() as u64, out)
                 });
@@ -91,10 +88,7 @@ pub fn run(opts: &OutputOpts, files: &[PathBuf], threads: Option<u16>) -> anyhow
             awsplain::scan_reader(input, &name, &mut |rec| {
                 found += 1;
                 line.clear();
-                awsplain::json::write_record_with(&rec, &mut line, |out| {
-                    awsplain::remedy::remedies_json_cached(&rec, lang, out)
-                });
-                line.push(b'\n');
+                cached_json_line(&rec, lang, &mut line);
                 match sink.json_lines() {
                     Some(out) => out.write_all(&line),
                     None => Ok(()),
@@ -135,6 +129,14 @@ pub fn run(opts: &OutputOpts, files: &[PathBuf], threads: Option<u16>) -> anyhow
     } else {
         Outcome::NotFound
     })
+}
+
+/// Append `rec`'s JSON output line, its remedies copied from the remedy cache's JSON.
+fn cached_json_line(rec: &awsplain::Record, lang: awsplain::Lang, out: &mut Vec<u8>) {
+    awsplain::json::write_record_with(rec, out, |out| {
+        awsplain::remedy::remedies_json_cached(rec, lang, out)
+    });
+    out.push(b'\n');
 }
 
 /// One scanning thread per CPU, at most 4: past that, writing the records out in order (on
