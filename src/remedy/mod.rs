@@ -9,6 +9,7 @@ pub mod catalog;
 pub mod draft;
 pub mod json_text;
 pub mod policy;
+mod shape;
 
 use crate::record::{Deny, PolicyType, Record, Remedy};
 use aho_corasick::automaton::StateID;
@@ -74,7 +75,15 @@ pub fn remedies_for_cached(rec: &Record, lang: Lang) -> Vec<Remedy> {
 /// Append the JSON array of the remedies [`remedies_for_cached`] gives, as
 /// [`crate::json::write_remedies`] writes it, from the same cache: a repeated error costs a copy
 /// of bytes instead of building and escaping kilobytes of text again.
+///
+/// Records that differ from one seen before only in account ids or role session names are
+/// written from that record's remedies with the values swapped ([`shape`]).
 pub fn remedies_json_cached(rec: &Record, lang: Lang, out: &mut Vec<u8>) {
+    shape::write(rec, lang, out)
+}
+
+/// [`remedies_json_cached`] through the cache of exact inputs only.
+fn write_exact(rec: &Record, lang: Lang, out: &mut Vec<u8>) {
     with_cached(rec, lang, |c| match &c.json {
         Some(json) => out.extend_from_slice(json),
         None => {
@@ -177,6 +186,32 @@ fn remedy_inputs(r: &Record) -> RemedyInputs<'_> {
         r.deny,
         r.policy_type,
     )
+}
+
+/// A record with only the fields [`remedy_inputs`] reads, as `texts` (in its order) and the rest.
+fn record_of(
+    texts: [Option<String>; 11],
+    (status_code, deny, policy_type): (Option<u16>, Option<Deny>, Option<PolicyType>),
+) -> Record {
+    let [error_code, wrapper_code, service, operation, message, principal, action, resource, policy_arn, encoded_message, authorization_id] =
+        texts;
+    Record {
+        error_code,
+        wrapper_code,
+        service,
+        operation,
+        message,
+        principal,
+        action,
+        resource,
+        policy_arn,
+        encoded_message,
+        authorization_id,
+        status_code,
+        deny,
+        policy_type,
+        ..Record::default()
+    }
 }
 
 /// [`RemedyInputs`] owned, for the cache: the texts in one buffer rather than a copy of the
@@ -435,6 +470,7 @@ pub fn normalize_service(s: &str) -> String {
 
 /// What a (lowercase) message says: which groups of telling phrases and which catalog
 /// entries' `match` selectors it contains, found in one pass over it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 struct MessageSays {
     groups: u32,
     entries: EntrySet,
