@@ -229,8 +229,11 @@ impl StreamScanner {
         let mut start = memrchr(b'\n', &b[floor..hit])
             .map(|p| floor + p + 1)
             .unwrap_or(floor);
+        // Lines above are taken while they start within half the event limit of the hit's
+        // line: which trigger of that line was found does not matter.
+        let hit_line = start;
         let mut lines = 0;
-        while start > floor && lines < MAX_EVENT_LINES && hit - start < MAX_EVENT / 2 {
+        while start > floor && lines < MAX_EVENT_LINES && hit_line - start < MAX_EVENT / 2 {
             let prev_start = memrchr(b'\n', &b[floor..start - 1])
                 .map(|p| floor + p + 1)
                 .unwrap_or(floor);

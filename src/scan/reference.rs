@@ -30,20 +30,20 @@ pub fn scan_naive(data: &[u8], source_name: &str) -> Vec<Record> {
     let mut i = 0;
     while i < lines.len() {
         let line = text_of(i);
-        let hit = literals
+        if !literals
             .iter()
-            .filter_map(|lit| find(line, lit.as_bytes()))
-            .min();
-        let Some(hit_col) = hit else {
+            .any(|lit| find(line, lit.as_bytes()).is_some())
+        {
             i += 1;
             continue;
-        };
-        let hit = lines[i].0 + hit_col;
+        }
 
         // Backward: continuation lines above the hit line, down to the last event's end.
         let mut first = i;
         let mut taken = 0;
-        while first > floor_line && taken < MAX_EVENT_LINES && hit - lines[first].0 < MAX_EVENT / 2
+        while first > floor_line
+            && taken < MAX_EVENT_LINES
+            && lines[i].0 - lines[first].0 < MAX_EVENT / 2
         {
             let prev = text_of(first - 1);
             if is_blank(prev)
