@@ -212,6 +212,10 @@ pub fn known_message_at(
     any_error_colon: bool,
 ) -> Option<Piece<'_>> {
     let (m, format) = KNOWN_MESSAGES.get(idx)?;
+    // The anchor is the message's head.
+    if !text[at..].starts_with(m) {
+        return None;
+    }
     let opening = memchr::memrchr2(b'\n', b'"', &text.as_bytes()[..at]);
     let line_start = opening.map_or(0, |p| p + 1);
     // Inside a quoted string (a JSON log line) the message ends with the string; on a line

@@ -91,6 +91,10 @@ impl Marks {
 struct Anchors {
     dfa: DFA,
     kinds: Vec<Kind>,
+    /// The length of the longest anchor.
+    longest: usize,
+    #[cfg(test)]
+    patterns: Vec<String>,
 }
 
 impl Anchors {
@@ -98,20 +102,94 @@ impl Anchors {
     /// the anchors end (anchors ending together in pattern order), as an overlapping search
     /// reports them. The DFA is walked here rather than through the `AhoCorasick` iterator,
     /// which stops and resumes at every match at a cost greater than the walk's.
+    ///
+    /// Each byte's step waits for the step before (a load from the DFA's table), so a long text
+    /// is walked as two halves at once, the second from a start far enough back to be in the
+    /// very state the whole walk would be in where its half begins.
     fn each(&self, text: &str, mut f: impl FnMut(usize, usize, Kind)) {
         let dfa = &self.dfa;
-        let Ok(mut sid) = dfa.start_state(Anchored::No) else {
+        let hay = text.as_bytes();
+        let Ok(start) = dfa.start_state(Anchored::No) else {
             return;
         };
-        let mut at = 0;
-        while let Some(end) = next_match(dfa, text.as_bytes(), at, &mut sid) {
+        let mut report = |end: usize, sid: StateID| {
             for k in 0..dfa.match_len(sid) {
                 let pid = dfa.match_pattern(sid, k);
                 let len = dfa.pattern_len(pid);
                 f(end - len, len, self.kinds[pid.as_usize()]);
             }
-            at = end;
+        };
+        // Below this, the overlap costs more than the second walk saves.
+        if hay.len() < 3 * self.longest {
+            return walk_one(dfa, start, hay, report);
         }
+        // The first walk ends at `mid`; the second starts `longest - 1` bytes before it. Any
+        // anchor ending past `mid` starts within the second walk, and from there on its state
+        // is the longest suffix that begins an anchor, as in one walk over the whole text
+        // (anchors ending together are reported alike).
+        let mid = (hay.len() + self.longest - 1) / 2;
+        let second = mid + 1 - self.longest;
+        let mut later = Vec::new();
+        walk_two(
+            dfa,
+            start,
+            &hay[..mid],
+            &hay[second..],
+            |which, end, sid| {
+                if which == 0 {
+                    report(end, sid);
+                } else if second + end > mid {
+                    later.push((second + end, sid));
+                }
+            },
+        );
+        for (end, sid) in later {
+            report(end, sid);
+        }
+    }
+}
+
+/// Walk the DFA over `hay` from `start`, calling `on_match(end, state)` at each match state.
+fn walk_one(dfa: &DFA, start: StateID, hay: &[u8], mut on_match: impl FnMut(usize, StateID)) {
+    let (mut sid, mut at) = (start, 0);
+    while let Some(end) = next_match(dfa, hay, at, &mut sid) {
+        on_match(end, sid);
+        at = end;
+    }
+}
+
+/// Walk the DFA over `a` and `b` from the start state, one step of each in turn, calling
+/// `on_match(0 or 1, end, state)` at each match state (ends relative to the text walked), in
+/// order for each text.
+fn walk_two(
+    dfa: &DFA,
+    start: StateID,
+    a: &[u8],
+    b: &[u8],
+    mut on_match: impl FnMut(usize, usize, StateID),
+) {
+    let step = |s: StateID, c: u8| dfa.next_state(Anchored::No, s, c);
+    let (mut sa, mut sb) = (start, start);
+    let both = a.len().min(b.len());
+    let mut i = 0;
+    // Two bytes of each a round, with one test for a match among the four states.
+    while i + 2 <= both {
+        let a1 = step(sa, a[i]);
+        let b1 = step(sb, b[i]);
+        let a2 = step(a1, a[i + 1]);
+        let b2 = step(b1, b[i + 1]);
+        if dfa.is_special(a1) | dfa.is_special(a2) | dfa.is_special(b1) | dfa.is_special(b2) {
+            for (which, k, t) in [(0, 1, a1), (0, 2, a2), (1, 1, b1), (1, 2, b2)] {
+                if dfa.is_special(t) {
+                    on_match(which, i + k, t);
+                }
+            }
+        }
+        (sa, sb) = (a2, b2);
+        i += 2;
+    }
+    for (which, hay, s) in [(0, a, sa), (1, b, sb)] {
+        walk_one(dfa, s, &hay[i..], |end, t| on_match(which, i + end, t));
     }
 }
 
@@ -220,12 +298,18 @@ fn anchors() -> &'static Anchors {
         add("Error executing \"", Kind::Php);
         add("S3 error: ", Kind::S3cmd);
         add("throttled on ", Kind::Throttled);
-        add("Encoded authorization failure message", Kind::Encoded);
+        // Long literals whose parsers check the whole text anyway are searched by their head:
+        // the overlap of the two walks (see [`Anchors::each`]) is as long as the longest anchor.
+        let head = |m: &'static str| {
+            let n = (0..=m.len().min(32)).rfind(|&n| m.is_char_boundary(n));
+            &m[..n.unwrap_or(0)]
+        };
+        add(head("Encoded authorization failure message"), Kind::Encoded);
         add("authorization id", Kind::AuthorizationId);
         add("while calling ", Kind::Coral);
         add("FullyQualifiedErrorId", Kind::PowerShell);
         for (i, (m, _)) in misc::KNOWN_MESSAGES.iter().enumerate() {
-            add(m, Kind::Known(i as u8));
+            add(head(m), Kind::Known(i as u8));
         }
         for (m, mark) in Marks::LITERALS {
             add(m, Kind::Mark(mark));
@@ -241,7 +325,14 @@ fn anchors() -> &'static Anchors {
             .prefilter(false)
             .build(&pats)
             .expect("anchor patterns build");
-        Anchors { dfa, kinds }
+        let longest = pats.iter().map(String::len).max().unwrap_or(1);
+        Anchors {
+            dfa,
+            kinds,
+            longest,
+            #[cfg(test)]
+            patterns: pats,
+        }
     })
 }
 
@@ -984,6 +1075,63 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn one_walk(text: &str) -> Vec<(usize, usize, Kind)> {
+        let a = anchors();
+        let mut one = Vec::new();
+        let start = a.dfa.start_state(Anchored::No).unwrap();
+        walk_one(&a.dfa, start, text.as_bytes(), |end, sid| {
+            for k in 0..a.dfa.match_len(sid) {
+                let pid = a.dfa.match_pattern(sid, k);
+                let len = a.dfa.pattern_len(pid);
+                one.push((end - len, len, a.kinds[pid.as_usize()]));
+            }
+        });
+        one
+    }
+
+    fn two_walks(text: &str) -> Vec<(usize, usize, Kind)> {
+        let mut two = Vec::new();
+        anchors().each(text, |s, l, k| two.push((s, l, k)));
+        two
+    }
+
+    /// Every anchor, ending just before, at and just past the middle of a long text.
+    #[test]
+    fn anchors_across_the_middle_are_reported_once() {
+        let a = anchors();
+        for len in [3 * a.longest, 3 * a.longest + 1, 5 * a.longest] {
+            let mid = (len + a.longest - 1) / 2;
+            for p in &a.patterns {
+                for end in mid.saturating_sub(2)..mid + 3 {
+                    let Some(start) = end.checked_sub(p.len()) else {
+                        continue;
+                    };
+                    let text = format!("{}{p}{}", ".".repeat(start), ".".repeat(len - end));
+                    assert_eq!(two_walks(&text), one_walk(&text), "{p:?} ending at {end}");
+                    assert!(!one_walk(&text).is_empty());
+                }
+            }
+        }
+    }
+
+    proptest::proptest! {
+        /// Walking a long text as two halves at once reports what one walk reports, in the
+        /// same order: anchors across the middle, overlapping ones and ones ending together.
+        #[test]
+        fn two_walks_report_what_one_walk_reports(
+            parts in proptest::collection::vec(
+                proptest::prop_oneof![
+                    proptest::sample::select(anchors().patterns.clone()),
+                    "[a-zA-Z :\n\"<>(_.=]{0,30}",
+                ],
+                0..40,
+            )
+        ) {
+            let text = parts.concat();
+            proptest::prop_assert_eq!(two_walks(&text), one_walk(&text));
+        }
+    }
 
     #[test]
     fn seed_case() {

@@ -556,8 +556,8 @@ impl MessageSays {
     fn of(msg: &str) -> MessageSays {
         use aho_corasick::automaton::Automaton;
         use aho_corasick::{dfa::DFA, Anchored};
-        static AC: OnceLock<(DFA, Vec<Phrase>)> = OnceLock::new();
-        let (dfa, phrases) = AC.get_or_init(|| {
+        static AC: OnceLock<(DFA, Vec<Phrase>, usize)> = OnceLock::new();
+        let (dfa, phrases, longest) = AC.get_or_init(|| {
             let mut pats = Vec::new();
             let mut phrases = Vec::new();
             for (g, group) in Self::GROUPS.iter().enumerate() {
@@ -576,19 +576,20 @@ impl MessageSays {
             // case costs half as much again to build, and no less to run). Without a prefilter
             // the only special states are match states: the messages are short, and English
             // prose keeps entering the phrases' prefixes, which defeats prefilters.
+            let longest = pats.iter().map(String::len).max().unwrap_or(1);
             let dfa = DFA::builder()
                 .prefilter(false)
                 .build(pats)
                 .expect("phrases build");
-            (dfa, phrases)
+            (dfa, phrases, longest)
         });
         let mut says = MessageSays {
             groups: 0,
             entries: EntrySet::default(),
         };
-        // One pass with the automaton itself, tighter than the searcher's loop. Without a
+        // Passes with the automaton itself, tighter than the searcher's loop. Without a
         // prefilter, special states are match states (an unanchored DFA never dies).
-        let mut sid = dfa
+        let start = dfa
             .start_state(Anchored::No)
             .expect("an unanchored automaton");
         // Lowercased by table: one load, where the arithmetic costs several instructions a byte.
@@ -601,10 +602,40 @@ impl MessageSays {
             }
             t
         };
-        for &b in msg.as_bytes() {
-            sid = dfa.next_state(Anchored::No, sid, LOWER[usize::from(b)]);
-            if dfa.is_special(sid) {
-                says.note(dfa, phrases, sid);
+        let step = |s, b: u8| dfa.next_state(Anchored::No, s, LOWER[usize::from(b)]);
+        let hay = msg.as_bytes();
+        // Each step waits for the one before, so a long message is walked as two halves at
+        // once: the second from `longest - 1` bytes before the middle, where every phrase
+        // ending in it starts. What the message says is a set: phrases seen twice are fine.
+        let (first, second) = if hay.len() >= 3 * longest {
+            let mid = (hay.len() + longest - 1) / 2;
+            hay.split_at(mid)
+        } else {
+            (hay, &hay[..0])
+        };
+        let second = match second.len() {
+            0 => second,
+            _ => &hay[first.len() + 1 - longest..],
+        };
+        let (mut sa, mut sb) = (start, start);
+        for (&a, &b) in first.iter().zip(second) {
+            sa = step(sa, a);
+            sb = step(sb, b);
+            if dfa.is_special(sa) | dfa.is_special(sb) {
+                for s in [sa, sb] {
+                    if dfa.is_special(s) {
+                        says.note(dfa, phrases, s);
+                    }
+                }
+            }
+        }
+        let both = first.len().min(second.len());
+        for (hay, mut s) in [(&first[both..], sa), (&second[both..], sb)] {
+            for &b in hay {
+                s = step(s, b);
+                if dfa.is_special(s) {
+                    says.note(dfa, phrases, s);
+                }
             }
         }
         says

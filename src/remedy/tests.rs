@@ -675,3 +675,71 @@ fn remedies_written_from_drafts_are_the_remedies_written() {
         }
     }
 }
+
+/// What a message says, by looking for every phrase in it.
+fn says_by_contains(msg: &str) -> MessageSays {
+    let lower = msg.to_ascii_lowercase();
+    let mut says = MessageSays::default();
+    for (g, group) in MessageSays::GROUPS.iter().enumerate() {
+        if group.iter().any(|p| lower.contains(p)) {
+            says.groups |= 1 << g;
+        }
+    }
+    for (i, e) in catalog::entries(Lang::En).iter().enumerate() {
+        if e.matches
+            .iter()
+            .any(|m| lower.contains(&m.to_ascii_lowercase()))
+        {
+            says.entries.insert(i);
+        }
+    }
+    says
+}
+
+fn phrases() -> Vec<String> {
+    let mut all: Vec<String> = MessageSays::GROUPS
+        .iter()
+        .flat_map(|g| g.iter().map(|p| p.to_string()))
+        .collect();
+    for e in catalog::entries(Lang::En) {
+        all.extend(e.matches.iter().map(|m| m.to_string()));
+    }
+    all
+}
+
+use proptest::prelude::*;
+
+proptest::proptest! {
+    /// A message walked in one pass or as two halves at once says what looking for each
+    /// phrase finds: phrases across the middle, in any case, at the ends.
+    #[test]
+    fn what_a_message_says_is_every_phrase_in_it(
+        parts in proptest::collection::vec(
+            proptest::prop_oneof![
+                proptest::sample::select(phrases()),
+                proptest::sample::select(phrases()).prop_map(|p| p.to_ascii_uppercase()),
+                "[a-zA-Z :.,'()_-]{0,40}",
+            ],
+            0..30,
+        )
+    ) {
+        let msg = parts.concat();
+        proptest::prop_assert_eq!(MessageSays::of(&msg), says_by_contains(&msg));
+    }
+}
+
+#[test]
+fn phrases_across_the_middle_of_a_long_message_are_seen() {
+    for p in phrases() {
+        for len in [150, 151, 400] {
+            for at in 0..len - p.len() {
+                let msg = format!("{}{p}{}", "x".repeat(at), "y".repeat(len - at - p.len()));
+                assert_eq!(
+                    MessageSays::of(&msg),
+                    says_by_contains(&msg),
+                    "{p:?} at {at}"
+                );
+            }
+        }
+    }
+}
