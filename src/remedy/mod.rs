@@ -468,6 +468,17 @@ pub fn normalize_service(s: &str) -> String {
     k
 }
 
+// Lowercased by table: one load, where the arithmetic costs several instructions a byte.
+const LOWER: [u8; 256] = {
+    let mut t = [0; 256];
+    let mut b = 0;
+    while b < 256 {
+        t[b] = (b as u8).to_ascii_lowercase();
+        b += 1;
+    }
+    t
+};
+
 /// What a (lowercase) message says: which groups of telling phrases and which catalog
 /// entries' `match` selectors it contains, found in one pass over it.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -552,12 +563,11 @@ impl MessageSays {
         &["concurrent"],
     ];
 
-    /// What `msg` says, in any ASCII case.
-    fn of(msg: &str) -> MessageSays {
-        use aho_corasick::automaton::Automaton;
-        use aho_corasick::{dfa::DFA, Anchored};
+    /// The phrases' automaton, what each pattern stands for, and the longest phrase's length.
+    fn automaton() -> &'static (aho_corasick::dfa::DFA, Vec<Phrase>, usize) {
+        use aho_corasick::dfa::DFA;
         static AC: OnceLock<(DFA, Vec<Phrase>, usize)> = OnceLock::new();
-        let (dfa, phrases, longest) = AC.get_or_init(|| {
+        AC.get_or_init(|| {
             let mut pats = Vec::new();
             let mut phrases = Vec::new();
             for (g, group) in Self::GROUPS.iter().enumerate() {
@@ -582,7 +592,43 @@ impl MessageSays {
                 .build(pats)
                 .expect("phrases build");
             (dfa, phrases, longest)
-        });
+        })
+    }
+
+    /// Whether a phrase found in `msg` (as [`MessageSays::of`] finds them) takes in part of
+    /// `msg[start..end]`, a name after a `/` (no phrase holds a `/`, so none begins before).
+    fn touches(msg: &str, start: usize, end: usize) -> bool {
+        use aho_corasick::automaton::Automaton;
+        use aho_corasick::Anchored;
+        let (dfa, ..) = Self::automaton();
+        let start_state = dfa
+            .start_state(Anchored::No)
+            .expect("an unanchored automaton");
+        let mut sid = start_state;
+        for (i, &b) in msg.as_bytes()[start..].iter().enumerate() {
+            let at = start + i;
+            // Past the name, back at the start state: no phrase begun in the name goes on.
+            if at >= end && sid == start_state {
+                return false;
+            }
+            sid = dfa.next_state(Anchored::No, sid, LOWER[usize::from(b)]);
+            if dfa.is_match(sid) {
+                let ends_at = at + 1;
+                let begins_in_name = (0..dfa.match_len(sid))
+                    .any(|k| ends_at - dfa.pattern_len(dfa.match_pattern(sid, k)) < end);
+                if begins_in_name {
+                    return true;
+                }
+            }
+        }
+        false
+    }
+
+    /// What `msg` says, in any ASCII case.
+    fn of(msg: &str) -> MessageSays {
+        use aho_corasick::automaton::Automaton;
+        use aho_corasick::Anchored;
+        let (dfa, phrases, longest) = Self::automaton();
         let mut says = MessageSays {
             groups: 0,
             entries: EntrySet::default(),
@@ -592,16 +638,6 @@ impl MessageSays {
         let start = dfa
             .start_state(Anchored::No)
             .expect("an unanchored automaton");
-        // Lowercased by table: one load, where the arithmetic costs several instructions a byte.
-        const LOWER: [u8; 256] = {
-            let mut t = [0; 256];
-            let mut b = 0;
-            while b < 256 {
-                t[b] = (b as u8).to_ascii_lowercase();
-                b += 1;
-            }
-            t
-        };
         let step = |s, b: u8| dfa.next_state(Anchored::No, s, LOWER[usize::from(b)]);
         let hay = msg.as_bytes();
         // Each step waits for the one before, so a long message is walked as two halves at

@@ -13,8 +13,9 @@
 //!
 //! What could still tell values apart is ruled out per record: session names are taken as
 //! holes only when they hold plain characters (no escaping anywhere) and no masking marks,
-//! and the phrases the message says must be those the template's message said (a session
-//! named after a telling phrase selects other remedies).
+//! and a record is written from a template only when no phrase the remedies look for in the
+//! message can reach into its session names (a session named `concurrent` or `jsonpath`
+//! selects other remedies).
 
 use super::{draft::Form, drafts_for, Lang, MessageSays, RemedyInputs};
 use crate::record::Record;
@@ -52,14 +53,21 @@ struct Shape<'r> {
     values: Vec<(Class, &'r str)>,
     /// The holes of the text being encoded.
     holes: Vec<Hole>,
+    /// Where the message holds session names.
+    message_sessions: Vec<(usize, usize)>,
 }
+
+/// The message's place among the texts of [`RemedyInputs`]: the only text phrases are
+/// looked for in.
+const MESSAGE: usize = 4;
 
 impl<'r> Shape<'r> {
     /// False when the record has more distinct values than holes can number.
     fn of(&mut self, (fields, ..): &RemedyInputs<'r>) -> bool {
         self.enc.clear();
         self.values.clear();
-        for field in fields {
+        self.message_sessions.clear();
+        for (f, field) in fields.iter().enumerate() {
             let Some(text) = field else {
                 self.enc.push(NONE);
                 continue;
@@ -68,6 +76,9 @@ impl<'r> Shape<'r> {
             let mut copied = 0;
             holes_into(text, &mut self.holes);
             for &(start, end, class) in &self.holes {
+                if f == MESSAGE && class == Class::Session {
+                    self.message_sessions.push((start, end));
+                }
                 let value = &text[start..end];
                 let n = match self.values.iter().position(|&v| v == (class, value)) {
                     Some(n) => n,
@@ -87,9 +98,14 @@ impl<'r> Shape<'r> {
         true
     }
 
-    /// The text fields with every hole filled by `fill(class, n)`.
-    fn texts(&self, fill: impl Fn(Class, usize) -> String) -> [Option<String>; 11] {
+    /// The text fields with every hole filled by `fill(class, n)`, and where the message holds
+    /// session names.
+    fn texts(
+        &self,
+        fill: impl Fn(Class, usize) -> String,
+    ) -> ([Option<String>; 11], Vec<(usize, usize)>) {
         let mut texts: [Option<String>; 11] = Default::default();
+        let mut sessions = Vec::new();
         let mut i = 0;
         let mut field = 0;
         let enc = &self.enc;
@@ -105,7 +121,11 @@ impl<'r> Shape<'r> {
                     while enc[i] != END {
                         if enc[i] == HOLE {
                             let n = usize::from(enc[i + 1]);
+                            let start = text.len();
                             text.extend_from_slice(fill(self.values[n].0, n).as_bytes());
+                            if field == MESSAGE && self.values[n].0 == Class::Session {
+                                sessions.push((start, text.len()));
+                            }
                             i += 2;
                         } else {
                             text.push(enc[i]);
@@ -120,7 +140,7 @@ impl<'r> Shape<'r> {
                 _ => unreachable!("an encoded shape is a list of fields"),
             }
         }
-        texts
+        (texts, sessions)
     }
 }
 
@@ -178,8 +198,8 @@ fn stand_in(set: usize, class: Class, n: usize) -> String {
     match (class, set) {
         (Class::Account, 0) => format!("{:012}", 730_419_582_600 + n),
         (Class::Account, _) => format!("{:012}", 261_947_305_800 + n),
-        (Class::Session, 0) => format!("Sq{n}+=,.@_-Zk"),
-        (Class::Session, _) => format!("Wj{n}-_@.,=+Yh"),
+        (Class::Session, 0) => format!("Sq{n}+=,.@Zk_-"),
+        (Class::Session, _) => format!("Wj{n}-_@.,=Yh+"),
     }
 }
 
@@ -190,8 +210,6 @@ struct Template {
     text: Vec<u8>,
     /// Where in `text` each hole goes, and which value fills it.
     holes: Vec<(usize, usize)>,
-    /// What the message of the renderings said.
-    says: MessageSays,
 }
 
 impl Template {
@@ -207,7 +225,7 @@ impl Template {
 }
 
 /// `json` cut where the stand-ins of `set` stand, or `None` when they overlap.
-fn cut(json: &[u8], shape: &Shape, set: usize, says: MessageSays) -> Option<Template> {
+fn cut(json: &[u8], shape: &Shape, set: usize) -> Option<Template> {
     let mut found = Vec::new();
     for (n, &(class, _)) in shape.values.iter().enumerate() {
         let s = stand_in(set, class, n);
@@ -226,7 +244,7 @@ fn cut(json: &[u8], shape: &Shape, set: usize, says: MessageSays) -> Option<Temp
         copied = at + len;
     }
     text.extend_from_slice(&json[copied..]);
-    Some(Template { text, holes, says })
+    Some(Template { text, holes })
 }
 
 /// The full rendering: remedies built from scratch, written as JSON.
@@ -234,19 +252,29 @@ fn render(rec: &Record, lang: Lang, out: &mut Vec<u8>) {
     crate::json::write_drafts(&drafts_for(rec, lang, Form::Json), out);
 }
 
+/// Whether no phrase the remedies look for in `message` reaches into its session names at
+/// `sessions`: then they can stand in for each other (digits between colons complete no
+/// phrase either), and the message says the same whichever it holds.
+fn inert(message: Option<&str>, sessions: &[(usize, usize)]) -> bool {
+    let message = message.unwrap_or_default();
+    sessions
+        .iter()
+        .all(|&(start, end)| !MessageSays::touches(message, start, end))
+}
+
 /// A template for `shape`, or `None` when its renderings tell the stand-ins apart.
 fn template_for(shape: &Shape, inputs: &RemedyInputs, lang: Lang) -> Option<Template> {
     let (_, status, deny, policy_type) = *inputs;
     let mut made = Vec::with_capacity(2);
     for set in 0..2 {
-        let rec = super::record_of(
-            shape.texts(|class, n| stand_in(set, class, n)),
-            (status, deny, policy_type),
-        );
+        let (texts, sessions) = shape.texts(|class, n| stand_in(set, class, n));
+        if !inert(texts[MESSAGE].as_deref(), &sessions) {
+            return None;
+        }
+        let rec = super::record_of(texts, (status, deny, policy_type));
         let mut json = Vec::new();
         render(&rec, lang, &mut json);
-        let says = MessageSays::of(rec.message.as_deref().unwrap_or_default());
-        made.push(cut(&json, shape, set, says)?);
+        made.push(cut(&json, shape, set)?);
     }
     let (b, a) = (made.pop()?, made.pop()?);
     (a == b).then_some(a)
@@ -276,10 +304,7 @@ impl Entry {
         let Some(t) = &self.template else {
             return false;
         };
-        // Digits between colons complete no phrase; only session names can.
-        if shape.values.iter().any(|v| v.0 == Class::Session)
-            && MessageSays::of(rec.message.as_deref().unwrap_or_default()) != t.says
-        {
+        if !inert(rec.message.as_deref(), &shape.message_sessions) {
             return false;
         }
         let from = out.len();
@@ -318,8 +343,8 @@ pub(super) fn write(rec: &Record, lang: Lang, out: &mut Vec<u8>) {
     let (enc, holes) = BUFFERS.with(|b| std::mem::take(&mut *b.borrow_mut()));
     let mut shape = Shape {
         enc,
-        values: Vec::new(),
         holes,
+        ..Shape::default()
     };
     let written = shape.of(&inputs)
         && CACHE.with(|cache| {
@@ -345,11 +370,9 @@ pub(super) fn write(rec: &Record, lang: Lang, out: &mut Vec<u8>) {
             let (template, proven) = if shape.values.is_empty() {
                 let mut text = Vec::new();
                 render(rec, lang, &mut text);
-                let says = MessageSays::default();
                 let t = Template {
                     text,
                     holes: Vec::new(),
-                    says,
                 };
                 (Some(t), true)
             } else {
@@ -424,7 +447,7 @@ mod tests {
         let inputs = super::super::remedy_inputs(rec);
         let mut s = Shape::default();
         assert!(s.of(&inputs));
-        let texts = s.texts(|class, n| match class {
+        let (texts, _) = s.texts(|class, n| match class {
             Class::Account => accounts[n % accounts.len()].clone(),
             Class::Session => sessions[n % sessions.len()].clone(),
         });
@@ -435,6 +458,15 @@ mod tests {
         let mut all = Vec::new();
         holes_into(text, &mut all);
         all.into_iter()
+    }
+
+    #[test]
+    fn the_message_is_where_shapes_look_for_it() {
+        let rec = Record {
+            message: Some("m".into()),
+            ..Record::default()
+        };
+        assert_eq!(super::super::remedy_inputs(&rec).0[MESSAGE], Some("m"));
     }
 
     #[test]

@@ -743,3 +743,34 @@ fn phrases_across_the_middle_of_a_long_message_are_seen() {
         }
     }
 }
+
+/// The remedy shapes (`shape.rs`) swap session names after a `/` and account digits between
+/// colons without looking at the message again: no phrase may hold a `/`, or a digit beside
+/// a colon, or consist of digits.
+#[test]
+fn no_phrase_reaches_across_a_slash_or_into_account_digits() {
+    for p in phrases() {
+        let b = p.as_bytes();
+        assert!(!p.contains('/'), "{p:?}");
+        assert!(!b.iter().all(u8::is_ascii_digit), "{p:?}");
+        assert!(
+            !b.windows(2).any(|w| (w[0] == b':' && w[1].is_ascii_digit())
+                || (w[1] == b':' && w[0].is_ascii_digit())),
+            "{p:?}"
+        );
+    }
+    // A name that holds a phrase, or ends with the beginning of one the text goes on with.
+    let touches = |msg: &str, name: &str| {
+        let at = msg.find(name).unwrap();
+        MessageSays::touches(msg, at, at + name.len())
+    };
+    assert!(touches("role/r/run-Concurrent-1 is", "run-Concurrent-1"));
+    assert!(touches("role/r/build-kms key not found", "build-kms"));
+    assert!(!touches("role/r/build-kms is not authorized", "build-kms"));
+    assert!(!touches(
+        "role/r/session-45561 is not authorized",
+        "session-45561"
+    ));
+    // A phrase after the name is no concern of the name's.
+    assert!(!touches("role/r/x rate exceeded", "x"));
+}
