@@ -258,6 +258,13 @@ pub fn check_records(input: &[u8], recs: &[Record]) {
             }
             let line = serde_json::to_string(&r).expect("record serialises");
             assert!(!line.contains('\n'), "JSON record is one line");
+            // The printer's fast path: remedies from the per-thread cache of shapes, which
+            // earlier inputs filled, written by filling a template's holes.
+            let mut fast = Vec::new();
+            awsplain::json::write_record_with(rec, &mut fast, |out| {
+                awsplain::remedy::remedies_json_cached(rec, lang, out)
+            });
+            assert_eq!(String::from_utf8_lossy(&fast), line, "fast JSON path");
             for s in strings(&r) {
                 assert_terminal_safe(&s);
             }

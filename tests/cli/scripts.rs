@@ -576,3 +576,70 @@ fn threads_do_not_change_the_output() {
         .unwrap();
     assert!(piped.stdout == one.stdout, "through a pipe");
 }
+
+/// The JSON printer's fast path (remedies from the per-thread cache of shapes, a template's
+/// holes filled with each record's accounts and session names) writes byte for byte what the
+/// library's records with freshly built remedies serialise to: over the samples and a log
+/// where each denial comes from another session, some in other accounts, some with session
+/// names that hold phrases the remedies look for.
+#[test]
+fn json_lines_are_the_records_serialised() {
+    let mut text = String::new();
+    for p in format_samples() {
+        text.push_str(&std::fs::read_to_string(p).unwrap());
+        text.push_str("2026-11-28T10:00:00Z INFO between samples\n");
+    }
+    let sessions = [
+        "run-1",
+        "run-2",
+        "i-0abc",
+        "concurrent",
+        "jsonpath",
+        "xxxx-9",
+        "GitHubActions",
+        "kms",
+        "a.b@c=d,e+f",
+        "botocore-session-1700000000",
+    ];
+    for i in 0..300 {
+        let account = if i % 4 == 0 {
+            "111122223333"
+        } else {
+            "444455556666"
+        };
+        let session = sessions[i % sessions.len()];
+        let who = format!("arn:aws:sts::{account}:assumed-role/Deploy/{session}");
+        let denial = match i % 3 {
+            0 => denial(&who, "s3:GetObject"),
+            1 => format!(
+                "2026-11-28T10:00:00Z ERROR User: {who} is not authorized to perform: iam:PassRole on resource: arn:aws:iam::{account}:role/ecsTaskExecutionRole because no identity-based policy allows the iam:PassRole action (Service: AmazonECS; Status Code: 400; Error Code: AccessDeniedException; Request ID: r-{i}; Proxy: null)"
+            ),
+            _ => format!(
+                "{{\"errorType\": \"AccessDeniedException\", \"errorMessage\": \"User: {who} is not authorized to perform: dynamodb:PutItem on resource: arn:aws:dynamodb:us-east-1:{account}:table/Orders with an explicit deny in a service control policy\"}}"
+            ),
+        };
+        text.push_str(&denial);
+        text.push('\n');
+    }
+    let want: Vec<String> = awsplain::scan_str(&text)
+        .into_iter()
+        .map(|mut r| {
+            r.remedies = awsplain::remedy::remedies_for(&r, awsplain::Lang::En);
+            serde_json::to_string(&r).unwrap()
+        })
+        .collect();
+    assert!(want.len() > 300, "{} records", want.len());
+    for threads in ["1", "2"] {
+        let out = awsplain()
+            .args(["--format", "json", "-j", threads])
+            .write_stdin(text.clone())
+            .output()
+            .unwrap();
+        let got = String::from_utf8(out.stdout).unwrap();
+        let got: Vec<&str> = got.lines().collect();
+        assert_eq!(got.len(), want.len(), "-j {threads}");
+        for (g, w) in got.iter().zip(&want) {
+            assert_eq!(g, w, "-j {threads}");
+        }
+    }
+}
