@@ -65,6 +65,9 @@ fn drafts_for(rec: &Record, lang: Lang, form: Form) -> Vec<Draft> {
 /// commands, snippets) costs more than finding the error. Only the fields remedies are built
 /// from make the key; request ids, positions and the format do not.
 pub fn remedies_for_cached(rec: &Record, lang: Lang) -> Vec<Remedy> {
+    if too_large_to_cache(rec) {
+        return remedies_for(rec, lang);
+    }
     with_cached(rec, lang, |c| {
         c.remedies
             .get_or_insert_with(|| remedies_for(rec, lang))
@@ -79,7 +82,24 @@ pub fn remedies_for_cached(rec: &Record, lang: Lang) -> Vec<Remedy> {
 /// Records that differ from one seen before only in account ids or role session names are
 /// written from that record's remedies with the values swapped ([`shape`]).
 pub fn remedies_json_cached(rec: &Record, lang: Lang, out: &mut Vec<u8>) {
+    if too_large_to_cache(rec) {
+        return crate::json::write_drafts(&drafts_for(rec, lang, Form::Json), out);
+    }
     shape::write(rec, lang, out)
+}
+
+/// Remedy inputs longer than this (all texts together) are not cached: the caches keep a
+/// hundred or so entries per thread, and an entry holds its inputs and remedies, where every
+/// ARN shows up several times over; a record with a 200 KB resource (garbage after an ARN)
+/// would make megabytes of each. Real errors are far shorter.
+const MAX_CACHED_INPUTS: usize = 4 * 1024;
+
+/// Cached remedies larger than this (as JSON) are written but not kept.
+const MAX_CACHED_JSON: usize = 16 * 1024;
+
+fn too_large_to_cache(rec: &Record) -> bool {
+    let (texts, ..) = remedy_inputs(rec);
+    texts.iter().flatten().map(|t| t.len()).sum::<usize>() > MAX_CACHED_INPUTS
 }
 
 /// [`remedies_json_cached`] through the cache of exact inputs only.
@@ -90,7 +110,9 @@ fn write_exact(rec: &Record, lang: Lang, out: &mut Vec<u8>) {
             let from = out.len();
             // Written from drafts: the printer never needs the `Remedy` structs.
             crate::json::write_drafts(&drafts_for(rec, lang, Form::Json), out);
-            c.json = Some(out[from..].to_vec());
+            if out.len() - from <= MAX_CACHED_JSON {
+                c.json = Some(out[from..].to_vec());
+            }
         }
     })
 }

@@ -387,6 +387,14 @@ pub(super) fn write(rec: &Record, lang: Lang, out: &mut Vec<u8>) {
                 used: false,
             };
             let written = entry.write(&shape, rec, out);
+            // A large template is not kept: the shape's records are written in full.
+            if entry
+                .template
+                .as_ref()
+                .is_some_and(|t| t.text.len() > super::MAX_CACHED_JSON)
+            {
+                entry.template = None;
+            }
             cache.insert(key, entry);
             written
         });

@@ -184,6 +184,34 @@ fn gibibyte_line_without_newline_is_streamed_in_bounded_memory() {
     }
 }
 
+/// Denials whose resource is 200 KB of garbage after an ARN, each one different: remedies
+/// repeat the resource a dozen times (a megabyte of JSON each), and the remedy caches keep a
+/// hundred or so entries per thread, so such records must not be cached (they once took
+/// 100 MiB on one thread). On one thread memory stays under the bound.
+#[test]
+fn huge_resources_are_not_kept_in_the_remedy_caches() {
+    let run = run_fed(&["--format", "json", "-j", "1"], |w| {
+        for i in 0..150 {
+            writeln!(
+                w,
+                "User: arn:aws:iam::123456789012:user/u{i} is not authorized to perform: s3:GetObject on resource: arn:aws:s3:::b{i}/{}",
+                "k".repeat(200_000)
+            )?;
+        }
+        Ok(())
+    });
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let recs = json_lines(&run.stdout);
+    assert_eq!(recs.len(), 150);
+    assert_eq!(recs[149]["action"], "s3:GetObject");
+    eprintln!("max RSS {} KiB", run.max_rss_kib);
+    assert!(
+        run.max_rss_kib < RSS_BOUND_KIB,
+        "max RSS {} KiB (bound {RSS_BOUND_KIB} KiB)",
+        run.max_rss_kib
+    );
+}
+
 /// A JSON string value of 100 MB: the error code before it and the error after it are found,
 /// the message taken from the value is bounded, memory too.
 #[test]
