@@ -7,7 +7,7 @@ use std::io::Read;
 mod parallel;
 mod trigger;
 
-pub use parallel::scan_reader_parallel;
+pub use parallel::{scan_reader_parallel, Prepare, PARTS_AHEAD};
 
 /// Counters of what one scan saw.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -58,15 +58,25 @@ pub fn run(opts: &OutputOpts, files: &[PathBuf], threads: Option<u16>) -> anyhow
         let res = if render_in_workers {
             // A segment's lines are rendered into one buffer, remedies straight from the cache
             // (already JSON): this thread only hands whole buffers to the output.
+            // A part is handed on once it passes this size: errors whose remedies repeat a
+            // huge ARN make megabytes of JSON each, and parts wait in memory until written.
+            const PART: usize = 1 << 20;
             type Rendered = (u64, Vec<u8>);
-            let render: Arc<dyn Fn(Vec<awsplain::Record>) -> Rendered + Send + Sync> =
-                Arc::new(move |recs| {
-                    let mut out = Vec::with_capacity(recs.len() * 4096);
-                    for rec in &recs {
-                        cached_json_line(rec, lang, &mut out);
+            let render: awsplain::scan::Prepare<Rendered> = Arc::new(move |recs, emit| {
+                let mut out = Vec::with_capacity((recs.len() * 4096).min(PART + PART / 2));
+                let mut n = 0;
+                for rec in &recs {
+                    cached_json_line(rec, lang, &mut out);
+                    n += 1;
+                    if out.len() >= PART {
+                        emit((n, std::mem::take(&mut out)));
+                        n = 0;
                     }
-                    (recs.len() as u64, out)
-                });
+                }
+                if n > 0 {
+                    emit((n, out));
+                }
+            });
             let mut written: u64 = 0;
             let res = awsplain::scan::scan_reader_parallel(
                 input,
@@ -95,10 +105,10 @@ pub fn run(opts: &OutputOpts, files: &[PathBuf], threads: Option<u16>) -> anyhow
                 }
             })
         } else if threads > 1 {
-            let prepare: Arc<dyn Fn(Vec<awsplain::Record>) -> Vec<awsplain::Record> + Send + Sync> =
-                Arc::new(move |mut recs| {
+            let prepare: awsplain::scan::Prepare<Vec<awsplain::Record>> =
+                Arc::new(move |mut recs, emit| {
                     recs.iter_mut().for_each(|rec| add(rec));
-                    recs
+                    emit(recs)
                 });
             awsplain::scan::scan_reader_parallel(input, &name, threads, prepare, &mut |recs| {
                 recs.into_iter().try_for_each(&mut emit)

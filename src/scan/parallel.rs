@@ -24,9 +24,15 @@ const MAX_SEGMENT: usize = MAX_EVENT;
 
 /// Like [`super::scan_reader`], with the scanning and `prepare` done on `workers` threads.
 /// `prepare` turns the records of one segment (with their final offsets and lines, in input
-/// order) into what the caller wants: the records with remedies built, or already their output
-/// lines in one buffer. `on_segment` runs on the calling thread, in input order, as soon as a
-/// segment is done, even while the reader waits for more input.
+/// order) into what the caller wants, handed to `emit` in one part or several: the records
+/// with remedies built, or already their output lines in a buffer or a few. `on_segment` runs
+/// on the calling thread for each part, in input order, as soon as it can, even while the
+/// reader waits for more input.
+///
+/// Parts of a segment that the writer is not at yet wait in memory, so a worker that has
+/// emitted [`PARTS_AHEAD`] parts of such a segment waits until the writer reaches it: `prepare`
+/// keeps memory bounded by emitting parts of bounded size (a segment's JSON lines can be many
+/// times its input).
 ///
 /// The reading thread may outlive the call when the call ends early (an `on_item` error such
 /// as a closed output pipe) while `reader` blocks; it ends with its next read.
@@ -34,11 +40,18 @@ pub fn scan_reader_parallel<T: Send + 'static>(
     reader: Box<dyn Read + Send>,
     source_name: &str,
     workers: usize,
-    prepare: Arc<dyn Fn(Vec<Record>) -> T + Send + Sync>,
+    prepare: Prepare<T>,
     on_segment: &mut dyn FnMut(T) -> io::Result<()>,
 ) -> io::Result<ScanStats> {
     scan_segments(reader, source_name, workers, SEGMENT, prepare, on_segment)
 }
+
+/// What a scanning thread does with a segment's records: hand them on, in parts, to `emit`.
+pub type Prepare<T> = Arc<PrepareFn<T>>;
+pub type PrepareFn<T> = dyn Fn(Vec<Record>, &mut dyn FnMut(T)) + Send + Sync;
+
+/// Parts a worker may emit for a segment the writer is not at yet before it waits.
+pub const PARTS_AHEAD: usize = 2;
 
 /// A segment for a worker: where it stands in the input, and its bytes.
 struct Job {
@@ -51,16 +64,16 @@ struct Job {
     data: Vec<u8>,
 }
 
-/// What a worker gives back for one segment.
-struct Done<T> {
+/// What a worker gives back for one segment, once its parts are emitted.
+struct Done {
     seq: u64,
-    item: T,
     stats: ScanStats,
 }
 
 /// What the threads tell the calling thread.
 enum Msg<T> {
-    Segment(Done<T>),
+    Part(u64, T),
+    Segment(Done),
     /// The reader is done: how many segments it sent, how many lines the input has, and any
     /// read error.
     End(u64, u64, io::Result<()>),
@@ -71,10 +84,12 @@ pub(super) fn scan_segments<T: Send + 'static>(
     source_name: &str,
     workers: usize,
     segment: usize,
-    prepare: Arc<dyn Fn(Vec<Record>) -> T + Send + Sync>,
+    prepare: Prepare<T>,
     on_segment: &mut dyn FnMut(T) -> io::Result<()>,
 ) -> io::Result<ScanStats> {
     let workers = workers.max(1);
+    // The segment the writer is at, for workers that wait for it.
+    let writing = Arc::new((Mutex::new(0u64), std::sync::Condvar::new()));
     let (job_tx, job_rx) = sync_channel::<Job>(workers);
     let job_rx = Arc::new(Mutex::new(job_rx));
     let (msg_tx, msg_rx) = channel::<Msg<T>>();
@@ -89,13 +104,28 @@ pub(super) fn scan_segments<T: Send + 'static>(
         let msg_tx = msg_tx.clone();
         let prepare = Arc::clone(&prepare);
         let spare_tx = spare_tx.clone();
+        let writing = Arc::clone(&writing);
         let name = source_name.to_string();
         std::thread::spawn(move || loop {
             let job = job_rx.lock().map(|rx| rx.recv());
             let Ok(Ok(job)) = job else {
                 break;
             };
-            let (done, buffer) = scan_one(job, &name, &*prepare);
+            let seq = job.seq;
+            let mut parts = 0;
+            let mut emit = |part: T| {
+                if parts >= PARTS_AHEAD {
+                    let (lock, moved) = &*writing;
+                    let mut at = lock.lock().unwrap_or_else(|e| e.into_inner());
+                    while *at < seq {
+                        at = moved.wait(at).unwrap_or_else(|e| e.into_inner());
+                    }
+                }
+                parts += 1;
+                // A closed channel: the call is over; the rest is dropped.
+                let _ = msg_tx.send(Msg::Part(seq, part));
+            };
+            let (done, buffer) = scan_one(job, &name, &*prepare, &mut emit);
             // The reader may be gone (end of input): then the buffer is just dropped.
             let _ = spare_tx.send(buffer);
             if msg_tx.send(Msg::Segment(done)).is_err() {
@@ -109,7 +139,19 @@ pub(super) fn scan_segments<T: Send + 'static>(
         let _ = msg_tx.send(Msg::End(sent, lines, result));
     });
 
-    let mut waiting = BTreeMap::new();
+    // However the call ends, no worker keeps waiting for the writer.
+    struct Release(Arc<(Mutex<u64>, std::sync::Condvar)>);
+    impl Drop for Release {
+        fn drop(&mut self) {
+            let (lock, moved) = &*self.0;
+            *lock.lock().unwrap_or_else(|e| e.into_inner()) = u64::MAX;
+            moved.notify_all();
+        }
+    }
+    let _release = Release(Arc::clone(&writing));
+    // Parts and ends of segments the writer is not at yet.
+    let mut parts: BTreeMap<u64, Vec<T>> = BTreeMap::new();
+    let mut ended: BTreeMap<u64, ScanStats> = BTreeMap::new();
     let mut next = 0u64;
     let mut stats = ScanStats::default();
     let mut end = None;
@@ -120,16 +162,25 @@ pub(super) fn scan_segments<T: Send + 'static>(
             }
         }
         match msg_rx.recv() {
+            Ok(Msg::Part(seq, part)) if seq == next => on_segment(part)?,
+            Ok(Msg::Part(seq, part)) => parts.entry(seq).or_default().push(part),
             Ok(Msg::Segment(done)) => {
-                waiting.insert(done.seq, done);
-                while let Some(done) = waiting.remove(&next) {
+                ended.insert(done.seq, done.stats);
+                while let Some(done) = ended.remove(&next) {
                     next += 1;
-                    stats.bytes += done.stats.bytes;
-                    stats.records += done.stats.records;
-                    stats.oversized_lines += done.stats.oversized_lines;
-                    stats.invalid_utf8_lines += done.stats.invalid_utf8_lines;
-                    on_segment(done.item)?;
+                    stats.bytes += done.bytes;
+                    stats.records += done.records;
+                    stats.oversized_lines += done.oversized_lines;
+                    stats.invalid_utf8_lines += done.invalid_utf8_lines;
                     let _ = token_rx.recv();
+                    // The writer is at the next segment: its parts so far go out, and its
+                    // worker may emit more.
+                    for part in parts.remove(&next).unwrap_or_default() {
+                        on_segment(part)?;
+                    }
+                    let (lock, moved) = &*writing;
+                    *lock.lock().unwrap_or_else(|e| e.into_inner()) = next;
+                    moved.notify_all();
                 }
             }
             Ok(Msg::End(sent, lines, result)) => end = Some((sent, lines, result)),
@@ -143,9 +194,14 @@ pub(super) fn scan_segments<T: Send + 'static>(
 }
 
 /// Scan one segment on its own, as if it were the whole input, then give its records their
-/// place in the input and prepare them.
+/// place in the input and prepare them, in parts, to `emit`.
 /// Also gives back the segment's buffer.
-fn scan_one<T>(job: Job, name: &str, prepare: &dyn Fn(Vec<Record>) -> T) -> (Done<T>, Vec<u8>) {
+fn scan_one<T>(
+    job: Job,
+    name: &str,
+    prepare: &PrepareFn<T>,
+    emit: &mut dyn FnMut(T),
+) -> (Done, Vec<u8>) {
     let mut records = Vec::new();
     let mut s = StreamScanner::new(name);
     if job.mid_line {
@@ -158,9 +214,9 @@ fn scan_one<T>(job: Job, name: &str, prepare: &dyn Fn(Vec<Record>) -> T) -> (Don
         r.span.end += job.offset;
         r.source.line = r.source.line.map(|l| l + job.line_base);
     }
+    prepare(records, emit);
     let done = Done {
         seq: job.seq,
-        item: prepare(records),
         stats,
     };
     (done, s.into_buffer())
@@ -335,7 +391,8 @@ pub(super) mod tests {
     fn parallel(data: &[u8], workers: usize, segment: usize) -> (Vec<Record>, ScanStats) {
         let mut v = Vec::new();
         let input: Box<dyn Read + Send> = Box::new(std::io::Cursor::new(data.to_vec()));
-        let stats = scan_segments(input, "-", workers, segment, Arc::new(|r| r), &mut |r| {
+        let prepare: Prepare<Vec<Record>> = Arc::new(|r, emit| emit(r));
+        let stats = scan_segments(input, "-", workers, segment, prepare, &mut |r| {
             v.extend(r);
             Ok(())
         })
@@ -373,6 +430,33 @@ pub(super) mod tests {
         assert_eq!(safe_cut(b"no newline at all", 0), None);
     }
 
+    /// Segments handed on in many parts (a part per record here) come out in input order,
+    /// whichever worker is ahead: workers that are ahead wait after a few parts.
+    #[test]
+    fn parts_of_segments_come_out_in_order() {
+        let line = |i: usize| {
+            format!("2026-11-28T10:00:00Z User: arn:aws:iam::123456789012:user/u{i} is not authorized to perform: s3:GetObject on resource: arn:aws:s3:::b/k\n")
+        };
+        let data: String = (0..3000).map(line).collect();
+        let mut want = Vec::new();
+        super::super::scan_reader(data.as_bytes(), "-", &mut |r| {
+            want.push(r);
+            Ok(())
+        })
+        .unwrap();
+        for (workers, segment) in [(2, 1000), (3, 4096), (4, 700)] {
+            let input: Box<dyn Read + Send> = Box::new(std::io::Cursor::new(data.clone()));
+            let prepare: Prepare<Record> = Arc::new(|recs, emit| recs.into_iter().for_each(emit));
+            let mut got = Vec::new();
+            scan_segments(input, "-", workers, segment, prepare, &mut |r| {
+                got.push(r);
+                Ok(())
+            })
+            .unwrap();
+            assert_eq!(got, want, "{workers} workers, segment {segment}");
+        }
+    }
+
     #[test]
     fn an_early_write_error_stops_the_scan() {
         // Timestamped lines: each begins a log record, so the input is cut into many segments.
@@ -380,7 +464,8 @@ pub(super) mod tests {
         let data = line.repeat(5000);
         let mut n = 0;
         let input = Box::new(std::io::Cursor::new(data.into_bytes()));
-        let res = scan_segments(input, "-", 2, 1000, Arc::new(|r| r), &mut |_| {
+        let prepare: Prepare<Vec<Record>> = Arc::new(|r, emit| emit(r));
+        let res = scan_segments(input, "-", 2, 1000, prepare, &mut |_| {
             n += 1;
             if n == 3 {
                 Err(io::Error::from(io::ErrorKind::BrokenPipe))
