@@ -105,10 +105,28 @@ pub fn run(opts: &OutputOpts, files: &[PathBuf], threads: Option<u16>) -> anyhow
                 }
             })
         } else if threads > 1 {
+            // Records with their remedies are handed on a few at a time: a record's remedies
+            // repeat its resource and principal, and one with a huge ARN weighs megabytes.
+            const PART_TEXT: usize = 64 * 1024;
             let prepare: awsplain::scan::Prepare<Vec<awsplain::Record>> =
-                Arc::new(move |mut recs, emit| {
-                    recs.iter_mut().for_each(|rec| add(rec));
-                    emit(recs)
+                Arc::new(move |recs, emit| {
+                    let mut part = Vec::new();
+                    let mut text = 0;
+                    for mut rec in recs {
+                        add(&mut rec);
+                        text += [&rec.message, &rec.resource, &rec.principal]
+                            .iter()
+                            .map(|t| t.as_ref().map_or(0, String::len))
+                            .sum::<usize>();
+                        part.push(rec);
+                        if text >= PART_TEXT {
+                            emit(std::mem::take(&mut part));
+                            text = 0;
+                        }
+                    }
+                    if !part.is_empty() {
+                        emit(part);
+                    }
                 });
             awsplain::scan::scan_reader_parallel(input, &name, threads, prepare, &mut |recs| {
                 recs.into_iter().try_for_each(&mut emit)
