@@ -56,10 +56,10 @@ pub fn run(opts: &OutputOpts, files: &[PathBuf], threads: Option<u16>) -> anyhow
         };
         let add = Arc::clone(&add_remedies);
         let res = if render_in_workers {
-            // A segment's lines are rendered into one buffer, remedies straight from the cache
-            // (already JSON): this thread only hands whole buffers to the output.
-            // A part is handed on once it passes this size: errors whose remedies repeat a
-            // huge ARN make megabytes of JSON each, and parts wait in memory until written.
+            // A segment's lines are rendered into buffers, remedies straight from the cache
+            // (already JSON): this thread only hands whole buffers to the output. A buffer is
+            // handed on once it passes this size: errors whose remedies repeat a huge ARN make
+            // megabytes of JSON each, and parts wait in memory until written.
             const PART: usize = 1 << 20;
             type Rendered = (u64, Vec<u8>);
             let render: awsplain::scan::Prepare<Rendered> = Arc::new(move |recs, emit| {

@@ -119,16 +119,12 @@ impl Anchors {
                 f(end - len, len, self.kinds[pid.as_usize()]);
             }
         };
-        // Below this, the overlap costs more than the second walk saves.
-        if hay.len() < 3 * self.longest {
+        // Any anchor ending past `mid` starts within the second walk, and from there on its
+        // state is the longest suffix that begins an anchor, as in one walk over the whole
+        // text (anchors ending together are reported alike).
+        let Some((mid, second)) = split_for_two_walks(hay.len(), self.longest) else {
             return walk_one(dfa, start, hay, report);
-        }
-        // The first walk ends at `mid`; the second starts `longest - 1` bytes before it. Any
-        // anchor ending past `mid` starts within the second walk, and from there on its state
-        // is the longest suffix that begins an anchor, as in one walk over the whole text
-        // (anchors ending together are reported alike).
-        let mid = (hay.len() + self.longest - 1) / 2;
-        let second = mid + 1 - self.longest;
+        };
         let mut later = Vec::new();
         walk_two(
             dfa,
@@ -147,6 +143,16 @@ impl Anchors {
             report(end, sid);
         }
     }
+}
+
+/// Where to cut a text of `len` bytes into two walks at once of an automaton whose longest
+/// literal has `longest` bytes: the first walk ends at `mid`, the second starts at `second`,
+/// `longest - 1` bytes before it, so that every literal ending past `mid` lies whole in the
+/// second walk. `None` for a text too short to gain: the overlap would cost more than the
+/// second walk saves.
+pub(crate) fn split_for_two_walks(len: usize, longest: usize) -> Option<(usize, usize)> {
+    let mid = (len + longest - 1) / 2;
+    (len >= 3 * longest).then(|| (mid, mid + 1 - longest))
 }
 
 /// Walk the DFA over `hay` from `start`, calling `on_match(end, state)` at each match state.
@@ -1101,7 +1107,7 @@ mod tests {
     fn anchors_across_the_middle_are_reported_once() {
         let a = anchors();
         for len in [3 * a.longest, 3 * a.longest + 1, 5 * a.longest] {
-            let mid = (len + a.longest - 1) / 2;
+            let (mid, _) = split_for_two_walks(len, a.longest).expect("a long text is split");
             for p in &a.patterns {
                 for end in mid.saturating_sub(2)..mid + 3 {
                     let Some(start) = end.checked_sub(p.len()) else {

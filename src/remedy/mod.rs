@@ -65,7 +65,7 @@ fn drafts_for(rec: &Record, lang: Lang, form: Form) -> Vec<Draft> {
 /// commands, snippets) costs more than finding the error. Only the fields remedies are built
 /// from make the key; request ids, positions and the format do not.
 pub fn remedies_for_cached(rec: &Record, lang: Lang) -> Vec<Remedy> {
-    if too_large_to_cache(rec) {
+    if too_large_to_cache(&remedy_inputs(rec)) {
         return remedies_for(rec, lang);
     }
     with_cached(rec, lang, |c| {
@@ -82,10 +82,13 @@ pub fn remedies_for_cached(rec: &Record, lang: Lang) -> Vec<Remedy> {
 /// Records that differ from one seen before only in account ids or role session names are
 /// written from that record's remedies with the values swapped ([`shape`]).
 pub fn remedies_json_cached(rec: &Record, lang: Lang, out: &mut Vec<u8>) {
-    if too_large_to_cache(rec) {
-        return crate::json::write_drafts(&drafts_for(rec, lang, Form::Json), out);
-    }
     shape::write(rec, lang, out)
+}
+
+/// The JSON array of `rec`'s remedies, built from scratch (from drafts: the printer never
+/// needs the `Remedy` structs).
+fn render_json(rec: &Record, lang: Lang, out: &mut Vec<u8>) {
+    crate::json::write_drafts(&drafts_for(rec, lang, Form::Json), out);
 }
 
 /// Remedy inputs longer than this (all texts together) are not cached: the caches keep a
@@ -97,8 +100,7 @@ const MAX_CACHED_INPUTS: usize = 4 * 1024;
 /// Cached remedies larger than this (as JSON) are written but not kept.
 const MAX_CACHED_JSON: usize = 16 * 1024;
 
-fn too_large_to_cache(rec: &Record) -> bool {
-    let (texts, ..) = remedy_inputs(rec);
+fn too_large_to_cache((texts, ..): &RemedyInputs) -> bool {
     texts.iter().flatten().map(|t| t.len()).sum::<usize>() > MAX_CACHED_INPUTS
 }
 
@@ -108,8 +110,7 @@ fn write_exact(rec: &Record, lang: Lang, out: &mut Vec<u8>) {
         Some(json) => out.extend_from_slice(json),
         None => {
             let from = out.len();
-            // Written from drafts: the printer never needs the `Remedy` structs.
-            crate::json::write_drafts(&drafts_for(rec, lang, Form::Json), out);
+            render_json(rec, lang, out);
             if out.len() - from <= MAX_CACHED_JSON {
                 c.json = Some(out[from..].to_vec());
             }
@@ -189,6 +190,9 @@ type RemedyInputs<'r> = (
     Option<PolicyType>,
 );
 
+/// The fields of [`RemedyInputs`] past its texts.
+type RestInputs = (Option<u16>, Option<Deny>, Option<PolicyType>);
+
 fn remedy_inputs(r: &Record) -> RemedyInputs<'_> {
     (
         [
@@ -211,10 +215,7 @@ fn remedy_inputs(r: &Record) -> RemedyInputs<'_> {
 }
 
 /// A record with only the fields [`remedy_inputs`] reads, as `texts` (in its order) and the rest.
-fn record_of(
-    texts: [Option<String>; 11],
-    (status_code, deny, policy_type): (Option<u16>, Option<Deny>, Option<PolicyType>),
-) -> Record {
+fn record_of(texts: [Option<String>; 11], (status_code, deny, policy_type): RestInputs) -> Record {
     let [error_code, wrapper_code, service, operation, message, principal, action, resource, policy_arn, encoded_message, authorization_id] =
         texts;
     Record {
@@ -242,7 +243,7 @@ struct Inputs {
     texts: String,
     /// Where each text ends in `texts`; `None` where the record has none.
     ends: [Option<u32>; 11],
-    rest: (Option<u16>, Option<Deny>, Option<PolicyType>),
+    rest: RestInputs,
 }
 
 impl Inputs {
@@ -665,15 +666,9 @@ impl MessageSays {
         // Each step waits for the one before, so a long message is walked as two halves at
         // once: the second from `longest - 1` bytes before the middle, where every phrase
         // ending in it starts. What the message says is a set: phrases seen twice are fine.
-        let (first, second) = if hay.len() >= 3 * longest {
-            let mid = (hay.len() + longest - 1) / 2;
-            hay.split_at(mid)
-        } else {
-            (hay, &hay[..0])
-        };
-        let second = match second.len() {
-            0 => second,
-            _ => &hay[first.len() + 1 - longest..],
+        let (first, second) = match crate::grammar::split_for_two_walks(hay.len(), *longest) {
+            Some((mid, second)) => (&hay[..mid], &hay[second..]),
+            None => (hay, &hay[..0]),
         };
         let (mut sa, mut sb) = (start, start);
         for (&a, &b) in first.iter().zip(second) {

@@ -17,7 +17,7 @@
 //! message can reach into its session names (a session named `concurrent` or `jsonpath`
 //! selects other remedies).
 
-use super::{draft::Form, drafts_for, Lang, MessageSays, RemedyInputs};
+use super::{render_json, Lang, MessageSays, RemedyInputs, RestInputs};
 use crate::record::Record;
 use std::cell::RefCell;
 use std::hash::{Hash, Hasher};
@@ -247,11 +247,6 @@ fn cut(json: &[u8], shape: &Shape, set: usize) -> Option<Template> {
     Some(Template { text, holes })
 }
 
-/// The full rendering: remedies built from scratch, written as JSON.
-fn render(rec: &Record, lang: Lang, out: &mut Vec<u8>) {
-    crate::json::write_drafts(&drafts_for(rec, lang, Form::Json), out);
-}
-
 /// Whether no phrase the remedies look for in `message` reaches into its session names at
 /// `sessions`: then they can stand in for each other (digits between colons complete no
 /// phrase either), and the message says the same whichever it holds.
@@ -273,7 +268,7 @@ fn template_for(shape: &Shape, inputs: &RemedyInputs, lang: Lang) -> Option<Temp
         }
         let rec = super::record_of(texts, (status, deny, policy_type));
         let mut json = Vec::new();
-        render(&rec, lang, &mut json);
+        render_json(&rec, lang, &mut json);
         made.push(cut(&json, shape, set)?);
     }
     let (b, a) = (made.pop()?, made.pop()?);
@@ -292,12 +287,6 @@ struct Entry {
     used: bool,
 }
 
-type RestInputs = (
-    Option<u16>,
-    Option<crate::record::Deny>,
-    Option<crate::record::PolicyType>,
-);
-
 impl Entry {
     /// Write `rec`'s remedies from the template; false when the exact path must write them.
     fn write(&mut self, shape: &Shape, rec: &Record, out: &mut Vec<u8>) -> bool {
@@ -311,7 +300,7 @@ impl Entry {
         t.write(&shape.values, out);
         if !self.proven {
             let mut full = Vec::with_capacity(out.len() - from);
-            render(rec, self.lang, &mut full);
+            render_json(rec, self.lang, &mut full);
             if out[from..] != full[..] {
                 out.truncate(from);
                 self.template = None;
@@ -339,6 +328,9 @@ pub(super) fn write(rec: &Record, lang: Lang, out: &mut Vec<u8>) {
     // Templates are a few KiB each, on each scanning thread.
     const MAX_ENTRIES: usize = 64;
     let inputs = super::remedy_inputs(rec);
+    if super::too_large_to_cache(&inputs) {
+        return render_json(rec, lang, out);
+    }
     let rest = (inputs.1, inputs.2, inputs.3);
     let (enc, holes) = BUFFERS.with(|b| std::mem::take(&mut *b.borrow_mut()));
     let mut shape = Shape {
@@ -369,7 +361,7 @@ pub(super) fn write(rec: &Record, lang: Lang, out: &mut Vec<u8>) {
             }
             let (template, proven) = if shape.values.is_empty() {
                 let mut text = Vec::new();
-                render(rec, lang, &mut text);
+                render_json(rec, lang, &mut text);
                 let t = Template {
                     text,
                     holes: Vec::new(),
@@ -416,7 +408,7 @@ mod tests {
 
     fn rendered(rec: &Record, lang: Lang) -> String {
         let mut v = Vec::new();
-        render(rec, lang, &mut v);
+        render_json(rec, lang, &mut v);
         String::from_utf8(v).unwrap()
     }
 
