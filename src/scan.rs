@@ -8,6 +8,7 @@ mod parallel;
 mod trigger;
 
 pub use parallel::{scan_reader_parallel, Prepare, PARTS_AHEAD};
+pub use trigger::COVER as PREFILTER_LITERALS;
 
 /// Counters of what one scan saw.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
