@@ -8,13 +8,13 @@
 //! a body after a blank line is the only way past a header), and an event found below it never
 //! reaches above it. Memory stays bounded: a few segments are in flight at once.
 
-use super::{count_lines, is_blank, is_header, ScanStats, StreamScanner, MAX_EVENT};
+use super::{is_blank, is_header, ScanStats, StreamScanner, MAX_EVENT};
 use crate::record::Record;
 use memchr::memrchr;
 use std::collections::BTreeMap;
 use std::io::{self, Read};
 use std::sync::mpsc::{channel, sync_channel, Receiver, SyncSender};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Condvar, Mutex};
 
 /// Bytes read before looking for a cut.
 const SEGMENT: usize = 128 * 1024;
@@ -56,9 +56,8 @@ pub const PARTS_AHEAD: usize = 2;
 /// A segment for a worker: where it stands in the input, and its bytes.
 struct Job {
     seq: u64,
-    /// Offset of its first byte, and the number of lines before it.
+    /// Offset of its first byte.
     offset: u64,
-    line_base: u64,
     /// It starts inside a line the previous segment began.
     mid_line: bool,
     data: Vec<u8>,
@@ -67,16 +66,88 @@ struct Job {
 /// What a worker gives back for one segment, once its parts are emitted.
 struct Done {
     seq: u64,
+    /// Its counts; `lines` counts its newlines only (a segment may end inside a line).
     stats: ScanStats,
+}
+
+/// The number of lines before each segment, worked out from the newlines of the segments
+/// before it. Each worker counts its own segment's (its scanner counts them anyway), publishes
+/// the count as soon as it has scanned the segment, and waits for its segment's base only
+/// then, to number its records' lines: by that time the segments before it have been scanned
+/// too, or nearly. Counting once, on the workers, instead of once more on the reading thread.
+///
+/// No wait is for a worker that waits itself: a count is published before any waiting
+/// (a worker's waits for the writer come later, in `prepare`), and a segment's count only
+/// waits for the scans of the segments before it, which started earlier.
+struct LineBases {
+    state: Mutex<Bases>,
+    known: Condvar,
+}
+
+#[derive(Default)]
+struct Bases {
+    /// Segments before `next` are counted; `base` is the line number `next` starts at.
+    next: u64,
+    base: u64,
+    /// Counts published for segments past `next`.
+    ahead: BTreeMap<u64, u64>,
+    /// Bases worked out and not yet taken by their segment's worker.
+    ready: BTreeMap<u64, u64>,
+    /// A worker stopped without publishing its count, or the call is over: nobody waits.
+    abandoned: bool,
+}
+
+impl LineBases {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Bases> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn publish(&self, seq: u64, newlines: u64) {
+        let mut b = self.lock();
+        b.ahead.insert(seq, newlines);
+        while let Some(n) = {
+            let next = b.next;
+            b.ahead.remove(&next)
+        } {
+            let (next, base) = (b.next, b.base);
+            b.ready.insert(next, base);
+            b.next += 1;
+            b.base += n;
+        }
+        self.known.notify_all();
+    }
+
+    /// The number of lines before segment `seq`, once known; `None` when it never will be.
+    fn take(&self, seq: u64) -> Option<u64> {
+        let mut b = self.lock();
+        loop {
+            if let Some(base) = b.ready.remove(&seq) {
+                return Some(base);
+            }
+            if b.abandoned {
+                return None;
+            }
+            b = self.known.wait(b).unwrap_or_else(|e| e.into_inner());
+        }
+    }
+
+    fn abandon(&self) {
+        self.lock().abandoned = true;
+        self.known.notify_all();
+    }
 }
 
 /// What the threads tell the calling thread.
 enum Msg<T> {
     Part(u64, T),
-    Segment(Done),
-    /// The reader is done: how many segments it sent, how many lines the input has, and any
-    /// read error.
-    End(u64, u64, io::Result<()>),
+    /// A segment is done; its last part comes with it (one message, one wake-up of the
+    /// calling thread, for the usual segment of one part).
+    Segment(Done, Option<T>),
+    /// The reader is done: how many segments it sent, whether the input ends inside a line
+    /// (a last line without a newline counts too), and any read error.
+    End(u64, bool, io::Result<()>),
+    /// A worker panicked.
+    Gone,
 }
 
 pub(super) fn scan_segments<T: Send + 'static>(
@@ -89,7 +160,11 @@ pub(super) fn scan_segments<T: Send + 'static>(
 ) -> io::Result<ScanStats> {
     let workers = workers.max(1);
     // The segment the writer is at, for workers that wait for it.
-    let writing = Arc::new((Mutex::new(0u64), std::sync::Condvar::new()));
+    let writing = Arc::new((Mutex::new(0u64), Condvar::new()));
+    let bases = Arc::new(LineBases {
+        state: Mutex::new(Bases::default()),
+        known: Condvar::new(),
+    });
     let (job_tx, job_rx) = sync_channel::<Job>(workers);
     let job_rx = Arc::new(Mutex::new(job_rx));
     let (msg_tx, msg_rx) = channel::<Msg<T>>();
@@ -105,14 +180,30 @@ pub(super) fn scan_segments<T: Send + 'static>(
         let prepare = Arc::clone(&prepare);
         let spare_tx = spare_tx.clone();
         let writing = Arc::clone(&writing);
+        let bases = Arc::clone(&bases);
         let name = source_name.to_string();
         std::thread::spawn(move || loop {
+            // A worker that panics leaves its segment unfinished, which the writer would wait
+            // for forever: it says so, and the call ends with an error (which releases the
+            // threads that wait, see `Release`).
+            struct Unwinding<'a, T>(&'a std::sync::mpsc::Sender<Msg<T>>);
+            impl<T> Drop for Unwinding<'_, T> {
+                fn drop(&mut self) {
+                    if std::thread::panicking() {
+                        let _ = self.0.send(Msg::Gone);
+                    }
+                }
+            }
+            let _unwinding = Unwinding(&msg_tx);
             let job = job_rx.lock().map(|rx| rx.recv());
             let Ok(Ok(job)) = job else {
                 break;
             };
             let seq = job.seq;
             let mut parts = 0;
+            // The latest part is held back to go with the next one's arrival or the segment's
+            // end.
+            let mut held = None;
             let mut emit = |part: T| {
                 if parts >= PARTS_AHEAD {
                     let (lock, moved) = &*writing;
@@ -122,13 +213,15 @@ pub(super) fn scan_segments<T: Send + 'static>(
                     }
                 }
                 parts += 1;
-                // A closed channel: the call is over; the rest is dropped.
-                let _ = msg_tx.send(Msg::Part(seq, part));
+                if let Some(before) = held.replace(part) {
+                    // A closed channel: the call is over; the rest is dropped.
+                    let _ = msg_tx.send(Msg::Part(seq, before));
+                }
             };
-            let (done, buffer) = scan_one(job, &name, &*prepare, &mut emit);
+            let (done, buffer) = scan_one(job, &name, &bases, &*prepare, &mut emit);
             // The reader may be gone (end of input): then the buffer is just dropped.
             let _ = spare_tx.send(buffer);
-            if msg_tx.send(Msg::Segment(done)).is_err() {
+            if msg_tx.send(Msg::Segment(done, held.take())).is_err() {
                 break;
             }
         });
@@ -139,16 +232,17 @@ pub(super) fn scan_segments<T: Send + 'static>(
         let _ = msg_tx.send(Msg::End(sent, lines, result));
     });
 
-    // However the call ends, no worker keeps waiting for the writer.
-    struct Release(Arc<(Mutex<u64>, std::sync::Condvar)>);
+    // However the call ends, no worker keeps waiting for the writer or for line numbers.
+    struct Release(Arc<(Mutex<u64>, Condvar)>, Arc<LineBases>);
     impl Drop for Release {
         fn drop(&mut self) {
             let (lock, moved) = &*self.0;
             *lock.lock().unwrap_or_else(|e| e.into_inner()) = u64::MAX;
             moved.notify_all();
+            self.1.abandon();
         }
     }
-    let _release = Release(Arc::clone(&writing));
+    let _release = Release(Arc::clone(&writing), Arc::clone(&bases));
     // Parts and ends of segments the writer is not at yet.
     let mut parts: BTreeMap<u64, Vec<T>> = BTreeMap::new();
     let mut ended: BTreeMap<u64, ScanStats> = BTreeMap::new();
@@ -164,7 +258,12 @@ pub(super) fn scan_segments<T: Send + 'static>(
         match msg_rx.recv() {
             Ok(Msg::Part(seq, part)) if seq == next => on_segment(part)?,
             Ok(Msg::Part(seq, part)) => parts.entry(seq).or_default().push(part),
-            Ok(Msg::Segment(done)) => {
+            Ok(Msg::Segment(done, last)) => {
+                match last {
+                    Some(part) if done.seq == next => on_segment(part)?,
+                    Some(part) => parts.entry(done.seq).or_default().push(part),
+                    None => {}
+                }
                 ended.insert(done.seq, done.stats);
                 while let Some(done) = ended.remove(&next) {
                     next += 1;
@@ -172,6 +271,7 @@ pub(super) fn scan_segments<T: Send + 'static>(
                     stats.records += done.records;
                     stats.oversized_lines += done.oversized_lines;
                     stats.invalid_utf8_lines += done.invalid_utf8_lines;
+                    stats.lines += done.lines;
                     let _ = token_rx.recv();
                     // The writer is at the next segment: its parts so far go out, and its
                     // worker may emit more.
@@ -183,13 +283,13 @@ pub(super) fn scan_segments<T: Send + 'static>(
                     moved.notify_all();
                 }
             }
-            Ok(Msg::End(sent, lines, result)) => end = Some((sent, lines, result)),
-            Err(_) => return Err(worker_gone()),
+            Ok(Msg::End(sent, mid_line, result)) => end = Some((sent, mid_line, result)),
+            Ok(Msg::Gone) | Err(_) => return Err(worker_gone()),
         }
     }
-    let (_, lines, result) = end.expect("loop ends after End");
+    let (_, mid_line, result) = end.expect("loop ends after End");
     result?;
-    stats.lines = lines;
+    stats.lines += u64::from(mid_line);
     Ok(stats)
 }
 
@@ -199,6 +299,7 @@ pub(super) fn scan_segments<T: Send + 'static>(
 fn scan_one<T>(
     job: Job,
     name: &str,
+    bases: &LineBases,
     prepare: &PrepareFn<T>,
     emit: &mut dyn FnMut(T),
 ) -> (Done, Vec<u8>) {
@@ -207,17 +308,27 @@ fn scan_one<T>(
     if job.mid_line {
         s = s.starting_mid_line();
     }
+    // The scanner counts a last line without a newline as a line.
+    let unended = u64::from(job.data.last().is_some_and(|b| *b != b'\n'));
     s.feed_owned(job.data, &mut |r| records.push(r));
     let stats = s.finish(&mut |r| records.push(r));
-    for r in &mut records {
-        r.span.start += job.offset;
-        r.span.end += job.offset;
-        r.source.line = r.source.line.map(|l| l + job.line_base);
+    let newlines = stats.lines - unended;
+    bases.publish(job.seq, newlines);
+    // No base: the call is over, and the records would go nowhere.
+    if let Some(line_base) = bases.take(job.seq) {
+        for r in &mut records {
+            r.span.start += job.offset;
+            r.span.end += job.offset;
+            r.source.line = r.source.line.map(|l| l + line_base);
+        }
+        prepare(records, emit);
     }
-    prepare(records, emit);
     let done = Done {
         seq: job.seq,
-        stats,
+        stats: ScanStats {
+            lines: newlines,
+            ..stats
+        },
     };
     (done, s.into_buffer())
 }
@@ -226,20 +337,19 @@ fn scan_one<T>(
 struct Sent {
     segments: u64,
     offset: u64,
-    lines: u64,
     /// The last byte handed out: a segment after one that ended inside a line continues it.
     last: u8,
 }
 
 /// The reading thread: read, cut into segments at safe places, hand them to the workers.
-/// Returns the number of segments, the number of lines in the input, and any read error.
+/// Returns the number of segments, whether the input ends inside a line, and any read error.
 fn read_segments(
     mut reader: Box<dyn Read + Send>,
     segment: usize,
     job_tx: &SyncSender<Job>,
     token_tx: &SyncSender<()>,
     spare_rx: &Receiver<Vec<u8>>,
-) -> (u64, u64, io::Result<()>) {
+) -> (u64, bool, io::Result<()>) {
     let max_segment = MAX_SEGMENT.max(segment * 2);
     const CHUNK: usize = 64 * 1024;
     // Room for a segment and one more read, so that a segment is read in place.
@@ -263,11 +373,9 @@ fn read_segments(
     let mut sent = Sent {
         segments: 0,
         offset: 0,
-        lines: 0,
         last: b'\n',
     };
-    // A last line without a newline counts too.
-    let total_lines = |sent: &Sent| sent.lines + u64::from(sent.last != b'\n');
+    let mid_line = |sent: &Sent| sent.last != b'\n';
     // Line starts up to here were judged no place to cut.
     let mut judged = 0;
     loop {
@@ -294,7 +402,7 @@ fn read_segments(
                     // What was read before the error is still scanned.
                     carry.truncate(filled);
                     let _ = send(&mut carry, &mut sent, job_tx, token_tx);
-                    return (sent.segments, total_lines(&sent), Err(e));
+                    return (sent.segments, mid_line(&sent), Err(e));
                 }
             }
         };
@@ -322,12 +430,12 @@ fn read_segments(
         next[..rest].copy_from_slice(&carry[cut..filled]);
         carry.truncate(cut);
         if !send(&mut carry, &mut sent, job_tx, token_tx) {
-            return (sent.segments, total_lines(&sent), Ok(()));
+            return (sent.segments, mid_line(&sent), Ok(()));
         }
         carry = next;
         filled = rest;
         if eof {
-            return (sent.segments, total_lines(&sent), Ok(()));
+            return (sent.segments, mid_line(&sent), Ok(()));
         }
     }
 }
@@ -345,12 +453,10 @@ fn send(
     let job = Job {
         seq: sent.segments,
         offset: sent.offset,
-        line_base: sent.lines,
         mid_line: sent.last != b'\n',
         data: std::mem::take(data),
     };
     sent.offset += job.data.len() as u64;
-    sent.lines += count_lines(&job.data) as u64;
     sent.last = last;
     if token_tx.send(()).is_err() || job_tx.send(job).is_err() {
         return false;
@@ -405,7 +511,8 @@ pub(super) mod tests {
     pub(in crate::scan) fn assert_parallel_agrees(name: &str, data: &[u8], slow: &[Record]) {
         let mut seq_stats = ScanStats::default();
         let _ = super::super::scan_reader(data, "-", &mut |_| Ok(())).map(|s| seq_stats = s);
-        let lines = count_lines(data) + usize::from(data.last().is_some_and(|b| *b != b'\n'));
+        let lines =
+            super::super::count_lines(data) + usize::from(data.last().is_some_and(|b| *b != b'\n'));
         assert_eq!(seq_stats.lines, lines as u64, "{name}: line count");
         for (workers, segment) in [(2, 1000), (3, 4096), (2, SEGMENT)] {
             let (fast, stats) = parallel(data, workers, segment);
@@ -454,6 +561,27 @@ pub(super) mod tests {
             })
             .unwrap();
             assert_eq!(got, want, "{workers} workers, segment {segment}");
+        }
+    }
+
+    /// A scanning thread that panics ends the call with an error; the other threads, which
+    /// wait for its segment's line count or for the writer to pass it, stop waiting.
+    #[test]
+    fn a_panicking_worker_ends_the_scan_with_an_error() {
+        let line = |i: usize| {
+            format!("2026-11-28T10:00:00Z User: arn:aws:iam::123456789012:user/u{i} is not authorized to perform: s3:GetObject on resource: arn:aws:s3:::b/k\n")
+        };
+        let data: String = (0..3000).map(line).collect();
+        for workers in [2, 3] {
+            let input: Box<dyn Read + Send> = Box::new(std::io::Cursor::new(data.clone()));
+            let prepare: Prepare<Record> = Arc::new(|recs, emit| {
+                for r in recs {
+                    assert!(!r.principal.as_deref().unwrap_or("").ends_with("/u1500"));
+                    emit(r);
+                }
+            });
+            let res = scan_segments(input, "-", workers, 1000, prepare, &mut |_| Ok(()));
+            assert!(res.is_err(), "{workers} workers");
         }
     }
 
