@@ -515,6 +515,18 @@ fn errors_from_a_live_pipe_show_before_it_closes() {
             .unwrap_or_else(|_| panic!("-j {threads}: no record while the input was open"));
         let rec: serde_json::Value = serde_json::from_str(&line).unwrap();
         assert_eq!(rec["error_code"], "ThrottlingException", "-j {threads}");
+        // The pipe was grown, so that a fast writer does not stop every 64 KiB.
+        #[cfg(target_os = "linux")]
+        {
+            use std::os::fd::AsRawFd;
+            let max: i32 = std::fs::read_to_string("/proc/sys/fs/pipe-max-size")
+                .map_or(0, |s| s.trim().parse().unwrap_or(0));
+            // SAFETY: F_GETPIPE_SZ reads the size of the pipe behind a descriptor we own.
+            let size = unsafe { libc::fcntl(stdin.as_raw_fd(), libc::F_GETPIPE_SZ) };
+            if max >= 1 << 20 {
+                assert_eq!(size, 1 << 20, "-j {threads}: pipe size");
+            }
+        }
         drop(stdin);
         assert_eq!(child.wait().unwrap().code(), Some(0));
     }
