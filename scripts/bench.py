@@ -12,6 +12,7 @@ What it does, so that anyone can repeat the figures in the README:
   4. runs every command once to warm the page cache, then R rounds in which the commands take
      turns (so that a slow moment of the machine hits all of them alike), and prints median wall
      times, ratios to rg, throughput and the peak resident memory of the measured process.
+     rg is also timed reading the file through a pipe from cat, for what the pipe alone costs.
 
 Timings are for reading by people; no test asserts them.
 """
@@ -143,6 +144,8 @@ def main():
             ("awsplain --format json FILE", ([awsplain, "--format", "json", path], {})),
             ("cat FILE | awsplain --format json", ([awsplain, "--format", "json"], {"pipe_from": path})),
             ("rg -c -e ... FILE", ([rg] + RG_ARGS + [path], {})),
+            # What a pipe costs any reader on this machine: rg through the same pipe.
+            ("cat FILE | rg -c -e ...", ([rg] + RG_ARGS, {"pipe_from": path})),
             ("grep -E -c ... FILE", ([grep, "-E", "-c", GREP_PATTERN, path], {"to_file": True})),
             ("wc -l FILE", ([wc, "-l", path], {})),
         ]
