@@ -524,6 +524,45 @@ pub(super) mod tests {
         }
     }
 
+    /// Records and counts are those of one thread on inputs where cuts are hard to place (no line that may begin a segment for megabytes, a
+    /// line longer than a segment, bodies after blank lines, no final newline, nothing).
+    #[test]
+    fn segments_agree_on_awkward_input() {
+        let error = "User: arn:aws:iam::123456789012:user/u is not authorized to perform: s3:GetObject on resource: arn:aws:s3:::b/k";
+        let mut inputs: Vec<(&str, Vec<u8>)> = vec![("empty", Vec::new())];
+        inputs.push(("one line, no newline", error.as_bytes().to_vec()));
+        let mut headerless = String::new();
+        for i in 0..120_000 {
+            headerless.push_str(if i % 997 == 0 { error } else { "  at frame" });
+            headerless.push('\n');
+        }
+        inputs.push(("no header for megabytes", headerless.clone().into_bytes()));
+        let mut long = String::from("2026-11-28T10:00:00Z INFO start\n");
+        long.push_str(&"x".repeat(2_500_000));
+        long.push_str(error);
+        long.push_str("\n2026-11-28T10:00:01Z ERROR ");
+        long.push_str(error);
+        inputs.push((
+            "a line longer than a segment, no final newline",
+            long.into_bytes(),
+        ));
+        let bodies = format!("2026-11-28T10:00:00Z ERROR {error}\n\n{{\"x\": 1}}\n   \n<a/>\n");
+        inputs.push(("bodies after blank lines", bodies.repeat(3000).into_bytes()));
+        for (name, data) in &inputs {
+            let mut want = Vec::new();
+            let want_stats = super::super::scan_reader(&data[..], "-", &mut |r| {
+                want.push(r);
+                Ok(())
+            })
+            .unwrap();
+            for (workers, segment) in [(2, 1000), (3, 4096), (2, SEGMENT)] {
+                let (got, stats) = parallel(data, workers, segment);
+                assert_eq!(stats, want_stats, "{name}: segment {segment}");
+                assert_eq!(got, want, "{name}: segment {segment}");
+            }
+        }
+    }
+
     #[test]
     fn cuts_only_before_a_new_record() {
         let buf = b"2026-11-28 INFO a\n  at x\n\n{ body }\n2026-11-28 INFO b\nmore\n";
