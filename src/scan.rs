@@ -104,8 +104,10 @@ fn continues(prev: &[u8], line: &[u8]) -> bool {
 pub struct StreamScanner {
     source_name: String,
     stats: ScanStats,
-    /// Unprocessed bytes; `buf[..done]` is kept only as look-behind context.
+    /// Input in `buf[..end]`: unprocessed bytes; `buf[..done]` is kept only as look-behind
+    /// context. Past `end`, room already initialised, which reads fill without a copy.
     buf: Vec<u8>,
+    end: usize,
     done: usize,
     /// End of the last event parsed; a new event never reaches back before it.
     floor: usize,
@@ -125,6 +127,7 @@ impl StreamScanner {
             source_name: source_name.to_string(),
             stats: ScanStats::default(),
             buf: Vec::new(),
+            end: 0,
             done: 0,
             floor: 0,
             base: 0,
@@ -143,49 +146,77 @@ impl StreamScanner {
     /// Scan `bytes`; records whose text is complete are passed to `out`.
     pub fn feed(&mut self, bytes: &[u8], out: &mut dyn FnMut(Record)) {
         self.stats.bytes += bytes.len() as u64;
-        self.buf.extend_from_slice(bytes);
+        self.room(bytes.len());
+        self.buf[self.end..self.end + bytes.len()].copy_from_slice(bytes);
+        self.end += bytes.len();
         self.process(false, out);
+    }
+
+    /// One read of at most `max` bytes from `reader` straight into the scanner's buffer, then
+    /// [`Self::feed`]'s work on them: how many bytes came (0 at the end of the input).
+    pub fn feed_from(
+        &mut self,
+        reader: &mut dyn Read,
+        max: usize,
+        out: &mut dyn FnMut(Record),
+    ) -> std::io::Result<usize> {
+        self.room(max);
+        let n = reader.read(&mut self.buf[self.end..self.end + max])?;
+        self.stats.bytes += n as u64;
+        self.end += n;
+        self.process(false, out);
+        Ok(n)
+    }
+
+    /// At least `n` bytes of room after the input.
+    fn room(&mut self, n: usize) {
+        if self.buf.len() < self.end + n {
+            self.buf.resize(self.end + n, 0);
+        }
     }
 
     /// [`Self::feed`] for bytes the caller gives away: with nothing pending (a scanner's first
     /// feed, as for each segment of a parallel scan) the scanner keeps them instead of a copy.
     pub fn feed_owned(&mut self, bytes: Vec<u8>, out: &mut dyn FnMut(Record)) {
-        if !self.buf.is_empty() {
+        if self.end != 0 {
             return self.feed(&bytes, out);
         }
         // An empty buffer holds no positions: `done`, `floor` and `counted` are all 0.
         self.stats.bytes += bytes.len() as u64;
         self.buf = bytes;
+        self.end = self.buf.len();
         self.process(false, out);
     }
 
     /// The scanner's buffer, for reuse once it is done (a parallel scan's reader refills it).
-    pub(crate) fn into_buffer(self) -> Vec<u8> {
+    pub(crate) fn into_buffer(mut self) -> Vec<u8> {
+        self.buf.truncate(self.end);
         self.buf
     }
 
     /// End of input: flush what is pending.
     pub fn finish(&mut self, out: &mut dyn FnMut(Record)) -> ScanStats {
         self.process(true, out);
-        let tail = &self.buf[self.counted..];
+        let input = &self.buf[..self.end];
+        let tail = &input[self.counted..];
         // `base_line` already counts the newlines before `counted`.
         self.stats.lines = self.base_line
             + count_lines(tail) as u64
-            + u64::from(!self.buf.is_empty() && self.buf.last() != Some(&b'\n'));
+            + u64::from(!input.is_empty() && input.last() != Some(&b'\n'));
         self.stats.clone()
     }
 
     fn process(&mut self, eof: bool, out: &mut dyn FnMut(Record)) {
         loop {
             let region_end = if eof {
-                self.buf.len()
+                self.end
             } else {
-                memrchr(b'\n', &self.buf[self.done..])
+                memrchr(b'\n', &self.buf[self.done..self.end])
                     .map(|p| self.done + p + 1)
                     .unwrap_or(self.done)
             };
             // A line with no end in sight: cut it so memory stays bounded.
-            if !eof && region_end == self.done && self.buf.len() - self.done > MAX_EVENT {
+            if !eof && region_end == self.done && self.end - self.done > MAX_EVENT {
                 let cut = self.done + MAX_EVENT;
                 // Count the line once, at its first piece, not once per piece.
                 let line_start = if self.done == 0 {
@@ -211,7 +242,7 @@ impl StreamScanner {
             // Behind the event, a line longer than the limit has no end yet: the event cannot
             // take it whole, so it ends here, and the long line is cut into pieces below
             // (waiting for its end would buffer it all).
-            let complete = complete || self.buf.len() - region_end > MAX_EVENT;
+            let complete = complete || self.end - region_end > MAX_EVENT;
             if !complete {
                 // The event may go on in data not yet read.
                 break;
@@ -225,7 +256,7 @@ impl StreamScanner {
 
     /// The event containing `hit`: its line plus continuation lines before and after.
     fn event_around(&self, hit: usize, region_end: usize, eof: bool) -> (usize, usize, bool) {
-        let b = &self.buf;
+        let b = &self.buf[..self.end];
         let floor = self.floor;
         let mut start = memrchr(b'\n', &b[floor..hit])
             .map(|p| floor + p + 1)
@@ -344,7 +375,8 @@ impl StreamScanner {
                 self.base_line += count_lines(&self.buf[self.counted..cut]) as u64;
                 self.counted = cut;
             }
-            self.buf.drain(..cut);
+            self.buf.copy_within(cut..self.end, 0);
+            self.end -= cut;
             self.done -= cut;
             self.floor = self.floor.saturating_sub(cut);
             self.counted -= cut;
@@ -421,16 +453,9 @@ pub fn scan_reader<R: Read>(
     on_record: &mut dyn FnMut(Record) -> std::io::Result<()>,
 ) -> std::io::Result<ScanStats> {
     let mut s = StreamScanner::new(source_name);
-    let mut buf = vec![0u8; 256 * 1024];
     let mut err = None;
     loop {
-        let n = match reader.read(&mut buf) {
-            Ok(0) => break,
-            Ok(n) => n,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(e),
-        };
-        s.feed(&buf[..n], &mut |r| {
+        let read = s.feed_from(&mut reader, 256 * 1024, &mut |r| {
             if err.is_none() {
                 if let Err(e) = on_record(r) {
                     err = Some(e);
@@ -439,6 +464,12 @@ pub fn scan_reader<R: Read>(
         });
         if let Some(e) = err.take() {
             return Err(e);
+        }
+        match read {
+            Ok(0) => break,
+            Ok(_) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
         }
     }
     let stats = s.finish(&mut |r| {
@@ -606,6 +637,58 @@ mod tests {
                 assert_eq!(f, s, "{name}: chunk {chunk}");
             }
         }
+    }
+
+    /// A reader that gives its pieces one per read, an `Interrupted` between them, then an
+    /// error of its own if it has one.
+    struct Pieces(Vec<std::io::Result<Vec<u8>>>);
+
+    impl Read for Pieces {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            let Some(next) = self.0.first_mut() else {
+                return Ok(0);
+            };
+            match next {
+                Ok(piece) if piece.len() > buf.len() => {
+                    let rest = piece.split_off(buf.len());
+                    buf.copy_from_slice(piece);
+                    *piece = rest;
+                    Ok(buf.len())
+                }
+                Ok(piece) => {
+                    let n = piece.len();
+                    buf[..n].copy_from_slice(piece);
+                    let _given = self.0.remove(0);
+                    if n == 0 {
+                        return Err(std::io::ErrorKind::Interrupted.into());
+                    }
+                    Ok(n)
+                }
+                Err(_) => Err(self.0.remove(0).unwrap_err()),
+            }
+        }
+    }
+
+    #[test]
+    fn reading_goes_on_after_an_interruption_and_stops_at_an_error() {
+        let text = SAMPLE.as_bytes();
+        let cut = text.len() / 2;
+        let want = scan_str(SAMPLE);
+        assert!(!want.is_empty());
+        let pieces = |tail: std::io::Result<Vec<u8>>| {
+            Pieces(vec![Ok(text[..cut].to_vec()), Ok(Vec::new()), tail])
+        };
+        let mut got = Vec::new();
+        let stats = scan_reader(pieces(Ok(text[cut..].to_vec())), "-", &mut |r| {
+            got.push(r);
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(got, want);
+        assert_eq!(stats.bytes, text.len() as u64);
+        let broken = std::io::Error::other("disk gone");
+        let res = scan_reader(pieces(Err(broken)), "-", &mut |_| Ok(()));
+        assert_eq!(res.unwrap_err().to_string(), "disk gone");
     }
 
     #[test]
