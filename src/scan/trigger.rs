@@ -7,7 +7,7 @@
 //! Where a cover hits, only the triggers that contain that cover can start nearby, at known
 //! distances: comparing those few costs a handful of instructions, where running the full
 //! automaton over the line cost a thousand or two. That matters in logs where cover words
-//! ("Failed", "Invalid", "timed out") are everyday text.
+//! ("Failed", "Invalid", "Signature") are everyday text.
 use aho_corasick::{AhoCorasick, MatchKind};
 use std::sync::OnceLock;
 
