@@ -93,7 +93,7 @@ struct Bases {
     ahead: BTreeMap<u64, u64>,
     /// Bases worked out and not yet taken by their segment's worker.
     ready: BTreeMap<u64, u64>,
-    /// A worker stopped without publishing its count, or the call is over: nobody waits.
+    /// The call is over (its end, an error, a worker gone): nobody waits any more.
     abandoned: bool,
 }
 
