@@ -174,7 +174,6 @@ fn default_threads() -> usize {
     std::thread::available_parallelism().map_or(1, |n| n.get().min(4))
 }
 
-/// Warn on stderr about input that could only be read partly or lossily.
 /// A pipe holds 64 KiB by default: the program writing into it blocks each time that fills,
 /// which costs both programs a wake-up per 64 KiB. A larger pipe lets them run side by side.
 /// (Nothing changes for a live pipe: whatever has arrived is scanned when the writer pauses.)
@@ -190,6 +189,7 @@ fn grow_stdin_pipe() {
     }
 }
 
+/// Warn on stderr about input that could only be read partly or lossily.
 fn report_stats(name: &str, stats: &awsplain::ScanStats) {
     // A file name is text from outside too (think `awsplain logs/*`).
     let name = for_terminal(name);

@@ -123,10 +123,10 @@ impl Anchors {
         // state is the longest suffix that begins an anchor, as in one walk over the whole
         // text (anchors ending together are reported alike).
         let Some((mid, second)) = split_for_two_walks(hay.len(), self.longest) else {
-            return walk_one(dfa, start, hay, report);
+            return walk_one::<false>(dfa, start, hay, report);
         };
         let mut later = Vec::new();
-        walk_two(
+        walk_two::<false>(
             dfa,
             start,
             &hay[..mid],
@@ -155,10 +155,38 @@ pub(crate) fn split_for_two_walks(len: usize, longest: usize) -> Option<(usize, 
     (len >= 3 * longest).then(|| (mid, mid + 1 - longest))
 }
 
-/// Walk the DFA over `hay` from `start`, calling `on_match(end, state)` at each match state.
-fn walk_one(dfa: &DFA, start: StateID, hay: &[u8], mut on_match: impl FnMut(usize, StateID)) {
+/// ASCII lowercase by table: one load, where the arithmetic costs several instructions a byte.
+pub(crate) const ASCII_LOWER: [u8; 256] = {
+    let mut t = [0; 256];
+    let mut b = 0;
+    while b < 256 {
+        t[b] = (b as u8).to_ascii_lowercase();
+        b += 1;
+    }
+    t
+};
+
+/// A byte as the walks below read it: as it is, or in lowercase for an automaton of lowercase
+/// literals (`LOWER`). A constant, so that each kind of walk is compiled on its own.
+#[inline(always)]
+fn walked<const LOWER: bool>(b: u8) -> u8 {
+    if LOWER {
+        ASCII_LOWER[usize::from(b)]
+    } else {
+        b
+    }
+}
+
+/// Walk the DFA (built without a prefilter) over `hay` from `start`, calling
+/// `on_match(end, state)` at each match state.
+pub(crate) fn walk_one<const LOWER: bool>(
+    dfa: &DFA,
+    start: StateID,
+    hay: &[u8],
+    mut on_match: impl FnMut(usize, StateID),
+) {
     let (mut sid, mut at) = (start, 0);
-    while let Some(end) = next_match(dfa, hay, at, &mut sid) {
+    while let Some(end) = next_match::<LOWER>(dfa, hay, at, &mut sid) {
         on_match(end, sid);
         at = end;
     }
@@ -167,14 +195,14 @@ fn walk_one(dfa: &DFA, start: StateID, hay: &[u8], mut on_match: impl FnMut(usiz
 /// Walk the DFA over `a` and `b` from the start state, one step of each in turn, calling
 /// `on_match(0 or 1, end, state)` at each match state (ends relative to the text walked), in
 /// order for each text.
-fn walk_two(
+pub(crate) fn walk_two<const LOWER: bool>(
     dfa: &DFA,
     start: StateID,
     a: &[u8],
     b: &[u8],
     mut on_match: impl FnMut(usize, usize, StateID),
 ) {
-    let step = |s: StateID, c: u8| dfa.next_state(Anchored::No, s, c);
+    let step = |s: StateID, c: u8| dfa.next_state(Anchored::No, s, walked::<LOWER>(c));
     let (mut sa, mut sb) = (start, start);
     let both = a.len().min(b.len());
     let mut i = 0;
@@ -195,16 +223,21 @@ fn walk_two(
         i += 2;
     }
     for (which, hay, s) in [(0, a, sa), (1, b, sb)] {
-        walk_one(dfa, s, &hay[i..], |end, t| on_match(which, i + end, t));
+        walk_one::<LOWER>(dfa, s, &hay[i..], |end, t| on_match(which, i + end, t));
     }
 }
 
 /// Walk the DFA over `hay` from `at` in state `sid` up to the next match state; the end of the
 /// matches there. The walk makes no calls and no stores, so the DFA's tables stay in registers.
 #[inline]
-fn next_match(dfa: &DFA, hay: &[u8], at: usize, sid: &mut StateID) -> Option<usize> {
+fn next_match<const LOWER: bool>(
+    dfa: &DFA,
+    hay: &[u8],
+    at: usize,
+    sid: &mut StateID,
+) -> Option<usize> {
     // Without a prefilter, special states are match states (an unanchored search never dies).
-    let step = |s: StateID, b: u8| dfa.next_state(Anchored::No, s, b);
+    let step = |s: StateID, b: u8| dfa.next_state(Anchored::No, s, walked::<LOWER>(b));
     let mut s = *sid;
     let hay = hay.get(at..)?;
     // Four bytes a round with one test for a match among them: matches are rare next to the
@@ -1086,7 +1119,7 @@ mod tests {
         let a = anchors();
         let mut one = Vec::new();
         let start = a.dfa.start_state(Anchored::No).unwrap();
-        walk_one(&a.dfa, start, text.as_bytes(), |end, sid| {
+        walk_one::<false>(&a.dfa, start, text.as_bytes(), |end, sid| {
             for k in 0..a.dfa.match_len(sid) {
                 let pid = a.dfa.match_pattern(sid, k);
                 let len = a.dfa.pattern_len(pid);

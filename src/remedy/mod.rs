@@ -491,17 +491,6 @@ pub fn normalize_service(s: &str) -> String {
     k
 }
 
-// Lowercased by table: one load, where the arithmetic costs several instructions a byte.
-const LOWER: [u8; 256] = {
-    let mut t = [0; 256];
-    let mut b = 0;
-    while b < 256 {
-        t[b] = (b as u8).to_ascii_lowercase();
-        b += 1;
-    }
-    t
-};
-
 /// What a (lowercase) message says: which groups of telling phrases and which catalog
 /// entries' `match` selectors it contains, found in one pass over it.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -634,7 +623,11 @@ impl MessageSays {
             if at >= end && sid == start_state {
                 return false;
             }
-            sid = dfa.next_state(Anchored::No, sid, LOWER[usize::from(b)]);
+            sid = dfa.next_state(
+                Anchored::No,
+                sid,
+                crate::grammar::ASCII_LOWER[usize::from(b)],
+            );
             if dfa.is_match(sid) {
                 let ends_at = at + 1;
                 let begins_in_name = (0..dfa.match_len(sid))
@@ -656,39 +649,25 @@ impl MessageSays {
             groups: 0,
             entries: EntrySet::default(),
         };
-        // Passes with the automaton itself, tighter than the searcher's loop. Without a
+        // Walked with the automaton itself, tighter than the searcher's loop. Without a
         // prefilter, special states are match states (an unanchored DFA never dies).
         let start = dfa
             .start_state(Anchored::No)
             .expect("an unanchored automaton");
-        let step = |s, b: u8| dfa.next_state(Anchored::No, s, LOWER[usize::from(b)]);
         let hay = msg.as_bytes();
-        // Each step waits for the one before, so a long message is walked as two halves at
-        // once: the second from `longest - 1` bytes before the middle, where every phrase
-        // ending in it starts. What the message says is a set: phrases seen twice are fine.
-        let (first, second) = match crate::grammar::split_for_two_walks(hay.len(), *longest) {
-            Some((mid, second)) => (&hay[..mid], &hay[second..]),
-            None => (hay, &hay[..0]),
-        };
-        let (mut sa, mut sb) = (start, start);
-        for (&a, &b) in first.iter().zip(second) {
-            sa = step(sa, a);
-            sb = step(sb, b);
-            if dfa.is_special(sa) | dfa.is_special(sb) {
-                for s in [sa, sb] {
-                    if dfa.is_special(s) {
-                        says.note(dfa, phrases, s);
-                    }
-                }
-            }
-        }
-        let both = first.len().min(second.len());
-        for (hay, mut s) in [(&first[both..], sa), (&second[both..], sb)] {
-            for &b in hay {
-                s = step(s, b);
-                if dfa.is_special(s) {
-                    says.note(dfa, phrases, s);
-                }
+        // A long message is walked as two halves at once (see the anchor walk): the second
+        // from `longest - 1` bytes before the middle, where every phrase ending in it starts.
+        // What the message says is a set: phrases seen twice are fine.
+        match crate::grammar::split_for_two_walks(hay.len(), *longest) {
+            Some((mid, second)) => crate::grammar::walk_two::<true>(
+                dfa,
+                start,
+                &hay[..mid],
+                &hay[second..],
+                |_, _, s| says.note(dfa, phrases, s),
+            ),
+            None => {
+                crate::grammar::walk_one::<true>(dfa, start, hay, |_, s| says.note(dfa, phrases, s))
             }
         }
         says

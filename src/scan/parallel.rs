@@ -79,6 +79,7 @@ struct Done {
 /// No wait is for a worker that waits itself: a count is published before any waiting
 /// (a worker's waits for the writer come later, in `prepare`), and a segment's count only
 /// waits for the scans of the segments before it, which started earlier.
+#[derive(Default)]
 struct LineBases {
     state: Mutex<Bases>,
     known: Condvar,
@@ -103,14 +104,11 @@ impl LineBases {
     }
 
     fn publish(&self, seq: u64, newlines: u64) {
-        let mut b = self.lock();
+        let mut guard = self.lock();
+        let b = &mut *guard;
         b.ahead.insert(seq, newlines);
-        while let Some(n) = {
-            let next = b.next;
-            b.ahead.remove(&next)
-        } {
-            let (next, base) = (b.next, b.base);
-            b.ready.insert(next, base);
+        while let Some(n) = b.ahead.remove(&b.next) {
+            b.ready.insert(b.next, b.base);
             b.next += 1;
             b.base += n;
         }
@@ -137,6 +135,32 @@ impl LineBases {
     }
 }
 
+/// The segment the writer is at, for workers that are ahead and wait for it.
+#[derive(Default)]
+struct WriterAt {
+    at: Mutex<u64>,
+    moved: Condvar,
+}
+
+impl WriterAt {
+    fn lock(&self) -> std::sync::MutexGuard<'_, u64> {
+        self.at.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The writer is at segment `seq` (`u64::MAX`: past every segment, nobody waits).
+    fn reach(&self, seq: u64) {
+        *self.lock() = seq;
+        self.moved.notify_all();
+    }
+
+    fn wait_for(&self, seq: u64) {
+        let mut at = self.lock();
+        while *at < seq {
+            at = self.moved.wait(at).unwrap_or_else(|e| e.into_inner());
+        }
+    }
+}
+
 /// What the threads tell the calling thread.
 enum Msg<T> {
     Part(u64, T),
@@ -159,12 +183,8 @@ pub(super) fn scan_segments<T: Send + 'static>(
     on_segment: &mut dyn FnMut(T) -> io::Result<()>,
 ) -> io::Result<ScanStats> {
     let workers = workers.max(1);
-    // The segment the writer is at, for workers that wait for it.
-    let writing = Arc::new((Mutex::new(0u64), Condvar::new()));
-    let bases = Arc::new(LineBases {
-        state: Mutex::new(Bases::default()),
-        known: Condvar::new(),
-    });
+    let writing = Arc::new(WriterAt::default());
+    let bases = Arc::new(LineBases::default());
     let (job_tx, job_rx) = sync_channel::<Job>(workers);
     let job_rx = Arc::new(Mutex::new(job_rx));
     let (msg_tx, msg_rx) = channel::<Msg<T>>();
@@ -206,11 +226,7 @@ pub(super) fn scan_segments<T: Send + 'static>(
             let mut held = None;
             let mut emit = |part: T| {
                 if parts >= PARTS_AHEAD {
-                    let (lock, moved) = &*writing;
-                    let mut at = lock.lock().unwrap_or_else(|e| e.into_inner());
-                    while *at < seq {
-                        at = moved.wait(at).unwrap_or_else(|e| e.into_inner());
-                    }
+                    writing.wait_for(seq);
                 }
                 parts += 1;
                 if let Some(before) = held.replace(part) {
@@ -233,12 +249,10 @@ pub(super) fn scan_segments<T: Send + 'static>(
     });
 
     // However the call ends, no worker keeps waiting for the writer or for line numbers.
-    struct Release(Arc<(Mutex<u64>, Condvar)>, Arc<LineBases>);
+    struct Release(Arc<WriterAt>, Arc<LineBases>);
     impl Drop for Release {
         fn drop(&mut self) {
-            let (lock, moved) = &*self.0;
-            *lock.lock().unwrap_or_else(|e| e.into_inner()) = u64::MAX;
-            moved.notify_all();
+            self.0.reach(u64::MAX);
             self.1.abandon();
         }
     }
@@ -256,13 +270,10 @@ pub(super) fn scan_segments<T: Send + 'static>(
             }
         }
         match msg_rx.recv() {
-            Ok(Msg::Part(seq, part)) if seq == next => on_segment(part)?,
-            Ok(Msg::Part(seq, part)) => parts.entry(seq).or_default().push(part),
+            Ok(Msg::Part(seq, part)) => deliver(seq, part, next, &mut parts, on_segment)?,
             Ok(Msg::Segment(done, last)) => {
-                match last {
-                    Some(part) if done.seq == next => on_segment(part)?,
-                    Some(part) => parts.entry(done.seq).or_default().push(part),
-                    None => {}
+                if let Some(part) = last {
+                    deliver(done.seq, part, next, &mut parts, on_segment)?;
                 }
                 ended.insert(done.seq, done.stats);
                 while let Some(done) = ended.remove(&next) {
@@ -278,9 +289,7 @@ pub(super) fn scan_segments<T: Send + 'static>(
                     for part in parts.remove(&next).unwrap_or_default() {
                         on_segment(part)?;
                     }
-                    let (lock, moved) = &*writing;
-                    *lock.lock().unwrap_or_else(|e| e.into_inner()) = next;
-                    moved.notify_all();
+                    writing.reach(next);
                 }
             }
             Ok(Msg::End(sent, mid_line, result)) => end = Some((sent, mid_line, result)),
@@ -291,6 +300,22 @@ pub(super) fn scan_segments<T: Send + 'static>(
     result?;
     stats.lines += u64::from(mid_line);
     Ok(stats)
+}
+
+/// A part of segment `seq` goes out now when the writer is at that segment (`next`), else it
+/// waits in `parts`.
+fn deliver<T>(
+    seq: u64,
+    part: T,
+    next: u64,
+    parts: &mut BTreeMap<u64, Vec<T>>,
+    on_segment: &mut dyn FnMut(T) -> io::Result<()>,
+) -> io::Result<()> {
+    if seq == next {
+        return on_segment(part);
+    }
+    parts.entry(seq).or_default().push(part);
+    Ok(())
 }
 
 /// Scan one segment on its own, as if it were the whole input, then give its records their
@@ -524,8 +549,9 @@ pub(super) mod tests {
         }
     }
 
-    /// Records and counts are those of one thread on inputs where cuts are hard to place (no line that may begin a segment for megabytes, a
-    /// line longer than a segment, bodies after blank lines, no final newline, nothing).
+    /// Records and counts are those of one thread on inputs where cuts are hard to place (no
+    /// line that may begin a segment for megabytes, a line longer than a segment, bodies after
+    /// blank lines, no final newline, nothing).
     #[test]
     fn segments_agree_on_awkward_input() {
         let error = "User: arn:aws:iam::123456789012:user/u is not authorized to perform: s3:GetObject on resource: arn:aws:s3:::b/k";
@@ -550,16 +576,12 @@ pub(super) mod tests {
         inputs.push(("bodies after blank lines", bodies.repeat(3000).into_bytes()));
         for (name, data) in &inputs {
             let mut want = Vec::new();
-            let want_stats = super::super::scan_reader(&data[..], "-", &mut |r| {
+            super::super::scan_reader(&data[..], "-", &mut |r| {
                 want.push(r);
                 Ok(())
             })
             .unwrap();
-            for (workers, segment) in [(2, 1000), (3, 4096), (2, SEGMENT)] {
-                let (got, stats) = parallel(data, workers, segment);
-                assert_eq!(stats, want_stats, "{name}: segment {segment}");
-                assert_eq!(got, want, "{name}: segment {segment}");
-            }
+            assert_parallel_agrees(name, data, &want);
         }
     }
 
@@ -576,14 +598,19 @@ pub(super) mod tests {
         assert_eq!(safe_cut(b"no newline at all", 0), None);
     }
 
+    /// `n` timestamped denials, each of its own user `u0`, `u1`, ...: each line begins a log
+    /// record, so the input is cut into many segments.
+    fn denials(n: usize) -> String {
+        (0..n)
+            .map(|i| format!("2026-11-28T10:00:00Z User: arn:aws:iam::123456789012:user/u{i} is not authorized to perform: s3:GetObject on resource: arn:aws:s3:::b/k\n"))
+            .collect()
+    }
+
     /// Segments handed on in many parts (a part per record here) come out in input order,
     /// whichever worker is ahead: workers that are ahead wait after a few parts.
     #[test]
     fn parts_of_segments_come_out_in_order() {
-        let line = |i: usize| {
-            format!("2026-11-28T10:00:00Z User: arn:aws:iam::123456789012:user/u{i} is not authorized to perform: s3:GetObject on resource: arn:aws:s3:::b/k\n")
-        };
-        let data: String = (0..3000).map(line).collect();
+        let data = denials(3000);
         let mut want = Vec::new();
         super::super::scan_reader(data.as_bytes(), "-", &mut |r| {
             want.push(r);
@@ -607,10 +634,7 @@ pub(super) mod tests {
     /// wait for its segment's line count or for the writer to pass it, stop waiting.
     #[test]
     fn a_panicking_worker_ends_the_scan_with_an_error() {
-        let line = |i: usize| {
-            format!("2026-11-28T10:00:00Z User: arn:aws:iam::123456789012:user/u{i} is not authorized to perform: s3:GetObject on resource: arn:aws:s3:::b/k\n")
-        };
-        let data: String = (0..3000).map(line).collect();
+        let data = denials(3000);
         for workers in [2, 3] {
             let input: Box<dyn Read + Send> = Box::new(std::io::Cursor::new(data.clone()));
             let prepare: Prepare<Record> = Arc::new(|recs, emit| {
