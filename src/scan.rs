@@ -4,9 +4,13 @@ use crate::record::{Record, Source};
 use memchr::{memchr, memrchr};
 use std::io::Read;
 
+#[cfg(unix)]
+mod file;
 mod parallel;
 mod trigger;
 
+#[cfg(unix)]
+pub use file::scan_file_parallel;
 pub use parallel::{scan_reader_parallel, Prepare, PARTS_AHEAD};
 pub use trigger::COVER as PREFILTER_LITERALS;
 
@@ -186,6 +190,19 @@ impl StreamScanner {
         self.buf = bytes;
         self.end = self.buf.len();
         self.process(false, out);
+    }
+
+    /// A scanner that reads into `room`, a buffer an earlier scanner gave back with
+    /// [`Self::into_room`]: its bytes count as initialised room, so reads need no zeroing.
+    pub(crate) fn reading_into(mut self, room: Vec<u8>) -> Self {
+        debug_assert_eq!(self.end, 0, "a scanner with input keeps its buffer");
+        self.buf = room;
+        self
+    }
+
+    /// The scanner's buffer with all its room, for [`Self::reading_into`].
+    pub(crate) fn into_room(self) -> Vec<u8> {
+        self.buf
     }
 
     /// The scanner's buffer, for reuse once it is done (a parallel scan's reader refills it).

@@ -35,12 +35,12 @@ pub fn run(opts: &OutputOpts, files: &[PathBuf], threads: Option<u16>) -> anyhow
     let render_in_workers = threads > 1 && render_json;
     for path in &inputs {
         let name = path.to_string_lossy().into_owned();
-        let input: Box<dyn Read + Send> = if name == "-" {
+        let input = if name == "-" {
             grow_stdin_pipe();
-            Box::new(io::stdin())
+            Input::Stream(Box::new(io::stdin()))
         } else {
             match File::open(path) {
-                Ok(f) => Box::new(f),
+                Ok(f) => Input::File(f),
                 Err(e) => {
                     eprintln!("awsplain: {}: {e}", for_terminal(&name));
                     trouble = true;
@@ -79,24 +79,18 @@ pub fn run(opts: &OutputOpts, files: &[PathBuf], threads: Option<u16>) -> anyhow
                 }
             });
             let mut written: u64 = 0;
-            let res = awsplain::scan::scan_reader_parallel(
-                input,
-                &name,
-                threads,
-                render,
-                &mut |(n, lines)| {
-                    written += n;
-                    match sink.json_lines() {
-                        Some(out) => out.write_all(&lines),
-                        None => Ok(()),
-                    }
-                },
-            );
+            let res = input.scan_parallel(&name, threads, render, &mut |(n, lines)| {
+                written += n;
+                match sink.json_lines() {
+                    Some(out) => out.write_all(&lines),
+                    None => Ok(()),
+                }
+            });
             found += written;
             res
         } else if render_json {
             let mut line = Vec::with_capacity(8 * 1024);
-            awsplain::scan_reader(input, &name, &mut |rec| {
+            awsplain::scan_reader(input.reader(), &name, &mut |rec| {
                 found += 1;
                 line.clear();
                 cached_json_line(&rec, lang, &mut line);
@@ -129,11 +123,11 @@ pub fn run(opts: &OutputOpts, files: &[PathBuf], threads: Option<u16>) -> anyhow
                         emit(part);
                     }
                 });
-            awsplain::scan::scan_reader_parallel(input, &name, threads, prepare, &mut |recs| {
+            input.scan_parallel(&name, threads, prepare, &mut |recs| {
                 recs.into_iter().try_for_each(&mut emit)
             })
         } else {
-            awsplain::scan_reader(input, &name, &mut |mut rec| {
+            awsplain::scan_reader(input.reader(), &name, &mut |mut rec| {
                 add(&mut rec);
                 emit(rec)
             })
@@ -166,6 +160,46 @@ fn cached_json_line(rec: &awsplain::Record, lang: awsplain::Lang, out: &mut Vec<
         awsplain::remedy::remedies_json_cached(rec, lang, out)
     });
     out.push(b'\n');
+}
+
+/// Where a scan reads from.
+enum Input {
+    /// Standard input: read in order by one thread.
+    Stream(Box<dyn Read + Send>),
+    /// A named file: a regular one is read in segments by the scanning threads themselves.
+    File(File),
+}
+
+impl Input {
+    fn reader(self) -> Box<dyn Read + Send> {
+        match self {
+            Input::Stream(r) => r,
+            Input::File(f) => Box::new(f),
+        }
+    }
+
+    fn scan_parallel<T: Send + 'static>(
+        self,
+        name: &str,
+        threads: usize,
+        prepare: awsplain::scan::Prepare<T>,
+        on_segment: &mut dyn FnMut(T) -> io::Result<()>,
+    ) -> io::Result<awsplain::ScanStats> {
+        match self {
+            // Not a FIFO or a device: those are streams.
+            #[cfg(unix)]
+            Input::File(f) if f.metadata().is_ok_and(|m| m.is_file()) => {
+                awsplain::scan::scan_file_parallel(f, name, threads, prepare, on_segment)
+            }
+            input => awsplain::scan::scan_reader_parallel(
+                input.reader(),
+                name,
+                threads,
+                prepare,
+                on_segment,
+            ),
+        }
+    }
 }
 
 /// One scanning thread per CPU, at most 4: past that, writing the records out in order (on

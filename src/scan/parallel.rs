@@ -13,7 +13,7 @@ use crate::record::Record;
 use memchr::memrchr;
 use std::collections::BTreeMap;
 use std::io::{self, Read};
-use std::sync::mpsc::{channel, sync_channel, Receiver, SyncSender};
+use std::sync::mpsc::{channel, sync_channel, Receiver, Sender, SyncSender};
 use std::sync::{Arc, Condvar, Mutex};
 
 /// Bytes read before looking for a cut.
@@ -64,10 +64,10 @@ struct Job {
 }
 
 /// What a worker gives back for one segment, once its parts are emitted.
-struct Done {
-    seq: u64,
+pub(super) struct Done {
+    pub(super) seq: u64,
     /// Its counts; `lines` counts its newlines only (a segment may end inside a line).
-    stats: ScanStats,
+    pub(super) stats: ScanStats,
 }
 
 /// The number of lines before each segment, worked out from the newlines of the segments
@@ -80,7 +80,7 @@ struct Done {
 /// (a worker's waits for the writer come later, in `prepare`), and a segment's count only
 /// waits for the scans of the segments before it, which started earlier.
 #[derive(Default)]
-struct LineBases {
+pub(super) struct LineBases {
     state: Mutex<Bases>,
     known: Condvar,
 }
@@ -103,7 +103,7 @@ impl LineBases {
         self.state.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    fn publish(&self, seq: u64, newlines: u64) {
+    pub(super) fn publish(&self, seq: u64, newlines: u64) {
         let mut guard = self.lock();
         let b = &mut *guard;
         b.ahead.insert(seq, newlines);
@@ -116,7 +116,7 @@ impl LineBases {
     }
 
     /// The number of lines before segment `seq`, once known; `None` when it never will be.
-    fn take(&self, seq: u64) -> Option<u64> {
+    pub(super) fn take(&self, seq: u64) -> Option<u64> {
         let mut b = self.lock();
         loop {
             if let Some(base) = b.ready.remove(&seq) {
@@ -137,7 +137,7 @@ impl LineBases {
 
 /// The segment the writer is at, for workers that are ahead and wait for it.
 #[derive(Default)]
-struct WriterAt {
+pub(super) struct WriterAt {
     at: Mutex<u64>,
     moved: Condvar,
 }
@@ -153,7 +153,7 @@ impl WriterAt {
         self.moved.notify_all();
     }
 
-    fn wait_for(&self, seq: u64) {
+    pub(super) fn wait_for(&self, seq: u64) {
         let mut at = self.lock();
         while *at < seq {
             at = self.moved.wait(at).unwrap_or_else(|e| e.into_inner());
@@ -162,7 +162,7 @@ impl WriterAt {
 }
 
 /// What the threads tell the calling thread.
-enum Msg<T> {
+pub(super) enum Msg<T> {
     Part(u64, T),
     /// A segment is done; its last part comes with it (one message, one wake-up of the
     /// calling thread, for the usual segment of one part).
@@ -203,41 +203,18 @@ pub(super) fn scan_segments<T: Send + 'static>(
         let bases = Arc::clone(&bases);
         let name = source_name.to_string();
         std::thread::spawn(move || loop {
-            // A worker that panics leaves its segment unfinished, which the writer would wait
-            // for forever: it says so, and the call ends with an error (which releases the
-            // threads that wait, see `Release`).
-            struct Unwinding<'a, T>(&'a std::sync::mpsc::Sender<Msg<T>>);
-            impl<T> Drop for Unwinding<'_, T> {
-                fn drop(&mut self) {
-                    if std::thread::panicking() {
-                        let _ = self.0.send(Msg::Gone);
-                    }
-                }
-            }
             let _unwinding = Unwinding(&msg_tx);
             let job = job_rx.lock().map(|rx| rx.recv());
             let Ok(Ok(job)) = job else {
                 break;
             };
-            let seq = job.seq;
-            let mut parts = 0;
-            // The latest part is held back to go with the next one's arrival or the segment's
-            // end.
-            let mut held = None;
-            let mut emit = |part: T| {
-                if parts >= PARTS_AHEAD {
-                    writing.wait_for(seq);
-                }
-                parts += 1;
-                if let Some(before) = held.replace(part) {
-                    // A closed channel: the call is over; the rest is dropped.
-                    let _ = msg_tx.send(Msg::Part(seq, before));
-                }
-            };
-            let (done, buffer) = scan_one(job, &name, &bases, &*prepare, &mut emit);
-            // The reader may be gone (end of input): then the buffer is just dropped.
-            let _ = spare_tx.send(buffer);
-            if msg_tx.send(Msg::Segment(done, held.take())).is_err() {
+            let going_on = hand_on(job.seq, &msg_tx, &writing, |emit| {
+                let (done, buffer) = scan_one(job, &name, &bases, &*prepare, emit);
+                // The reader may be gone (end of input): then the buffer is just dropped.
+                let _ = spare_tx.send(buffer);
+                done
+            });
+            if !going_on {
                 break;
             }
         });
@@ -247,7 +224,61 @@ pub(super) fn scan_segments<T: Send + 'static>(
         drop(job_tx);
         let _ = msg_tx.send(Msg::End(sent, lines, result));
     });
+    // A segment passed gives its token back to the reader.
+    let mut written = || {
+        let _ = token_rx.recv();
+    };
+    write_in_order(&msg_rx, &writing, &bases, &mut written, on_segment)
+}
 
+/// A worker that panics leaves its segment unfinished, which the writer would wait for
+/// forever: it says so, and the call ends with an error (which releases the threads that
+/// wait, see `Release`).
+pub(super) struct Unwinding<'a, T>(pub(super) &'a Sender<Msg<T>>);
+
+impl<T> Drop for Unwinding<'_, T> {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            let _ = self.0.send(Msg::Gone);
+        }
+    }
+}
+
+/// Run `scan` for segment `seq` with an `emit` that hands its parts to the writer, then send
+/// the segment's end (with `scan`'s [`Done`]). Past [`PARTS_AHEAD`] parts, `emit` waits for
+/// the writer to be at the segment; the latest part is held back to go with the next one or
+/// with the end. False when the call is over (nobody listens).
+pub(super) fn hand_on<T>(
+    seq: u64,
+    msg_tx: &Sender<Msg<T>>,
+    writing: &WriterAt,
+    scan: impl FnOnce(&mut dyn FnMut(T)) -> Done,
+) -> bool {
+    let mut parts = 0;
+    let mut held = None;
+    let done = scan(&mut |part: T| {
+        if parts >= PARTS_AHEAD {
+            writing.wait_for(seq);
+        }
+        parts += 1;
+        if let Some(before) = held.replace(part) {
+            // A closed channel: the call is over; the rest is dropped.
+            let _ = msg_tx.send(Msg::Part(seq, before));
+        }
+    });
+    msg_tx.send(Msg::Segment(done, held.take())).is_ok()
+}
+
+/// The calling thread's part: hand each segment's parts to `on_segment` in input order, as
+/// soon as the segments before are out, until [`Msg::End`] and every segment it counts are
+/// in; `written` runs once per segment passed. Sums the segments' counts.
+pub(super) fn write_in_order<T>(
+    msg_rx: &Receiver<Msg<T>>,
+    writing: &Arc<WriterAt>,
+    bases: &Arc<LineBases>,
+    written: &mut dyn FnMut(),
+    on_segment: &mut dyn FnMut(T) -> io::Result<()>,
+) -> io::Result<ScanStats> {
     // However the call ends, no worker keeps waiting for the writer or for line numbers.
     struct Release(Arc<WriterAt>, Arc<LineBases>);
     impl Drop for Release {
@@ -256,7 +287,7 @@ pub(super) fn scan_segments<T: Send + 'static>(
             self.1.abandon();
         }
     }
-    let _release = Release(Arc::clone(&writing), Arc::clone(&bases));
+    let _release = Release(Arc::clone(writing), Arc::clone(bases));
     // Parts and ends of segments the writer is not at yet.
     let mut parts: BTreeMap<u64, Vec<T>> = BTreeMap::new();
     let mut ended: BTreeMap<u64, ScanStats> = BTreeMap::new();
@@ -283,7 +314,7 @@ pub(super) fn scan_segments<T: Send + 'static>(
                     stats.oversized_lines += done.oversized_lines;
                     stats.invalid_utf8_lines += done.invalid_utf8_lines;
                     stats.lines += done.lines;
-                    let _ = token_rx.recv();
+                    written();
                     // The writer is at the next segment: its parts so far go out, and its
                     // worker may emit more.
                     for part in parts.remove(&next).unwrap_or_default() {
@@ -333,29 +364,47 @@ fn scan_one<T>(
     if job.mid_line {
         s = s.starting_mid_line();
     }
-    // The scanner counts a last line without a newline as a line.
-    let unended = u64::from(job.data.last().is_some_and(|b| *b != b'\n'));
+    let unended = job.data.last().is_some_and(|b| *b != b'\n');
     s.feed_owned(job.data, &mut |r| records.push(r));
     let stats = s.finish(&mut |r| records.push(r));
-    let newlines = stats.lines - unended;
-    bases.publish(job.seq, newlines);
+    let done = place_and_prepare(
+        job.seq, job.offset, unended, records, stats, bases, prepare, emit,
+    );
+    (done, s.into_buffer())
+}
+
+/// The end of a segment's scan, `stats` its scanner's counts: publish its line count, give its
+/// `records` their offsets (from the segment's `offset`) and line numbers, and `prepare` them.
+/// `unended`: the segment's last byte is not a newline (its scanner counted that line).
+#[allow(clippy::too_many_arguments)]
+pub(super) fn place_and_prepare<T>(
+    seq: u64,
+    offset: u64,
+    unended: bool,
+    mut records: Vec<Record>,
+    stats: ScanStats,
+    bases: &LineBases,
+    prepare: &PrepareFn<T>,
+    emit: &mut dyn FnMut(T),
+) -> Done {
+    let newlines = stats.lines - u64::from(unended);
+    bases.publish(seq, newlines);
     // No base: the call is over, and the records would go nowhere.
-    if let Some(line_base) = bases.take(job.seq) {
+    if let Some(line_base) = bases.take(seq) {
         for r in &mut records {
-            r.span.start += job.offset;
-            r.span.end += job.offset;
+            r.span.start += offset;
+            r.span.end += offset;
             r.source.line = r.source.line.map(|l| l + line_base);
         }
         prepare(records, emit);
     }
-    let done = Done {
-        seq: job.seq,
+    Done {
+        seq,
         stats: ScanStats {
             lines: newlines,
             ..stats
         },
-    };
-    (done, s.into_buffer())
+    }
 }
 
 /// Where the reader stands: what it has handed out so far.
@@ -442,7 +491,9 @@ fn read_segments(
                 Some(c) => c,
                 None => {
                     judged = memrchr(b'\n', data).unwrap_or(0);
-                    if filled < max_segment {
+                    // Past the limit, not at it: a line cut inside is counted as oversized
+                    // where a piece longer than the limit begins it.
+                    if filled <= max_segment {
                         continue;
                     }
                     memrchr(b'\n', data).map_or(filled, |p| p + 1)
@@ -490,13 +541,13 @@ fn send(
     true
 }
 
-fn worker_gone() -> io::Error {
+pub(super) fn worker_gone() -> io::Error {
     io::Error::other("a scanning thread stopped unexpectedly")
 }
 
 /// The last place in `buf` past `floor` where a segment can start: a complete line that begins
 /// a new log record, not a body after a blank line.
-fn safe_cut(buf: &[u8], floor: usize) -> Option<usize> {
+pub(super) fn safe_cut(buf: &[u8], floor: usize) -> Option<usize> {
     // Only complete lines are judged: the text after the last newline may still grow.
     let mut line_end = memrchr(b'\n', buf)?;
     while line_end > floor {
@@ -519,11 +570,62 @@ fn safe_cut(buf: &[u8], floor: usize) -> Option<usize> {
 pub(super) mod tests {
     use super::*;
 
-    fn parallel(data: &[u8], workers: usize, segment: usize) -> (Vec<Record>, ScanStats) {
+    /// The two ways of scanning on several threads: a stream read by one thread, and a file
+    /// read by its scanning threads.
+    #[derive(Clone, Copy, Debug)]
+    enum Path {
+        Stream,
+        #[cfg(unix)]
+        File,
+    }
+
+    const PATHS: &[Path] = &[
+        Path::Stream,
+        #[cfg(unix)]
+        Path::File,
+    ];
+
+    /// Scan `data` the `path` way with segments of about `segment` bytes.
+    fn scan_by<T: Send + 'static>(
+        path: Path,
+        data: &[u8],
+        workers: usize,
+        segment: usize,
+        prepare: Prepare<T>,
+        on_segment: &mut dyn FnMut(T) -> io::Result<()>,
+    ) -> io::Result<ScanStats> {
+        match path {
+            Path::Stream => {
+                let input = Box::new(std::io::Cursor::new(data.to_vec()));
+                scan_segments(input, "-", workers, segment, prepare, on_segment)
+            }
+            #[cfg(unix)]
+            Path::File => {
+                use std::io::Write;
+                let mut file = tempfile::tempfile()?;
+                file.write_all(data)?;
+                // Sizes that move: a few records a segment.
+                let sizes = super::super::file::Sizes {
+                    min: segment as u64,
+                    max: 4 * segment as u64,
+                    records: 4,
+                };
+                super::super::file::scan_file_segments(
+                    file, "-", workers, sizes, prepare, on_segment,
+                )
+            }
+        }
+    }
+
+    fn parallel(
+        path: Path,
+        data: &[u8],
+        workers: usize,
+        segment: usize,
+    ) -> (Vec<Record>, ScanStats) {
         let mut v = Vec::new();
-        let input: Box<dyn Read + Send> = Box::new(std::io::Cursor::new(data.to_vec()));
         let prepare: Prepare<Vec<Record>> = Arc::new(|r, emit| emit(r));
-        let stats = scan_segments(input, "-", workers, segment, prepare, &mut |r| {
+        let stats = scan_by(path, data, workers, segment, prepare, &mut |r| {
             v.extend(r);
             Ok(())
         })
@@ -531,21 +633,25 @@ pub(super) mod tests {
         (v, stats)
     }
 
-    /// The parallel path gives the sequential path's records and counts, whatever the segment
-    /// size; checked on the inputs the sequential fast path is checked on.
+    /// The parallel paths (of a stream, and of a file by its scanning threads) give the
+    /// sequential path's records and counts, whatever the segment size; checked on the
+    /// inputs the sequential fast path is checked on.
     pub(in crate::scan) fn assert_parallel_agrees(name: &str, data: &[u8], slow: &[Record]) {
         let mut seq_stats = ScanStats::default();
         let _ = super::super::scan_reader(data, "-", &mut |_| Ok(())).map(|s| seq_stats = s);
         let lines =
             super::super::count_lines(data) + usize::from(data.last().is_some_and(|b| *b != b'\n'));
         assert_eq!(seq_stats.lines, lines as u64, "{name}: line count");
-        for (workers, segment) in [(2, 1000), (3, 4096), (2, SEGMENT)] {
-            let (fast, stats) = parallel(data, workers, segment);
-            assert_eq!(fast.len(), slow.len(), "{name}: records, segment {segment}");
-            for (f, s) in fast.iter().zip(slow) {
-                assert_eq!(f, s, "{name}: segment {segment}");
+        for &path in PATHS {
+            for (workers, segment) in [(2, 1000), (3, 4096), (2, SEGMENT)] {
+                let (fast, stats) = parallel(path, data, workers, segment);
+                let case = format!("{name}: {path:?}, segment {segment}");
+                assert_eq!(fast.len(), slow.len(), "{case}: records");
+                for (f, s) in fast.iter().zip(slow) {
+                    assert_eq!(f, s, "{case}");
+                }
+                assert_eq!(stats, seq_stats, "{case}: stats");
             }
-            assert_eq!(stats, seq_stats, "{name}: stats, segment {segment}");
         }
     }
 
@@ -571,6 +677,13 @@ pub(super) mod tests {
         inputs.push((
             "a line longer than a segment, no final newline",
             long.into_bytes(),
+        ));
+        let mut from_the_start = "x".repeat(3_000_000);
+        from_the_start.push_str(error);
+        from_the_start.push('\n');
+        inputs.push((
+            "a line longer than the line limit from the first byte",
+            from_the_start.into_bytes(),
         ));
         let bodies = format!("2026-11-28T10:00:00Z ERROR {error}\n\n{{\"x\": 1}}\n   \n<a/>\n");
         inputs.push(("bodies after blank lines", bodies.repeat(3000).into_bytes()));
@@ -617,16 +730,18 @@ pub(super) mod tests {
             Ok(())
         })
         .unwrap();
-        for (workers, segment) in [(2, 1000), (3, 4096), (4, 700)] {
-            let input: Box<dyn Read + Send> = Box::new(std::io::Cursor::new(data.clone()));
-            let prepare: Prepare<Record> = Arc::new(|recs, emit| recs.into_iter().for_each(emit));
-            let mut got = Vec::new();
-            scan_segments(input, "-", workers, segment, prepare, &mut |r| {
-                got.push(r);
-                Ok(())
-            })
-            .unwrap();
-            assert_eq!(got, want, "{workers} workers, segment {segment}");
+        for &path in PATHS {
+            for (workers, segment) in [(2, 1000), (3, 4096), (4, 700)] {
+                let prepare: Prepare<Record> =
+                    Arc::new(|recs, emit| recs.into_iter().for_each(emit));
+                let mut got = Vec::new();
+                scan_by(path, data.as_bytes(), workers, segment, prepare, &mut |r| {
+                    got.push(r);
+                    Ok(())
+                })
+                .unwrap();
+                assert_eq!(got, want, "{path:?}, {workers} workers, segment {segment}");
+            }
         }
     }
 
@@ -635,36 +750,42 @@ pub(super) mod tests {
     #[test]
     fn a_panicking_worker_ends_the_scan_with_an_error() {
         let data = denials(3000);
-        for workers in [2, 3] {
-            let input: Box<dyn Read + Send> = Box::new(std::io::Cursor::new(data.clone()));
-            let prepare: Prepare<Record> = Arc::new(|recs, emit| {
-                for r in recs {
-                    assert!(!r.principal.as_deref().unwrap_or("").ends_with("/u1500"));
-                    emit(r);
-                }
-            });
-            let res = scan_segments(input, "-", workers, 1000, prepare, &mut |_| Ok(()));
-            assert!(res.is_err(), "{workers} workers");
+        for &path in PATHS {
+            for workers in [2, 3] {
+                let prepare: Prepare<Record> = Arc::new(|recs, emit| {
+                    for r in recs {
+                        assert!(!r.principal.as_deref().unwrap_or("").ends_with("/u1500"));
+                        emit(r);
+                    }
+                });
+                let res = scan_by(path, data.as_bytes(), workers, 1000, prepare, &mut |_| {
+                    Ok(())
+                });
+                assert!(res.is_err(), "{path:?}, {workers} workers");
+            }
         }
     }
 
     #[test]
     fn an_early_write_error_stops_the_scan() {
-        // Timestamped lines: each begins a log record, so the input is cut into many segments.
-        let line = "2026-11-28T10:00:00Z User: arn:aws:iam::123456789012:user/u is not authorized to perform: s3:GetObject on resource: arn:aws:s3:::b/k\n";
-        let data = line.repeat(5000);
-        let mut n = 0;
-        let input = Box::new(std::io::Cursor::new(data.into_bytes()));
-        let prepare: Prepare<Vec<Record>> = Arc::new(|r, emit| emit(r));
-        let res = scan_segments(input, "-", 2, 1000, prepare, &mut |_| {
-            n += 1;
-            if n == 3 {
-                Err(io::Error::from(io::ErrorKind::BrokenPipe))
-            } else {
-                Ok(())
-            }
-        });
-        assert_eq!(res.unwrap_err().kind(), io::ErrorKind::BrokenPipe);
-        assert_eq!(n, 3);
+        let data = denials(5000);
+        for &path in PATHS {
+            let mut n = 0;
+            let prepare: Prepare<Vec<Record>> = Arc::new(|r, emit| emit(r));
+            let res = scan_by(path, data.as_bytes(), 2, 1000, prepare, &mut |_| {
+                n += 1;
+                if n == 3 {
+                    Err(io::Error::from(io::ErrorKind::BrokenPipe))
+                } else {
+                    Ok(())
+                }
+            });
+            assert_eq!(
+                res.unwrap_err().kind(),
+                io::ErrorKind::BrokenPipe,
+                "{path:?}"
+            );
+            assert_eq!(n, 3, "{path:?}");
+        }
     }
 }
