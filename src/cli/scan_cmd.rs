@@ -36,8 +36,13 @@ pub fn run(opts: &OutputOpts, files: &[PathBuf], threads: Option<u16>) -> anyhow
     for path in &inputs {
         let name = path.to_string_lossy().into_owned();
         let input = if name == "-" {
-            grow_stdin_pipe();
-            Input::Stream(Box::new(io::stdin()))
+            match stdin_file() {
+                Some(f) => Input::File(f),
+                None => {
+                    grow_stdin_pipe();
+                    Input::Stream(Box::new(io::stdin()))
+                }
+            }
         } else {
             match File::open(path) {
                 Ok(f) => Input::File(f),
@@ -206,6 +211,23 @@ impl Input {
 /// one thread) is the bottleneck, and each thread holds a segment's records in memory.
 fn default_threads() -> usize {
     std::thread::available_parallelism().map_or(1, |n| n.get().min(4))
+}
+
+/// Standard input redirected from a regular file (`awsplain < app.log`), read from its start:
+/// then the scanning threads can read it in segments of their own, as a named file.
+fn stdin_file() -> Option<File> {
+    #[cfg(unix)]
+    {
+        use std::io::Seek;
+        use std::os::fd::AsFd;
+        let mut f = File::from(io::stdin().as_fd().try_clone_to_owned().ok()?);
+        let regular = f.metadata().is_ok_and(|m| m.is_file());
+        // A shell that read part of it already (`{ read -r head; awsplain; } < log`) gets the
+        // rest read as a stream.
+        (regular && f.stream_position().ok()? == 0).then_some(f)
+    }
+    #[cfg(not(unix))]
+    None
 }
 
 /// A pipe holds 64 KiB by default: the program writing into it blocks each time that fills,

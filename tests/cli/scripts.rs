@@ -655,3 +655,61 @@ fn json_lines_are_the_records_serialised() {
         }
     }
 }
+
+/// A log named on the command line, redirected to standard input (`< app.log`) and piped
+/// (`cat app.log |`), on one thread or on several, gives the same records: a regular file is
+/// read in segments by the scanning threads themselves, a pipe by one reading thread.
+#[test]
+fn a_named_file_a_redirect_and_a_pipe_give_the_same_records() {
+    // Megabytes with errors spread through them: many segments either way.
+    let mut log = String::new();
+    let mut errors = 0;
+    for i in 0..40_000 {
+        log.push_str(&format!(
+            "2026-11-28T10:00:{:02}Z INFO request {i} served\n",
+            i % 60
+        ));
+        if i % 97 == 0 {
+            let who = format!("arn:aws:iam::123456789012:user/u{i}");
+            log.push_str(&format!(
+                "2026-11-28T10:00:00Z ERROR {}\n",
+                denial(&who, "s3:GetObject")
+            ));
+            errors += 1;
+        }
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("app.log");
+    std::fs::write(&path, &log).unwrap();
+    let records = |out: std::process::Output, how: &str| {
+        assert_eq!(out.status.code(), Some(0), "{how}");
+        let mut recs = json_lines(&out.stdout);
+        for r in &mut recs {
+            // The only difference: what the source is called.
+            r["source"]["name"] = "-".into();
+        }
+        recs
+    };
+    let want = records(
+        awsplain()
+            .args(["--format", "json", "-j", "1"])
+            .write_stdin(log.clone())
+            .output()
+            .unwrap(),
+        "pipe, one thread",
+    );
+    assert_eq!(want.len(), errors);
+    for threads in ["1", "2", "3"] {
+        let args = ["--format", "json", "-j", threads];
+        let named = awsplain().args(args).arg(&path).output().unwrap();
+        assert!(records(named, "named") == want, "named file, -j {threads}");
+        let redirected = awsplain().args(args).pipe_stdin(&path).unwrap().output();
+        let redirected = records(redirected.unwrap(), "redirect");
+        assert!(redirected == want, "redirected file, -j {threads}");
+        let piped = awsplain().args(args).write_stdin(log.clone()).output();
+        assert!(
+            records(piped.unwrap(), "pipe") == want,
+            "pipe, -j {threads}"
+        );
+    }
+}
