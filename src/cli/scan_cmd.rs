@@ -68,17 +68,23 @@ pub fn run(opts: &OutputOpts, files: &[PathBuf], threads: Option<u16>) -> anyhow
             // megabytes of JSON each, and parts wait in memory until written.
             const PART: usize = 1 << 20;
             type Rendered = (u64, Vec<u8>);
-            let render: awsplain::scan::Prepare<Rendered> = Arc::new(move |recs, emit| {
-                let mut out = Vec::with_capacity((recs.len() * 4096).min(PART + PART / 2));
+            let render: awsplain::scan::Prepare<Rendered> = Arc::new(move |records, emit| {
+                thread_local! {
+                    /// The size of this thread's last part: a buffer that large from the start
+                    /// is not copied as it grows (a segment is much like the one before).
+                    static LAST: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+                }
+                let mut out = Vec::with_capacity(LAST.get().min(PART + PART / 2));
                 let mut n = 0;
-                for rec in &recs {
-                    cached_json_line(rec, lang, &mut out);
+                records(&mut |rec| {
+                    cached_json_line(&rec, lang, &mut out);
                     n += 1;
                     if out.len() >= PART {
                         emit((n, std::mem::take(&mut out)));
                         n = 0;
                     }
-                }
+                });
+                LAST.set(out.len().max(4096));
                 if n > 0 {
                     emit((n, out));
                 }
@@ -109,10 +115,10 @@ pub fn run(opts: &OutputOpts, files: &[PathBuf], threads: Option<u16>) -> anyhow
             // repeat its resource and principal, and one with a huge ARN weighs megabytes.
             const PART_TEXT: usize = 64 * 1024;
             let prepare: awsplain::scan::Prepare<Vec<awsplain::Record>> =
-                Arc::new(move |recs, emit| {
+                Arc::new(move |records, emit| {
                     let mut part = Vec::new();
                     let mut text = 0;
-                    for mut rec in recs {
+                    records(&mut |mut rec| {
                         add(&mut rec);
                         text += [&rec.message, &rec.resource, &rec.principal]
                             .iter()
@@ -123,7 +129,7 @@ pub fn run(opts: &OutputOpts, files: &[PathBuf], threads: Option<u16>) -> anyhow
                             emit(std::mem::take(&mut part));
                             text = 0;
                         }
-                    }
+                    });
                     if !part.is_empty() {
                         emit(part);
                     }

@@ -9,8 +9,8 @@
 //! which is what two separate processes take on the file's two halves.
 
 use super::parallel::{
-    hand_on, place_and_prepare, safe_cut, write_in_order, LineBases, Msg, PrepareFn, Unwinding,
-    WriterAt,
+    hand_on, prepare_collected, safe_cut, scan_in_memory, write_in_order, Done, LineBases, Msg,
+    PrepareFn, Unwinding, WriterAt,
 };
 use super::{ScanStats, StreamScanner, MAX_EVENT};
 use crate::record::Record;
@@ -23,12 +23,17 @@ use std::sync::mpsc::channel;
 use std::sync::{Arc, Mutex};
 
 /// How large segments are: they start at `min` and move between `min` and `max` so that a
-/// segment holds about `records` records.
+/// segment holds about `records` records. A segment up to `in_memory` bytes is read whole and
+/// its lines counted before it is scanned (its bytes stay in the core's cache for the scan),
+/// so that its records can be prepared as they are found; a larger one is read in pieces, and
+/// its records collected until its line number base is known (those segments are large
+/// because errors are sparse there).
 #[derive(Clone, Copy)]
 pub(super) struct Sizes {
     pub(super) min: u64,
     pub(super) max: u64,
     pub(super) records: u64,
+    pub(super) in_memory: u64,
 }
 
 impl Default for Sizes {
@@ -41,6 +46,7 @@ impl Default for Sizes {
             min: 128 * 1024,
             max: 8 << 20,
             records: 512,
+            in_memory: 1 << 20,
         }
     }
 }
@@ -247,12 +253,19 @@ impl Claims {
         Ok(None)
     }
 
+    /// A read failed: the first such error ends the call.
+    fn failed(&self, e: io::Error) {
+        let mut c = self.cursor.lock().unwrap_or_else(|e| e.into_inner());
+        c.error.get_or_insert(e);
+    }
+
     /// After a segment of `bytes` bytes with `records` records, the size for the next ones.
     fn learn(&self, bytes: u64, records: u64) {
         let Sizes {
             min,
             max,
             records: want,
+            ..
         } = self.sizes;
         let fit = (bytes.saturating_mul(want) / records.max(1)).clamp(min, max);
         let old = self.size.load(Ordering::Relaxed);
@@ -352,9 +365,10 @@ struct Segment {
 }
 
 impl Segment {
-    /// Read and scan the segment, then place and prepare its records (see
-    /// [`place_and_prepare`]). A failed read ends the scan there: what was read is scanned,
-    /// and the error stops the handing out of segments and ends the call.
+    /// Read and scan the segment for `prepare` (see [`super::parallel::Records`]). A failed
+    /// read ends the segment there: what was read is scanned, and the error stops the handing
+    /// out of segments and ends the call. `room` is the worker's buffer, kept from segment to
+    /// segment.
     fn scan<T>(
         self,
         claims: &Claims,
@@ -363,7 +377,22 @@ impl Segment {
         bases: &LineBases,
         prepare: &PrepareFn<T>,
         emit: &mut dyn FnMut(T),
-    ) -> super::parallel::Done {
+    ) -> Done {
+        let len = (self.end - self.start) as usize;
+        if len as u64 <= claims.sizes.in_memory {
+            // Read whole, its lines counted first: records go to `prepare` as they are found.
+            let mut data = std::mem::take(room);
+            if data.len() < len {
+                data.resize(len, 0);
+            }
+            let got = self.read_into(claims, &mut data[..len]);
+            data.truncate(got);
+            let at = (self.seq, self.start, self.mid_line);
+            let (done, buf) = scan_in_memory(at, data, name, bases, prepare, emit);
+            claims.learn(done.stats.bytes, done.stats.records);
+            *room = buf;
+            return done;
+        }
         let mut s = StreamScanner::new(name).reading_into(std::mem::take(room));
         if self.mid_line {
             s = s.starting_mid_line();
@@ -380,8 +409,7 @@ impl Segment {
                 Ok(_) => {}
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
                 Err(e) => {
-                    let mut c = claims.cursor.lock().unwrap_or_else(|e| e.into_inner());
-                    c.error.get_or_insert(e);
+                    claims.failed(e);
                     break;
                 }
             }
@@ -402,9 +430,30 @@ impl Segment {
             b'\n'
         };
         let unended = last != b'\n';
-        place_and_prepare(
+        prepare_collected(
             self.seq, self.start, unended, records, stats, bases, prepare, emit,
         )
+    }
+
+    /// Read the segment into `buf` (its length): how many bytes came before the file ended or
+    /// a read failed.
+    fn read_into(&self, claims: &Claims, buf: &mut [u8]) -> usize {
+        let mut got = 0;
+        while got < buf.len() {
+            match claims
+                .file
+                .read_at(&mut buf[got..], self.start + got as u64)
+            {
+                Ok(0) => break,
+                Ok(n) => got += n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => {
+                    claims.failed(e);
+                    break;
+                }
+            }
+        }
+        got
     }
 }
 
@@ -449,6 +498,7 @@ mod tests {
             min: 1000,
             max: 4000,
             records: 4,
+            in_memory: 1 << 20,
         };
         // As if it had 100 bytes when the scan began: the first segment ends there, inside
         // a line, and the next one continues that line.

@@ -48,7 +48,18 @@ pub fn scan_reader_parallel<T: Send + 'static>(
 
 /// What a scanning thread does with a segment's records: hand them on, in parts, to `emit`.
 pub type Prepare<T> = Arc<PrepareFn<T>>;
-pub type PrepareFn<T> = dyn Fn(Vec<Record>, &mut dyn FnMut(T)) + Send + Sync;
+pub type PrepareFn<T> = dyn Fn(Records<'_>, &mut dyn FnMut(T)) + Send + Sync;
+
+/// The records of a segment for [`PrepareFn`]: called with a function, it hands that function
+/// each record, in input order, with its final offset and line number (once; a segment whose
+/// `prepare` does not call it is scanned all the same).
+///
+/// Where a segment is small enough to count its lines first (a stream's segments, a file's
+/// where errors are dense), its records come as the scanner finds them: each record's strings
+/// are freed before the next record's are made, and glibc serves them from the thread's cache
+/// of small blocks. Collecting hundreds first and freeing them in a burst overflows that cache
+/// and sends every allocation down the allocator's slow path.
+pub type Records<'a> = &'a mut dyn FnMut(&mut dyn FnMut(Record));
 
 /// Parts a worker may emit for a segment the writer is not at yet before it waits.
 pub const PARTS_AHEAD: usize = 2;
@@ -349,9 +360,8 @@ fn deliver<T>(
     Ok(())
 }
 
-/// Scan one segment on its own, as if it were the whole input, then give its records their
-/// place in the input and prepare them, in parts, to `emit`.
-/// Also gives back the segment's buffer.
+/// Scan one segment on its own, as if it were the whole input, for `prepare` to hand its
+/// records on, in parts, to `emit`. Also gives back the segment's buffer.
 fn scan_one<T>(
     job: Job,
     name: &str,
@@ -359,29 +369,80 @@ fn scan_one<T>(
     prepare: &PrepareFn<T>,
     emit: &mut dyn FnMut(T),
 ) -> (Done, Vec<u8>) {
-    let mut records = Vec::new();
-    let mut s = StreamScanner::new(name);
-    if job.mid_line {
-        s = s.starting_mid_line();
-    }
-    let unended = job.data.last().is_some_and(|b| *b != b'\n');
-    s.feed_owned(job.data, &mut |r| records.push(r));
-    let stats = s.finish(&mut |r| records.push(r));
-    let done = place_and_prepare(
-        job.seq, job.offset, unended, records, stats, bases, prepare, emit,
-    );
-    (done, s.into_buffer())
+    let Job {
+        seq,
+        offset,
+        mid_line,
+        data,
+    } = job;
+    scan_in_memory((seq, offset, mid_line), data, name, bases, prepare, emit)
 }
 
-/// The end of a segment's scan, `stats` its scanner's counts: publish its line count, give its
-/// `records` their offsets (from the segment's `offset`) and line numbers, and `prepare` them.
-/// `unended`: the segment's last byte is not a newline (its scanner counted that line).
+/// Scan `data`, segment `seq` starting at `offset` (inside a line the segment before began:
+/// `mid_line`), handing each record to `prepare` as it is found: its lines are counted first,
+/// so that its base line number is known before any record (see [`Records`]). Gives back the
+/// buffer.
+pub(super) fn scan_in_memory<T>(
+    (seq, offset, mid_line): (u64, u64, bool),
+    data: Vec<u8>,
+    name: &str,
+    bases: &LineBases,
+    prepare: &PrepareFn<T>,
+    emit: &mut dyn FnMut(T),
+) -> (Done, Vec<u8>) {
+    let newlines = memchr::memchr_iter(b'\n', &data).count() as u64;
+    bases.publish(seq, newlines);
+    // No base: the call is over, and the records would go nowhere.
+    let Some(line_base) = bases.take(seq) else {
+        let stats = ScanStats::default();
+        return (Done { seq, stats }, data);
+    };
+    let mut s = StreamScanner::new(name);
+    if mid_line {
+        s = s.starting_mid_line();
+    }
+    let mut data = Some(data);
+    let mut stats = None;
+    let mut scan = |out: &mut dyn FnMut(Record)| {
+        let Some(data) = data.take() else {
+            return;
+        };
+        let mut placed = |mut r: Record| {
+            place(&mut r, offset, line_base);
+            out(r);
+        };
+        s.feed_owned(data, &mut placed);
+        stats = Some(s.finish(&mut placed));
+    };
+    prepare(&mut scan, emit);
+    scan(&mut drop::<Record>);
+    let stats = ScanStats {
+        // The scanner counts a last line without a newline too; here that is the next
+        // segment's, or the reader's to add at the end.
+        lines: newlines,
+        ..stats.unwrap_or_default()
+    };
+    (Done { seq, stats }, s.into_buffer())
+}
+
+/// Give a record of a segment its place in the input: the segment starts at byte `offset`,
+/// after `line_base` lines.
+fn place(r: &mut Record, offset: u64, line_base: u64) {
+    r.span.start += offset;
+    r.span.end += offset;
+    r.source.line = r.source.line.map(|l| l + line_base);
+}
+
+/// The end of a segment's scan whose `records` were collected, `stats` its scanner's counts:
+/// publish its line count, then let `prepare` have the records, placed in the input (the
+/// segment starts at byte `offset`). `unended`: the segment's last byte is not a newline (its
+/// scanner counted that line).
 #[allow(clippy::too_many_arguments)]
-pub(super) fn place_and_prepare<T>(
+pub(super) fn prepare_collected<T>(
     seq: u64,
     offset: u64,
     unended: bool,
-    mut records: Vec<Record>,
+    records: Vec<Record>,
     stats: ScanStats,
     bases: &LineBases,
     prepare: &PrepareFn<T>,
@@ -391,20 +452,20 @@ pub(super) fn place_and_prepare<T>(
     bases.publish(seq, newlines);
     // No base: the call is over, and the records would go nowhere.
     if let Some(line_base) = bases.take(seq) {
-        for r in &mut records {
-            r.span.start += offset;
-            r.span.end += offset;
-            r.source.line = r.source.line.map(|l| l + line_base);
-        }
-        prepare(records, emit);
+        let mut records = Some(records);
+        let mut replay = |out: &mut dyn FnMut(Record)| {
+            for mut r in records.take().into_iter().flatten() {
+                place(&mut r, offset, line_base);
+                out(r);
+            }
+        };
+        prepare(&mut replay, emit);
     }
-    Done {
-        seq,
-        stats: ScanStats {
-            lines: newlines,
-            ..stats
-        },
-    }
+    let stats = ScanStats {
+        lines: newlines,
+        ..stats
+    };
+    Done { seq, stats }
 }
 
 /// Where the reader stands: what it has handed out so far.
@@ -575,14 +636,20 @@ pub(super) mod tests {
     #[derive(Clone, Copy, Debug)]
     enum Path {
         Stream,
+        /// Segments read whole, records prepared as they are found.
         #[cfg(unix)]
         File,
+        /// Segments read in pieces, records collected first.
+        #[cfg(unix)]
+        FileCollected,
     }
 
     const PATHS: &[Path] = &[
         Path::Stream,
         #[cfg(unix)]
         Path::File,
+        #[cfg(unix)]
+        Path::FileCollected,
     ];
 
     /// Scan `data` the `path` way with segments of about `segment` bytes.
@@ -600,7 +667,7 @@ pub(super) mod tests {
                 scan_segments(input, "-", workers, segment, prepare, on_segment)
             }
             #[cfg(unix)]
-            Path::File => {
+            Path::File | Path::FileCollected => {
                 use std::io::Write;
                 let mut file = tempfile::tempfile()?;
                 file.write_all(data)?;
@@ -609,6 +676,11 @@ pub(super) mod tests {
                     min: segment as u64,
                     max: 4 * segment as u64,
                     records: 4,
+                    in_memory: if matches!(path, Path::File) {
+                        1 << 20
+                    } else {
+                        0
+                    },
                 };
                 super::super::file::scan_file_segments(
                     file, "-", workers, sizes, prepare, on_segment,
@@ -624,7 +696,7 @@ pub(super) mod tests {
         segment: usize,
     ) -> (Vec<Record>, ScanStats) {
         let mut v = Vec::new();
-        let prepare: Prepare<Vec<Record>> = Arc::new(|r, emit| emit(r));
+        let prepare: Prepare<Vec<Record>> = Arc::new(|records, emit| emit(collect(records)));
         let stats = scan_by(path, data, workers, segment, prepare, &mut |r| {
             v.extend(r);
             Ok(())
@@ -711,6 +783,12 @@ pub(super) mod tests {
         assert_eq!(safe_cut(b"no newline at all", 0), None);
     }
 
+    fn collect(records: Records) -> Vec<Record> {
+        let mut all = Vec::new();
+        records(&mut |r| all.push(r));
+        all
+    }
+
     /// `n` timestamped denials, each of its own user `u0`, `u1`, ...: each line begins a log
     /// record, so the input is cut into many segments.
     fn denials(n: usize) -> String {
@@ -732,8 +810,7 @@ pub(super) mod tests {
         .unwrap();
         for &path in PATHS {
             for (workers, segment) in [(2, 1000), (3, 4096), (4, 700)] {
-                let prepare: Prepare<Record> =
-                    Arc::new(|recs, emit| recs.into_iter().for_each(emit));
+                let prepare: Prepare<Record> = Arc::new(|records, emit| records(emit));
                 let mut got = Vec::new();
                 scan_by(path, data.as_bytes(), workers, segment, prepare, &mut |r| {
                     got.push(r);
@@ -752,11 +829,11 @@ pub(super) mod tests {
         let data = denials(3000);
         for &path in PATHS {
             for workers in [2, 3] {
-                let prepare: Prepare<Record> = Arc::new(|recs, emit| {
-                    for r in recs {
+                let prepare: Prepare<Record> = Arc::new(|records, emit| {
+                    records(&mut |r| {
                         assert!(!r.principal.as_deref().unwrap_or("").ends_with("/u1500"));
                         emit(r);
-                    }
+                    })
                 });
                 let res = scan_by(path, data.as_bytes(), workers, 1000, prepare, &mut |_| {
                     Ok(())
@@ -771,7 +848,7 @@ pub(super) mod tests {
         let data = denials(5000);
         for &path in PATHS {
             let mut n = 0;
-            let prepare: Prepare<Vec<Record>> = Arc::new(|r, emit| emit(r));
+            let prepare: Prepare<Vec<Record>> = Arc::new(|records, emit| emit(collect(records)));
             let res = scan_by(path, data.as_bytes(), 2, 1000, prepare, &mut |_| {
                 n += 1;
                 if n == 3 {
