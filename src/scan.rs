@@ -200,14 +200,9 @@ impl StreamScanner {
         self
     }
 
-    /// The scanner's buffer with all its room, for [`Self::reading_into`].
+    /// The scanner's buffer with all its room, once it is done: for [`Self::reading_into`], or
+    /// for a parallel scan's reader to refill (what it holds counts as initialised room).
     pub(crate) fn into_room(self) -> Vec<u8> {
-        self.buf
-    }
-
-    /// The scanner's buffer, for reuse once it is done (a parallel scan's reader refills it).
-    pub(crate) fn into_buffer(mut self) -> Vec<u8> {
-        self.buf.truncate(self.end);
         self.buf
     }
 

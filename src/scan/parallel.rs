@@ -82,14 +82,16 @@ pub(super) struct Done {
 }
 
 /// The number of lines before each segment, worked out from the newlines of the segments
-/// before it. Each worker counts its own segment's (its scanner counts them anyway), publishes
-/// the count as soon as it has scanned the segment, and waits for its segment's base only
-/// then, to number its records' lines: by that time the segments before it have been scanned
-/// too, or nearly. Counting once, on the workers, instead of once more on the reading thread.
+/// before it. Each worker counts its own segment's and publishes the count, then takes its
+/// segment's base to number its records' lines. A segment in memory is counted before it is
+/// scanned (its bytes are in the worker's cache), so its base is known before its first
+/// record ([`scan_in_memory`]); a large segment of a file, read in pieces, is counted by its
+/// scanner and published once scanned ([`prepare_collected`]): by then the segments before
+/// it have been scanned too, or nearly.
 ///
 /// No wait is for a worker that waits itself: a count is published before any waiting
 /// (a worker's waits for the writer come later, in `prepare`), and a segment's count only
-/// waits for the scans of the segments before it, which started earlier.
+/// waits for the segments before it, which were taken earlier.
 #[derive(Default)]
 pub(super) struct LineBases {
     state: Mutex<Bases>,
@@ -219,8 +221,15 @@ pub(super) fn scan_segments<T: Send + 'static>(
             let Ok(Ok(job)) = job else {
                 break;
             };
-            let going_on = hand_on(job.seq, &msg_tx, &writing, |emit| {
-                let (done, buffer) = scan_one(job, &name, &bases, &*prepare, emit);
+            let Job {
+                seq,
+                offset,
+                mid_line,
+                data,
+            } = job;
+            let going_on = hand_on(seq, &msg_tx, &writing, |emit| {
+                let at = (seq, offset, mid_line);
+                let (done, buffer) = scan_in_memory(at, data, &name, &bases, &*prepare, emit);
                 // The reader may be gone (end of input): then the buffer is just dropped.
                 let _ = spare_tx.send(buffer);
                 done
@@ -360,26 +369,8 @@ fn deliver<T>(
     Ok(())
 }
 
-/// Scan one segment on its own, as if it were the whole input, for `prepare` to hand its
-/// records on, in parts, to `emit`. Also gives back the segment's buffer.
-fn scan_one<T>(
-    job: Job,
-    name: &str,
-    bases: &LineBases,
-    prepare: &PrepareFn<T>,
-    emit: &mut dyn FnMut(T),
-) -> (Done, Vec<u8>) {
-    let Job {
-        seq,
-        offset,
-        mid_line,
-        data,
-    } = job;
-    scan_in_memory((seq, offset, mid_line), data, name, bases, prepare, emit)
-}
-
 /// Scan `data`, segment `seq` starting at `offset` (inside a line the segment before began:
-/// `mid_line`), handing each record to `prepare` as it is found: its lines are counted first,
+/// `mid_line`), on its own as if it were the whole input, handing each record to `prepare` as it is found: its lines are counted first,
 /// so that its base line number is known before any record (see [`Records`]). Gives back the
 /// buffer.
 pub(super) fn scan_in_memory<T>(
@@ -390,7 +381,7 @@ pub(super) fn scan_in_memory<T>(
     prepare: &PrepareFn<T>,
     emit: &mut dyn FnMut(T),
 ) -> (Done, Vec<u8>) {
-    let newlines = memchr::memchr_iter(b'\n', &data).count() as u64;
+    let newlines = super::count_lines(&data) as u64;
     bases.publish(seq, newlines);
     // No base: the call is over, and the records would go nowhere.
     let Some(line_base) = bases.take(seq) else {
@@ -422,7 +413,7 @@ pub(super) fn scan_in_memory<T>(
         lines: newlines,
         ..stats.unwrap_or_default()
     };
-    (Done { seq, stats }, s.into_buffer())
+    (Done { seq, stats }, s.into_room())
 }
 
 /// Give a record of a segment its place in the input: the segment starts at byte `offset`,
