@@ -33,6 +33,16 @@ pub fn run(opts: &OutputOpts, files: &[PathBuf], threads: Option<u16>) -> anyhow
     // writes. Masks need input order and the records, so --redact takes the record path.
     let render_json = !opts.redact && sink.json_lines().is_some();
     let render_in_workers = threads > 1 && render_json;
+    if threads > 1 {
+        // The first error found would build these on a scanning thread, the other scanning
+        // threads waiting for it; on threads of their own they are built side by side while
+        // the scanning threads start reading.
+        // Where no thread can be had, the first error found builds them as before.
+        let _ = std::thread::Builder::new().spawn(awsplain::grammar::warm_up);
+        if shown {
+            let _ = std::thread::Builder::new().spawn(move || awsplain::remedy::warm_up(lang));
+        }
+    }
     for path in &inputs {
         let name = path.to_string_lossy().into_owned();
         let input = if name == "-" {

@@ -735,6 +735,14 @@ thread_local! {
     static SCRATCH: std::cell::RefCell<Scratch> = const { std::cell::RefCell::new(Scratch::new()) };
 }
 
+/// Build the grammar's automata and tables now rather than on the first error found. They
+/// take milliseconds to build, and a scan on several threads gains by building them on a
+/// thread of its own while the scanning threads start reading.
+pub fn warm_up() {
+    anchors();
+    exception::is_aws_code("");
+}
+
 /// Every AWS error in `text` (one event: a log line with its continuation lines, a pasted
 /// error, a CloudWatch event message). Spans are relative to `text`.
 pub fn extract(text: &str) -> Vec<Record> {

@@ -25,6 +25,14 @@ pub enum Lang {
     Ja,
 }
 
+/// Build the catalog's tables and the message phrases' automaton now rather than for the
+/// first record: see [`crate::grammar::warm_up`].
+pub fn warm_up(lang: Lang) {
+    MessageSays::automaton();
+    catalog::selectors();
+    CatalogTexts::of(lang);
+}
+
 /// The remedies for a record, most specific first.
 pub fn remedies_for(rec: &Record, lang: Lang) -> Vec<Remedy> {
     drafts_for(rec, lang, Form::Remedy)
