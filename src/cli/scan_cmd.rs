@@ -36,8 +36,8 @@ pub fn run(opts: &OutputOpts, files: &[PathBuf], threads: Option<u16>) -> anyhow
     if threads > 1 {
         // The first error found would build these on a scanning thread, the other scanning
         // threads waiting for it; on threads of their own they are built side by side while
-        // the scanning threads start reading.
-        // Where no thread can be had, the first error found builds them as before.
+        // the scanning threads start reading. Where no thread can be had, the first error
+        // found builds them.
         let _ = std::thread::Builder::new().spawn(awsplain::grammar::warm_up);
         if shown {
             let _ = std::thread::Builder::new().spawn(move || awsplain::remedy::warm_up(lang));

@@ -135,7 +135,7 @@ const NOT_CODES: &[&str] = &[
 /// The codes [`is_aws_code`] knows by name: `true` for the codes of [`BARE_CODES`] and
 /// [`ECS_STOP_CODES`], `false` for [`NOT_CODES`]. One hash lookup instead of scanning the lists:
 /// every candidate code of every parser is checked here.
-fn listed_codes() -> &'static FxHashMap<&'static str, bool> {
+pub(super) fn listed_codes() -> &'static FxHashMap<&'static str, bool> {
     static MAP: OnceLock<FxHashMap<&'static str, bool>> = OnceLock::new();
     MAP.get_or_init(|| {
         let not = NOT_CODES.iter().map(|c| (*c, false));

@@ -740,7 +740,7 @@ thread_local! {
 /// thread of its own while the scanning threads start reading.
 pub fn warm_up() {
     anchors();
-    exception::is_aws_code("");
+    exception::listed_codes();
 }
 
 /// Every AWS error in `text` (one event: a log line with its continuation lines, a pasted

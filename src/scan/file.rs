@@ -276,16 +276,24 @@ impl Claims {
 
 /// `read_exact_at` that stops at the end of the file: how many bytes came.
 fn read_full_at(file: &File, buf: &mut [u8], at: u64) -> io::Result<usize> {
+    match read_until_error(file, buf, at) {
+        (got, None) => Ok(got),
+        (_, Some(e)) => Err(e),
+    }
+}
+
+/// [`read_full_at`] that also tells how many bytes came before a failed read.
+fn read_until_error(file: &File, buf: &mut [u8], at: u64) -> (usize, Option<io::Error>) {
     let mut got = 0;
     while got < buf.len() {
         match file.read_at(&mut buf[got..], at + got as u64) {
             Ok(0) => break,
             Ok(n) => got += n,
             Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(e),
+            Err(e) => return (got, Some(e)),
         }
     }
-    Ok(got)
+    (got, None)
 }
 
 /// The first place in `buf` past `floor` where a segment can start (see [`safe_cut`]), among
@@ -438,20 +446,9 @@ impl Segment {
     /// Read the segment into `buf` (its length): how many bytes came before the file ended or
     /// a read failed.
     fn read_into(&self, claims: &Claims, buf: &mut [u8]) -> usize {
-        let mut got = 0;
-        while got < buf.len() {
-            match claims
-                .file
-                .read_at(&mut buf[got..], self.start + got as u64)
-            {
-                Ok(0) => break,
-                Ok(n) => got += n,
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                Err(e) => {
-                    claims.failed(e);
-                    break;
-                }
-            }
+        let (got, error) = read_until_error(&claims.file, buf, self.start);
+        if let Some(e) = error {
+            claims.failed(e);
         }
         got
     }

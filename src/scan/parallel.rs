@@ -370,9 +370,9 @@ fn deliver<T>(
 }
 
 /// Scan `data`, segment `seq` starting at `offset` (inside a line the segment before began:
-/// `mid_line`), on its own as if it were the whole input, handing each record to `prepare` as it is found: its lines are counted first,
-/// so that its base line number is known before any record (see [`Records`]). Gives back the
-/// buffer.
+/// `mid_line`), on its own as if it were the whole input, handing each record to `prepare` as
+/// it is found: its lines are counted first, so that its base line number is known before any
+/// record (see [`Records`]). Gives back the buffer.
 pub(super) fn scan_in_memory<T>(
     (seq, offset, mid_line): (u64, u64, bool),
     data: Vec<u8>,
