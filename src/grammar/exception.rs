@@ -238,6 +238,7 @@ pub fn parse_token(text: &str, span: Range<usize>) -> Option<Piece<'_>> {
             last_colon = Some(k);
         }
     }
+    let ruby_errors_ns = last_path.is_some_and(|p| token[..p].ends_with("::Errors"));
     let mut service = None;
     let mut code = token;
     // Where `code` starts in the token.
@@ -247,7 +248,7 @@ pub fn parse_token(text: &str, span: Range<usize>) -> Option<Piece<'_>> {
         code = &token[pos + 2..];
         code_at = pos + 2;
         let parts: Vec<&str> = ns.split("::").collect();
-        if parts.first() == Some(&"Aws") && parts.len() >= 2 {
+        if matches!(parts.first(), Some(&("Aws" | "AWS"))) && parts.len() >= 2 {
             service = Some(parts[1]);
         } else if !super::lex::contains(ns, "AWS") && !ns.starts_with("Aws") {
             return None;
@@ -301,7 +302,27 @@ pub fn parse_token(text: &str, span: Range<usize>) -> Option<Piece<'_>> {
         }
         ok
     };
-    if !follows {
+    // Ruby names the class whole where it prints an error: the uncaught exception's
+    // `FILE:LINE:in 'call': message (Aws::S3::Errors::NoSuchBucket)`, `e.inspect`'s
+    // `#<Aws::S3::Errors::NoSuchKey: message>`, the SDK logger's `... Aws::X::Errors::Y message`
+    // and `"#{e.class} - #{e.message}"`. Inside `Aws::Svc::Errors::` the class is the code
+    // wherever it stands, so no separator needs to follow it.
+    let ruby = !follows && ruby_errors_ns;
+    let mut message_before = None;
+    if ruby {
+        if rest.starts_with(')') && text[..start].ends_with('(') {
+            let m = ruby_message_before(text, start - 1);
+            if m.is_empty() {
+                rest = &rest[1..];
+            } else {
+                message_before = Some(m);
+            }
+        } else if let Some(r) = rest.strip_prefix(" - ").or_else(|| rest.strip_prefix(' ')) {
+            rest = r;
+        } else if !rest.is_empty() && !rest.starts_with(['\n', '\r', '>', '"', '\'', ',']) {
+            return None;
+        }
+    } else if !follows {
         return None;
     }
     // `RegisterTaskDefinition err:ClientException: ...` names the operation before the code.
@@ -341,9 +362,12 @@ pub fn parse_token(text: &str, span: Range<usize>) -> Option<Piece<'_>> {
         rest_trim
     };
     let line_end = rest_trim.find('\n').unwrap_or(rest_trim.len());
-    let msg = rest_trim[..line_end]
-        .trim()
-        .trim_end_matches(['"', '\\', ']']);
+    let msg = match message_before {
+        Some(m) => m,
+        None => rest_trim[..line_end]
+            .trim()
+            .trim_end_matches(['"', '\\', ']', '>']),
+    };
     let weak = is_sdk_class(code);
     let rank = if normalized.is_some() {
         12
@@ -372,6 +396,17 @@ pub fn parse_token(text: &str, span: Range<usize>) -> Option<Piece<'_>> {
         p.format = "other-sdk";
     }
     Some(p)
+}
+
+/// The message of a Ruby uncaught exception, on its line before the `(` at `open`: after the
+/// `in 'method': ` (or `` in `method': ``) that Ruby puts before it, or the whole line.
+fn ruby_message_before(text: &str, open: usize) -> &str {
+    let line = &text[super::lex::line_start(text, open)..open];
+    let msg = match line.find("in '").or_else(|| line.find("in `")) {
+        Some(p) => line[p + 4..].split_once("': ").map_or(line, |(_, m)| m),
+        None => line,
+    };
+    msg.trim()
 }
 
 /// An API operation name: a verb AWS uses followed by a capitalised noun (`RegisterTaskDefinition`).

@@ -367,6 +367,14 @@ pub fn after_last(s: &str, b: u8) -> &str {
 }
 
 /// Where the line holding byte `at` of `text` starts.
+/// Whether `line` (a line's text onward) is a stack frame: `    at f (file:1:2)` (JavaScript,
+/// Java), `\tfrom file.rb:17:in 'call'` (Ruby), `  File "x.py", line 3` (Python).
+pub fn is_stack_frame(line: &str) -> bool {
+    let t = line.trim_start_matches([' ', '\t']);
+    t.len() < line.len()
+        && (t.starts_with("at ") || t.starts_with("from ") || t.starts_with("File \""))
+}
+
 pub fn line_start(text: &str, at: usize) -> usize {
     memchr::memrchr(b'\n', &text.as_bytes()[..at]).map_or(0, |p| p + 1)
 }

@@ -1,6 +1,7 @@
 //! Smaller shapes: HTTP status lines, CloudFormation handler messages, PHP and s3cmd errors,
 //! Lambda runtime lines, ECS task messages, and messages that name an AWS failure without a code.
 
+use super::codeless::KNOWN;
 use super::lex::{class, is_uuid, quoted, status, trim_trailing};
 use super::piece::{Field, Piece, Strength};
 
@@ -151,58 +152,7 @@ pub fn lambda_line_at(text: &str, at: usize) -> Option<Piece<'_>> {
     Some(p)
 }
 
-/// Messages that name an AWS failure on their own, with the format they belong to.
-pub const KNOWN_MESSAGES: &[(&str, &str)] = &[
-    (
-        "Network Configuration must be provided when networkMode 'awsvpc' is specified",
-        "ecs",
-    ),
-    ("Essential container in task exited", "ecs"),
-    ("Task timed out after", "lambda"),
-    ("Rate exceeded", "plain"),
-    ("Request limit exceeded", "plain"),
-    ("Unable to locate credentials", "boto3"),
-    // The credential chain came up empty, as each SDK and Terraform say it.
-    ("no valid credential sources", "plain"),
-    ("failed to refresh cached credentials", "go-sdk-v2"),
-    ("Could not load credentials from any providers", "js-sdk-v3"),
-    (
-        "Unable to load AWS credentials from any provider in the chain",
-        "java-sdk",
-    ),
-    (
-        "Unable to load credentials from any of the providers in the chain",
-        "java-sdk",
-    ),
-    // No region configured.
-    ("You must specify a region", "boto3"),
-    ("an AWS region is required", "go-sdk-v2"),
-    ("Region is missing", "js-sdk-v3"),
-    (
-        "Unable to load region from any of the providers in the chain",
-        "java-sdk",
-    ),
-    (
-        "The security token included in the request is expired",
-        "plain",
-    ),
-    // The CLI's SSO session ran out (`Error when retrieving token from sso: ...`).
-    ("Token has expired and refresh failed", "aws-cli"),
-    (
-        "The security token included in the request is invalid",
-        "plain",
-    ),
-    ("Parameter validation failed", "boto3"),
-    ("An error occurred while provisioning", "cloudformation"),
-    ("An error occurred: ", "cloudformation"),
-    ("Resource limit exceeded", "cloudformation"),
-    ("This policy contains the following error", "plain"),
-    ("Run task failed", "sfn"),
-    ("An error occurred while executing the state", "sfn"),
-    ("could not be found in the input", "sfn"),
-];
-
-/// A known message at `at` (index `idx` of [`KNOWN_MESSAGES`]): a weak record of its own.
+/// A known message at `at` (index `idx` of [`KNOWN`]): a weak record of its own.
 /// `any_error_colon` is whether `text` holds an `Error: ` anywhere: the message starts after the
 /// last one in its line, and an event without one (most) need not search each line for it.
 pub fn known_message_at(
@@ -211,7 +161,8 @@ pub fn known_message_at(
     idx: usize,
     any_error_colon: bool,
 ) -> Option<Piece<'_>> {
-    let (m, format) = KNOWN_MESSAGES.get(idx)?;
+    let known = KNOWN.get(idx)?;
+    let (m, format) = (known.text, known.format);
     // The anchor is the message's head.
     if !text[at..].starts_with(m) {
         return None;
@@ -236,13 +187,19 @@ pub fn known_message_at(
     let msg = if before.ends_with(':') || before.ends_with(',') {
         text[at..line_end].trim()
     } else {
-        let line = text[line_start..line_end].trim();
+        let line = super::lex::skip_log_head(text[line_start..line_end].trim());
         match any_error_colon.then(|| super::lex::rfind(line, "Error: ")) {
             Some(Some(p)) => &line[p + 7..],
             _ => line,
         }
     };
     p.set(Field::Message, msg);
+    if let Some(s) = known.service {
+        p.set(Field::Service, s);
+    }
+    if let Some(c) = known.code {
+        p.set(Field::ErrorCode, c);
+    }
     Some(p)
 }
 
@@ -327,10 +284,13 @@ pub fn message_resource(msg: &str) -> Option<&str> {
         "for resource: ",
         "pull access denied for ",
         "manifest for ",
+        // ECS service events and agent logs name the target group and the task by ARN.
+        "(target-group ",
+        "task [",
     ] {
         if let Some(a) = super::lex::find(msg, pre) {
             let r = &msg[a + pre.len()..];
-            let end = r.find([' ', ',', '\n']).unwrap_or(r.len());
+            let end = r.find([' ', ',', '\n', ')', ']']).unwrap_or(r.len());
             let tok = clean(&r[..end]);
             if !tok.is_empty() {
                 return Some(tok);
@@ -372,7 +332,9 @@ pub fn message_resource(msg: &str) -> Option<&str> {
 /// Every phrase [`message_resource`] looks for has a space followed by one of these words
 /// (`for resource: ` has ` resource: `, `manifest for ` has ` for `). The grammar notes in its
 /// anchor walk whether an event holds any, and asks for a message's resource only then.
-pub const RESOURCE_PHRASE_WORDS: [&str; 10] = [
+pub const RESOURCE_PHRASE_WORDS: [&str; 12] = [
+    "(target-group ",
+    "task [",
     "with name ",
     "with id ",
     "being created: ",
@@ -392,7 +354,7 @@ fn may_name_resource(msg: &str) -> bool {
     let b = msg.as_bytes();
     (1..b.len()).any(|i| {
         b[i - 1] == b' '
-            && b"wbrafdhn".contains(&b[i])
+            && b"wbrafdhn(t".contains(&b[i])
             && RESOURCE_PHRASE_WORDS
                 .iter()
                 .any(|w| b[i..].starts_with(w.as_bytes()))

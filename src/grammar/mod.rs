@@ -6,13 +6,16 @@
 pub mod arn;
 pub mod authz;
 pub mod botocore;
+pub mod codeless;
 pub mod exception;
 pub mod go;
 pub mod java;
+pub mod js;
 pub mod keyvalue;
 pub mod lex;
 pub mod misc;
 pub mod piece;
+pub mod ruby;
 pub mod xml;
 
 use crate::record::{Record, Span};
@@ -47,6 +50,9 @@ enum Kind {
     AuthorizationId,
     Coral,
     PowerShell,
+    RubyClientLog,
+    JsServiceException,
+    JsDeserializerFrame,
     Known(u8),
     /// No parser: a [`Marks`] literal, noted as present in the event.
     Mark(Marks),
@@ -347,8 +353,11 @@ fn anchors() -> &'static Anchors {
         add("authorization id", Kind::AuthorizationId);
         add("while calling ", Kind::Coral);
         add("FullyQualifiedErrorId", Kind::PowerShell);
-        for (i, (m, _)) in misc::KNOWN_MESSAGES.iter().enumerate() {
-            add(head(m), Kind::Known(i as u8));
+        add("::Client ", Kind::RubyClientLog);
+        add("ServiceException [", Kind::JsServiceException);
+        add("CommandError", Kind::JsDeserializerFrame);
+        for (i, known) in codeless::KNOWN.iter().enumerate() {
+            add(head(known.text), Kind::Known(i as u8));
         }
         for (m, mark) in Marks::LITERALS {
             add(m, Kind::Mark(mark));
@@ -460,7 +469,7 @@ pub fn trigger_literals() -> Vec<&'static str> {
         "Expired:",
     ];
     v.extend(exception_bare_codes());
-    v.extend(misc::KNOWN_MESSAGES.iter().map(|(m, _)| *m));
+    v.extend(codeless::KNOWN.iter().map(|known| known.text));
     v
 }
 
@@ -610,6 +619,9 @@ fn parse_piece(text: &str, at: usize, len: usize, kind: Kind) -> Option<Piece<'_
         Kind::AuthorizationId => misc::authorization_id_at(text, at),
         Kind::Coral => misc::coral_at(text, at),
         Kind::PowerShell => misc::powershell_at(text, at),
+        Kind::RubyClientLog => ruby::client_log_at(text, at),
+        Kind::JsServiceException => js::service_exception_at(text, at),
+        Kind::JsDeserializerFrame => js::deserializer_frame_at(text, at),
         Kind::Known(i) => misc::known_message_at(text, at, i as usize, true),
         Kind::Mark(_) => None,
     }
@@ -860,7 +872,11 @@ fn extract_with(text: &str, s: &mut Scratch) -> Vec<Record> {
     }
     found.sort_by_key(|f| (f.piece.start, std::cmp::Reverse(f.piece.end)));
     drop_contained(&mut found);
-    s.newlines.extend(memchr::memchr_iter(b'\n', v.as_bytes()));
+    // A stack frame line does not count toward the gap between pieces: a JS error's header
+    // and its `$metadata` stand ten frames apart, a Java exception and its `Caused by` too.
+    s.newlines.extend(
+        memchr::memchr_iter(b'\n', v.as_bytes()).filter(|&n| !lex::is_stack_frame(&v[n + 1..])),
+    );
     let newlines = &s.newlines;
     let line_of = |pos: usize| newlines.partition_point(|&n| n < pos);
     let mut records = Vec::new();

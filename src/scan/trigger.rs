@@ -83,6 +83,18 @@ pub const COVER: &[&str] = &[
     "Unrecognized",
     "Failure",
     "NoSuch",
+    // Sentences AWS prints without a code (grammar/codeless.rs), by their rarest words.
+    "sufficient",
+    "aximum number",
+    "be assumed",
+    "must be smaller",
+    "unhealthy in",
+    "nable to place",
+    "network interface",
+    "ciphertext",
+    "exists in stack",
+    "pecified ",
+    "onditional request",
 ];
 
 struct Trigger {

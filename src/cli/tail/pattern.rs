@@ -1,6 +1,7 @@
 //! The search pushed down to CloudWatch: a filter pattern (FilterLogEvents, Live Tail) and a
-//! Logs Insights query, both built from the grammar's trigger literals, the strings of which
-//! every recognised error contains at least one.
+//! Logs Insights query, both built from the scanner's cover literals: every recognised error
+//! contains a trigger literal, and every trigger literal contains a cover. The covers are fewer
+//! and shorter than the triggers, which keeps the pattern within CloudWatch's length limit.
 //!
 //! The push-down only narrows what travels over the network; every event that arrives still
 //! goes through the grammar, which decides. So the pattern must match a superset of what the
@@ -68,9 +69,9 @@ pub fn anchor_pattern(literals: &[&str]) -> String {
     format!("%{}%", alternatives(literals).join("|"))
 }
 
-/// The grammar's trigger literals.
+/// The literals the pushed-down search looks for: the scanner's covers.
 pub fn grammar_literals() -> Vec<&'static str> {
-    awsplain::grammar::trigger_literals()
+    awsplain::scan::cover_literals().to_vec()
 }
 
 /// The pattern a request carries, if any, and whether awsplain generated it.
@@ -188,9 +189,8 @@ mod tests {
     fn every_trigger_literal_passes_the_pattern() {
         // Each literal matching the pattern means every text containing it does: the
         // push-down can never hide an error the grammar would have found.
-        let lits = grammar_literals();
-        let p = anchor_pattern(&lits);
-        for l in &lits {
+        let p = anchor_pattern(&grammar_literals());
+        for l in &awsplain::grammar::trigger_literals() {
             assert!(
                 regex_pattern_matches(&p, l),
                 "pattern drops texts containing {l:?}: {p}"
