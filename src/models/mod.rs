@@ -211,6 +211,20 @@ pub fn services_with_code(code: &str) -> impl Iterator<Item = &'static Service> 
         .map(|(_, s)| s)
 }
 
+/// Every error name and wire code the models declare, read straight from the compiled-in table
+/// (a code declared by several services comes once for each). For callers that build a set of
+/// their own once; [`is_known_code`] answers for one code.
+pub fn known_codes() -> impl Iterator<Item = &'static str> {
+    rows(ERRORS_TSV).flat_map(|(_, list)| {
+        list.split(' ').filter(|s| !s.is_empty()).flat_map(|item| {
+            let mut f = item.splitn(3, ':');
+            let name = f.next().unwrap_or("");
+            let code = f.nth(1).filter(|c| !c.is_empty());
+            std::iter::once(name).chain(code)
+        })
+    })
+}
+
 /// boto3's snake_case for an operation name, by botocore's `xform_name` rule (without its short
 /// table of special cases, which the operation table stores): a trailing pluralised acronym
 /// (`ACLs`) becomes a word of its own; `_` goes before each capital that starts a run of
@@ -673,5 +687,16 @@ mod tests {
             assert!(!is_known_code(code), "{code}");
         }
         assert!(services_with_code("ParameterNotFound").any(|s| s.boto3 == "ssm"));
+        let known: std::collections::HashSet<_> = known_codes().collect();
+        assert!(known.contains("DeleteConflictException") && known.contains("DeleteConflict"));
+        assert_eq!(
+            known.len(),
+            error_table()
+                .index
+                .iter()
+                .map(|&(h, _)| h)
+                .collect::<std::collections::HashSet<_>>()
+                .len()
+        );
     }
 }
