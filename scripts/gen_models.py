@@ -76,6 +76,11 @@ JAVA_V1_OVERRIDES = {
     "stepfunctions": "AWSStepFunctions",
     "cloudformation": "AmazonCloudFormation",
     "ses": "AmazonSimpleEmailService",
+    "ssm": "AWSSimpleSystemsManagement",
+    "events": "AmazonCloudWatchEvents",
+    "cognito-idp": "AWSCognitoIdentityProvider",
+    "firehose": "AmazonKinesisFirehose",
+    "apigateway": "AmazonApiGateway",
 }
 
 
