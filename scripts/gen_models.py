@@ -8,13 +8,13 @@
 botocore must be installed at exactly BOTOCORE_VERSION (scripts/test.sh installs it into the
 project's venv): a table from another version would differ in its services and codes.
 
-The tables (tab-separated, one service a line, `#` lines are comments; src/models.rs reads them):
+The tables (tab-separated, one service a line, `#` lines are comments; src/models/mod.rs reads them):
 
 services.tsv   boto3 client name, endpointPrefix, signingName, serviceId, serviceFullName,
                serviceAbbreviation, protocol, and the name each SDK gives the service (the
                columns are named in the file's header; how each is derived is told below)
 operations.tsv boto3 client name, then the operation names; `Name=snake_name` where boto3's
-               snake_case name is not the one src/models.rs computes by botocore's rule
+               snake_case name is not the one src/models/mod.rs computes by botocore's rule
 errors.tsv     boto3 client name, then the error shapes: `Name:status:code`, status being the
                shape's error.httpStatusCode (empty when not modeled) and code its error.code where
                that differs from the name (the code query-protocol services put on the wire)
@@ -47,8 +47,8 @@ def strip_vendor(name):
     return re.sub(r"[^A-Za-z0-9_]+", "", name)
 
 
-# aws-sdk-ruby's services.json names each gem's module by hand; these are the entries that
-# differ from the rule above (module name → boto3 client name).
+# aws-sdk-ruby's services.json lists each gem's module name; these are its entries that differ
+# from the rule above (boto3 client name → module name).
 RUBY_OVERRIDES = {
     "stepfunctions": "States",
     "elbv2": "ElasticLoadBalancingV2",
@@ -62,10 +62,11 @@ def ruby_module(meta, boto_name):
     return strip_vendor(meta.get("serviceAbbreviation") or meta["serviceFullName"])
 
 
-# Java v1 puts the name its marshallers give the request (`new DefaultRequest<X>(x, "AmazonECS")`)
-# in the exception message's `Service:` field. The generator takes it from each module's
-# hand-kept code-generation config; by convention it is the vendor word the model's name starts
-# with ("AWS" or "Amazon") followed by the Ruby-style name. These services' marshallers in
+# Java v1's marshallers name the service of each request (`new DefaultRequest<X>(x, "AmazonECS")`,
+# `.serviceName("AmazonDynamoDBv2")`), and its exceptions print that name as `Service:`. The name
+# was chosen per service when the service was added (aws-sdk-java keeps no rule for it); most
+# follow the convention of the vendor word the model's name starts with ("AWS" or "Amazon") and
+# the Ruby-style name, which is what the generator writes. These services' marshallers in
 # aws-sdk-java say otherwise.
 JAVA_V1_OVERRIDES = {
     "s3": "Amazon S3",
@@ -137,9 +138,10 @@ def go_v2_package(meta):
     return meta["serviceId"].replace("-", "").replace(" ", "").lower()
 
 
-# aws-sdk-net names each service in its generator manifest (ServiceModels/_manifest.json,
-# `namespace` or `Amazon.` + `base-name`); these are the manifest's entries that differ from the
-# convention below, and the three namespaces the SDK gives services that manifest predates.
+# aws-sdk-net names each service in its generator manifest (ServiceModels/_manifest.json: the
+# namespace is `namespace` or `Amazon.` + `base-name`), by hand. For the services that manifest
+# lists, this table holds the names that differ from the convention below; the last two are the
+# SDK's namespaces for services the manifest this was read from predates.
 DOTNET_OVERRIDES = {
     "dynamodb": "DynamoDBv2",
     "dynamodbstreams": "DynamoDBv2",
@@ -163,8 +165,10 @@ DOTNET_OVERRIDES = {
 
 
 def dotnet_namespace(meta, boto_name):
-    """`Amazon.` + the manifest's name; for the services it names by convention, the serviceId's
-    words (split on spaces and hyphens) with their first letters upper-cased, joined."""
+    """`Amazon.` + the manifest's name. Elsewhere the convention its entries follow: the
+    serviceId's words (split on spaces and hyphens) with their first letters upper-cased, joined
+    (`Elastic Load Balancing v2` → `ElasticLoadBalancingV2`); a newer service the SDK named
+    otherwise gets a wrong name here until it is added to the table above."""
     if boto_name in DOTNET_OVERRIDES:
         return "Amazon." + DOTNET_OVERRIDES[boto_name]
     parts = re.split(r"[ -]+", meta["serviceId"])
@@ -175,7 +179,7 @@ def dotnet_namespace(meta, boto_name):
 
 
 def snake_rule(name):
-    """botocore's xform_name without its table of special cases, written as src/models.rs
+    """botocore's xform_name without its table of special cases, written as src/models/mod.rs
     computes it (so that only the names this misses need to be stored): a trailing pluralised
     acronym (`ACLs`) becomes its own lower-case word; `_` goes before every capital followed by
     lower-case letters, then between a lower-case letter or digit and a capital; all lower-cased."""
