@@ -191,6 +191,15 @@ pub fn services_with_operation(name: &str) -> impl Iterator<Item = &'static Serv
         .map(|(_, s)| s)
 }
 
+/// The service whose model has the operation `name`, where exactly one does (`RunTask`,
+/// `GetSecretValue`); `None` for a name several services share (`CreateService`, `Publish`)
+/// or none has.
+pub fn sole_service_with_operation(name: &str) -> Option<&'static Service> {
+    let mut all = services_with_operation(name);
+    let first = all.next()?;
+    all.all(|s| std::ptr::eq(s, first)).then_some(first)
+}
+
 /// The HTTP status that `service` (any of its SDK names) declares for the error `code` (the
 /// shape's name or its wire code), where its model gives one.
 pub fn error_status(service: &str, code: &str) -> Option<u16> {
@@ -614,6 +623,16 @@ mod tests {
         // One of botocore's special cases, stored in the table.
         assert!(services_with_operation("create_cached_iscsi_volume")
             .any(|s| s.boto3 == "storagegateway"));
+        assert_eq!(
+            sole_service_with_operation("GetSecretValue").map(|s| s.boto3),
+            Some("secretsmanager")
+        );
+        assert_eq!(
+            sole_service_with_operation("get_queue_url").map(|s| s.boto3),
+            Some("sqs")
+        );
+        assert!(sole_service_with_operation("Publish").is_none());
+        assert!(sole_service_with_operation("NotAnOperation").is_none());
         let ops: Vec<_> = service("sts")
             .unwrap()
             .operations()
