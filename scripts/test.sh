@@ -13,14 +13,19 @@ cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/awsplain-target}"
 venv="${AWSPLAIN_VENV:-$HOME/.cache/awsplain-venv}"
 python="${PYTHON:-python3}"
-# moto 5 is the major version these tests were written against.
+# moto 5 is the major version these tests were written against. botocore (which moto uses) is
+# pinned to the release src/models/*.tsv are generated from, which gen_models.py names.
 moto_req='moto[server]>=5,<6'
+botocore_req="botocore==$("$python" scripts/gen_models.py --pinned)"
 
-if ! "$venv/bin/python" -c 'import moto.server' 2>/dev/null; then
-    echo "test.sh: installing $moto_req into $venv" >&2
+if ! "$venv/bin/python" -c 'import moto.server, botocore, sys; sys.exit(botocore.__version__ != sys.argv[1])' \
+    "${botocore_req#botocore==}" 2>/dev/null; then
+    echo "test.sh: installing $moto_req $botocore_req into $venv" >&2
     "$python" -m venv "$venv"
-    "$venv/bin/python" -m pip install --quiet --disable-pip-version-check "$moto_req"
+    "$venv/bin/python" -m pip install --quiet --disable-pip-version-check "$moto_req" "$botocore_req"
 fi
+# The committed model tables must be what the pinned botocore gives.
+"$venv/bin/python" scripts/gen_models.py --check
 
 port="$("$venv/bin/python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
 log="$(mktemp "${TMPDIR:-/tmp}/awsplain-moto.XXXXXX")"

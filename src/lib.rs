@@ -1,11 +1,13 @@
 //! awsplain: find AWS errors in arbitrary text, parse them into records, and explain them.
 //!
 //! The library holds the grammar ([`grammar`]), the scanner that finds errors in streams
-//! ([`scan`]), the record type ([`record`]) and the remedy catalog ([`remedy`]). It has no
+//! ([`scan`]), the record type ([`record`]), the remedy catalog ([`remedy`]) and AWS's vocabulary
+//! of services, operations and error codes from its service models ([`models`]). It has no
 //! CLI or AWS SDK dependencies; the `awsplain` binary lives behind the `cli` feature.
 
 pub mod grammar;
 pub mod json;
+pub mod models;
 pub mod record;
 pub mod redact;
 pub mod remedy;

@@ -132,16 +132,56 @@ const NOT_CODES: &[&str] = &[
     "ProcessingError",
 ];
 
+/// HTTP reason phrases of three words or more, written as one: a model declares some of them
+/// (`TooManyRequests`, `UnsupportedMediaType`), but any web stack prints them.
+const HTTP_REASONS: &[&str] = &[
+    "TooManyRequests",
+    "MethodNotAllowed",
+    "UnsupportedMediaType",
+    "RequestEntityTooLarge",
+    "RequestHeaderFieldsTooLarge",
+    "HttpVersionNotSupported",
+    "NetworkAuthenticationRequired",
+];
+
+/// A code of AWS's models that names its subject as well as its failure (`QueueDoesNotExist`,
+/// `NoSuchHostedZone`, `InvalidVPCId`): three CamelCase words or more. The two-word codes
+/// (`BadRequest`, `AlreadyExists`, `InvalidArgument`, `RequestTimeout`) are also HTTP's,
+/// gRPC's and Kubernetes' words, and would make their errors AWS records.
+fn distinctive_model_code(code: &str) -> bool {
+    let b = code.as_bytes();
+    // A word starts at a capital after a lower-case letter or digit, or at the last capital
+    // of an acronym that a lower-case letter follows (`DB|Instance`).
+    let words = 1
+        + (1..b.len())
+            .filter(|&i| {
+                b[i].is_ascii_uppercase()
+                    && (!b[i - 1].is_ascii_uppercase()
+                        || b.get(i + 1).is_some_and(u8::is_ascii_lowercase))
+            })
+            .count();
+    words >= 3
+        && code.len() <= 100
+        && b[0].is_ascii_uppercase()
+        && b.iter().all(|&c| class::is(c, class::CODE_STRICT))
+        && !HTTP_REASONS.contains(&code)
+}
+
 /// The codes [`is_aws_code`] knows by name: `true` for the codes of [`BARE_CODES`] and
-/// [`ECS_STOP_CODES`], `false` for [`NOT_CODES`]. One hash lookup instead of scanning the lists:
-/// every candidate code of every parser is checked here.
+/// [`ECS_STOP_CODES`] and the distinctive codes of AWS's service models
+/// ([`crate::models::known_codes`]), `false` for [`NOT_CODES`]. One hash lookup instead of
+/// scanning the lists: every candidate code of every parser is checked here.
 pub(super) fn listed_codes() -> &'static FxHashMap<&'static str, bool> {
     static MAP: OnceLock<FxHashMap<&'static str, bool>> = OnceLock::new();
     MAP.get_or_init(|| {
+        let modeled = crate::models::known_codes()
+            .filter(|c| distinctive_model_code(c))
+            .map(|c| (c, true));
         let not = NOT_CODES.iter().map(|c| (*c, false));
-        // Inserted last, so a code on both sides is a code, as the lists are read.
+        // Inserted later, so a code on two lists is what the later list says: a model cannot
+        // make a NOT_CODES name a code, and a listed code stays one.
         let known = BARE_CODES.iter().chain(ECS_STOP_CODES).map(|c| (*c, true));
-        not.chain(known).collect()
+        modeled.chain(not).chain(known).collect()
     })
 }
 
@@ -499,6 +539,34 @@ pub fn glued_code(word: &str) -> Option<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn codes_of_the_models_count_when_they_name_their_subject() {
+        for code in [
+            "QueueDoesNotExist",
+            "NoSuchHostedZone",
+            "InvalidDBInstanceState",
+            "InvalidChangeBatch",
+            "StateMachineDoesNotExist",
+            "DBInstanceAlreadyExists",
+        ] {
+            assert!(is_aws_code(code), "{code}");
+        }
+        // Two-word codes and HTTP phrases are other systems' words too; NOT_CODES still vetoes.
+        for code in [
+            "BadRequest",
+            "AlreadyExists",
+            "InvalidArgument",
+            "RequestTimeout",
+            "TooManyRequests",
+            "UnsupportedMediaType",
+            "InternalServerError",
+        ] {
+            assert!(!is_aws_code(code), "{code}");
+        }
+        assert!(distinctive_model_code("InvalidVPCId"));
+        assert!(!distinctive_model_code("KMSDisabled"));
+    }
 
     #[test]
     fn operation_before_err_also_inside_a_quoted_message() {
