@@ -133,19 +133,27 @@ def install_python():
     stamp("python", key)
 
 
-def install_js_v3():
-    src = os.path.join(SUITE, "clients", "js-v3")
-    dest = os.path.join(CACHE, "js-v3")
+def install_npm(name):
+    src = os.path.join(SUITE, "clients", name)
+    dest = os.path.join(CACHE, name)
     lock = open(os.path.join(src, "package-lock.json"), "rb").read()
     key = hashlib.sha256(lock + open(os.path.join(src, "package.json"), "rb").read()).hexdigest()
-    if stamp_ok("js-v3", key) and os.path.isdir(os.path.join(dest, "node_modules")):
+    if stamp_ok(name, key) and os.path.isdir(os.path.join(dest, "node_modules")):
         return
-    log("installing the JS SDK v3 clients (npm ci) into " + dest)
+    log("installing the %s client's packages (npm ci) into %s" % (name, dest))
     os.makedirs(dest, exist_ok=True)
     for name in ("package.json", "package-lock.json"):
         shutil.copy(os.path.join(src, name), dest)
     run(["npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"], cwd=dest)
-    stamp("js-v3", key)
+    stamp(name, key)
+
+
+def install_js_v3():
+    install_npm("js-v3")
+
+
+def install_js_v2():
+    install_npm("js-v2")
 
 
 class Unavailable(Exception):
@@ -171,10 +179,12 @@ CLIENTS = {
     "boto3": (install_python, lambda: [VPY, os.path.join(SUITE, "clients", "boto3_client.py")]),
     "awscli": (install_python, lambda: [VPY, os.path.join(SUITE, "clients", "awscli_client.py")]),
     "js-v3": (install_js_v3, lambda: ["node", os.path.join(SUITE, "clients", "js-v3", "client.cjs")]),
+    "js-v2": (install_js_v2, lambda: ["node", os.path.join(SUITE, "clients", "js-v2", "client.cjs")]),
     "ruby-v3": (install_ruby, lambda: ["ruby", os.path.join(SUITE, "clients", "ruby_v3_client.rb")]),
 }
 CLIENT_ENV = {
     "js-v3": lambda: {"NODE_PATH": os.path.join(CACHE, "js-v3", "node_modules")},
+    "js-v2": lambda: {"NODE_PATH": os.path.join(CACHE, "js-v2", "node_modules")},
 }
 
 

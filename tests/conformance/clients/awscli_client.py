@@ -4,15 +4,16 @@ command and takes the CLI's stderr as the text, one JSON line per case on stdout
 
   {"case": ID, "view": "stderr", "text": STDERR, "truth": {...}}
 
-Each command runs in a child process (`--one ID`) that is the `aws` program itself (awscli's
-clidriver, as the `aws` script starts it) with a botocore `after-call` hook that writes the parsed
-error response, the truth, to CONFORM_TRUTH. The parameters go in with `--cli-input-json`
-(as options for the commands with an output file).
+Each command is awscli's clidriver, as the `aws` script starts it, run in this process with file
+descriptor 2 pointed at a file (so the text is byte for byte what `aws` writes to stderr; one
+process for all commands saves a Python start and the CLI's imports per command). A botocore
+`after-call` hook records the parsed error response, the truth. The parameters go in with
+`--cli-input-json` (as options for the commands with an output file). The keys of a case are
+in the environment (AWS_ACCESS_KEY_ID, ...) while its command runs.
 Environment: CONFORM_ENDPOINT, CONFORM_CREDS, CONFORM_CASES.
 """
 import json
 import os
-import subprocess
 import sys
 import tempfile
 
@@ -27,12 +28,13 @@ def load():
     return cases, creds
 
 
-def child(case_id):
+def run_one(case, creds, scratch):
+    """(stderr text, truth, exit status) of the case's `aws` command."""
     from awscli.clidriver import create_clidriver
     from botocore import xform_name
 
-    cases, creds = load()
-    case = next(c for c in cases if c["id"] == case_id)
+    c = creds[case.get("creds", "admin")]
+    os.environ.update(AWS_ACCESS_KEY_ID=c["key"], AWS_SECRET_ACCESS_KEY=c["secret"])
     driver = create_clidriver()
     truth = {}
 
@@ -59,51 +61,48 @@ def child(case_id):
         params = dict(case["params"])
         if case["op"] == "PutObject":
             # The CLI reads a streaming body from the file it names.
-            body = os.path.join(os.path.dirname(os.environ["CONFORM_TRUTH"]), "body")
+            body = os.path.join(scratch, "body")
             with open(body, "w") as f:
                 f.write(params["Body"])
             params["Body"] = body
         args += ["--cli-input-json", json.dumps(params)]
-    rc = driver.main(args)
-    with open(os.environ["CONFORM_TRUTH"], "w") as f:
-        json.dump(truth, f)
-    return rc
+    err_path = os.path.join(scratch, "stderr")
+    sys.stderr.flush()
+    saved = os.dup(2)
+    with open(err_path, "wb") as err:
+        os.dup2(err.fileno(), 2)
+        try:
+            rc = driver.main(args)
+        finally:
+            sys.stderr.flush()
+            os.dup2(saved, 2)
+            os.close(saved)
+    with open(err_path, encoding="utf-8", errors="replace") as f:
+        return f.read(), truth, rc
 
 
 def main():
-    if len(sys.argv) == 3 and sys.argv[1] == "--one":
-        return child(sys.argv[2])
     cases, creds = load()
     only = set(sys.argv[1:])
     scratch = tempfile.mkdtemp(prefix="conform-awscli-")
     config = os.path.join(scratch, "config")
     with open(config, "w") as f:
         f.write("[default]\nregion = %s\ns3 =\n    addressing_style = path\n" % REGION)
-    truth_path = os.path.join(scratch, "truth.json")
+    for k in ("AWS_PROFILE", "AWS_SESSION_TOKEN"):
+        os.environ.pop(k, None)
+    os.environ.update(AWS_CONFIG_FILE=config, AWS_SHARED_CREDENTIALS_FILE=os.devnull,
+                      AWS_DEFAULT_REGION=REGION, AWS_MAX_ATTEMPTS="1", AWS_PAGER="")
     for case in cases:
         if only and case["id"] not in only:
             continue
-        c = creds[case.get("creds", "admin")]
-        env = dict(os.environ, AWS_ACCESS_KEY_ID=c["key"], AWS_SECRET_ACCESS_KEY=c["secret"],
-                   AWS_CONFIG_FILE=config, AWS_SHARED_CREDENTIALS_FILE=os.devnull,
-                   AWS_DEFAULT_REGION=REGION, AWS_MAX_ATTEMPTS="1", AWS_PAGER="",
-                   CONFORM_TRUTH=truth_path)
-        env.pop("AWS_PROFILE", None)
-        env.pop("AWS_SESSION_TOKEN", None)
-        p = subprocess.run([sys.executable, os.path.abspath(__file__), "--one", case["id"]],
-                           env=env, capture_output=True, text=True, timeout=120)
-        try:
-            truth = json.load(open(truth_path))
-            os.unlink(truth_path)
-        except (OSError, ValueError):
-            truth = {}
-        if not truth or p.returncode == 0:
+        text, truth, rc = run_one(case, creds, scratch)
+        if not truth or rc == 0:
             print(json.dumps({"case": case["id"], "view": "stderr",
-                              "error": "no error response (rc %d): %s" % (p.returncode, p.stderr[-500:])}),
+                              "error": "no error response (rc %d): %s" % (rc, text[-500:])}),
                   flush=True)
             continue
-        print(json.dumps({"case": case["id"], "view": "stderr", "text": p.stderr,
-                          "truth": truth}), flush=True)
+        print(json.dumps({"case": case["id"], "view": "stderr", "text": text, "truth": truth}),
+              flush=True)
 
 
 if __name__ == "__main__":

@@ -5,16 +5,13 @@ ways a boto3 user sees it, one JSON line per printed text on stdout:
   {"case": ID, "view": VIEW, "text": TEXT, "truth": {...the ClientError's fields...}}
 
 Views: `uncaught` (the traceback Python prints for an uncaught ClientError: the call is made again
-in a child process that lets the exception escape, its stderr is the text) and `print`
+in a forked child process whose stderr goes to a file and which lets the exception escape to
+the interpreter; forked rather than started anew to spare boto3's imports) and `print`
 (`print(e)`). Environment: CONFORM_ENDPOINT, CONFORM_CREDS (the JSON setup_world.py wrote),
 CONFORM_CASES (cases.json).
-
-`--uncaught ID` is the child: it makes case ID's call, writes the truth to CONFORM_TRUTH and
-lets the error go uncaught.
 """
 import json
 import os
-import subprocess
 import sys
 
 import boto3
@@ -74,25 +71,26 @@ def call(case, creds):
     return client, method
 
 
-def child(case_id):
-    cases, creds = load()
-    case = next(c for c in cases if c["id"] == case_id)
+def uncaught_child(case, creds, truth_path, err_path):
+    """In the forked child: stderr to err_path, the call, the truth written, the error let go."""
+    fd = os.open(err_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.dup2(fd, 2)
     client, method = call(case, creds)
     try:
         method(**params_of(case))
     except ClientError as e:
-        with open(os.environ["CONFORM_TRUTH"], "w") as f:
+        with open(truth_path, "w") as f:
             json.dump(truth_of(client, e), f)
         raise
-    sys.exit("the call did not fail")
+    os._exit(3)
 
 
 def main():
-    if len(sys.argv) == 3 and sys.argv[1] == "--uncaught":
-        return child(sys.argv[2])
     cases, creds = load()
     only = set(sys.argv[1:])
-    truth_path = os.path.join(os.environ.get("TMPDIR", "/tmp"), "conform-boto3-%d.json" % os.getpid())
+    scratch = os.environ.get("TMPDIR", "/tmp")
+    truth_path = os.path.join(scratch, "conform-boto3-%d.json" % os.getpid())
+    err_path = os.path.join(scratch, "conform-boto3-%d.err" % os.getpid())
     for case in cases:
         if only and case["id"] not in only:
             continue
@@ -104,17 +102,21 @@ def main():
         except ClientError as e:
             print(json.dumps({"case": case["id"], "view": "print", "text": str(e) + "\n",
                               "truth": truth_of(client, e)}), flush=True)
-        env = dict(os.environ, CONFORM_TRUTH=truth_path)
-        p = subprocess.run([sys.executable, os.path.abspath(__file__), "--uncaught", case["id"]],
-                           env=env, capture_output=True, text=True, timeout=120)
+        sys.stdout.flush()
+        sys.stderr.flush()
+        pid = os.fork()
+        if pid == 0:
+            uncaught_child(case, creds, truth_path, err_path)
+        os.waitpid(pid, 0)
         try:
             truth = json.load(open(truth_path))
             os.unlink(truth_path)
-        except (OSError, ValueError):
+            text = open(err_path, encoding="utf-8", errors="replace").read()
+        except (OSError, ValueError) as e:
             print(json.dumps({"case": case["id"], "view": "uncaught",
-                              "error": "child wrote no truth: " + p.stderr[-500:]}), flush=True)
+                              "error": "child wrote no truth: %s" % e}), flush=True)
             continue
-        print(json.dumps({"case": case["id"], "view": "uncaught", "text": p.stderr,
+        print(json.dumps({"case": case["id"], "view": "uncaught", "text": text,
                           "truth": truth}), flush=True)
 
 
