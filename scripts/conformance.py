@@ -164,14 +164,40 @@ def install_ruby():
     key = " ".join(RUBY_DEBS)
     if stamp_ok("ruby", key) and shutil.which("ruby"):
         return
+    apt_install(RUBY_DEBS)
+    stamp("ruby", key)
+
+
+GO_DEBS = ["golang-go", "golang-github-aws-aws-sdk-go-v2-dev"]
+GO_BIN = os.path.join(CACHE, "go-v2", "conform-go-v2")
+
+
+def apt_install(debs):
     if os.geteuid() != 0 or not shutil.which("apt-get"):
-        raise Unavailable("needs Debian's %s: apt-get as root installs them" % " ".join(RUBY_DEBS))
-    log("installing Debian packages " + key)
+        raise Unavailable("needs Debian's %s: apt-get as root installs them" % " ".join(debs))
+    log("installing Debian packages " + " ".join(debs))
     env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
     run(["apt-get", "update", "-qq"], env=env)
-    run(["apt-get", "install", "-y", "-qq", "--no-install-recommends"] + RUBY_DEBS, env=env,
+    run(["apt-get", "install", "-y", "-qq", "--no-install-recommends"] + debs, env=env,
         stdout=subprocess.DEVNULL)
-    stamp("ruby", key)
+
+
+def install_go_v2():
+    if not (stamp_ok("go-v2-debs", " ".join(GO_DEBS)) and shutil.which("go")):
+        apt_install(GO_DEBS)
+        stamp("go-v2-debs", " ".join(GO_DEBS))
+    src = os.path.join(SUITE, "clients", "go-v2", "main.go")
+    sdk = subprocess.run(["dpkg-query", "-W", "-f", "${Version}", GO_DEBS[1]],
+                         capture_output=True, text=True).stdout
+    goversion = subprocess.run(["go", "version"], capture_output=True, text=True).stdout
+    key = hashlib.sha256(open(src, "rb").read() + (sdk + goversion).encode()).hexdigest()
+    if stamp_ok("go-v2", key) and os.path.exists(GO_BIN):
+        return
+    log("building the Go SDK v2 client (GOPATH mode, Debian's sources) into " + GO_BIN)
+    os.makedirs(os.path.dirname(GO_BIN), exist_ok=True)
+    env = dict(os.environ, GOPATH="/usr/share/gocode", GO111MODULE="off", GOFLAGS="")
+    run(["go", "build", "-o", GO_BIN, src], env=env, cwd=os.path.dirname(src))
+    stamp("go-v2", key)
 
 
 # name -> (installer, command line of the client given the suite dir)
@@ -181,6 +207,7 @@ CLIENTS = {
     "js-v3": (install_js_v3, lambda: ["node", os.path.join(SUITE, "clients", "js-v3", "client.cjs")]),
     "js-v2": (install_js_v2, lambda: ["node", os.path.join(SUITE, "clients", "js-v2", "client.cjs")]),
     "ruby-v3": (install_ruby, lambda: ["ruby", os.path.join(SUITE, "clients", "ruby_v3_client.rb")]),
+    "go-v2": (install_go_v2, lambda: [GO_BIN]),
 }
 CLIENT_ENV = {
     "js-v3": lambda: {"NODE_PATH": os.path.join(CACHE, "js-v3", "node_modules")},
