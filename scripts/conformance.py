@@ -168,8 +168,13 @@ def install_ruby():
     stamp("ruby", key)
 
 
-GO_DEBS = ["golang-go", "golang-github-aws-aws-sdk-go-v2-dev"]
-GO_BIN = os.path.join(CACHE, "go-v2", "conform-go-v2")
+# Debian's packages of the Go clients: the compiler and each SDK's sources.
+GO_DEBS = {"go-v2": ["golang-go", "golang-github-aws-aws-sdk-go-v2-dev"],
+           "go-v1": ["golang-go", "golang-github-aws-aws-sdk-go-dev"]}
+
+
+def go_bin(name):
+    return os.path.join(CACHE, name, "conform-" + name)
 
 
 def apt_install(debs):
@@ -182,22 +187,32 @@ def apt_install(debs):
         stdout=subprocess.DEVNULL)
 
 
-def install_go_v2():
-    if not (stamp_ok("go-v2-debs", " ".join(GO_DEBS)) and shutil.which("go")):
-        apt_install(GO_DEBS)
-        stamp("go-v2-debs", " ".join(GO_DEBS))
-    src = os.path.join(SUITE, "clients", "go-v2", "main.go")
-    sdk = subprocess.run(["dpkg-query", "-W", "-f", "${Version}", GO_DEBS[1]],
+def install_go(name):
+    debs = GO_DEBS[name]
+    if not (stamp_ok(name + "-debs", " ".join(debs)) and shutil.which("go")):
+        apt_install(debs)
+        stamp(name + "-debs", " ".join(debs))
+    src = os.path.join(SUITE, "clients", name, "main.go")
+    sdk = subprocess.run(["dpkg-query", "-W", "-f", "${Version}", debs[1]],
                          capture_output=True, text=True).stdout
     goversion = subprocess.run(["go", "version"], capture_output=True, text=True).stdout
     key = hashlib.sha256(open(src, "rb").read() + (sdk + goversion).encode()).hexdigest()
-    if stamp_ok("go-v2", key) and os.path.exists(GO_BIN):
+    binary = go_bin(name)
+    if stamp_ok(name, key) and os.path.exists(binary):
         return
-    log("building the Go SDK v2 client (GOPATH mode, Debian's sources) into " + GO_BIN)
-    os.makedirs(os.path.dirname(GO_BIN), exist_ok=True)
+    log("building the %s client (GOPATH mode, Debian's sources) into %s" % (name, binary))
+    os.makedirs(os.path.dirname(binary), exist_ok=True)
     env = dict(os.environ, GOPATH="/usr/share/gocode", GO111MODULE="off", GOFLAGS="")
-    run(["go", "build", "-o", GO_BIN, src], env=env, cwd=os.path.dirname(src))
-    stamp("go-v2", key)
+    run(["go", "build", "-o", binary, src], env=env, cwd=os.path.dirname(src))
+    stamp(name, key)
+
+
+def install_go_v2():
+    install_go("go-v2")
+
+
+def install_go_v1():
+    install_go("go-v1")
 
 
 # name -> (installer, command line of the client given the suite dir)
@@ -207,7 +222,8 @@ CLIENTS = {
     "js-v3": (install_js_v3, lambda: ["node", os.path.join(SUITE, "clients", "js-v3", "client.cjs")]),
     "js-v2": (install_js_v2, lambda: ["node", os.path.join(SUITE, "clients", "js-v2", "client.cjs")]),
     "ruby-v3": (install_ruby, lambda: ["ruby", os.path.join(SUITE, "clients", "ruby_v3_client.rb")]),
-    "go-v2": (install_go_v2, lambda: [GO_BIN]),
+    "go-v2": (install_go_v2, lambda: [go_bin("go-v2")]),
+    "go-v1": (install_go_v1, lambda: [go_bin("go-v1")]),
 }
 CLIENT_ENV = {
     "js-v3": lambda: {"NODE_PATH": os.path.join(CACHE, "js-v3", "node_modules")},

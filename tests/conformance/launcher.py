@@ -11,7 +11,8 @@
 2. Every answer without a request id gets one, in the header the service's SDKs read
    (`x-amz-request-id` + `x-amz-id-2` for S3, `x-amzn-RequestId` elsewhere), and a query-protocol
    error body without one gets `<RequestId>` (EC2: `<Response>...<RequestID>`), as AWS always
-   sends one: the request id is one of the fields the suite compares.
+   sends one: the request id is one of the fields the suite compares. Such a body also loses the
+   `<Errors>` wrapper moto puts around its `<Error>` (only EC2 has one).
 3. moto computes Lambda's request signatures differently from the SDKs (every signed Lambda call
    fails with SignatureDoesNotMatch once IAM is on), so the signature check is skipped for Lambda;
    the key must still be known and its policies still decide.
@@ -127,8 +128,12 @@ class Repair:
                 body = (body.replace(b"<ErrorResponse>", b"<Response>")
                         .replace(b"</ErrorResponse>", b"<RequestID>" + rid + b"</RequestID></Response>"))
             else:
-                body = body.replace(b"</ErrorResponse>",
-                                    b"<RequestId>" + rid + b"</RequestId></ErrorResponse>")
+                # The query protocol's shape is <ErrorResponse><Error>...; moto nests the Error in
+                # <Errors> as EC2 does, which some SDKs (Go v1) cannot read.
+                body = (body.replace(b"<Errors><Error>", b"<Error>")
+                        .replace(b"</Error></Errors>", b"</Error>")
+                        .replace(b"</ErrorResponse>",
+                                 b"<RequestId>" + rid + b"</RequestId></ErrorResponse>"))
             headers = [(k, v) for k, v in headers if k.lower() != "content-length"]
             headers.append(("Content-Length", str(len(body))))
         names = {k.lower() for k, _ in headers}
