@@ -142,8 +142,8 @@ def install_npm(name):
         return
     log("installing the %s client's packages (npm ci) into %s" % (name, dest))
     os.makedirs(dest, exist_ok=True)
-    for name in ("package.json", "package-lock.json"):
-        shutil.copy(os.path.join(src, name), dest)
+    for manifest in ("package.json", "package-lock.json"):
+        shutil.copy(os.path.join(src, manifest), dest)
     run(["npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"], cwd=dest)
     stamp(name, key)
 
