@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
 # The test command of awsplain: every test, with the CloudWatch Logs tests run against a local
-# moto server (a CloudWatch Logs emulator) that this script installs, starts and stops.
+# moto server (a CloudWatch Logs emulator) that this script installs, starts and stops, then the
+# conformance suite (scripts/conformance.py: real AWS SDK clients failing against moto, their
+# printed errors read by awsplain; it installs its clients itself).
 #
 #   scripts/test.sh              # all tests
-#   scripts/test.sh tail::       # extra arguments go to `cargo test`
+#   scripts/test.sh tail::       # extra arguments go to `cargo test` (the conformance suite is
+#                                # then skipped)
 #
 # Environment: CARGO_TARGET_DIR (default ~/.cache/awsplain-target), AWSPLAIN_VENV (default
-# ~/.cache/awsplain-venv), PYTHON (default python3).
+# ~/.cache/awsplain-venv), PYTHON (default python3), AWSPLAIN_CONFORMANCE=0 to skip the
+# conformance suite.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -61,4 +65,12 @@ echo "test.sh: moto_server on $endpoint" >&2
 export AWSPLAIN_TEST_ENDPOINT="$endpoint"
 # The emulator tests fail instead of skipping when they cannot reach it.
 export AWSPLAIN_REQUIRE_EMULATOR=1
-cargo test --all-targets --no-fail-fast "$@"
+status=0
+cargo test --all-targets --no-fail-fast "$@" || status=$?
+
+# The conformance suite after the unit tests, so that its `N passed, N failed` line closes the
+# run; both must pass.
+if [ "$#" -eq 0 ] && [ "${AWSPLAIN_CONFORMANCE:-1}" != 0 ]; then
+    AWSPLAIN_VENV="$venv" "$python" scripts/conformance.py || status=$?
+fi
+exit "$status"
