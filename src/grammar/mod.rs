@@ -6,6 +6,7 @@
 pub mod arn;
 pub mod authz;
 pub mod botocore;
+mod evidence;
 pub mod exception;
 pub mod go;
 pub mod java;
@@ -864,12 +865,17 @@ fn extract_with(text: &str, s: &mut Scratch) -> Vec<Record> {
     let newlines = &s.newlines;
     let line_of = |pos: usize| newlines.partition_point(|&n| n < pos);
     let mut records = Vec::new();
+    // The evidence words of the event, searched for once a record needs them.
+    let mut words = None;
     let mut emit = |group: &[usize]| {
         if group
             .iter()
             .any(|&i| found[i].piece.strength == Strength::Error)
         {
             let mut rec = assemble(v, marks, &found, group);
+            if !evidence::is_aws(v, newlines, &rec, &found, group, &mut words) {
+                return;
+            }
             if whole {
                 rec.span = Span {
                     start: 0,

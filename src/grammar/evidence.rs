@@ -1,0 +1,281 @@
+//! Whether an assembled record is AWS's: the shape it was read from and the words around it,
+//! weighed against words that name another system. `grammar/README.md` states the rule.
+//!
+//! The grammars accept `Code: message`, `<Code>`, `"code":` and the like wherever they stand,
+//! and those shapes are every platform's: Google Cloud Storage answers with S3's XML, the JDK
+//! and Spring throw an `AccessDeniedException`, Azure's errors carry a `code` key. A record is
+//! kept when AWS's side of the scale is heavier.
+
+use super::piece::{Field, Strength};
+use super::{exception, Found, Kind};
+use crate::record::Record;
+use aho_corasick::{AhoCorasick, MatchKind};
+use std::sync::OnceLock;
+
+/// Lines above the record's first line and below its last line whose words count.
+pub(super) const WINDOW_LINES: usize = 12;
+
+/// What a word found near a record says, and how much.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Side {
+    Aws(u8),
+    Other(u8),
+}
+
+/// Names only AWS uses: its ARNs, hosts, SDKs and tools, its protocols' own header and key
+/// names. One of these near a record outweighs any one word of another system.
+const NAMES_AWS: u8 = 3;
+/// Words that suggest AWS but that others use too.
+const HINTS_AWS: u8 = 1;
+/// Names of another cloud or product and of other platforms' client classes.
+const NAMES_OTHER: u8 = 3;
+/// Software that runs on AWS as well as elsewhere (Kubernetes, MySQL): a hint, not a verdict.
+const HINTS_OTHER: u8 = 1;
+
+/// The words searched near a record, case-sensitive (both spellings listed where both are
+/// written).
+const WORDS: &[(&str, Side)] = &[
+    // AWS: resource names and endpoints.
+    ("arn:aws", Side::Aws(NAMES_AWS)),
+    ("amazonaws.com", Side::Aws(NAMES_AWS)),
+    (".api.aws", Side::Aws(NAMES_AWS)),
+    // AWS: SDKs and tools, by their package, namespace or class names.
+    ("botocore", Side::Aws(NAMES_AWS)),
+    ("boto3", Side::Aws(NAMES_AWS)),
+    ("boto.exception", Side::Aws(NAMES_AWS)),
+    ("awscli", Side::Aws(NAMES_AWS)),
+    ("aws-cli", Side::Aws(NAMES_AWS)),
+    ("com.amazonaws", Side::Aws(NAMES_AWS)),
+    ("software.amazon.awssdk", Side::Aws(NAMES_AWS)),
+    ("Aws::", Side::Aws(NAMES_AWS)),
+    ("AWS::", Side::Aws(NAMES_AWS)),
+    ("Amazon.", Side::Aws(NAMES_AWS)),
+    ("AWSSDK", Side::Aws(NAMES_AWS)),
+    ("@aws-sdk", Side::Aws(NAMES_AWS)),
+    ("aws-sdk", Side::Aws(NAMES_AWS)),
+    ("aws_sdk", Side::Aws(NAMES_AWS)),
+    ("github.com/aws/", Side::Aws(NAMES_AWS)),
+    ("awserr", Side::Aws(NAMES_AWS)),
+    ("Rusoto", Side::Aws(NAMES_AWS)),
+    ("rusoto", Side::Aws(NAMES_AWS)),
+    ("amazonka", Side::Aws(NAMES_AWS)),
+    ("CFSimpleXML", Side::Aws(NAMES_AWS)),
+    ("aws-actions/", Side::Aws(NAMES_AWS)),
+    // AWS: protocol words (headers, JSON protocol keys, SDK metadata, signing).
+    ("x-amz-", Side::Aws(NAMES_AWS)),
+    ("x-amzn-", Side::Aws(NAMES_AWS)),
+    ("X-Amz-", Side::Aws(NAMES_AWS)),
+    ("X-Amzn-", Side::Aws(NAMES_AWS)),
+    ("__type", Side::Aws(NAMES_AWS)),
+    ("$metadata", Side::Aws(NAMES_AWS)),
+    ("RespMetadata", Side::Aws(NAMES_AWS)),
+    ("AWS4-HMAC-SHA256", Side::Aws(NAMES_AWS)),
+    // AWS: configuration the SDKs read.
+    ("AWS_ACCESS_KEY", Side::Aws(NAMES_AWS)),
+    ("AWS_SECRET", Side::Aws(NAMES_AWS)),
+    ("AWS_REGION", Side::Aws(NAMES_AWS)),
+    ("AWS_DEFAULT_REGION", Side::Aws(NAMES_AWS)),
+    ("AWS_PROFILE", Side::Aws(NAMES_AWS)),
+    (".aws/credentials", Side::Aws(NAMES_AWS)),
+    (".aws/config", Side::Aws(NAMES_AWS)),
+    ("aws configure", Side::Aws(NAMES_AWS)),
+    // AWS: words others use too.
+    ("AWS", Side::Aws(HINTS_AWS)),
+    ("Amazon", Side::Aws(HINTS_AWS)),
+    ("aws ", Side::Aws(HINTS_AWS)),
+    ("aws_", Side::Aws(HINTS_AWS)),
+    ("aws-", Side::Aws(HINTS_AWS)),
+    ("/aws", Side::Aws(HINTS_AWS)),
+    ("DynamoDB", Side::Aws(HINTS_AWS)),
+    ("CloudFormation", Side::Aws(HINTS_AWS)),
+    ("CloudWatch", Side::Aws(HINTS_AWS)),
+    ("EC2", Side::Aws(HINTS_AWS)),
+    ("Lambda", Side::Aws(HINTS_AWS)),
+    ("S3 ", Side::Aws(HINTS_AWS)),
+    // Google Cloud.
+    ("googleapis", Side::Other(NAMES_OTHER)),
+    ("gserviceaccount", Side::Other(NAMES_OTHER)),
+    ("gs://", Side::Other(NAMES_OTHER)),
+    ("gsutil", Side::Other(NAMES_OTHER)),
+    ("gcloud", Side::Other(NAMES_OTHER)),
+    ("storage.objects.", Side::Other(NAMES_OTHER)),
+    ("storage.buckets.", Side::Other(NAMES_OTHER)),
+    ("Google Cloud", Side::Other(NAMES_OTHER)),
+    ("google.api_core", Side::Other(NAMES_OTHER)),
+    ("google.cloud", Side::Other(NAMES_OTHER)),
+    ("com.google.cloud", Side::Other(NAMES_OTHER)),
+    ("GoogleJsonResponseException", Side::Other(NAMES_OTHER)),
+    // Azure.
+    ("Microsoft.", Side::Other(NAMES_OTHER)),
+    ("/subscriptions/", Side::Other(NAMES_OTHER)),
+    ("azure", Side::Other(NAMES_OTHER)),
+    ("Azure", Side::Other(NAMES_OTHER)),
+    ("AZURE", Side::Other(NAMES_OTHER)),
+    ("windows.net", Side::Other(NAMES_OTHER)),
+    ("x-ms-", Side::Other(NAMES_OTHER)),
+    ("CloudError", Side::Other(NAMES_OTHER)),
+    ("RestError", Side::Other(NAMES_OTHER)),
+    ("RequestFailedException", Side::Other(NAMES_OTHER)),
+    ("HttpResponseError", Side::Other(NAMES_OTHER)),
+    // GitHub's API and its clients.
+    ("api.github.com", Side::Other(NAMES_OTHER)),
+    ("X-GitHub", Side::Other(NAMES_OTHER)),
+    ("x-github-", Side::Other(NAMES_OTHER)),
+    ("HttpError", Side::Other(NAMES_OTHER)),
+    ("octokit", Side::Other(NAMES_OTHER)),
+    ("Octokit", Side::Other(NAMES_OTHER)),
+    // The JDK's file API and Spring Security throw their own `AccessDeniedException`.
+    ("java.nio.file", Side::Other(NAMES_OTHER)),
+    ("org.springframework", Side::Other(NAMES_OTHER)),
+    // HashiCorp Vault.
+    ("hashicorp", Side::Other(NAMES_OTHER)),
+    ("VAULT_", Side::Other(NAMES_OTHER)),
+    ("/v1/sys/", Side::Other(NAMES_OTHER)),
+    ("/v1/auth/", Side::Other(NAMES_OTHER)),
+    // Software that runs on AWS too.
+    ("kubelet", Side::Other(HINTS_OTHER)),
+    ("kubectl", Side::Other(HINTS_OTHER)),
+    ("kubernetes", Side::Other(HINTS_OTHER)),
+    ("Kubernetes", Side::Other(HINTS_OTHER)),
+    ("k8s.io", Side::Other(HINTS_OTHER)),
+    ("system:serviceaccount", Side::Other(HINTS_OTHER)),
+    ("mysql", Side::Other(HINTS_OTHER)),
+    ("MySQL", Side::Other(HINTS_OTHER)),
+    ("postgres", Side::Other(HINTS_OTHER)),
+    ("Postgres", Side::Other(HINTS_OTHER)),
+    ("SQLSTATE", Side::Other(HINTS_OTHER)),
+];
+
+fn automaton() -> &'static AhoCorasick {
+    static A: OnceLock<AhoCorasick> = OnceLock::new();
+    A.get_or_init(|| {
+        AhoCorasick::builder()
+            .match_kind(MatchKind::LeftmostLongest)
+            .build(WORDS.iter().map(|(w, _)| w))
+            .expect("evidence words build")
+    })
+}
+
+/// The words of [`WORDS`] in `text`: (offset, index in [`WORDS`]).
+pub(super) fn words_in(text: &str) -> Vec<(usize, u8)> {
+    automaton()
+        .find_iter(text)
+        .map(|m| (m.start(), m.pattern().as_usize() as u8))
+        .collect()
+}
+
+/// Whether a piece's shape is one only AWS prints: the AWS CLI's sentence, the Java SDK's key
+/// list, the Go SDKs' trailers, the authorization sentence with its IAM action or deny clause,
+/// CloudFormation's handler message, a message from AWS's own list.
+fn aws_shape(f: &Found<'_>) -> bool {
+    let p = &f.piece;
+    match f.kind {
+        Kind::Botocore
+        | Kind::GoV2
+        | Kind::Php
+        | Kind::S3cmd
+        | Kind::CfnHandler
+        | Kind::CfnProvided
+        | Kind::Encoded
+        | Kind::Coral => true,
+        Kind::GoV1Status => p.get(Field::RequestId).is_some(),
+        Kind::Java => {
+            [
+                Field::Service,
+                Field::StatusCode,
+                Field::ErrorCode,
+                Field::RequestId,
+            ]
+            .iter()
+            .filter(|&&k| p.get(k).is_some())
+            .count()
+                >= 2
+        }
+        Kind::Authz => {
+            p.deny.is_some()
+                || p.get(Field::Action).is_some_and(|a| a.contains(':'))
+                || p.get(Field::Principal)
+                    .is_some_and(|a| a.starts_with("arn:"))
+        }
+        // A message of AWS's list naming an SDK or service (`plain` ones, such as
+        // `Rate exceeded`, are anyone's sentences and weigh as a known code does), and the
+        // invocation id of a Lambda runtime line.
+        Kind::Known(255) => true,
+        Kind::Known(_) => p.strength == Strength::Error && p.format != "plain",
+        _ => false,
+    }
+}
+
+/// How much the record's own fields say for AWS.
+fn fields_weight(rec: &Record, found: &[Found<'_>], group: &[usize]) -> u8 {
+    let mut w = 0;
+    if let Some(code) = rec.error_code.as_deref() {
+        w += if exception::listed_codes().get(code) == Some(&true) {
+            2
+        } else if exception::is_aws_code(code) {
+            1
+        } else {
+            0
+        };
+    }
+    if rec.service.is_some() {
+        w += 1;
+    }
+    // A known message of anyone's wording (`Rate exceeded`).
+    if group
+        .iter()
+        .any(|&i| matches!(found[i].kind, Kind::Known(_)))
+    {
+        w += 2;
+    }
+    w
+}
+
+/// Whether the record, read from `text` (lines ending at `newlines`) out of the pieces
+/// `group` of `found`, is AWS's. `hits` holds the words of the text, searched for on the first
+/// call that needs them (most records are settled by their shape).
+pub(super) fn is_aws(
+    text: &str,
+    newlines: &[usize],
+    rec: &Record,
+    found: &[Found<'_>],
+    group: &[usize],
+    hits: &mut Option<Vec<(usize, u8)>>,
+) -> bool {
+    if group.iter().any(|&i| aws_shape(&found[i])) {
+        return true;
+    }
+    let hits = hits.get_or_insert_with(|| words_in(text));
+    let line_of = |pos: usize| newlines.partition_point(|&n| n < pos);
+    let (first, last) = (
+        line_of(rec.span.start as usize),
+        line_of(rec.span.end as usize),
+    );
+    let lines = first.saturating_sub(WINDOW_LINES)..=last.saturating_add(WINDOW_LINES);
+    let mut aws = u32::from(fields_weight(rec, found, group));
+    let mut other = 0u32;
+    // Each word counts once, however often it stands there.
+    let mut seen = [false; WORDS.len()];
+    for &(at, w) in hits.iter() {
+        let w = usize::from(w);
+        if seen[w] || !lines.contains(&line_of(at)) {
+            continue;
+        }
+        seen[w] = true;
+        match WORDS[w].1 {
+            Side::Aws(n) => aws += u32::from(n),
+            Side::Other(n) => other += u32::from(n),
+        }
+    }
+    aws > other
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn words_fit_the_index() {
+        assert!(WORDS.len() <= usize::from(u8::MAX));
+    }
+}
