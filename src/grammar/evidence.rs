@@ -279,3 +279,83 @@ mod tests {
         assert!(WORDS.len() <= usize::from(u8::MAX));
     }
 }
+
+#[cfg(test)]
+mod texts {
+    //! Texts written for these tests in the shapes AWS's SDKs and other systems print.
+    use super::super::extract;
+
+    fn codes(text: &str) -> Vec<String> {
+        extract(text)
+            .into_iter()
+            .map(|r| r.error_code.unwrap_or_default())
+            .collect()
+    }
+
+    #[test]
+    fn aws_shapes_and_codes_are_aws() {
+        for (text, code) in [
+            ("AccessDenied: Access Denied", "AccessDenied"),
+            (
+                "An error occurred (UnknownOperationX) when calling the Frob operation: no",
+                "UnknownOperationX",
+            ),
+            (
+                "ResourceNotFoundException: Requested resource not found",
+                "ResourceNotFoundException",
+            ),
+            // A database's name does not outweigh a code AWS uses.
+            (
+                "Error: creating DB instance: InvalidParameterCombination: Cannot find version 9.9 for postgres",
+                "InvalidParameterCombination",
+            ),
+            // Nor does Kubernetes' outweigh the Go SDK's trailer.
+            (
+                "kubelet: pull failed: AccessDenied: Not authorized to perform sts:AssumeRoleWithWebIdentity\n\tstatus code: 403, request id: 1a2b3c",
+                "AccessDenied",
+            ),
+            (
+                "<Error><Code>NoSuchKey</Code><Message>The specified key does not exist.</Message><RequestId>4A2F0C9B8E7D6A51</RequestId></Error>",
+                "NoSuchKey",
+            ),
+            // An ARN near a code of anyone's shape.
+            (
+                "{\"code\": \"QuotaBreached\", \"message\": \"cannot read arn:aws:s3:::b/k\"}",
+                "QuotaBreached",
+            ),
+        ] {
+            assert_eq!(codes(text), [code], "{text}");
+        }
+    }
+
+    #[test]
+    fn other_systems_are_not_aws() {
+        for text in [
+            // Google Cloud Storage answers in S3's XML; gsutil names its exception like AWS's.
+            "GET https://storage.googleapis.com/b/o\n<?xml version='1.0' encoding='UTF-8'?><Error><Code>AccessDenied</Code><Message>Access denied.</Message><Details>svc@p.iam.gserviceaccount.com does not have storage.objects.get access.</Details></Error>",
+            "AccessDeniedException: 403 svc@p.iam.gserviceaccount.com does not have storage.buckets.list access to the project.",
+            // Azure's codes and scopes.
+            "ERROR: (AuthorizationFailed) The client 'a' with object id '0' does not have authorization to perform action 'Microsoft.Compute/virtualMachines/read' over scope '/subscriptions/0/resourceGroups/rg'.\nCode: AuthorizationFailed\nMessage: The client 'a' does not have authorization.",
+            "Error: Code=\"AuthorizationFailed\" Message=\"The client does not have authorization to perform action Microsoft.Network/virtualNetworks/read over scope /subscriptions/0\"",
+            // A GitHub API client's error class.
+            "Error: HttpError: Resource not accessible by integration",
+            // The JDK's and Spring's exceptions of AWS's name.
+            "AccessDeniedException: /srv/app/cache/index.lock\n\tat java.base/sun.nio.fs.UnixException.translateToIOException(UnixException.java:90)\n\tat java.base/java.nio.file.Files.newByteChannel(Files.java:380)",
+            "AccessDeniedException: Access is denied\n\tat org.springframework.security.access.vote.AffirmativeBased.decide(AffirmativeBased.java:84)",
+            // A code neither listed nor of AWS's shapes, with no word of AWS near it.
+            "{\"code\": \"QuotaBreached\", \"message\": \"try again later\"}",
+        ] {
+            assert_eq!(codes(text), Vec::<String>::new(), "{text}");
+        }
+    }
+
+    #[test]
+    fn words_count_near_the_record_only() {
+        let far = "\nINFO step".repeat(super::WINDOW_LINES + 2);
+        let text =
+            format!("gsutil cp gs://b/o .{far}\nAccessDeniedException: 403 caller lacks access");
+        assert_eq!(codes(&text), ["AccessDeniedException"]);
+        let text = "gsutil cp gs://b/o .\nAccessDeniedException: 403 caller lacks access";
+        assert_eq!(codes(text), Vec::<String>::new());
+    }
+}

@@ -13,6 +13,7 @@ pub mod java;
 pub mod keyvalue;
 pub mod lex;
 pub mod misc;
+mod neighbours;
 pub mod piece;
 pub mod xml;
 
@@ -895,7 +896,10 @@ fn extract_with(text: &str, s: &mut Scratch) -> Vec<Record> {
     for (idx, f) in found.iter().enumerate() {
         let line = line_of(f.piece.start);
         let near = !cur.is_empty() && line <= cur_last_line + GAP_LINES;
-        if near && !conflicts(&found, cur, f) {
+        if near
+            && !conflicts(&found, cur, f)
+            && !neighbours::stands_apart(v, &found, cur, f, line_of)
+        {
             cur.push(idx);
             cur_last_line = cur_last_line.max(line_of(f.piece.end));
             continue;
