@@ -4,7 +4,7 @@
 //! The grammars accept `Code: message`, `<Code>`, `"code":` and the like wherever they stand,
 //! and those shapes are every platform's: Google Cloud Storage answers with S3's XML, the JDK
 //! and Spring throw an `AccessDeniedException`, Azure's errors carry a `code` key. A record is
-//! kept when AWS's side of the scale is heavier.
+//! kept when AWS's side of the scale holds something and is not the lighter one.
 
 use super::piece::{Field, Strength};
 use super::{exception, Found, Kind};
@@ -23,7 +23,7 @@ enum Side {
 }
 
 /// Names only AWS uses: its ARNs, hosts, SDKs and tools, its protocols' own header and key
-/// names. One of these near a record outweighs any one word of another system.
+/// names. One of these near a record holds against any one word of another system.
 const NAMES_AWS: u8 = 3;
 /// Words that suggest AWS but that others use too.
 const HINTS_AWS: u8 = 1;
@@ -206,6 +206,19 @@ fn aws_shape(f: &Found<'_>) -> bool {
     }
 }
 
+/// A Lambda function's error object: its `errorType` key with its `errorMessage` key.
+fn lambda_error_object(found: &[Found<'_>], group: &[usize]) -> bool {
+    let lambda_key = |s: Strength| {
+        group.iter().any(|&i| {
+            let f = &found[i];
+            matches!(f.kind, Kind::KeyValue(_))
+                && f.piece.format == "lambda"
+                && f.piece.strength == s
+        })
+    };
+    lambda_key(Strength::Error) && lambda_key(Strength::Context)
+}
+
 /// How much the record's own fields say for AWS.
 fn fields_weight(rec: &Record, found: &[Found<'_>], group: &[usize]) -> u8 {
     let mut w = 0;
@@ -242,7 +255,7 @@ pub(super) fn is_aws(
     group: &[usize],
     hits: &mut Option<Vec<(usize, u8)>>,
 ) -> bool {
-    if group.iter().any(|&i| aws_shape(&found[i])) {
+    if group.iter().any(|&i| aws_shape(&found[i])) || lambda_error_object(found, group) {
         return true;
     }
     let hits = hits.get_or_insert_with(|| words_in(text));
@@ -267,7 +280,9 @@ pub(super) fn is_aws(
             Side::Other(n) => other += u32::from(n),
         }
     }
-    aws > other
+    // A tie keeps the record: the grammar read it as AWS's, and a hint such as Kubernetes
+    // stands around AWS's errors as often as around others'.
+    aws > 0 && aws >= other
 }
 
 #[cfg(test)]
@@ -317,6 +332,16 @@ mod texts {
             (
                 "<Error><Code>NoSuchKey</Code><Message>The specified key does not exist.</Message><RequestId>4A2F0C9B8E7D6A51</RequestId></Error>",
                 "NoSuchKey",
+            ),
+            // A Lambda function's error object, whatever its type's name.
+            (
+                "{\"errorType\": \"Error\", \"errorMessage\": \"Cannot find module 'index'\", \"stackTrace\": []}",
+                "Error",
+            ),
+            // A hint of another system against a code of AWS's shape: a tie keeps it.
+            (
+                "kubectl logs deploy/api\nValidationException: The provided key element does not match the schema",
+                "ValidationException",
             ),
             // An ARN near a code of anyone's shape.
             (
