@@ -23,12 +23,9 @@ pub(super) fn stands_apart(
         return false;
     }
     let line_start = super::lex::line_start(text, f.piece.start);
-    // A message after a key (`message: '...'`), a list dash or a prefix is part of what
-    // stands before it on its line.
-    if !text[line_start..f.piece.start]
-        .bytes()
-        .all(|b| b == b' ' || b == b'\t')
-    {
+    // A message after a key (`message: '...'`), a list dash or a code is part of what stands
+    // before it on its line; after a bare level (`ERROR: `) it opens the line still.
+    if !is_level(text[line_start..f.piece.start].trim()) {
         return false;
     }
     // A line ending in a colon announces the message on the next line.
@@ -56,6 +53,18 @@ pub(super) fn stands_apart(
     coded && ended && !repeated
 }
 
+/// Nothing, or a bare level word a tool puts before its message: `ERROR:`, `[error]`, `fatal:`.
+fn is_level(prefix: &str) -> bool {
+    let word = prefix
+        .strip_suffix(':')
+        .or_else(|| prefix.strip_prefix('[')?.strip_suffix(']'))
+        .unwrap_or(prefix);
+    word.is_empty()
+        || ["error", "err", "fatal"]
+            .iter()
+            .any(|l| word.eq_ignore_ascii_case(l))
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::extract;
@@ -78,6 +87,8 @@ mod tests {
             .starts_with("Unable to locate"));
         assert_eq!(r[1].operation, None);
         let t = "An error occurred (ExpiredToken) when calling the GetObject operation: The provided token has expired.\n  You must specify a region. You can also configure your region by running \"aws configure\".";
+        assert_eq!(codes(t).len(), 2);
+        let t = "An error occurred (AccessDenied) when calling the ListBuckets operation: Access Denied\nERROR: Unable to locate credentials";
         assert_eq!(codes(t).len(), 2);
     }
 
