@@ -94,6 +94,8 @@ const WORDS: &[(&str, Side)] = &[
     ("S3 ", Side::Aws(HINTS_AWS)),
     // Google Cloud.
     ("googleapis", Side::Other(NAMES_OTHER)),
+    ("googleapi", Side::Other(NAMES_OTHER)),
+    ("google_", Side::Other(NAMES_OTHER)),
     ("gserviceaccount", Side::Other(NAMES_OTHER)),
     ("gs://", Side::Other(NAMES_OTHER)),
     ("gsutil", Side::Other(NAMES_OTHER)),
@@ -124,6 +126,37 @@ const WORDS: &[(&str, Side)] = &[
     ("HttpError", Side::Other(NAMES_OTHER)),
     ("octokit", Side::Other(NAMES_OTHER)),
     ("Octokit", Side::Other(NAMES_OTHER)),
+    // Other clouds and services, and object stores that speak S3's API.
+    ("openai", Side::Other(NAMES_OTHER)),
+    ("OpenAI", Side::Other(NAMES_OTHER)),
+    ("cloudflare", Side::Other(NAMES_OTHER)),
+    ("Cloudflare", Side::Other(NAMES_OTHER)),
+    ("digitalocean", Side::Other(NAMES_OTHER)),
+    ("DigitalOcean", Side::Other(NAMES_OTHER)),
+    ("aliyun", Side::Other(NAMES_OTHER)),
+    ("Alibaba", Side::Other(NAMES_OTHER)),
+    ("minio", Side::Other(NAMES_OTHER)),
+    ("MinIO", Side::Other(NAMES_OTHER)),
+    ("wasabisys", Side::Other(NAMES_OTHER)),
+    ("backblaze", Side::Other(NAMES_OTHER)),
+    ("firebase", Side::Other(NAMES_OTHER)),
+    ("Firebase", Side::Other(NAMES_OTHER)),
+    ("AADSTS", Side::Other(NAMES_OTHER)),
+    // Database clients' own errors.
+    ("MongoServerError", Side::Other(NAMES_OTHER)),
+    ("MongoError", Side::Other(NAMES_OTHER)),
+    ("psycopg2", Side::Other(NAMES_OTHER)),
+    ("pymysql", Side::Other(NAMES_OTHER)),
+    ("sqlalchemy", Side::Other(NAMES_OTHER)),
+    ("Sequelize", Side::Other(NAMES_OTHER)),
+    ("ActiveRecord::", Side::Other(NAMES_OTHER)),
+    // The JDK's and .NET's own permission errors.
+    ("java.security.", Side::Other(NAMES_OTHER)),
+    ("System.IO.", Side::Other(NAMES_OTHER)),
+    (
+        "System.UnauthorizedAccessException",
+        Side::Other(NAMES_OTHER),
+    ),
     // The JDK's file API and Spring Security throw their own `AccessDeniedException`.
     ("java.nio.file", Side::Other(NAMES_OTHER)),
     ("org.springframework", Side::Other(NAMES_OTHER)),
@@ -144,22 +177,47 @@ const WORDS: &[(&str, Side)] = &[
     ("postgres", Side::Other(HINTS_OTHER)),
     ("Postgres", Side::Other(HINTS_OTHER)),
     ("SQLSTATE", Side::Other(HINTS_OTHER)),
+    ("heroku", Side::Other(HINTS_OTHER)),
+    ("Heroku", Side::Other(HINTS_OTHER)),
 ];
 
-fn automaton() -> &'static AhoCorasick {
-    static A: OnceLock<AhoCorasick> = OnceLock::new();
+/// Words of [`WORDS`] that count only as a whole identifier: class names of other systems'
+/// clients, which AWS's own names can hold (the .NET SDK's `HttpErrorResponseException`).
+const WHOLE: &[&str] = &[
+    "HttpError",
+    "CloudError",
+    "RestError",
+    "RequestFailedException",
+    "HttpResponseError",
+    "GoogleJsonResponseException",
+    "MongoServerError",
+    "MongoError",
+];
+
+/// The automaton of [`WORDS`], and for each word whether it is one of [`WHOLE`].
+fn automaton() -> &'static (AhoCorasick, Vec<bool>) {
+    static A: OnceLock<(AhoCorasick, Vec<bool>)> = OnceLock::new();
     A.get_or_init(|| {
-        AhoCorasick::builder()
+        let ac = AhoCorasick::builder()
             .match_kind(MatchKind::LeftmostLongest)
             .build(WORDS.iter().map(|(w, _)| w))
-            .expect("evidence words build")
+            .expect("evidence words build");
+        let whole = WORDS.iter().map(|(w, _)| WHOLE.contains(w)).collect();
+        (ac, whole)
     })
 }
 
 /// The words of [`WORDS`] in `text`: (offset, index in [`WORDS`]).
 pub(super) fn words_in(text: &str) -> Vec<(usize, u8)> {
-    automaton()
-        .find_iter(text)
+    let (ac, whole) = automaton();
+    let b = text.as_bytes();
+    let ident = |at: Option<&u8>| at.is_some_and(|c| c.is_ascii_alphanumeric() || *c == b'_');
+    ac.find_iter(text)
+        .filter(|m| {
+            !whole[m.pattern().as_usize()]
+                || !(ident(m.start().checked_sub(1).and_then(|i| b.get(i)))
+                    || ident(b.get(m.end())))
+        })
         .map(|m| (m.start(), m.pattern().as_usize() as u8))
         .collect()
 }
@@ -292,6 +350,18 @@ mod tests {
     #[test]
     fn words_fit_the_index() {
         assert!(WORDS.len() <= usize::from(u8::MAX));
+        for w in WHOLE {
+            assert!(WORDS.iter().any(|(v, _)| v == w), "{w} is not a word");
+        }
+    }
+
+    #[test]
+    fn class_names_count_whole() {
+        let at = |t: &str| words_in(t).iter().map(|&(a, _)| a).collect::<Vec<_>>();
+        assert_eq!(at("HttpError: x"), [0]);
+        assert_eq!(at("[HttpError]"), [1]);
+        assert!(at("HttpErrorResponseException").is_empty());
+        assert!(at("MyHttpError").is_empty());
     }
 }
 
@@ -372,6 +442,14 @@ mod texts {
         ] {
             assert_eq!(codes(text), Vec::<String>::new(), "{text}");
         }
+    }
+
+    #[test]
+    fn aws_names_hold_against_the_platform_around_them() {
+        // The .NET SDK's `HttpErrorResponseException` holds GitHub's `HttpError`, and its stack
+        // runs through Microsoft's frames: `Amazon.` holds against `Microsoft.`.
+        let t = "Amazon.S3.AmazonS3Exception: Access Denied\n ---> Amazon.Runtime.Internal.HttpErrorResponseException: Exception of type 'Amazon.Runtime.Internal.HttpErrorResponseException' was thrown.\n   at Microsoft.AspNetCore.Mvc.Infrastructure.ControllerActionInvoker.Next()";
+        assert_eq!(extract(t).len(), 1, "{t}");
     }
 
     #[test]
