@@ -39,7 +39,13 @@ pub(super) fn stands_apart(
             .map(|&i| &found[i].piece)
             .filter(|p| p.strength == Strength::Error)
     };
-    let coded = errors().any(|p| p.rank >= 30 && p.get(Field::ErrorCode).is_some());
+    // Above, an error with its code, or sentences of the list alone: a second sentence of the
+    // list opening a line under one is a second error too (no credentials, then no region).
+    let coded = errors().any(|p| p.rank >= 30 && p.get(Field::ErrorCode).is_some())
+        || cur.iter().all(|&i| {
+            matches!(found[i].kind, Kind::Known(k) if k != 255)
+                || found[i].piece.strength != Strength::Error
+        });
     let ended = errors().all(|p| line_of(p.end) < line);
     // The same sentence again (a print of the error object repeating its message) is the
     // same error.
@@ -89,6 +95,9 @@ mod tests {
         let t = "An error occurred (ExpiredToken) when calling the GetObject operation: The provided token has expired.\n  You must specify a region. You can also configure your region by running \"aws configure\".";
         assert_eq!(codes(t).len(), 2);
         let t = "An error occurred (AccessDenied) when calling the ListBuckets operation: Access Denied\nERROR: Unable to locate credentials";
+        assert_eq!(codes(t).len(), 2);
+        // Two sentences of the list, each on its own line.
+        let t = "Unable to locate credentials. You can configure credentials by running \"aws configure\".\nYou must specify a region. You can also configure your region by running \"aws configure\".";
         assert_eq!(codes(t).len(), 2);
     }
 
