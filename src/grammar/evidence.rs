@@ -302,6 +302,25 @@ fn fields_weight(rec: &Record, found: &[Found<'_>], group: &[usize]) -> u8 {
     w
 }
 
+/// How much a code's own spelling says against AWS. AWS's codes are UpperCamelCase words,
+/// some under a dotted namespace; Go's sentinel errors are `ErrName` (Kubernetes'
+/// `ErrImagePull`), and gRPC's and Google's statuses, like C's `errno` names, are
+/// SCREAMING_SNAKE (`PERMISSION_DENIED`) words, which no AWS code is.
+fn code_of_others(code: &str) -> u8 {
+    let b = code.as_bytes();
+    if b.len() > 3 && b.starts_with(b"Err") && b[3].is_ascii_uppercase() {
+        return NAMES_OTHER;
+    }
+    let screaming = b.contains(&b'_')
+        && b.iter()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || *c == b'_');
+    if screaming {
+        HINTS_OTHER
+    } else {
+        0
+    }
+}
+
 /// Whether the record, read from `text` (lines ending at `newlines`) out of the pieces
 /// `group` of `found`, is AWS's. `hits` holds the words of the text, searched for on the first
 /// call that needs them (most records are settled by their shape).
@@ -324,7 +343,10 @@ pub(super) fn is_aws(
     );
     let lines = first.saturating_sub(WINDOW_LINES)..=last.saturating_add(WINDOW_LINES);
     let mut aws = u32::from(fields_weight(rec, found, group));
-    let mut other = 0u32;
+    let mut other = rec
+        .error_code
+        .as_deref()
+        .map_or(0, |c| u32::from(code_of_others(c)));
     // Each word counts once, however often it stands there.
     let mut seen = [false; WORDS.len()];
     for &(at, w) in hits.iter() {
@@ -437,6 +459,8 @@ mod texts {
             // The JDK's and Spring's exceptions of AWS's name.
             "AccessDeniedException: /srv/app/cache/index.lock\n\tat java.base/sun.nio.fs.UnixException.translateToIOException(UnixException.java:90)\n\tat java.base/java.nio.file.Files.newByteChannel(Files.java:380)",
             "AccessDeniedException: Access is denied\n\tat org.springframework.security.access.vote.AffirmativeBased.decide(AffirmativeBased.java:84)",
+            // A Go sentinel error of Kubernetes', though its image comes from ECR.
+            "  Warning  Failed  10s  kubelet  Failed to pull image \"123456789012.dkr.ecr.us-east-1.amazonaws.com/app:1\": rpc error: code = Unknown desc = 403 Forbidden\n  Warning  Failed  10s  kubelet  Error: ErrImagePull",
             // A code neither listed nor of AWS's shapes, with no word of AWS near it.
             "{\"code\": \"QuotaBreached\", \"message\": \"try again later\"}",
         ] {

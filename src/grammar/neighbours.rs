@@ -5,7 +5,8 @@
 //! list of known messages (`Unable to locate credentials ...`, `You must specify a region`)
 //! names no code, so it never disagrees with a code above it, and was swallowed by whatever
 //! error stood on the line before. Such a sentence opening a line of its own, under an error
-//! that has its code and whose text has ended, is a second error.
+//! that has its code and whose text has ended (or under other such sentences), is a second
+//! error.
 
 use super::piece::{Field, Strength};
 use super::{Found, Kind};
