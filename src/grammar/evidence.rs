@@ -31,6 +31,13 @@ const HINTS_AWS: u8 = 1;
 const NAMES_OTHER: u8 = 3;
 /// Software that runs on AWS as well as elsewhere (Kubernetes, MySQL): a hint, not a verdict.
 const HINTS_OTHER: u8 = 1;
+/// A code AWS is known to use (`AccessDenied`, the ECS stop codes), or a sentence of AWS's list
+/// of known messages in anyone's wording (`Rate exceeded`): more than a hint, less than a name
+/// (Google Cloud Storage answers `AccessDenied` too).
+const KNOWN_AWS: u8 = 2;
+/// A code of AWS's shapes (`...Exception`, `...Fault`, `Svc.Code`), which other platforms'
+/// class names share.
+const SHAPED_AWS: u8 = 1;
 
 /// The words searched near a record, case-sensitive (both spellings listed where both are
 /// written).
@@ -257,7 +264,7 @@ fn aws_shape(f: &Found<'_>) -> bool {
         }
         // A message of AWS's list naming an SDK or service (`plain` ones, such as
         // `Rate exceeded`, are anyone's sentences and weigh as a known code does), and the
-        // invocation id of a Lambda runtime line.
+        // invocation id of a Lambda runtime line (the kind `extract` gives those).
         Kind::Known(255) => true,
         Kind::Known(_) => p.strength == Strength::Error && p.format != "plain",
         _ => false,
@@ -277,35 +284,34 @@ fn lambda_error_object(found: &[Found<'_>], group: &[usize]) -> bool {
     lambda_key(Strength::Error) && lambda_key(Strength::Context)
 }
 
-/// How much the record's own fields say for AWS.
+/// How much the record's own fields say for AWS: its code, its service, a known message.
 fn fields_weight(rec: &Record, found: &[Found<'_>], group: &[usize]) -> u8 {
     let mut w = 0;
     if let Some(code) = rec.error_code.as_deref() {
         w += if exception::listed_codes().get(code) == Some(&true) {
-            2
+            KNOWN_AWS
         } else if exception::is_aws_code(code) {
-            1
+            SHAPED_AWS
         } else {
             0
         };
     }
     if rec.service.is_some() {
-        w += 1;
+        w += HINTS_AWS;
     }
-    // A known message of anyone's wording (`Rate exceeded`).
     if group
         .iter()
         .any(|&i| matches!(found[i].kind, Kind::Known(_)))
     {
-        w += 2;
+        w += KNOWN_AWS;
     }
     w
 }
 
 /// How much a code's own spelling says against AWS. AWS's codes are UpperCamelCase words,
 /// some under a dotted namespace; Go's sentinel errors are `ErrName` (Kubernetes'
-/// `ErrImagePull`), and gRPC's and Google's statuses, like C's `errno` names, are
-/// SCREAMING_SNAKE (`PERMISSION_DENIED`) words, which no AWS code is.
+/// `ErrImagePull`), and gRPC's and Google's statuses are SCREAMING_SNAKE words
+/// (`PERMISSION_DENIED`), which no AWS code is.
 fn code_of_others(code: &str) -> u8 {
     let b = code.as_bytes();
     if b.len() > 3 && b.starts_with(b"Err") && b[3].is_ascii_uppercase() {
