@@ -2,11 +2,11 @@
 //! more of the one above.
 //!
 //! Grouping joins pieces that stand near each other and do not disagree. A sentence from AWS's
-//! list of known messages (`Unable to locate credentials ...`, `You must specify a region`)
-//! names no code, so it never disagrees with a code above it, and was swallowed by whatever
-//! error stood on the line before. Such a sentence opening a line of its own, under an error
-//! that has its code and whose text has ended (or under other such sentences), is a second
-//! error.
+//! list of known messages (`Unable to locate credentials ...`, `You must specify a region`) or
+//! an authorization sentence names no code, so it never disagrees with a code above it, and
+//! was swallowed by whatever error stood on the line before. Such a sentence opening a line of
+//! its own, under an error that has its code and whose text has ended (or under other such
+//! sentences), is a second error.
 
 use super::piece::{Field, Strength};
 use super::{Found, Kind};
@@ -20,7 +20,9 @@ pub(super) fn stands_apart(
     f: &Found<'_>,
     line_of: impl Fn(usize) -> usize,
 ) -> bool {
-    if !matches!(f.kind, Kind::Known(i) if i != 255) || f.piece.strength != Strength::Error {
+    let sentence = matches!(f.kind, Kind::Known(i) if i != 255)
+        || f.kind == Kind::Authz && f.piece.get(Field::ErrorCode).is_none();
+    if !sentence || f.piece.strength != Strength::Error {
         return false;
     }
     let line_start = super::lex::line_start(text, f.piece.start);
@@ -97,6 +99,12 @@ mod tests {
         assert_eq!(codes(t).len(), 2);
         let t = "An error occurred (AccessDenied) when calling the ListBuckets operation: Access Denied\nERROR: Unable to locate credentials";
         assert_eq!(codes(t).len(), 2);
+        // An authorization sentence of its own under a code's whole line.
+        let t = "An error occurred (AccessDenied) when calling the ListBuckets operation: Access Denied\nUser: arn:aws:iam::123456789012:user/u is not authorized to perform: sqs:SendMessage on resource: arn:aws:sqs:us-east-1:123456789012:q because no identity-based policy allows the sqs:SendMessage action";
+        let r = extract(t);
+        assert_eq!(r.len(), 2, "{r:#?}");
+        assert_eq!(r[0].action, None);
+        assert_eq!(r[1].action.as_deref(), Some("sqs:SendMessage"));
         // Two sentences of the list, each on its own line.
         let t = "Unable to locate credentials. You can configure credentials by running \"aws configure\".\nYou must specify a region. You can also configure your region by running \"aws configure\".";
         assert_eq!(codes(t).len(), 2);
@@ -109,6 +117,7 @@ mod tests {
             "botocore.exceptions.NoCredentialsError: Unable to locate credentials",
             // Announced by a colon above.
             "InvalidClientTokenId:\nThe security token included in the request is invalid.",
+            "An error occurred (AccessDeniedException) when calling the SendMessage operation:\nUser: arn:aws:iam::123456789012:user/u is not authorized to perform: sqs:SendMessage on resource: arn:aws:sqs:us-east-1:123456789012:q because no identity-based policy allows the sqs:SendMessage action",
             // After a key of the error object's print, repeating its message.
             "{ [InvalidClientTokenId: The security token included in the request is invalid.]\n  message: 'The security token included in the request is invalid.',\n  code: 'InvalidClientTokenId' }",
             // The same sentence again on a line of its own.
