@@ -1,5 +1,6 @@
 //! The default mode: scan standard input or files and print every AWS error found.
 
+use super::binary;
 use super::output::{make_sink, mask, print_line, stdout_writer};
 use super::{Outcome, OutputOpts};
 use awsplain::sanitize::for_terminal;
@@ -61,6 +62,15 @@ pub fn run(opts: &OutputOpts, files: &[PathBuf], threads: Option<u16>) -> anyhow
                     trouble = true;
                     continue;
                 }
+            }
+        };
+        let input = match input.unless_binary(&name) {
+            Ok(Some(input)) => input,
+            Ok(None) => continue,
+            Err(e) => {
+                eprintln!("awsplain: {}: {e}", for_terminal(&name));
+                trouble = true;
+                continue;
             }
         };
         let mut emit = |mut rec: awsplain::Record| -> io::Result<()> {
@@ -192,6 +202,30 @@ enum Input {
 }
 
 impl Input {
+    /// The input, or `None` (and a notice) when it is binary: then it holds no AWS error, and
+    /// the exit code is as if it were empty. A stream's first read is kept for the scan.
+    fn unless_binary(self, name: &str) -> io::Result<Option<Input>> {
+        let regular = matches!(&self, Input::File(f) if f.metadata().is_ok_and(|m| m.is_file()));
+        let (input, at) = match self {
+            Input::File(f) if regular => {
+                let at = binary::file_binary_at(&f);
+                (Input::File(f), at)
+            }
+            input => {
+                let mut r = input.reader();
+                let (first, at) = binary::stream_start(&mut r)?;
+                (Input::Stream(Box::new(io::Cursor::new(first).chain(r))), at)
+            }
+        };
+        match at {
+            Some(nul) => {
+                eprintln!("{}", binary::notice(&for_terminal(name), nul));
+                Ok(None)
+            }
+            None => Ok(Some(input)),
+        }
+    }
+
     fn reader(self) -> Box<dyn Read + Send> {
         match self {
             Input::Stream(r) => r,

@@ -7,6 +7,7 @@ pub mod arn;
 pub mod authz;
 pub mod botocore;
 pub mod codeless;
+mod evidence;
 pub mod exception;
 pub mod go;
 pub mod java;
@@ -14,6 +15,7 @@ pub mod js;
 pub mod keyvalue;
 pub mod lex;
 pub mod misc;
+mod neighbours;
 pub mod piece;
 pub mod ruby;
 pub mod xml;
@@ -880,12 +882,17 @@ fn extract_with(text: &str, s: &mut Scratch) -> Vec<Record> {
     let newlines = &s.newlines;
     let line_of = |pos: usize| newlines.partition_point(|&n| n < pos);
     let mut records = Vec::new();
+    // The evidence words of the event, searched for once a record needs them.
+    let mut words = None;
     let mut emit = |group: &[usize]| {
         if group
             .iter()
             .any(|&i| found[i].piece.strength == Strength::Error)
         {
             let mut rec = assemble(v, marks, &found, group);
+            if !evidence::is_aws(v, newlines, &rec, &found, group, &mut words) {
+                return;
+            }
             if whole {
                 rec.span = Span {
                     start: 0,
@@ -905,7 +912,10 @@ fn extract_with(text: &str, s: &mut Scratch) -> Vec<Record> {
     for (idx, f) in found.iter().enumerate() {
         let line = line_of(f.piece.start);
         let near = !cur.is_empty() && line <= cur_last_line + GAP_LINES;
-        if near && !conflicts(&found, cur, f) {
+        if near
+            && !conflicts(&found, cur, f)
+            && !neighbours::stands_apart(v, &found, cur, f, line_of)
+        {
             cur.push(idx);
             cur_last_line = cur_last_line.max(line_of(f.piece.end));
             continue;
