@@ -436,10 +436,10 @@ impl<'a> Allow<'a> {
         // In the order the text holds them.
         let strings = || {
             let service = self.passed_to_service.into_iter();
-            (self.actions.iter().copied())
-                .chain(service)
+            std::iter::once(sid.as_str())
+                .chain(self.actions.iter().copied())
                 .chain(self.resources.iter().map(String::as_str))
-                .chain(std::iter::once(sid.as_str()))
+                .chain(service)
         };
         // Escaped straight into bytes: quoting into a `String` costs a buffer per string.
         // The escaper wants room for six bytes a byte past the end: sized for that once.
@@ -468,7 +468,7 @@ pub struct AllowText<'a> {
     doc: Allow<'a>,
     /// The statement's Sid, unquoted.
     sid: String,
-    /// The quoted actions, service (if any), resources and Sid, one after the other as the
+    /// The quoted Sid, actions, resources and service (if any), one after the other as the
     /// text holds them...
     quoted: String,
     /// ...each ending here.
@@ -641,8 +641,9 @@ impl Shape {
     }
 
     /// Append the text of a document of this shape, its `i`th string (in the order the text
-    /// holds them) quoted as `quoted(i)` gives it. Members come in the order serde_json's
-    /// sorted maps print them.
+    /// holds them) quoted as `quoted(i)` gives it. Members come in AWS's conventional order
+    /// (`Version`, `Statement`; `Sid`, `Effect`, `Action`, `Resource`, `Condition`), as the
+    /// insertion-ordered `Value` prints them.
     fn write<'q>(&self, out: &mut String, quoted: impl Fn(usize) -> &'q str) {
         let (pad, colon) = match self.layout {
             Layout::Compact => (None, ":"),
@@ -676,21 +677,36 @@ impl Shape {
                 out.push(']');
             }
         };
-        let service = self.actions;
-        let first_resource = self.actions + usize::from(self.conditioned);
-        let sid = first_resource + self.resources;
+        // The strings in the order the text holds them: Sid, actions, resources, service.
+        let sid = 0;
+        let first_resource = 1 + self.actions;
+        let service = first_resource + self.resources;
         out.push('{');
+        br(out, 1);
+        key(out, "\"Version\"");
+        out.push_str("\"2012-10-17\",");
         br(out, 1);
         key(out, "\"Statement\"");
         out.push('[');
         br(out, 2);
         out.push('{');
         br(out, 3);
-        key(out, "\"Action\"");
-        one_or_list(out, 0..self.actions);
+        key(out, "\"Sid\"");
+        out.push_str(quoted(sid));
         out.push(',');
         br(out, 3);
+        key(out, "\"Effect\"");
+        out.push_str("\"Allow\",");
+        br(out, 3);
+        key(out, "\"Action\"");
+        one_or_list(out, 1..first_resource);
+        out.push(',');
+        br(out, 3);
+        key(out, "\"Resource\"");
+        one_or_list(out, first_resource..service);
         if self.conditioned {
+            out.push(',');
+            br(out, 3);
             key(out, "\"Condition\"");
             out.push('{');
             br(out, 4);
@@ -702,25 +718,12 @@ impl Shape {
             br(out, 4);
             out.push('}');
             br(out, 3);
-            out.push_str("},");
-            br(out, 3);
+            out.push('}');
         }
-        key(out, "\"Effect\"");
-        out.push_str("\"Allow\",");
-        br(out, 3);
-        key(out, "\"Resource\"");
-        one_or_list(out, first_resource..sid);
-        out.push(',');
-        br(out, 3);
-        key(out, "\"Sid\"");
-        out.push_str(quoted(sid));
         br(out, 2);
         out.push('}');
         br(out, 1);
-        out.push_str("],");
-        br(out, 1);
-        key(out, "\"Version\"");
-        out.push_str("\"2012-10-17\"");
+        out.push(']');
         br(out, 0);
         out.push('}');
     }
