@@ -439,7 +439,7 @@ mod tests {
         let text = render(&pass_role_record(), Lang::En, false);
         assert!(text.contains("fix [iam-pass-role]"));
         assert!(text.contains("\"iam:PassedToService\": \"ecs-tasks.amazonaws.com\""));
-        assert!(text.contains("$ aws iam put-role-policy --role-name OrdersStateMachineRole"));
+        assert!(text.contains("aws iam put-role-policy --role-name OrdersStateMachineRole"));
         assert!(text.contains("why"));
         for line in text.lines() {
             // Only unbreakable tokens (commands, ARNs, JSON lines with ARNs) may be longer.

@@ -53,6 +53,7 @@ fn command_with(head: &str, word: &str, tail: &[&str]) -> String {
 pub fn attach(r: &mut Draft, rec: &Record, f: &Facts, lang: Lang) {
     let catalog_steps = r.steps.len();
     attach_by_id(r, rec, f, lang);
+    mark_unfinished_commands(r, lang);
     // Steps written here are specific to the record, so they go before the catalog's.
     // Organizations notes are about who runs the commands, so they read better last.
     if !matches!(r.id, "scp-explicit-deny" | "rcp-explicit-deny") {
@@ -66,6 +67,7 @@ fn attach_by_id(r: &mut Draft, rec: &Record, f: &Facts, lang: Lang) {
         "iam-allow-action" => allow_action(r, rec, f, lang),
         "permissions-boundary" => boundary(r, rec, f, lang),
         "explicit-deny-identity" => explicit_identity(r, rec, f),
+        "explicit-deny-policy" => explicit_policy(r, rec, f, lang),
         "scp-explicit-deny" => org_policy(r, rec, "SERVICE_CONTROL_POLICY", lang),
         "rcp-explicit-deny" => org_policy(r, rec, "RESOURCE_CONTROL_POLICY", lang),
         "resource-based-policy" => resource_policy(r, rec, f, lang),
@@ -82,6 +84,65 @@ fn attach_by_id(r: &mut Draft, rec: &Record, f: &Facts, lang: Lang) {
         "throttling-backoff" => backoff(r, rec),
         "quota-increase" => quota(r, f),
         _ => {}
+    }
+}
+
+/// The `<PLACEHOLDERS>` in a command, each once, in order of appearance.
+fn placeholders(cmd: &[u8]) -> Vec<&[u8]> {
+    let mut found: Vec<&[u8]> = Vec::new();
+    let mut rest = cmd;
+    while let Some(open) = memchr::memchr(b'<', rest) {
+        let after = &rest[open + 1..];
+        let len = after
+            .iter()
+            .take_while(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || **b == b'_')
+            .count();
+        if len > 0 && after.get(len) == Some(&b'>') {
+            let p = &rest[open..open + len + 2];
+            if !found.contains(&p) {
+                found.push(p);
+            }
+        }
+        rest = after;
+    }
+    found
+}
+
+/// Turn commands that still hold a `<PLACEHOLDER>` into shell comments that name what to fill
+/// in: pasted as they are, they would run with the placeholder (or fail half way).
+fn mark_unfinished_commands(r: &mut Draft, lang: Lang) {
+    let head = match lang {
+        Lang::En => "# fill in ",
+        Lang::Ja => "# 次を埋めてから実行: ",
+    };
+    let tail = match lang {
+        Lang::En => " first, then run: ",
+        Lang::Ja => " → ",
+    };
+    for cmd in &mut r.apply {
+        let bytes = match cmd {
+            Artifact::Text(t) => t.as_bytes(),
+            Artifact::Json(j) => &j[..],
+        };
+        let found = placeholders(bytes);
+        if found.is_empty() {
+            continue;
+        }
+        let mut prefix = String::from(head);
+        for (i, p) in found.iter().enumerate() {
+            if i > 0 {
+                prefix.push_str(", ");
+            }
+            prefix.push_str(std::str::from_utf8(p).expect("ASCII"));
+        }
+        prefix.push_str(tail);
+        match cmd {
+            Artifact::Text(t) => *t = Cow::Owned(prefix + t),
+            // Placeholders and the words around them need no JSON escape.
+            Artifact::Json(j) => {
+                j.splice(1..1, prefix.into_bytes());
+            }
+        }
     }
 }
 
@@ -108,13 +169,23 @@ fn caller_step(r: &mut Draft, f: &Facts, lang: Lang) {
 
 /// The caller's own policy: attach `doc` to the identity from the principal (after
 /// [`caller_step`] said which).
-fn attach_identity_policy(r: &mut Draft, f: &Facts, action: &str, doc: &Allow) {
+fn attach_identity_policy(r: &mut Draft, f: &Facts, action: &str, doc: &Allow, lang: Lang) {
     let identity = &f.identity;
-    let name = policy::policy_name(action);
+    let name = policy::policy_name(action, doc.resources.first().map(String::as_str));
+    same_name_step(r, lang);
     let text = doc.text();
     let compact = text.compact();
     identity_artifacts(r, identity, &name, &text, &compact);
     r.policy = Some(Policy::Json(compact.into()));
+}
+
+/// Say that the inline policy's name matters: a second policy of that name replaces the first.
+fn same_name_step(r: &mut Draft, lang: Lang) {
+    r.step(t(
+        lang,
+        "put-role-policy (put-user-policy) replaces an inline policy of the same name: the name is made from the action and the resource so that other fixes keep theirs; to grant more in one policy, merge the statements into one document",
+        "put-role-policy(put-user-policy)は同じ名前のインラインポリシーを置き換えます。ほかの修正を上書きしないよう、名前はアクションとリソースから作っています。1 つのポリシーにまとめる場合はステートメントを 1 つの文書にマージしてください",
+    ));
 }
 
 /// The `put-*-policy` command and the snippets for an identity's policy: for the JSON
@@ -226,7 +297,7 @@ fn pass_role(r: &mut Draft, rec: &Record, f: &Facts, lang: Lang) {
         resources: &resources,
         passed_to_service: service,
     };
-    attach_identity_policy(r, f, "iam:PassRole", &doc);
+    attach_identity_policy(r, f, "iam:PassRole", &doc, lang);
 }
 
 fn action_or_placeholder(rec: &Record) -> String {
@@ -255,23 +326,13 @@ fn allow_action(r: &mut Draft, rec: &Record, f: &Facts, lang: Lang) {
         resources: &resources,
         passed_to_service: None,
     };
-    attach_identity_policy(r, f, &action, &doc);
+    attach_identity_policy(r, f, &action, &doc, lang);
 }
 
 fn boundary(r: &mut Draft, rec: &Record, f: &Facts, lang: Lang) {
     let action = action_or_placeholder(rec);
     let (res, _) = policy::resource_for(&action, rec.resource.as_deref());
-    let identity = &f.identity;
-    r.command(match identity {
-        Identity::User(n) => format!(
-            "aws iam get-user --user-name {} --query User.PermissionsBoundary",
-            shell_quote(n)
-        ),
-        _ => format!(
-            "aws iam get-role --role-name {} --query Role.PermissionsBoundary",
-            shell_quote(identity.name())
-        ),
-    });
+    boundary_commands(r, &f.identity);
     r.step(t(
         lang,
         "The policy below is the statement the boundary policy must also contain; add it to a new version of the boundary policy (the caller's own policy must allow it too)",
@@ -377,11 +438,16 @@ fn resource_statement(rec: &Record, resource: String) -> Value {
     ])
 }
 
-fn resource_policy(r: &mut Draft, rec: &Record, f: &Facts, lang: Lang) {
-    let action = action_or_placeholder(rec);
-    let (res, _) = policy::resource_for(&action, rec.resource.as_deref());
-    let q = shell_quote(&res);
-    let (kind_en, kind_ja, cmd) = match f.service.as_deref() {
+/// Where a resource's own policy lives: its name for the steps, and the command that reads it.
+struct ResourcePolicy {
+    kind_en: &'static str,
+    kind_ja: &'static str,
+    read: Option<String>,
+}
+
+fn resource_policy_of(service: Option<&str>, res: &str) -> ResourcePolicy {
+    let q = shell_quote(res);
+    let (kind_en, kind_ja, read) = match service {
         Some("s3") => {
             let bucket = res
                 .strip_prefix("arn:aws:s3:::")
@@ -390,56 +456,203 @@ fn resource_policy(r: &mut Draft, rec: &Record, f: &Facts, lang: Lang) {
             (
                 "the bucket policy",
                 "バケットポリシー",
-                format!(
-                    "aws s3api get-bucket-policy --bucket {}",
-                    shell_quote(&bucket)
-                ),
+                Some(command_with(
+                    "aws s3api get-bucket-policy --bucket ",
+                    &bucket,
+                    &[" --query Policy --output text"],
+                )),
             )
         }
         Some("secretsmanager") => (
             "the secret's resource policy",
             "シークレットのリソースポリシー",
-            format!("aws secretsmanager get-resource-policy --secret-id {q}"),
+            Some(format!("aws secretsmanager get-resource-policy --secret-id {q}")),
         ),
         Some("lambda") => (
             "the function's resource-based policy",
             "関数のリソースベースポリシー",
-            format!("aws lambda get-policy --function-name {q}"),
+            Some(format!("aws lambda get-policy --function-name {q}")),
         ),
         Some("sqs") => (
             "the queue policy",
             "キューポリシー",
-            "aws sqs get-queue-attributes --queue-url <QUEUE_URL> --attribute-names Policy"
-                .to_string(),
+            Some("aws sqs get-queue-attributes --queue-url <QUEUE_URL> --attribute-names Policy".into()),
         ),
         Some("sns") => (
             "the topic policy",
             "トピックポリシー",
-            format!("aws sns get-topic-attributes --topic-arn {q}"),
+            Some(format!("aws sns get-topic-attributes --topic-arn {q} --query Attributes.Policy --output text")),
         ),
         Some("ecr") => (
             "the repository policy",
             "リポジトリポリシー",
-            "aws ecr get-repository-policy --repository-name <REPOSITORY_NAME>".to_string(),
+            Some("aws ecr get-repository-policy --repository-name <REPOSITORY_NAME>".into()),
         ),
-        Some("iam") | Some("sts") => (
-            "the role's trust policy",
-            "ロールの信頼ポリシー",
-            "aws iam get-role --role-name <ROLE_NAME> --query Role.AssumeRolePolicyDocument"
-                .to_string(),
+        Some("kms") => (
+            "the key policy",
+            "キーポリシー",
+            Some(format!("aws kms get-key-policy --key-id {q} --policy-name default --output text")),
         ),
-        _ => ("the resource's policy", "リソースのポリシー", String::new()),
+        Some("iam") | Some("sts") => {
+            let role = role_name_of(res).unwrap_or("<ROLE_NAME>");
+            (
+                "the role's trust policy",
+                "ロールの信頼ポリシー",
+                Some(command_with(
+                    "aws iam get-role --role-name ",
+                    role,
+                    &[" --query Role.AssumeRolePolicyDocument"],
+                )),
+            )
+        }
+        _ => ("the resource's policy", "リソースのポリシー", None),
     };
+    ResourcePolicy {
+        kind_en,
+        kind_ja,
+        read,
+    }
+}
+
+/// The name of the role an IAM role ARN names (the last part of its path).
+fn role_name_of(arn: &str) -> Option<&str> {
+    let (_, rest) = arn.split_once(":role/")?;
+    let name = rest.rsplit('/').next()?;
+    (!name.is_empty() && !name.contains(['<', '*'])).then_some(name)
+}
+
+/// Say in which account the commands after it run: `account` when the text gives it, else
+/// the account `whose_*` describes.
+fn account_step(r: &mut Draft, lang: Lang, account: Option<&str>, whose_en: &str, whose_ja: &str) {
+    r.step(match account {
+        Some(a) => tj(
+            lang,
+            &[
+                "Run these commands with credentials of account ",
+                a,
+                " (",
+                whose_en,
+                ")",
+            ],
+            &[
+                "これらのコマンドはアカウント ",
+                a,
+                "(",
+                whose_ja,
+                ")の認証情報で実行します",
+            ],
+        ),
+        None => tj(
+            lang,
+            &["Run these commands with credentials of ", whose_en],
+            &["これらのコマンドは", whose_ja, "の認証情報で実行します"],
+        ),
+    });
+}
+
+/// The account of the caller, from the principal.
+fn caller_account(rec: &Record) -> Option<&str> {
+    rec.principal.as_deref().and_then(policy::account_of)
+}
+
+/// When caller and resource live in different accounts, say that both sides must allow it.
+fn cross_account_step(r: &mut Draft, rec: &Record, lang: Lang, resource_account: Option<&str>) {
+    if let (Some(caller), Some(owner)) = (caller_account(rec), resource_account) {
+        if caller != owner {
+            r.step(tj(
+                lang,
+                &[
+                    "The caller (account ",
+                    caller,
+                    ") and the resource (account ",
+                    owner,
+                    ") are in different accounts: the resource's policy in ",
+                    owner,
+                    " and the caller's own policy in ",
+                    caller,
+                    " must both allow the call",
+                ],
+                &[
+                    "呼び出し元(アカウント ",
+                    caller,
+                    ")とリソース(アカウント ",
+                    owner,
+                    ")は別のアカウントです。",
+                    owner,
+                    " 側のリソースのポリシーと ",
+                    caller,
+                    " 側の呼び出し元自身のポリシーの両方で許可が必要です",
+                ],
+            ));
+        }
+    }
+}
+
+fn resource_policy(r: &mut Draft, rec: &Record, f: &Facts, lang: Lang) {
+    let action = action_or_placeholder(rec);
+    let (res, _) = policy::resource_for(&action, rec.resource.as_deref());
+    let owner = rec.resource.as_deref().and_then(policy::account_of);
+    let place = resource_policy_of(f.service.as_deref(), &res);
+    if f.service_is("lambda") {
+        lambda_permission(r, rec, lang, &action, &res, owner, place.read);
+        return;
+    }
     r.step(tf(
         lang,
-        format_args!("The policy that decides here is {kind_en}; merge the statement below into it (do not replace the existing statements)"),
-        format_args!("ここで判定しているのは{kind_ja}です。下のステートメントを既存のポリシーに追記してください(置き換えないこと)"),
+        format_args!("The policy that decides here is {}; read it first, then merge the statement below into it (do not replace the existing statements)", place.kind_en),
+        format_args!("ここで判定しているのは{}です。まず読み出し、下のステートメントを既存のポリシーに追記してください(置き換えないこと)", place.kind_ja),
     ));
-    if !cmd.is_empty() {
+    account_step(
+        r,
+        lang,
+        owner,
+        "the resource's owner",
+        "リソースの所有者のアカウント",
+    );
+    cross_account_step(r, rec, lang, owner);
+    if let Some(cmd) = place.read {
         r.command(cmd);
     }
     log_stream_step(r, rec, lang, &res);
     r.policy = Some(Policy::Value(resource_statement(rec, res)));
+}
+
+/// A Lambda function's policy is changed a statement at a time with `add-permission`, never
+/// by writing the document.
+fn lambda_permission(
+    r: &mut Draft,
+    rec: &Record,
+    lang: Lang,
+    action: &str,
+    function: &str,
+    owner: Option<&str>,
+    read: Option<String>,
+) {
+    r.step(t(
+        lang,
+        "A Lambda function's resource-based policy is not edited as a document: `aws lambda add-permission` adds one statement (and `remove-permission` takes one away)",
+        "Lambda 関数のリソースベースポリシーは文書として編集しません。`aws lambda add-permission` でステートメントを 1 つ追加します(削除は `remove-permission`)",
+    ));
+    account_step(
+        r,
+        lang,
+        owner,
+        "the function's owner",
+        "関数の所有者のアカウント",
+    );
+    cross_account_step(r, rec, lang, owner);
+    if let Some(cmd) = read {
+        r.command(cmd);
+    }
+    let principal = principal_for_resource_policy(rec);
+    let mut cmd = command_with("aws lambda add-permission --function-name ", function, &[]);
+    cmd.push_str(" --statement-id ");
+    cmd.push_str(&policy::policy_name(action, None));
+    cmd.push_str(" --action ");
+    policy::push_shell_quoted(&mut cmd, action);
+    cmd.push_str(" --principal ");
+    policy::push_shell_quoted(&mut cmd, &principal);
+    r.command(cmd);
 }
 
 fn key_policy(r: &mut Draft, rec: &Record, lang: Lang) {
@@ -448,6 +661,15 @@ fn key_policy(r: &mut Draft, rec: &Record, lang: Lang) {
         .as_deref()
         .filter(|k| policy::is_clean_arn(k))
         .unwrap_or("<KEY_ID_OR_ARN>");
+    let owner = policy::account_of(key);
+    account_step(
+        r,
+        lang,
+        owner,
+        "the key's owner: key policies are read and written only there",
+        "キーの所有者のアカウント。キーポリシーはそこでしか読み書きできません",
+    );
+    cross_account_step(r, rec, lang, owner);
     r.command(format!(
         "aws kms get-key-policy --key-id {} --policy-name default --output text > key-policy.json",
         shell_quote(key)
@@ -464,17 +686,147 @@ fn key_policy(r: &mut Draft, rec: &Record, lang: Lang) {
     r.policy = Some(Policy::Value(resource_statement(rec, "*".into())));
 }
 
-fn endpoint_policy(r: &mut Draft, rec: &Record, f: &Facts, lang: Lang) {
+/// The region of an ARN, when it names one.
+fn region_of(arn: Option<&str>) -> Option<&str> {
+    let region = arn?.strip_prefix("arn:")?.split(':').nth(2)?;
+    (!region.is_empty()
+        && region
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-'))
+    .then_some(region)
+}
+
+/// The commands that find the endpoint for the service and read its policy into a file.
+fn read_endpoint_policy(r: &mut Draft, rec: &Record, f: &Facts) {
     let svc = f.service.as_deref().unwrap_or("<SERVICE>");
-    r.command(format!(
-        "aws ec2 describe-vpc-endpoints --filters Name=service-name,Values=com.amazonaws.<REGION>.{} --query 'VpcEndpoints[].[VpcEndpointId,PolicyDocument]'",
-        shell_quote(svc)
+    let region = region_of(rec.resource.as_deref()).unwrap_or("<REGION>");
+    let mut find =
+        String::from("aws ec2 describe-vpc-endpoints --filters Name=service-name,Values=");
+    policy::push_shell_quoted(&mut find, &["com.amazonaws.", region, ".", svc].concat());
+    find.push_str(" --query 'VpcEndpoints[].[VpcEndpointId,VpcId]' --output text");
+    r.command(find);
+    r.command("aws ec2 describe-vpc-endpoints --vpc-endpoint-ids <VPC_ENDPOINT_ID> --query 'VpcEndpoints[0].PolicyDocument' --output text > endpoint-policy.json");
+}
+
+fn endpoint_policy(r: &mut Draft, rec: &Record, f: &Facts, lang: Lang) {
+    account_step(
+        r,
+        lang,
+        None,
+        "the account that owns the VPC the caller runs in",
+        "呼び出し元が動いている VPC を所有するアカウント",
+    );
+    read_endpoint_policy(r, rec, f);
+    r.step(t(
+        lang,
+        "`modify-vpc-endpoint --policy-document` replaces the whole endpoint policy: merge the statement below into endpoint-policy.json (keep the existing statements), then apply the merged file; applying the statement alone would cut every other request through the endpoint",
+        "`modify-vpc-endpoint --policy-document` はエンドポイントポリシー全体を置き換えます。下のステートメントを endpoint-policy.json に追記(既存のステートメントは残す)してから適用してください。ステートメント単独で適用すると、エンドポイントを通る他のリクエストがすべて止まります",
     ));
     r.command("aws ec2 modify-vpc-endpoint --vpc-endpoint-id <VPC_ENDPOINT_ID> --policy-document file://endpoint-policy.json");
     let action = action_or_placeholder(rec);
     let (res, _) = policy::resource_for(&action, rec.resource.as_deref());
     log_stream_step(r, rec, lang, &res);
     r.policy = Some(Policy::Value(resource_statement(rec, res)));
+}
+
+/// An explicit Deny in a boundary, session, resource or endpoint policy: how to read the
+/// policy that holds it and whose it is. No Allow: it would change nothing.
+fn explicit_policy(r: &mut Draft, rec: &Record, f: &Facts, lang: Lang) {
+    use crate::record::PolicyType;
+    let caller = caller_account(rec);
+    match rec.policy_type {
+        Some(PolicyType::PermissionsBoundary) => {
+            r.step(t(
+                lang,
+                "The Deny is in the caller's permissions boundary: read the boundary's ARN, then its default version; boundaries are usually owned by a platform or security team",
+                "Deny は呼び出し元のアクセス許可の境界にあります。境界ポリシーの ARN を調べ、そのデフォルトバージョンを読んでください。境界はたいていプラットフォームやセキュリティのチームが管理しています",
+            ));
+            account_step(r, lang, caller, "the caller's", "呼び出し元のアカウント");
+            boundary_commands(r, &f.identity);
+        }
+        Some(PolicyType::Session) => {
+            r.step(t(
+                lang,
+                "The Deny is in the session policy passed (as Policy or PolicyArns) when these credentials were made by AssumeRole, AssumeRoleWithWebIdentity, AssumeRoleWithSAML or GetFederationToken: find who creates the session (a CI system, an access broker, your code) and change what it passes, then start a new session",
+                "Deny は、この認証情報を AssumeRole・AssumeRoleWithWebIdentity・AssumeRoleWithSAML・GetFederationToken で作成したときに渡されたセッションポリシー(Policy または PolicyArns)にあります。セッションを作っているもの(CI、アクセス仲介ツール、自分のコード)を探して渡す内容を変え、新しいセッションを開始してください",
+            ));
+            account_step(r, lang, caller, "the role's: CloudTrail records the AssumeRole call there, with the policy it passed", "ロールのアカウント。AssumeRole の呼び出しと渡されたポリシーはそこの CloudTrail に記録されます");
+            let role = match &f.identity {
+                Identity::Role(n) => n.as_str(),
+                _ => "<ROLE_NAME>",
+            };
+            r.command(command_with(
+                "aws cloudtrail lookup-events --lookup-attributes AttributeKey=ResourceName,AttributeValue=",
+                role,
+                &[" --query \"Events[?EventName=='AssumeRole'].CloudTrailEvent\" --output text"],
+            ));
+        }
+        Some(PolicyType::VpcEndpoint) => {
+            r.step(t(
+                lang,
+                "The Deny is in the policy of the VPC endpoint the request went through; the owner of the VPC (often a network team) owns it",
+                "Deny はリクエストが通った VPC エンドポイントのポリシーにあります。VPC の所有者(多くはネットワークチーム)が管理しています",
+            ));
+            account_step(
+                r,
+                lang,
+                None,
+                "the account that owns the VPC the caller runs in",
+                "呼び出し元が動いている VPC を所有するアカウント",
+            );
+            read_endpoint_policy(r, rec, f);
+        }
+        _ => {
+            let action = action_or_placeholder(rec);
+            let (res, _) = policy::resource_for(&action, rec.resource.as_deref());
+            let service = if starts_with_ignore_case(&action, "sts:assumerole") {
+                Some("iam")
+            } else {
+                f.service.as_deref()
+            };
+            let place = resource_policy_of(service, &res);
+            let owner = rec.resource.as_deref().and_then(policy::account_of);
+            r.step(tf(
+                lang,
+                format_args!("The Deny is in {}: read it and find the statement with \"Effect\": \"Deny\" that matches {action}", place.kind_en),
+                format_args!("Deny は{}にあります。読み出して、{action} に一致する \"Effect\": \"Deny\" のステートメントを探してください", place.kind_ja),
+            ));
+            account_step(
+                r,
+                lang,
+                owner,
+                "the resource's owner",
+                "リソースの所有者のアカウント",
+            );
+            if let Some(cmd) = place.read {
+                r.command(cmd);
+            }
+        }
+    }
+}
+
+fn starts_with_ignore_case(s: &str, prefix: &str) -> bool {
+    s.as_bytes()
+        .get(..prefix.len())
+        .is_some_and(|head| head.eq_ignore_ascii_case(prefix.as_bytes()))
+}
+
+/// Read the permissions boundary of an identity: its ARN, then the document of its default version.
+fn boundary_commands(r: &mut Draft, identity: &Identity) {
+    r.command(match identity {
+        Identity::User(n) => command_with(
+            "aws iam get-user --user-name ",
+            n,
+            &[" --query User.PermissionsBoundary.PermissionsBoundaryArn --output text"],
+        ),
+        _ => command_with(
+            "aws iam get-role --role-name ",
+            identity.name(),
+            &[" --query Role.PermissionsBoundary.PermissionsBoundaryArn --output text"],
+        ),
+    });
+    r.command("aws iam get-policy --policy-arn <BOUNDARY_POLICY_ARN> --query Policy.DefaultVersionId --output text");
+    r.command("aws iam get-policy-version --policy-arn <BOUNDARY_POLICY_ARN> --version-id <VERSION_ID> --query PolicyVersion.Document");
 }
 
 fn assume_role(r: &mut Draft, rec: &Record, f: &Facts, lang: Lang) {
@@ -521,7 +873,8 @@ fn assume_role(r: &mut Draft, rec: &Record, f: &Facts, lang: Lang) {
             passed_to_service: None,
         };
         let identity = &f.identity;
-        let name = policy::policy_name(&action);
+        let name = policy::policy_name(&action, Some(&target));
+        same_name_step(r, lang);
         let text = doc.text();
         let compact = text.compact();
         identity_artifacts(r, identity, &name, &text, &compact);

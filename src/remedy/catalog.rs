@@ -43,6 +43,7 @@ static DOCS: &[(&str, &str, &str)] = docs![
     "scp-explicit-deny",
     "rcp-explicit-deny",
     "explicit-deny-identity",
+    "explicit-deny-policy",
     "permissions-boundary",
     "session-policy",
     "resource-based-policy",

@@ -841,6 +841,13 @@ fn select(rec: &Record, f: &Facts) -> Vec<&'static str> {
     let explicit = rec.deny == Some(Deny::Explicit);
     if !f.action.is_empty() || rec.policy_type.is_some() || rec.deny.is_some() {
         match rec.policy_type {
+            // An explicit Deny wins over every Allow: no entry that adds one may answer it.
+            Some(
+                PolicyType::PermissionsBoundary
+                | PolicyType::Session
+                | PolicyType::VpcEndpoint
+                | PolicyType::ResourceBased,
+            ) if explicit => push(&mut out, "explicit-deny-policy"),
             Some(PolicyType::ServiceControl) => push(&mut out, "scp-explicit-deny"),
             Some(PolicyType::ResourceControl) => push(&mut out, "rcp-explicit-deny"),
             Some(PolicyType::PermissionsBoundary) => push(&mut out, "permissions-boundary"),

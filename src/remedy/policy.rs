@@ -744,16 +744,46 @@ fn sid(action: &str) -> String {
     s
 }
 
-/// A policy name derived from the action: `awsplain-iam-PassRole`.
-pub fn policy_name(action: &str) -> String {
-    let mut name = String::with_capacity(9 + action.len());
+/// An inline policy name from the action and the resource's name:
+/// `awsplain-iam-PassRole-orders-task-role`. `put-role-policy` replaces a policy of the same
+/// name, so a name per action alone would make the fix for one resource undo the fix for
+/// another. IAM allows 128 characters of `[A-Za-z0-9+=,.@_-]`.
+pub fn policy_name(action: &str, resource: Option<&str>) -> String {
+    const MAX: usize = 128;
+    let mut name = String::with_capacity(MAX);
     name.push_str("awsplain-");
     name.extend(
         action
             .chars()
             .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' }),
     );
+    if let Some(part) = resource.and_then(resource_name) {
+        name.push('-');
+        let room = MAX.saturating_sub(name.len());
+        name.extend(
+            part.chars()
+                .filter(|c| c.is_ascii_alphanumeric() || "+=,.@_-".contains(*c))
+                .take(room),
+        );
+    }
     name
+}
+
+/// The name a resource ARN ends in (a bucket for S3), or `None` when it is masked or `*`.
+fn resource_name(arn: &str) -> Option<&str> {
+    let rest = arn_field(arn, 5).map(|_| {
+        let at = memchr::memchr_iter(b':', arn.as_bytes())
+            .nth(4)
+            .map_or(arn.len(), |i| i + 1);
+        &arn[at..]
+    })?;
+    let name = if arn_field(arn, 2) == Some("s3") {
+        rest.split('/').next()?
+    } else {
+        rest.rsplit(['/', ':'])
+            .find(|p| !p.is_empty() && *p != "*")?
+    };
+    (!name.is_empty() && !name.contains(['<', '>', '*', '{', '}', '$'])).then_some(name)
 }
 
 /// Quote for a POSIX shell when the word holds anything but plain characters.

@@ -73,7 +73,10 @@ fn iam_pass_role_step_functions_to_ecs() {
         st["Condition"]["StringEquals"]["iam:PassedToService"],
         "ecs-tasks.amazonaws.com"
     );
-    assert!(m.apply[0].starts_with("aws iam put-role-policy --role-name OrdersStateMachineRole "));
+    // The document still holds <TASK_ROLE_NAME>: the command must not look ready to paste.
+    assert!(m.apply[0].starts_with(
+        "# fill in <TASK_ROLE_NAME> first, then run: aws iam put-role-policy --role-name OrdersStateMachineRole "
+    ));
     // The command's document is the same policy.
     let quoted = m.apply[0].rsplit("--policy-document ").next().unwrap();
     let doc: Value = serde_json::from_str(quoted.trim_matches('\'')).unwrap();
@@ -234,7 +237,10 @@ fn explicit_boundary_session_endpoint() {
         ..base
     };
     let m = remedy(&r, "vpc-endpoint-policy");
-    assert!(m.apply[0].contains("com.amazonaws.<REGION>.codedeploy"));
+    assert!(m
+        .apply
+        .iter()
+        .any(|a| a.contains("com.amazonaws.us-east-1.codedeploy")));
 }
 
 #[test]
@@ -390,7 +396,7 @@ fn throttling_and_quota() {
     };
     let m = remedy(&r, "quota-increase");
     assert!(m.apply.iter().any(|a| a
-        .starts_with("aws service-quotas request-service-quota-increase --service-code lambda")));
+        .starts_with("# fill in <QUOTA_CODE>, <NEW_VALUE> first, then run: aws service-quotas request-service-quota-increase --service-code lambda")));
 }
 
 #[test]
@@ -418,7 +424,7 @@ fn ecs_network_configuration_three_shapes() {
     assert!(sfn["NetworkConfiguration"]["AwsvpcConfiguration"]["SecurityGroups"].is_array());
     assert!(m.snippets["aws-cli"]
         .starts_with("--network-configuration 'awsvpcConfiguration={subnets=["));
-    assert!(m.apply[0].starts_with("aws ecs run-task "));
+    assert!(m.apply[0].starts_with("# fill in <CLUSTER_NAME>, <TASK_DEFINITION>, <PRIVATE_SUBNET_ID_1>, <PRIVATE_SUBNET_ID_2>, <SECURITY_GROUP_ID> first, then run: aws ecs run-task "));
 }
 
 #[test]

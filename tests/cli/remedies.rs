@@ -114,8 +114,9 @@ fn step_functions_pass_role_sample_is_paste_ready() {
         "ecs-tasks.amazonaws.com"
     );
     let apply = m["apply"][0].as_str().unwrap();
-    assert!(apply
-        .starts_with("aws iam put-role-policy --role-name OrdersStateMachineRole --policy-name "));
+    assert!(apply.starts_with(
+        "# fill in <TASK_ROLE_NAME> first, then run: aws iam put-role-policy --role-name OrdersStateMachineRole --policy-name awsplain-iam-PassRole-orders-task-execution-role "
+    ));
     assert!(m["snippets"]["terraform"]
         .as_str()
         .unwrap()
@@ -134,7 +135,9 @@ fn step_functions_pass_role_sample_is_paste_ready() {
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.contains("fix [iam-pass-role]"), "{text}");
     assert!(text.contains("\"iam:PassedToService\": \"ecs-tasks.amazonaws.com\""));
-    assert!(text.contains("$ aws iam put-role-policy --role-name OrdersStateMachineRole"));
+    assert!(text.contains(
+        "$ # fill in <TASK_ROLE_NAME> first, then run: aws iam put-role-policy --role-name OrdersStateMachineRole"
+    ));
 }
 
 #[test]
@@ -327,4 +330,132 @@ fn japanese_json_keeps_ids_and_fields_english() {
     let m = remedy(&recs, "iam-pass-role");
     assert!(m["title"].as_str().unwrap().contains("ロール"));
     assert_eq!(m["policy"]["Statement"][0]["Action"], "iam:PassRole");
+}
+
+/// Everything awsplain prints for a sample, per output: human, `-v`, JSON, and both in
+/// Japanese. JSON is read back and its strings and policies written out plain, so that a
+/// needle matches what a reader sees rather than the escaping; `": "` is written `":"`
+/// everywhere, so `"Effect":"Allow"` finds pretty and compact policies alike.
+fn printed(sample: &str) -> Vec<(String, String)> {
+    let path = root().join("samples/remedies").join(sample);
+    assert!(path.exists(), "{sample}");
+    let mut out = Vec::new();
+    for lang in ["en", "ja"] {
+        for mode in [&[][..], &["-v"][..]] {
+            let run = awsplain()
+                .args(["--color", "never", "--lang", lang])
+                .args(mode)
+                .arg(&path)
+                .output()
+                .unwrap();
+            let text = String::from_utf8(run.stdout).unwrap();
+            out.push((format!("human {lang} {mode:?}"), text));
+        }
+        let run = awsplain()
+            .args(["--format", "json", "--lang", lang])
+            .arg(&path)
+            .output()
+            .unwrap();
+        let mut text = String::new();
+        fn strings(v: &Value, out: &mut String) {
+            match v {
+                Value::String(s) => {
+                    out.push_str(s);
+                    out.push('\n');
+                }
+                Value::Array(a) => a.iter().for_each(|x| strings(x, out)),
+                Value::Object(o) => o.values().for_each(|x| strings(x, out)),
+                _ => {}
+            }
+        }
+        for rec in json_lines(&run.stdout) {
+            strings(&rec, &mut text);
+            for m in rec["remedies"].as_array().unwrap() {
+                if !m["policy"].is_null() {
+                    text.push_str(&m["policy"].to_string());
+                    text.push('\n');
+                }
+            }
+        }
+        out.push((format!("json {lang}"), text));
+    }
+    out.into_iter()
+        .map(|(mode, text)| (mode, text.replace("\": ", "\":")))
+        .collect()
+}
+
+/// No output of `sample` holds any of `wrong`, and each holds every one of `right`.
+fn prints_only_right_advice(sample: &str, wrong: &[&str], right: &[&str]) {
+    for (mode, text) in printed(sample) {
+        assert!(
+            !text.trim().is_empty(),
+            "{sample}: nothing printed ({mode})"
+        );
+        for w in wrong {
+            assert!(!text.contains(w), "{sample} ({mode}) prints {w:?}:\n{text}");
+        }
+        for r in right {
+            assert!(text.contains(r), "{sample} ({mode}) lacks {r:?}:\n{text}");
+        }
+    }
+}
+
+/// The JSON records of a sample.
+fn records(sample: &str) -> Vec<Value> {
+    let run = awsplain()
+        .args(["--format", "json"])
+        .arg(root().join("samples/remedies").join(sample))
+        .output()
+        .unwrap();
+    json_lines(&run.stdout)
+}
+
+#[test]
+fn explicit_denies_never_get_an_allow() {
+    for (sample, read) in [
+        (
+            "explicit-deny-policy.txt",
+            "--query Role.PermissionsBoundary.PermissionsBoundaryArn",
+        ),
+        (
+            "explicit-deny-policy.bucket.txt",
+            "aws s3api get-bucket-policy --bucket example-landing-zone",
+        ),
+        (
+            "explicit-deny-policy.key.txt",
+            "aws kms get-key-policy --key-id arn:aws:kms:us-east-1:210987654321:key/",
+        ),
+        (
+            "explicit-deny-policy.endpoint.txt",
+            "describe-vpc-endpoints --filters Name=service-name,Values='com.amazonaws.<REGION>.s3'",
+        ),
+        ("explicit-deny-policy.session.txt", "AssumeRole"),
+    ] {
+        let recs = records(sample);
+        let ids = ids_of(&recs);
+        assert_eq!(ids, ["explicit-deny-policy"], "{sample}");
+        prints_only_right_advice(
+            sample,
+            &[
+                "\"Effect\":\"Allow\"",
+                "put-role-policy",
+                "put-key-policy",
+                "put-bucket-policy",
+                "modify-vpc-endpoint",
+                "create-policy-version",
+            ],
+            &[read],
+        );
+    }
+    // The key lives in another account: the commands run there.
+    let m = remedy(
+        &records("explicit-deny-policy.key.txt"),
+        "explicit-deny-policy",
+    )
+    .clone();
+    assert!(m["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|s| s.as_str().unwrap().contains("account 210987654321")));
 }
