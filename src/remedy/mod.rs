@@ -9,6 +9,7 @@ pub mod catalog;
 pub mod draft;
 pub mod json_text;
 pub mod policy;
+pub mod sar;
 mod shape;
 
 use crate::record::{Deny, PolicyType, Record, Remedy};
@@ -430,8 +431,8 @@ fn service_of_operation(op: &str) -> Option<&'static str> {
         "GetItem" | "PutItem" | "UpdateItem" | "DeleteItem" | "Query" | "Scan"
         | "BatchWriteItem" | "BatchGetItem" | "DescribeTable" | "TransactWriteItems" => "dynamodb",
         "RunInstances" | "DescribeInstances" => "ec2",
-        "GetObject" | "PutObject" | "HeadObject" | "ListObjectsV2" | "CreateBucket"
-        | "HeadBucket" => "s3",
+        "GetObject" | "PutObject" | "HeadObject" | "ListObjectsV2" | "ListBuckets"
+        | "CreateBucket" | "HeadBucket" => "s3",
         "AssumeRole" | "AssumeRoleWithWebIdentity" | "AssumeRoleWithSAML" | "GetCallerIdentity" => {
             "sts"
         }

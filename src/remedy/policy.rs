@@ -217,73 +217,64 @@ fn principal_for_service(s: &str) -> Option<&'static str> {
     })
 }
 
-/// Actions that do not support resource-level permissions: `*` is the only valid Resource.
-fn resource_is_star(action: &str) -> bool {
-    const ACTIONS: &[&str] = &[
-        "s3:listallmybuckets",
-        "sts:getcalleridentity",
-        "ecr:getauthorizationtoken",
-        "cloudtrail:lookupevents",
-        "ec2:describeinstances",
-        "ec2:describeimages",
-        "ec2:describesubnets",
-        "ec2:describesecuritygroups",
-        "ec2:describevpcs",
-        "ec2:describeregions",
-        "ec2:describeavailabilityzones",
-        "ec2:describenetworkinterfaces",
-        "ec2:createnetworkinterface",
-        "logs:describeloggroups",
-        "ssm:describeparameters",
-        "secretsmanager:listsecrets",
-        "kms:listkeys",
-        "kms:listaliases",
-        "lambda:listfunctions",
-        "dynamodb:listtables",
-        "sns:listtopics",
-        "sqs:listqueues",
-        "iam:listroles",
-        "iam:listpolicies",
-        "iam:listusers",
-        "cloudwatch:putmetricdata",
-        "cloudwatch:getmetricdata",
-        "xray:puttracesegments",
-        "xray:puttelemetryrecords",
-        "servicequotas:getawsdefaultservicequota",
-        "organizations:describeorganization",
-        "states:liststatemachines",
-        "ecs:listclusters",
-        "ecs:describetaskdefinition",
-        "ecs:registertaskdefinition",
-        "ecs:deregistertaskdefinition",
-        "ecs:listtaskdefinitions",
-    ];
-    let a = action.to_ascii_lowercase();
-    ACTIONS.contains(&a.as_str())
-}
-
-/// The Resource value for `action`: the ARN from the text when it is clean, `*` for actions
-/// without resource-level permissions, otherwise a placeholder naming what to fill in.
+/// The Resource value for `action`: the ARN from the text when it is clean and of a
+/// resource type the action takes, `*` for actions that take none, otherwise a placeholder
+/// ARN of the action's resource type naming what to fill in (with the text's region and
+/// account where it gives them). The second value says whether it holds a placeholder.
 ///
 /// A CloudWatch Logs stream ARN becomes every stream of its group (see [`log_group_streams`]).
 pub fn resource_for(action: &str, resource: Option<&str>) -> (String, bool) {
-    match resource {
-        Some(r) if is_clean_arn(r) => {
-            (log_group_streams(r).unwrap_or_else(|| r.to_string()), false)
-        }
-        _ if resource_is_star(action) => ("*".to_string(), false),
-        Some(r) if r.starts_with("arn:") => {
-            let masked = mask_to_placeholders(r);
-            (log_group_streams(&masked).unwrap_or(masked), true)
-        }
+    let known = super::sar::action(action);
+    let formats = known.as_ref().map(|a| &a.resources[..]);
+    if formats.is_some_and(<[_]>::is_empty) {
+        return ("*".to_string(), false);
+    }
+    let fits =
+        |arn: &str| formats.map_or(true, |f| f.iter().any(|f| super::sar::arn_matches(f, arn)));
+    let of_type = |from: Option<&str>| match formats {
+        Some([first, ..]) => super::sar::placeholder_arn(first, from),
         _ => {
             let svc = action.split(':').next().unwrap_or("SERVICE");
-            (
-                format!("arn:aws:{svc}:<REGION>:<ACCOUNT_ID>:<RESOURCE>"),
-                true,
-            )
+            format!("arn:aws:{svc}:<REGION>:<ACCOUNT_ID>:<RESOURCE>")
+        }
+    };
+    match resource {
+        Some(r) if is_clean_arn(r) => {
+            let arn = log_group_streams(r).unwrap_or_else(|| r.to_string());
+            if fits(&arn) {
+                return (arn, false);
+            }
+            // A region or account left empty (`arn:aws:dynamodb:eu-west-2::table/t`).
+            let filled = fill_empty_fields(&arn);
+            if filled != arn && fits(&filled) {
+                return (filled, true);
+            }
+            (of_type(Some(r)), true)
+        }
+        Some(r) if r.starts_with("arn:") => {
+            let masked = mask_to_placeholders(r);
+            let masked = log_group_streams(&masked).unwrap_or(masked);
+            if fits(&masked) {
+                (masked, true)
+            } else {
+                (of_type(Some(r)), true)
+            }
+        }
+        _ => (of_type(None), true),
+    }
+}
+
+/// The ARN with an empty region or account field named as a placeholder.
+fn fill_empty_fields(arn: &str) -> String {
+    let mut parts: Vec<&str> = arn.splitn(6, ':').collect();
+    if parts.len() == 6 {
+        for (i, name) in [(3, "<REGION>"), (4, "<ACCOUNT_ID>")] {
+            if parts[i].is_empty() {
+                parts[i] = name;
+            }
         }
     }
+    parts.join(":")
 }
 
 /// `arn:aws:logs:REGION:ACCOUNT:log-group:GROUP:log-stream:*` for the ARN of one stream of
@@ -1047,7 +1038,24 @@ mod tests {
             ("*".to_string(), false)
         );
         let (r, _) = resource_for("dynamodb:Query", None);
-        assert_eq!(r, "arn:aws:dynamodb:<REGION>:<ACCOUNT_ID>:<RESOURCE>");
+        // Of the resource type the action takes, from the Service Authorization Reference.
+        assert_eq!(
+            r,
+            "arn:aws:dynamodb:<REGION>:<ACCOUNT_ID>:table/<TABLE_NAME>"
+        );
+        assert_eq!(
+            resource_for(
+                "states:SendTaskFailure",
+                Some("arn:aws:states:us-east-1:123456789012:activity:a")
+            ),
+            ("*".to_string(), false)
+        );
+        let (r, ph) = resource_for("dynamodb:GetItem", Some("arn:aws:dynamodb:us-east-1"));
+        assert!(ph);
+        assert_eq!(
+            r,
+            "arn:aws:dynamodb:us-east-1:<ACCOUNT_ID>:table/<TABLE_NAME>"
+        );
         let (r, _) = resource_for(
             "kms:Decrypt",
             Some("arn:aws:kms:us-west-2:3915824****:key/*****-048e"),

