@@ -962,16 +962,39 @@ fn assume_role(r: &mut Draft, rec: &Record, f: &Facts, lang: Lang) {
         .unwrap_or("<TARGET_ROLE_NAME>")
         .to_string();
     let lower = action.to_ascii_lowercase();
-    let trust_principal = if lower.ends_with("webidentity") {
-        json!({"Federated": "arn:aws:iam::<ACCOUNT_ID>:oidc-provider/<OIDC_PROVIDER_HOST>"})
+    let target_account = policy::account_of(&target).unwrap_or("<ACCOUNT_ID>");
+    let trust_statement = if lower.ends_with("webidentity") {
+        web_identity_statement(r, rec, lang, target_account, &action)
     } else if lower.ends_with("saml") {
-        json!({"Federated": "arn:aws:iam::<ACCOUNT_ID>:saml-provider/<SAML_PROVIDER_NAME>"})
+        let provider = [
+            "arn:aws:iam::",
+            target_account,
+            ":saml-provider/<SAML_PROVIDER_NAME>",
+        ]
+        .concat();
+        json!({
+            "Effect": "Allow",
+            "Principal": {"Federated": provider},
+            "Action": action,
+            "Condition": {"StringEquals": {"SAML:aud": "https://signin.aws.amazon.com/saml"}}
+        })
     } else {
-        json!({"AWS": principal_for_resource_policy(rec)})
+        json!({"Effect": "Allow", "Principal": {"AWS": principal_for_resource_policy(rec)}, "Action": action})
     };
-    let trust = json!({
-        "Version": "2012-10-17",
-        "Statement": [{"Effect": "Allow", "Principal": trust_principal, "Action": action}]
+    let trust = json!({"Version": "2012-10-17", "Statement": [trust_statement]});
+    let caller = caller_account(rec);
+    let owner = policy::account_of(&target);
+    r.step(match owner {
+        Some(a) => tj(
+            lang,
+            &["The trust policy belongs to the target role: read and update it with credentials of account ", a, ", the role's"],
+            &["信頼ポリシーは対象ロールのものです。ロールのアカウント ", a, " の認証情報で読み出し・更新してください"],
+        ),
+        None => t(
+            lang,
+            "The trust policy belongs to the target role: read and update it with credentials of the role's account",
+            "信頼ポリシーは対象ロールのものです。ロールのアカウントの認証情報で読み出し・更新してください",
+        ),
     });
     let trust_text = json_text::pretty(&trust);
     r.set_snippet("trust-policy", trust_text);
@@ -981,6 +1004,13 @@ fn assume_role(r: &mut Draft, rec: &Record, f: &Facts, lang: Lang) {
     ));
     r.command(format!("aws iam update-assume-role-policy --role-name {} --policy-document file://trust-policy.json", shell_quote(&target_name)));
     if lower == "sts:assumerole" {
+        if let Some(a) = caller {
+            r.step(tj(
+                lang,
+                &["The caller's permission (`policy`, put-role-policy) is attached with credentials of account ", a, ", the caller's", if owner.is_some_and(|o| o != a) { ": a cross-account AssumeRole needs both sides" } else { "" }],
+                &["呼び出し元の権限(`policy`、put-role-policy)は呼び出し元のアカウント ", a, " の認証情報で付与します", if owner.is_some_and(|o| o != a) { "。クロスアカウントの AssumeRole では両側の設定が必要です" } else { "" }],
+            ));
+        }
         // Only plain AssumeRole needs a permission on the caller's side as well.
         let doc = Allow {
             actions: &[&action],
@@ -1002,10 +1032,99 @@ fn assume_role(r: &mut Draft, rec: &Record, f: &Facts, lang: Lang) {
     } else {
         r.step(t(
             lang,
-            "For web identity and SAML only the target role's trust policy decides; the `trust-policy` snippet shows the statement (add the audience/subject conditions your provider uses)",
-            "Web ID フェデレーションや SAML では対象ロールの信頼ポリシーだけで決まります。`trust-policy` スニペットのステートメントに、プロバイダーの aud / sub などの条件を加えて使ってください",
+            "For web identity and SAML only the target role's trust policy decides; the `trust-policy` snippet shows the statement to merge into it, with the conditions that keep other identities of the same provider out",
+            "Web ID フェデレーションや SAML では対象ロールの信頼ポリシーだけで決まります。`trust-policy` スニペットは、同じプロバイダーの他の ID を締め出す条件付きでマージすべきステートメントです",
         ));
     }
+}
+
+/// The OIDC provider host the text names: GitHub Actions' issuer, or an EKS cluster's.
+fn oidc_host(rec: &Record) -> Option<&str> {
+    const GITHUB: &str = "token.actions.githubusercontent.com";
+    let texts = [
+        rec.message.as_deref(),
+        rec.principal.as_deref(),
+        rec.resource.as_deref(),
+    ];
+    for text in texts.into_iter().flatten() {
+        if text.contains(GITHUB) {
+            return Some(GITHUB);
+        }
+        if let Some(i) = text.find("oidc.eks.") {
+            // `oidc.eks.REGION.amazonaws.com/id/CLUSTER_ID`, up to the first character
+            // no host or id has.
+            let rest = &text[i..];
+            let end = rest
+                .find(|c: char| !(c.is_ascii_alphanumeric() || ".-/".contains(c)))
+                .unwrap_or(rest.len());
+            let host = rest[..end].trim_end_matches(['.', '/']);
+            if host.contains(".amazonaws.com/id/") {
+                return Some(host);
+            }
+        }
+    }
+    None
+}
+
+/// The trust statement for web identity: the provider from the text where it says, and
+/// always `aud` and `sub` conditions, without which any identity the provider issues (any
+/// GitHub repository's workflow, any pod of the cluster) could assume the role.
+fn web_identity_statement(
+    r: &mut Draft,
+    rec: &Record,
+    lang: Lang,
+    account: &str,
+    action: &str,
+) -> Value {
+    let host = oidc_host(rec);
+    let provider = host.unwrap_or("<OIDC_PROVIDER_HOST>");
+    let federated = ["arn:aws:iam::", account, ":oidc-provider/", provider].concat();
+    let aud = [provider, ":aud"].concat();
+    let sub = [provider, ":sub"].concat();
+    let (test, audience, subject, en, ja) = match host {
+        Some(h) if h.starts_with("token.actions.") => (
+            "StringLike",
+            "sts.amazonaws.com",
+            "repo:<OWNER>/<REPO>:*",
+            "The conditions let only workflows of the repository <OWNER>/<REPO> assume the role; narrow `:*` to a branch (`:ref:refs/heads/main`) or an environment (`:environment:prod`) where you can",
+            "条件により、リポジトリ <OWNER>/<REPO> のワークフローだけがロールを引き受けられます。可能ならば `:*` をブランチ (`:ref:refs/heads/main`) や環境 (`:environment:prod`) に絞ってください",
+        ),
+        Some(_) => (
+            "StringEquals",
+            "sts.amazonaws.com",
+            "system:serviceaccount:<NAMESPACE>:<SERVICE_ACCOUNT>",
+            "The conditions let only the Kubernetes service account <SERVICE_ACCOUNT> in <NAMESPACE> assume the role",
+            "条件により、<NAMESPACE> の Kubernetes サービスアカウント <SERVICE_ACCOUNT> だけがロールを引き受けられます",
+        ),
+        None => (
+            "StringEquals",
+            "<AUDIENCE>",
+            "<SUBJECT>",
+            "The text does not name the identity provider: fill in <OIDC_PROVIDER_HOST> (for GitHub Actions token.actions.githubusercontent.com with aud sts.amazonaws.com and sub repo:<OWNER>/<REPO>:*; for EKS the cluster's OIDC issuer with sub system:serviceaccount:<NAMESPACE>:<SERVICE_ACCOUNT>), <AUDIENCE> and <SUBJECT>; never leave the conditions out",
+            "ID プロバイダーがテキストから分かりません。<OIDC_PROVIDER_HOST>(GitHub Actions なら token.actions.githubusercontent.com で aud は sts.amazonaws.com、sub は repo:<OWNER>/<REPO>:*。EKS ならクラスターの OIDC 発行者で sub は system:serviceaccount:<NAMESPACE>:<SERVICE_ACCOUNT>)、<AUDIENCE>、<SUBJECT> を埋めてください。条件は省略しないでください",
+        ),
+    };
+    r.step(t(lang, en, ja));
+    let mut test_keys = serde_json::Map::new();
+    let mut conditions = serde_json::Map::new();
+    if test == "StringLike" {
+        conditions.insert(
+            "StringEquals".into(),
+            object([(aud.as_str(), audience.into())]),
+        );
+        test_keys.insert(sub, subject.into());
+        conditions.insert("StringLike".into(), Value::Object(test_keys));
+    } else {
+        test_keys.insert(aud, audience.into());
+        test_keys.insert(sub, subject.into());
+        conditions.insert("StringEquals".into(), Value::Object(test_keys));
+    }
+    json!({
+        "Effect": "Allow",
+        "Principal": {"Federated": federated},
+        "Action": action,
+        "Condition": Value::Object(conditions)
+    })
 }
 
 fn decode(r: &mut Draft, rec: &Record) {

@@ -780,3 +780,62 @@ fn no_phrase_reaches_across_a_slash_or_into_account_digits() {
     // A phrase after the name is no concern of the name's.
     assert!(!touches("role/r/x rate exceeded", "x"));
 }
+
+/// The trust statement of the `trust-policy` snippet of a web identity record whose message
+/// says `message`.
+fn web_identity_trust(message: &str) -> Value {
+    let r = Record {
+        error_code: Some("AccessDenied".into()),
+        operation: Some("AssumeRoleWithWebIdentity".into()),
+        action: Some("sts:AssumeRoleWithWebIdentity".into()),
+        message: Some(message.into()),
+        ..rec()
+    };
+    let m = remedy(&r, "assume-role-trust");
+    let doc: Value = serde_json::from_str(&m.snippets["trust-policy"]).unwrap();
+    doc["Statement"][0].clone()
+}
+
+#[test]
+fn web_identity_trust_always_has_audience_and_subject() {
+    let st = web_identity_trust("Not authorized to perform sts:AssumeRoleWithWebIdentity");
+    let keys: Vec<&String> = st["Condition"]["StringEquals"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .collect();
+    assert_eq!(
+        keys,
+        ["<OIDC_PROVIDER_HOST>:aud", "<OIDC_PROVIDER_HOST>:sub"]
+    );
+
+    let gh = "token.actions.githubusercontent.com";
+    let st = web_identity_trust(&format!(
+        "Not authorized to perform sts:AssumeRoleWithWebIdentity for a token of https://{gh}"
+    ));
+    assert_eq!(
+        st["Principal"]["Federated"],
+        format!("arn:aws:iam::<ACCOUNT_ID>:oidc-provider/{gh}")
+    );
+    assert_eq!(
+        st["Condition"]["StringEquals"][format!("{gh}:aud")],
+        "sts.amazonaws.com"
+    );
+    assert_eq!(
+        st["Condition"]["StringLike"][format!("{gh}:sub")],
+        "repo:<OWNER>/<REPO>:*"
+    );
+
+    let eks = "oidc.eks.us-west-2.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE";
+    let st = web_identity_trust(&format!(
+        "Not authorized to perform sts:AssumeRoleWithWebIdentity (issuer https://{eks})"
+    ));
+    assert_eq!(
+        st["Condition"]["StringEquals"][format!("{eks}:sub")],
+        "system:serviceaccount:<NAMESPACE>:<SERVICE_ACCOUNT>"
+    );
+    assert_eq!(
+        st["Condition"]["StringEquals"][format!("{eks}:aud")],
+        "sts.amazonaws.com"
+    );
+}
