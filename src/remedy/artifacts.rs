@@ -286,8 +286,12 @@ fn pass_role(r: &mut Draft, rec: &Record, f: &Facts, lang: Lang) {
         f.service.as_deref().filter(|s| *s != "iam"),
         rec.resource.as_deref(),
     );
+    let settled = match &service {
+        policy::PassedTo::Settled(p) => Some(*p),
+        policy::PassedTo::Unsettled(_) => None,
+    };
     let mut resources = vec![role.clone()];
-    if service == Some("ecs-tasks.amazonaws.com") {
+    if settled == Some("ecs-tasks.amazonaws.com") {
         let acct = policy::account_of(&role).unwrap_or("<ACCOUNT_ID>");
         let execution = role
             .as_bytes()
@@ -309,23 +313,31 @@ fn pass_role(r: &mut Draft, rec: &Record, f: &Facts, lang: Lang) {
         resources.push(other);
         r.step(t(lang, en, ja));
     }
-    match service {
-        Some(s) => r.step(tj(
+    match &service {
+        policy::PassedTo::Settled(s) => r.step(tj(
             lang,
             &["The condition limits the permission to passing the role to ", s],
             &["Condition により、このロールを渡せる先を ", s, " に限定しています"],
         )),
-        None => r.step(t(
+        policy::PassedTo::Unsettled(likely) if !likely.is_empty() => {
+            let likely = likely.join(", ");
+            r.step(tj(
+                lang,
+                &["The text does not settle which service receives the role; likely: ", &likely, ". Put the one the failing call hands the role to in place of <SERVICE_PRINCIPAL> in the condition"],
+                &["ロールを受け取るサービスがテキストからは確定できません。候補: ", &likely, "。失敗した呼び出しがロールを渡すサービスを Condition の <SERVICE_PRINCIPAL> に入れてください"],
+            ))
+        }
+        policy::PassedTo::Unsettled(_) => r.step(t(
             lang,
-            "The text does not say which service receives the role; add \"Condition\": {\"StringEquals\": {\"iam:PassedToService\": \"<SERVICE>.amazonaws.com\"}} once you know it",
-            "ロールを受け取るサービスがテキストから分かりません。分かったら \"Condition\": {\"StringEquals\": {\"iam:PassedToService\": \"<SERVICE>.amazonaws.com\"}} を追加してください",
+            "The text does not say which service receives the role: put it in place of <SERVICE_PRINCIPAL> in the condition (for example ecs-tasks.amazonaws.com, lambda.amazonaws.com, ec2.amazonaws.com)",
+            "ロールを受け取るサービスがテキストから分かりません。Condition の <SERVICE_PRINCIPAL> をそのサービス(例: ecs-tasks.amazonaws.com、lambda.amazonaws.com、ec2.amazonaws.com)に置き換えてください",
         )),
     }
     placeholder_step(r, lang, &resources[..1]);
     let doc = Allow {
         actions: &["iam:PassRole"],
         resources: &resources,
-        passed_to_service: service,
+        passed_to_service: Some(settled.unwrap_or("<SERVICE_PRINCIPAL>")),
     };
     attach_identity_policy(r, f, "iam:PassRole", &doc, lang);
 }

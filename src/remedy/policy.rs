@@ -113,23 +113,206 @@ impl Identity {
     }
 }
 
-/// The service principal a role is passed to, from the most specific evidence the record has.
+/// Which service a role is passed to, as far as the text settles it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PassedTo {
+    /// Service and operation (or a service or operation only one service has) settle it.
+    Settled(&'static str),
+    /// The text does not settle it: the services it points to, most likely first (none
+    /// when it points nowhere).
+    Unsettled(Vec<&'static str>),
+}
+
+/// (IAM service prefixes, operations, the principal the role is passed to): the calls that
+/// pass a role, by the service they belong to. Operation names repeat across services
+/// (`CreateJob`: Glue, MediaConvert, S3 Batch Operations), so the service and the operation
+/// decide together.
+const PASSING_CALLS: &[(&[&str], &[&str], &str)] = &[
+    (
+        &["ecs"],
+        &[
+            "RunTask",
+            "StartTask",
+            "CreateService",
+            "UpdateService",
+            "RegisterTaskDefinition",
+        ],
+        "ecs-tasks.amazonaws.com",
+    ),
+    (
+        &["lambda"],
+        &["CreateFunction", "UpdateFunctionConfiguration"],
+        "lambda.amazonaws.com",
+    ),
+    (
+        &["ec2"],
+        &[
+            "RunInstances",
+            "AssociateIamInstanceProfile",
+            "ReplaceIamInstanceProfileAssociation",
+            "CreateLaunchTemplate",
+            "CreateLaunchTemplateVersion",
+            "RequestSpotFleet",
+            "RequestSpotInstances",
+        ],
+        "ec2.amazonaws.com",
+    ),
+    (
+        &["states"],
+        &["CreateStateMachine", "UpdateStateMachine"],
+        "states.amazonaws.com",
+    ),
+    (
+        &["glue"],
+        &[
+            "CreateCrawler",
+            "UpdateCrawler",
+            "CreateJob",
+            "UpdateJob",
+            "CreateDevEndpoint",
+            "CreateSession",
+        ],
+        "glue.amazonaws.com",
+    ),
+    (
+        &["sagemaker"],
+        &[
+            "CreateTrainingJob",
+            "CreateProcessingJob",
+            "CreateModel",
+            "CreateNotebookInstance",
+            "CreateTransformJob",
+            "CreatePipeline",
+            "UpdatePipeline",
+            "CreateDomain",
+            "CreateHyperParameterTuningJob",
+        ],
+        "sagemaker.amazonaws.com",
+    ),
+    (
+        &["codebuild"],
+        &["CreateProject", "UpdateProject", "StartBuild"],
+        "codebuild.amazonaws.com",
+    ),
+    (
+        &["codepipeline"],
+        &["CreatePipeline", "UpdatePipeline"],
+        "codepipeline.amazonaws.com",
+    ),
+    (
+        &["batch"],
+        &["CreateComputeEnvironment", "UpdateComputeEnvironment"],
+        "batch.amazonaws.com",
+    ),
+    (&["events"], &["PutTargets"], "events.amazonaws.com"),
+    (
+        &["scheduler"],
+        &["CreateSchedule", "UpdateSchedule"],
+        "scheduler.amazonaws.com",
+    ),
+    (
+        &["bedrock"],
+        &[
+            "PutModelInvocationLoggingConfiguration",
+            "CreateModelCustomizationJob",
+            "CreateAgent",
+            "CreateKnowledgeBase",
+        ],
+        "bedrock.amazonaws.com",
+    ),
+    (
+        &["cloudformation"],
+        &[
+            "CreateStack",
+            "UpdateStack",
+            "CreateChangeSet",
+            "CreateStackSet",
+        ],
+        "cloudformation.amazonaws.com",
+    ),
+    (
+        &["elasticmapreduce"],
+        &["RunJobFlow"],
+        "elasticmapreduce.amazonaws.com",
+    ),
+    (
+        &["s3", "s3control"],
+        &["CreateJob"],
+        "batchoperations.s3.amazonaws.com",
+    ),
+    (
+        &["mediaconvert"],
+        &["CreateJob", "CreateQueue"],
+        "mediaconvert.amazonaws.com",
+    ),
+    (
+        &["firehose"],
+        &["CreateDeliveryStream", "UpdateDestination"],
+        "firehose.amazonaws.com",
+    ),
+    (
+        &["iot"],
+        &["CreateTopicRule", "ReplaceTopicRule"],
+        "iot.amazonaws.com",
+    ),
+    (
+        &["appsync"],
+        &["CreateDataSource", "UpdateDataSource"],
+        "appsync.amazonaws.com",
+    ),
+    (
+        &["rds"],
+        &["AddRoleToDBCluster", "AddRoleToDBInstance"],
+        "rds.amazonaws.com",
+    ),
+];
+
+/// The service a role is passed to, from the most specific evidence the record has: the
+/// failed call's service and operation together; an operation or a service that only one
+/// entry of [`PASSING_CALLS`] has; and otherwise (role names say what someone meant, not
+/// what a call does: `ecsInstanceRole` is an EC2 instance role) only likely services.
 pub fn passed_to_service(
     operation: Option<&str>,
     wrapper_service: Option<&str>,
     service: Option<&str>,
     role_arn: Option<&str>,
-) -> Option<&'static str> {
-    if let Some(p) = operation.and_then(principal_for_operation) {
-        return Some(p);
+) -> PassedTo {
+    let services: Vec<&str> = [wrapper_service, service].into_iter().flatten().collect();
+    let op_is =
+        |ops: &[&str]| operation.is_some_and(|o| ops.iter().any(|x| x.eq_ignore_ascii_case(o)));
+    let svc_is = |svcs: &[&str]| services.iter().any(|s| svcs.contains(s));
+    if let Some((.., p)) = PASSING_CALLS
+        .iter()
+        .find(|(svcs, ops, _)| svc_is(svcs) && op_is(ops))
+    {
+        return PassedTo::Settled(p);
     }
-    for s in [wrapper_service, service].into_iter().flatten() {
+    let by_op: Vec<&'static str> = PASSING_CALLS
+        .iter()
+        .filter(|(_, ops, _)| op_is(ops))
+        .map(|(.., p)| *p)
+        .collect();
+    if let [one] = by_op[..] {
+        return PassedTo::Settled(one);
+    }
+    if !by_op.is_empty() {
+        return PassedTo::Unsettled(by_op);
+    }
+    // No known passing call: the service of a Step Functions task (`ECS.AccessDenied...`)
+    // or of the call.
+    for s in &services {
         if let Some(p) = principal_for_service(s) {
-            return Some(p);
+            return PassedTo::Settled(p);
         }
     }
-    let name = role_arn?.rsplit('/').next()?.to_ascii_lowercase();
+    let Some(name) = role_arn.and_then(|r| r.rsplit('/').next()) else {
+        return PassedTo::Unsettled(Vec::new());
+    };
+    let name = name.to_ascii_lowercase();
+    // More specific words first: `ecsinstance` before `ecs`.
     const HINTS: &[(&str, &str)] = &[
+        ("instance", "ec2.amazonaws.com"),
+        ("ec2", "ec2.amazonaws.com"),
         ("ecstask", "ecs-tasks.amazonaws.com"),
         ("ecs", "ecs-tasks.amazonaws.com"),
         ("fargate", "ecs-tasks.amazonaws.com"),
@@ -140,56 +323,19 @@ pub fn passed_to_service(
         ("glue", "glue.amazonaws.com"),
         ("sagemaker", "sagemaker.amazonaws.com"),
         ("codebuild", "codebuild.amazonaws.com"),
+        ("codepipeline", "codepipeline.amazonaws.com"),
         ("batch", "batch.amazonaws.com"),
         ("scheduler", "scheduler.amazonaws.com"),
         ("eventbridge", "events.amazonaws.com"),
         ("bedrock", "bedrock.amazonaws.com"),
-        ("ec2", "ec2.amazonaws.com"),
     ];
-    HINTS
-        .iter()
-        .find(|(h, _)| name.contains(h))
-        .map(|(_, p)| *p)
-}
-
-fn principal_for_operation(op: &str) -> Option<&'static str> {
-    let op = op.to_ascii_lowercase();
-    let p = match op.as_str() {
-        "runtask" | "starttask" | "createservice" | "updateservice" | "registertaskdefinition" => {
-            "ecs-tasks.amazonaws.com"
+    let mut likely: Vec<&'static str> = Vec::new();
+    for (hint, p) in HINTS {
+        if name.contains(hint) && !likely.contains(p) {
+            likely.push(p);
         }
-        "createfunction" | "updatefunctionconfiguration" => "lambda.amazonaws.com",
-        "runinstances"
-        | "associateiaminstanceprofile"
-        | "replaceiaminstanceprofileassociation"
-        | "createlaunchtemplate"
-        | "requestspotfleet" => "ec2.amazonaws.com",
-        "createstatemachine" | "updatestatemachine" => "states.amazonaws.com",
-        "createcrawler" | "updatecrawler" | "createjob" | "updatejob" | "createdevendpoint" => {
-            "glue.amazonaws.com"
-        }
-        "createtrainingjob"
-        | "createprocessingjob"
-        | "createmodel"
-        | "createnotebookinstance"
-        | "createtransformjob"
-        | "createpipeline"
-        | "createdomain" => "sagemaker.amazonaws.com",
-        "createproject" | "updateproject" | "startbuild" => "codebuild.amazonaws.com",
-        "submitjob" | "createcomputeenvironment" | "registerjobdefinition" => "batch.amazonaws.com",
-        "puttargets" => "events.amazonaws.com",
-        "createschedule" | "updateschedule" => "scheduler.amazonaws.com",
-        "putmodelinvocationloggingconfiguration"
-        | "createmodelcustomizationjob"
-        | "createagent"
-        | "createknowledgebase" => "bedrock.amazonaws.com",
-        "createstack" | "updatestack" | "createchangeset" | "createstackset" => {
-            "cloudformation.amazonaws.com"
-        }
-        "runjobflow" => "elasticmapreduce.amazonaws.com",
-        _ => return None,
-    };
-    Some(p)
+    }
+    PassedTo::Unsettled(likely)
 }
 
 fn principal_for_service(s: &str) -> Option<&'static str> {
@@ -209,10 +355,10 @@ fn principal_for_service(s: &str) -> Option<&'static str> {
         "elasticmapreduce" => "elasticmapreduce.amazonaws.com",
         "codepipeline" => "codepipeline.amazonaws.com",
         "firehose" => "firehose.amazonaws.com",
-        "apigateway" => "apigateway.amazonaws.com",
         "datasync" => "datasync.amazonaws.com",
         "iot" => "iot.amazonaws.com",
         "appsync" => "appsync.amazonaws.com",
+        "mediaconvert" => "mediaconvert.amazonaws.com",
         _ => return None,
     })
 }
@@ -1099,26 +1245,54 @@ mod tests {
     }
 
     #[test]
-    fn passed_to_service_prefers_operation_then_service_then_role_name() {
+    fn passed_to_service_from_service_and_operation_together() {
+        use PassedTo::*;
+        let settled = |p| Settled(p);
         assert_eq!(
             passed_to_service(Some("RunTask"), None, Some("lambda"), None),
-            Some("ecs-tasks.amazonaws.com")
+            settled("ecs-tasks.amazonaws.com")
         );
         assert_eq!(
             passed_to_service(None, Some("ecs"), Some("states"), None),
-            Some("ecs-tasks.amazonaws.com")
+            settled("ecs-tasks.amazonaws.com")
         );
+        assert_eq!(
+            passed_to_service(Some("CreateJob"), None, Some("s3control"), None),
+            settled("batchoperations.s3.amazonaws.com")
+        );
+        assert_eq!(
+            passed_to_service(Some("CreateJob"), None, Some("mediaconvert"), None),
+            settled("mediaconvert.amazonaws.com")
+        );
+        assert_eq!(
+            passed_to_service(Some("CreatePipeline"), None, Some("codepipeline"), None),
+            settled("codepipeline.amazonaws.com")
+        );
+        // An operation several services have, and nothing else: the candidates, no choice.
+        match passed_to_service(Some("CreateJob"), None, None, None) {
+            Unsettled(likely) => {
+                assert!(likely.contains(&"glue.amazonaws.com"));
+                assert!(likely.contains(&"batchoperations.s3.amazonaws.com"));
+            }
+            other => panic!("{other:?}"),
+        }
         assert_eq!(
             passed_to_service(None, None, Some("bedrock"), None),
-            Some("bedrock.amazonaws.com")
+            settled("bedrock.amazonaws.com")
         );
+        // Role names only suggest.
         assert_eq!(
-            passed_to_service(None, None, None, Some("arn:aws:iam::1:role/my-lambda-exec")),
-            Some("lambda.amazonaws.com")
+            passed_to_service(
+                None,
+                None,
+                None,
+                Some("arn:aws:iam::1:role/ecsInstanceRole")
+            ),
+            Unsettled(vec!["ec2.amazonaws.com", "ecs-tasks.amazonaws.com"])
         );
         assert_eq!(
             passed_to_service(None, None, None, Some("arn:aws:iam::1:role/deployer")),
-            None
+            Unsettled(vec![])
         );
     }
 

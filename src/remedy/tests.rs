@@ -112,7 +112,7 @@ fn iam_pass_role_user_and_lambda_service() {
 }
 
 #[test]
-fn iam_pass_role_without_known_service_has_no_condition() {
+fn iam_pass_role_without_known_service_has_a_placeholder_condition() {
     let r = Record {
         action: Some("iam:PassRole".into()),
         resource: Some("arn:aws:iam::123456789012:role/deployer".into()),
@@ -120,7 +120,11 @@ fn iam_pass_role_without_known_service_has_no_condition() {
     };
     let m = remedy(&r, "iam-pass-role");
     let st = statement(&m.policy);
-    assert!(st.get("Condition").is_none());
+    assert_eq!(
+        st["Condition"]["StringEquals"]["iam:PassedToService"],
+        "<SERVICE_PRINCIPAL>"
+    );
+    assert!(m.apply[0].starts_with("# fill in <ROLE_NAME>, <SERVICE_PRINCIPAL> first"));
     assert!(m.apply[0].contains("--role-name '<ROLE_NAME>'"));
 }
 

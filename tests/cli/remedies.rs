@@ -635,3 +635,67 @@ fn web_identity_trust_policies_carry_conditions_and_accounts_are_named() {
         "{steps}"
     );
 }
+
+#[test]
+fn passed_to_service_comes_from_service_and_operation_together() {
+    for (sample, settled, wrong) in [
+        (
+            "iam-pass-role.s3-batch.txt",
+            "batchoperations.s3.amazonaws.com",
+            "glue.amazonaws.com",
+        ),
+        (
+            "iam-pass-role.mediaconvert.txt",
+            "mediaconvert.amazonaws.com",
+            "glue.amazonaws.com",
+        ),
+        (
+            "iam-pass-role.codepipeline.txt",
+            "codepipeline.amazonaws.com",
+            "sagemaker.amazonaws.com",
+        ),
+        (
+            "iam-pass-role.instance-role.txt",
+            "ec2.amazonaws.com",
+            "ecs-tasks.amazonaws.com",
+        ),
+    ] {
+        let st = statement_of(sample, "iam-pass-role");
+        assert_eq!(
+            st["Condition"]["StringEquals"]["iam:PassedToService"], settled,
+            "{sample}"
+        );
+        prints_only_right_advice(sample, &[wrong], &[settled]);
+    }
+    // Where the text does not settle it: a placeholder and the likely services, and the
+    // command is not ready to paste.
+    for (sample, likely) in [
+        (
+            "iam-pass-role.shared-operation.txt",
+            &[
+                "glue.amazonaws.com",
+                "batchoperations.s3.amazonaws.com",
+                "mediaconvert.amazonaws.com",
+            ][..],
+        ),
+        (
+            "iam-pass-role.role-name-only.txt",
+            &["ec2.amazonaws.com", "ecs-tasks.amazonaws.com"][..],
+        ),
+    ] {
+        let st = statement_of(sample, "iam-pass-role");
+        assert_eq!(
+            st["Condition"]["StringEquals"]["iam:PassedToService"], "<SERVICE_PRINCIPAL>",
+            "{sample}"
+        );
+        prints_only_right_advice(
+            sample,
+            &[
+                "\"iam:PassedToService\":\"ecs-tasks",
+                "\"iam:PassedToService\":\"glue",
+                "$ aws iam put-",
+            ],
+            likely,
+        );
+    }
+}
