@@ -68,6 +68,7 @@ fn attach_by_id(r: &mut Draft, rec: &Record, f: &Facts, lang: Lang) {
         "permissions-boundary" => boundary(r, rec, f, lang),
         "explicit-deny-identity" => explicit_identity(r, rec, f),
         "explicit-deny-policy" => explicit_policy(r, rec, f, lang),
+        "root-user-denied" => root_user(r, rec, f, lang),
         "scp-explicit-deny" => org_policy(r, rec, "SERVICE_CONTROL_POLICY", lang),
         "rcp-explicit-deny" => org_policy(r, rec, "RESOURCE_CONTROL_POLICY", lang),
         "resource-based-policy" => resource_policy(r, rec, f, lang),
@@ -165,6 +166,19 @@ fn caller_step(r: &mut Draft, f: &Facts, lang: Lang) {
             &["The caller is the IAM user `", n, "`: attach the policy there"],
             &["呼び出し元は IAM ユーザー `", n, "` です。ポリシーはこのユーザーにアタッチします"],
         ),
+        Identity::Sso(n) => {
+            let set = f.identity.permission_set().unwrap_or("<PERMISSION_SET_NAME>");
+            tj(
+                lang,
+                &["The caller is the role `", n, "`, which IAM Identity Center made from the permission set `", set, "`: AWS refuses changes to the role itself, so the policy goes into the permission set. Run the sso-admin commands with credentials of the organization's management account or of IAM Identity Center's delegated administrator"],
+                &["呼び出し元のロール `", n, "` は IAM Identity Center が許可セット `", set, "` から作ったものです。ロール自体は AWS が変更を拒否するため、ポリシーは許可セットに追加します。sso-admin のコマンドは組織の管理アカウントまたは IAM Identity Center の委任管理者アカウントの認証情報で実行してください"],
+            )
+        }
+        Identity::Root => t(
+            lang,
+            "The caller is the account's root user: no identity policy can be attached to it, so no policy is shown. What denies root is a service control policy of the organization (for a member account) or the resource's own policy: look there, and use an IAM role rather than the root user for this work",
+            "呼び出し元はアカウントのルートユーザーです。ルートユーザーには ID ベースのポリシーをアタッチできないため、ポリシーは示していません。ルートを拒否できるのは組織のサービスコントロールポリシー(メンバーアカウントの場合)かリソース側のポリシーです。そちらを確認し、この作業にはルートユーザーではなく IAM ロールを使ってください",
+        ),
         Identity::Unknown => t(
             lang,
             "The text does not name the caller: replace <ROLE_NAME> with the role (or user) that made the call",
@@ -177,12 +191,38 @@ fn caller_step(r: &mut Draft, f: &Facts, lang: Lang) {
 /// [`caller_step`] said which).
 fn attach_identity_policy(r: &mut Draft, f: &Facts, action: &str, doc: &Allow, lang: Lang) {
     let identity = &f.identity;
-    let name = policy::policy_name(action, doc.resources.first().map(String::as_str));
-    same_name_step(r, lang);
     let text = doc.text();
     let compact = text.compact();
-    identity_artifacts(r, identity, &name, &text, &compact);
+    match identity {
+        Identity::Sso(_) => permission_set_commands(r, lang),
+        // Selection sends the root user to root-user-denied; no policy can reach it.
+        Identity::Root => return,
+        _ => {
+            let name = policy::policy_name(action, doc.resources.first().map(String::as_str));
+            same_name_step(r, lang);
+            identity_artifacts(r, identity, &name, &text, &compact);
+        }
+    }
     r.policy = Some(Policy::Json(compact.into()));
+}
+
+/// The fix for an IAM Identity Center role: the permission set's inline policy, read, merged
+/// and provisioned again to the accounts that use the set.
+fn permission_set_commands(r: &mut Draft, lang: Lang) {
+    r.step(t(
+        lang,
+        "A permission set has one inline policy and put-inline-policy-to-permission-set replaces it: read it into inline-policy.json, merge the statement of `policy` into it, put it back, then provision the set so that its roles in the accounts change",
+        "許可セットのインラインポリシーは 1 つだけで、put-inline-policy-to-permission-set はそれを置き換えます。inline-policy.json に読み出し、`policy` のステートメントをマージして書き戻してから、許可セットをプロビジョニングして各アカウントのロールに反映してください",
+    ));
+    for cmd in [
+        "aws sso-admin list-instances --query 'Instances[].InstanceArn' --output text",
+        "aws sso-admin list-permission-sets --instance-arn <INSTANCE_ARN> --output text",
+        "aws sso-admin get-inline-policy-for-permission-set --instance-arn <INSTANCE_ARN> --permission-set-arn <PERMISSION_SET_ARN> --query InlinePolicy --output text > inline-policy.json",
+        "aws sso-admin put-inline-policy-to-permission-set --instance-arn <INSTANCE_ARN> --permission-set-arn <PERMISSION_SET_ARN> --inline-policy file://inline-policy.json",
+        "aws sso-admin provision-permission-set --instance-arn <INSTANCE_ARN> --permission-set-arn <PERMISSION_SET_ARN> --target-type ALL_PROVISIONED_ACCOUNTS",
+    ] {
+        r.command(cmd);
+    }
 }
 
 /// Say that the inline policy's name matters: a second policy of that name replaces the first.
@@ -534,17 +574,48 @@ fn org_policy(r: &mut Draft, rec: &Record, filter: &str, lang: Lang) {
     ));
 }
 
-/// `arn:aws:sts::1:assumed-role/R/s` → `arn:aws:iam::1:role/R`: the principal a resource policy names.
+/// `arn:aws:sts::1:assumed-role/R/s` → `arn:aws:iam::1:role/R`: the principal a resource
+/// policy names. A session ARN has no path: roles of IAM Identity Center always have one
+/// (`aws-reserved/sso.amazonaws.com/...`), so theirs is a `<ROLE_PATH>` to fill in, and
+/// [`role_path_step`] says how to read the exact ARN.
 fn principal_for_resource_policy(rec: &Record) -> String {
     let p = rec.principal.as_deref().unwrap_or("");
     if policy::is_clean_arn(p) {
         if let Some((head, rest)) = p.split_once(":assumed-role/") {
             let role = rest.split('/').next().unwrap_or(rest);
-            return format!("{}:role/{role}", head.replacen(":sts:", ":iam:", 1));
+            let path = if role.starts_with(policy::SSO_ROLE_PREFIX) {
+                "<ROLE_PATH>/"
+            } else {
+                ""
+            };
+            return format!("{}:role/{path}{role}", head.replacen(":sts:", ":iam:", 1));
         }
         return p.to_string();
     }
     "arn:aws:iam::<ACCOUNT_ID>:role/<CALLER_ROLE_NAME>".to_string()
+}
+
+/// For a principal given as a role session: the command that prints the role's exact ARN
+/// (path included) for the policy's Principal.
+fn role_path_step(r: &mut Draft, rec: &Record, lang: Lang) {
+    let Some(p) = rec.principal.as_deref().filter(|p| policy::is_clean_arn(p)) else {
+        return;
+    };
+    let Some((_, rest)) = p.split_once(":assumed-role/") else {
+        return;
+    };
+    let role = rest.split('/').next().unwrap_or(rest);
+    let account = policy::account_of(p).unwrap_or("<ACCOUNT_ID>");
+    r.step(tj(
+        lang,
+        &["The text names the caller by its session, which leaves out the role's path (`service-role/`, `aws-reserved/sso.amazonaws.com/`): Principal must be the role's exact ARN, which the get-role command prints (run it in account ", account, ")"],
+        &["テキストは呼び出し元をセッションで示しているため、ロールのパス (`service-role/`、`aws-reserved/sso.amazonaws.com/`) が分かりません。Principal にはロールの正確な ARN が必要です。get-role コマンドで確認してください(アカウント ", account, " で実行)"],
+    ));
+    r.command(command_with(
+        "aws iam get-role --role-name ",
+        role,
+        &[" --query Role.Arn --output text"],
+    ));
 }
 
 fn resource_statement(rec: &Record, action: &str, resource: String) -> Value {
@@ -739,6 +810,7 @@ fn resource_policy(r: &mut Draft, rec: &Record, f: &Facts, lang: Lang) {
     if let Some(cmd) = place.read {
         r.command(cmd);
     }
+    role_path_step(r, rec, lang);
     log_stream_step(r, rec, lang, &res);
     r.policy = Some(Policy::Value(resource_statement(rec, &action, res)));
 }
@@ -770,6 +842,7 @@ fn lambda_permission(
     if let Some(cmd) = read {
         r.command(cmd);
     }
+    role_path_step(r, rec, lang);
     let principal = principal_for_resource_policy(rec);
     let mut cmd = command_with("aws lambda add-permission --function-name ", function, &[]);
     cmd.push_str(" --statement-id ");
@@ -797,6 +870,7 @@ fn key_policy(r: &mut Draft, rec: &Record, f: &Facts, lang: Lang) {
         "キーの所有者のアカウント。キーポリシーはそこでしか読み書きできません",
     );
     cross_account_step(r, rec, lang, owner);
+    role_path_step(r, rec, lang);
     r.command(format!(
         "aws kms get-key-policy --key-id {} --policy-name default --output text > key-policy.json",
         shell_quote(key)
@@ -850,6 +924,7 @@ fn endpoint_policy(r: &mut Draft, rec: &Record, f: &Facts, lang: Lang) {
         "`modify-vpc-endpoint --policy-document` はエンドポイントポリシー全体を置き換えます。下のステートメントを endpoint-policy.json に追記(既存のステートメントは残す)してから適用してください。ステートメント単独で適用すると、エンドポイントを通る他のリクエストがすべて止まります",
     ));
     r.command("aws ec2 modify-vpc-endpoint --vpc-endpoint-id <VPC_ENDPOINT_ID> --policy-document file://endpoint-policy.json");
+    role_path_step(r, rec, lang);
     let action = checked_action(r, rec, f, lang);
     let (res, _) = policy::resource_for(&action, rec.resource.as_deref());
     log_stream_step(r, rec, lang, &res);
@@ -938,6 +1013,36 @@ fn starts_with_ignore_case(s: &str, prefix: &str) -> bool {
         .is_some_and(|head| head.eq_ignore_ascii_case(prefix.as_bytes()))
 }
 
+/// The root user was refused: where the refusal can come from, and how to read it.
+fn root_user(r: &mut Draft, rec: &Record, f: &Facts, lang: Lang) {
+    let account = caller_account(rec).unwrap_or("<ACCOUNT_ID>");
+    r.step(t(
+        lang,
+        "Run the organizations commands with credentials of the organization's management account (or a delegated administrator)",
+        "organizations のコマンドは組織の管理アカウント(または委任管理者)の認証情報で実行します",
+    ));
+    for filter in ["SERVICE_CONTROL_POLICY", "RESOURCE_CONTROL_POLICY"] {
+        r.command(command_with(
+            "aws organizations list-policies-for-target --target-id ",
+            account,
+            &[" --filter ", filter],
+        ));
+    }
+    let action = action_or_placeholder(rec);
+    let (res, _) = policy::resource_for(&action, rec.resource.as_deref());
+    if let Some(read) = resource_policy_of(f.service.as_deref(), &res).read {
+        let owner = rec.resource.as_deref().and_then(policy::account_of);
+        account_step(
+            r,
+            lang,
+            owner,
+            "the resource's owner, for its policy",
+            "リソースの所有者のアカウント(リソースのポリシー用)",
+        );
+        r.command(read);
+    }
+}
+
 /// Read the permissions boundary of an identity: its ARN, then the document of its default version.
 fn boundary_commands(r: &mut Draft, identity: &Identity) {
     r.command(match identity {
@@ -991,6 +1096,7 @@ fn assume_role(r: &mut Draft, rec: &Record, f: &Facts, lang: Lang) {
             "Condition": {"StringEquals": {"SAML:aud": "https://signin.aws.amazon.com/saml"}}
         })
     } else {
+        role_path_step(r, rec, lang);
         json!({"Effect": "Allow", "Principal": {"AWS": principal_for_resource_policy(rec)}, "Action": action})
     };
     let trust = json!({"Version": "2012-10-17", "Statement": [trust_statement]});
@@ -1029,13 +1135,7 @@ fn assume_role(r: &mut Draft, rec: &Record, f: &Facts, lang: Lang) {
             resources: std::slice::from_ref(&target),
             passed_to_service: None,
         };
-        let identity = &f.identity;
-        let name = policy::policy_name(&action, Some(&target));
-        same_name_step(r, lang);
-        let text = doc.text();
-        let compact = text.compact();
-        identity_artifacts(r, identity, &name, &text, &compact);
-        r.policy = Some(Policy::Json(compact.into()));
+        attach_identity_policy(r, f, &action, &doc, lang);
         r.step(t(
             lang,
             "`policy` is the caller's permission; the `trust-policy` snippet is the statement the target role's trust policy needs (merge it, update-assume-role-policy replaces the whole document)",

@@ -44,6 +44,7 @@ static DOCS: &[(&str, &str, &str)] = docs![
     "rcp-explicit-deny",
     "explicit-deny-identity",
     "explicit-deny-policy",
+    "root-user-denied",
     "permissions-boundary",
     "session-policy",
     "resource-based-policy",

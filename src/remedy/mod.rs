@@ -863,6 +863,10 @@ fn select(rec: &Record, f: &Facts) -> Vec<&'static str> {
                     push(&mut out, "resource-based-policy")
                 }
             }
+            // No identity policy reaches the root user: its denials come from elsewhere.
+            Some(PolicyType::IdentityBased) | None if f.identity == policy::Identity::Root => {
+                push(&mut out, "root-user-denied")
+            }
             Some(PolicyType::IdentityBased) | None => {
                 if explicit {
                     push(&mut out, "explicit-deny-identity");

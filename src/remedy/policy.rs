@@ -56,7 +56,12 @@ fn arn_field(arn: &str, i: usize) -> Option<&str> {
 pub enum Identity {
     Role(String),
     User(String),
-    /// The text names no principal we can attach to (missing, root, federated, redacted).
+    /// A role IAM Identity Center made from a permission set (`AWSReservedSSO_<set>_<id>`):
+    /// AWS refuses changes to it, so the fix goes into the permission set.
+    Sso(String),
+    /// The account's root user, which no identity policy can be attached to.
+    Root,
+    /// The text names no principal we can attach to (missing, federated, redacted).
     #[default]
     Unknown,
 }
@@ -81,19 +86,19 @@ impl Identity {
                     .all(|b| b.is_ascii_alphanumeric() || b"+=,.@_-".contains(&b)))
             .then(|| s.to_string())
         };
+        let role = |name: Option<String>| match name {
+            Some(n) if n.starts_with(SSO_ROLE_PREFIX) => Identity::Sso(n),
+            Some(n) => Identity::Role(n),
+            None => Identity::Unknown,
+        };
+        if rest == "root" {
+            return Identity::Root;
+        }
         if let Some(r) = rest.strip_prefix("assumed-role/") {
-            return r
-                .split('/')
-                .next()
-                .and_then(clean)
-                .map_or(Identity::Unknown, Identity::Role);
+            return role(r.split('/').next().and_then(clean));
         }
         if let Some(r) = rest.strip_prefix("role/") {
-            return r
-                .rsplit('/')
-                .next()
-                .and_then(clean)
-                .map_or(Identity::Unknown, Identity::Role);
+            return role(r.rsplit('/').next().and_then(clean));
         }
         if let Some(u) = rest.strip_prefix("user/") {
             return u
@@ -107,11 +112,25 @@ impl Identity {
 
     pub fn name(&self) -> &str {
         match self {
-            Identity::Role(n) | Identity::User(n) => n,
+            Identity::Role(n) | Identity::User(n) | Identity::Sso(n) => n,
+            Identity::Root => "root",
             Identity::Unknown => "<ROLE_NAME>",
         }
     }
+
+    /// The permission set an Identity Center role was made from: the name between
+    /// `AWSReservedSSO_` and the final `_<id>`.
+    pub fn permission_set(&self) -> Option<&str> {
+        let Identity::Sso(n) = self else {
+            return None;
+        };
+        let set = n.strip_prefix(SSO_ROLE_PREFIX)?;
+        Some(set.rsplit_once('_').map_or(set, |(name, _)| name))
+    }
 }
+
+/// How the names of the roles IAM Identity Center makes begin.
+pub const SSO_ROLE_PREFIX: &str = "AWSReservedSSO_";
 
 /// Which service a role is passed to, as far as the text settles it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -1135,8 +1154,16 @@ mod tests {
         );
         assert_eq!(
             Identity::from_principal(Some("arn:aws:iam::123456789012:root")),
-            Identity::Unknown
+            Identity::Root
         );
+        let sso = Identity::from_principal(Some(
+            "arn:aws:sts::123456789012:assumed-role/AWSReservedSSO_DataEngineer_0123456789abcdef/jane@example.com",
+        ));
+        assert_eq!(
+            sso,
+            Identity::Sso("AWSReservedSSO_DataEngineer_0123456789abcdef".into())
+        );
+        assert_eq!(sso.permission_set(), Some("DataEngineer"));
         assert_eq!(Identity::from_principal(None), Identity::Unknown);
     }
 

@@ -699,3 +699,51 @@ fn passed_to_service_comes_from_service_and_operation_together() {
         );
     }
 }
+
+#[test]
+fn identity_center_roles_get_the_permission_set_and_paths_are_read() {
+    prints_only_right_advice(
+        "iam-allow-action.identity-center.txt",
+        &[
+            "put-role-policy",
+            "aws_iam_role_policy",
+            "AWS::IAM::RolePolicy",
+        ],
+        &[
+            "put-inline-policy-to-permission-set",
+            "provision-permission-set",
+            "`DataEngineer`",
+        ],
+    );
+    let st = statement_of("kms-key-policy.identity-center.txt", "kms-key-policy");
+    assert_eq!(
+        st["Principal"]["AWS"],
+        "arn:aws:iam::123456789012:role/<ROLE_PATH>/AWSReservedSSO_DataEngineer_0123456789abcdef"
+    );
+    prints_only_right_advice(
+        "kms-key-policy.identity-center.txt",
+        &["\"AWS\":\"arn:aws:iam::123456789012:role/AWSReservedSSO_"],
+        &["aws iam get-role --role-name AWSReservedSSO_DataEngineer_0123456789abcdef --query Role.Arn"],
+    );
+}
+
+#[test]
+fn the_root_user_is_never_given_an_identity_policy() {
+    assert_eq!(
+        ids_of(&records("root-user-denied.txt")),
+        ["root-user-denied"]
+    );
+    prints_only_right_advice(
+        "root-user-denied.txt",
+        &[
+            "aws iam put-role-policy",
+            "put-user-policy --user-name",
+            "<ROLE_NAME>",
+            "\"Effect\":\"Allow\"",
+        ],
+        &[
+            "SERVICE_CONTROL_POLICY",
+            "get-bucket-policy --bucket example-audit-logs",
+        ],
+    );
+}
