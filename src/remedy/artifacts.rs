@@ -544,11 +544,28 @@ fn explicit_identity(r: &mut Draft, rec: &Record, f: &Facts) {
 }
 
 fn org_policy(r: &mut Draft, rec: &Record, filter: &str, lang: Lang) {
-    let account = [rec.principal.as_deref(), rec.resource.as_deref()]
-        .into_iter()
-        .flatten()
-        .find_map(policy::account_of)
-        .unwrap_or("<ACCOUNT_ID>");
+    // An SCP applies to the caller's account; an RCP to the account that owns the resource,
+    // which a cross-account call does not share with the caller.
+    let resource_account = rec.resource.as_deref().and_then(policy::account_of);
+    let account = if filter == "RESOURCE_CONTROL_POLICY" {
+        r.step(match resource_account {
+            Some(a) => tj(
+                lang,
+                &["A resource control policy applies to the account that owns the resource (", a, "), not to the caller's: the commands look it up for that account"],
+                &["リソースコントロールポリシーは呼び出し元ではなくリソースを所有するアカウント (", a, ") に適用されます。コマンドはそのアカウントについて調べます"],
+            ),
+            None => t(
+                lang,
+                "A resource control policy applies to the account that owns the resource, not to the caller's: the text does not give that account (S3 ARNs hold none), so fill in <RESOURCE_ACCOUNT_ID> (for a bucket, `aws s3api get-bucket-acl --bucket <BUCKET> --query Owner` run by its owner, or ask who owns it)",
+                "リソースコントロールポリシーは呼び出し元ではなくリソースを所有するアカウントに適用されます。テキストからそのアカウントが分からない(S3 の ARN には含まれない)ため、<RESOURCE_ACCOUNT_ID> を埋めてください",
+            ),
+        });
+        resource_account.unwrap_or("<RESOURCE_ACCOUNT_ID>")
+    } else {
+        caller_account(rec)
+            .or(resource_account)
+            .unwrap_or("<ACCOUNT_ID>")
+    };
     if let Some(p) = rec.policy_arn.as_deref().filter(|p| p.starts_with("arn:")) {
         let id = p.rsplit('/').next().unwrap_or(p);
         r.command(command_with(

@@ -747,3 +747,37 @@ fn the_root_user_is_never_given_an_identity_policy() {
         ],
     );
 }
+
+#[test]
+fn commands_run_in_the_account_that_holds_the_policy() {
+    // An RCP is looked up for the account that owns the resource.
+    prints_only_right_advice(
+        "rcp-explicit-deny.cross-account.txt",
+        &["--target-id 123456789012"],
+        &["list-policies-for-target --target-id 999988887777 --filter RESOURCE_CONTROL_POLICY"],
+    );
+    // Without an account in the ARN, a placeholder rather than the caller's.
+    prints_only_right_advice(
+        "rcp-explicit-deny.txt",
+        &["--target-id 444455556666"],
+        &["<RESOURCE_ACCOUNT_ID>"],
+    );
+    // The key policy is read and written in the key's account.
+    let m = remedy(
+        &records("explicit-deny-policy.key.txt"),
+        "explicit-deny-policy",
+    )
+    .clone();
+    assert!(m["steps"].to_string().contains("account 210987654321"));
+    let m = remedy(
+        &records("resource-based-policy.txt"),
+        "resource-based-policy",
+    )
+    .clone();
+    let steps = m["steps"].to_string();
+    assert!(
+        steps.contains("account 999988887777 (the resource's owner)"),
+        "{steps}"
+    );
+    assert!(steps.contains("different accounts"), "{steps}");
+}
