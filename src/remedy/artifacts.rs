@@ -82,6 +82,7 @@ fn attach_by_id(r: &mut Draft, rec: &Record, f: &Facts, lang: Lang) {
         | "credentials-signature"
         | "credentials-missing" => credentials(r),
         "ecs-network-configuration" => network_configuration(r),
+        "region-missing" => region_variable(r, rec, lang),
         "throttling-backoff" => backoff(r, rec),
         "quota-increase" => quota(r, f),
         // A bare denial that names the call: the permission it needs, from the reference.
@@ -1302,6 +1303,54 @@ fn credentials(r: &mut Draft) {
         "credentials-signature" => r.command("date -u"),
         _ => r.command("aws configure list"),
     }
+}
+
+/// The region variable the program that failed reads, from the way its message is worded:
+/// botocore (boto3) and AWS CLI v1 read `AWS_DEFAULT_REGION` only, the other SDKs `AWS_REGION`.
+fn region_variable(r: &mut Draft, rec: &Record, lang: Lang) {
+    let msg = rec
+        .message
+        .as_deref()
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    let code = rec.error_code.as_deref().unwrap_or_default();
+    let (snippet, en, ja): (&str, &str, &str) = if msg.contains("aws configure") {
+        (
+            "export AWS_DEFAULT_REGION=<REGION>\n",
+            "The message is the AWS CLI's: AWS_DEFAULT_REGION works for CLI v1 and v2 (v2 also reads AWS_REGION)",
+            "このメッセージは AWS CLI のものです。AWS_DEFAULT_REGION は CLI v1 と v2 の両方で有効です(v2 は AWS_REGION も読みます)",
+        )
+    } else if msg.contains("you must specify a region") || code == "NoRegionError" {
+        (
+            "export AWS_DEFAULT_REGION=<REGION>\n",
+            "The message is botocore's (boto3): it reads AWS_DEFAULT_REGION, not AWS_REGION",
+            "このメッセージは botocore (boto3) のものです。boto3 が読むのは AWS_REGION ではなく AWS_DEFAULT_REGION です",
+        )
+    } else if [
+        "an aws region is required",
+        "could not find region configuration",
+        "region is missing",
+        "unable to load region",
+        "unable to find a region",
+    ]
+    .iter()
+    .any(|p| msg.contains(p))
+        || code == "MissingRegion"
+    {
+        (
+            "export AWS_REGION=<REGION>\n",
+            "The message is from an AWS SDK (Go, JavaScript, Java) that reads AWS_REGION",
+            "このメッセージは AWS_REGION を読む AWS SDK(Go、JavaScript、Java)のものです",
+        )
+    } else {
+        (
+            "export AWS_REGION=<REGION>\nexport AWS_DEFAULT_REGION=<REGION>\n",
+            "The text does not say which SDK failed: set both variables (boto3 and AWS CLI v1 read AWS_DEFAULT_REGION, the other SDKs AWS_REGION)",
+            "どの SDK のエラーかテキストから分からないため、両方の変数を設定してください(boto3 と AWS CLI v1 は AWS_DEFAULT_REGION、その他の SDK は AWS_REGION を読みます)",
+        )
+    };
+    r.step(t(lang, en, ja));
+    r.set_snippet("environment", snippet);
 }
 
 fn network_configuration(r: &mut Draft) {

@@ -781,3 +781,37 @@ fn commands_run_in_the_account_that_holds_the_policy() {
     );
     assert!(steps.contains("different accounts"), "{steps}");
 }
+
+#[test]
+fn the_region_variable_is_the_one_the_failing_sdk_reads() {
+    for (sample, right, wrong) in [
+        (
+            "region-missing.boto3.txt",
+            "export AWS_DEFAULT_REGION=<REGION>",
+            "export AWS_REGION=",
+        ),
+        (
+            "region-missing.txt",
+            "export AWS_DEFAULT_REGION=<REGION>",
+            "export AWS_REGION=",
+        ),
+        (
+            "region-missing.go-sdk-v2.txt",
+            "export AWS_REGION=<REGION>",
+            "export AWS_DEFAULT_REGION=",
+        ),
+        (
+            "region-missing.java-sdk.txt",
+            "export AWS_REGION=<REGION>",
+            "export AWS_DEFAULT_REGION=",
+        ),
+    ] {
+        let m = remedy(&records(sample), "region-missing").clone();
+        assert_eq!(
+            m["snippets"]["environment"],
+            format!("{right}\n"),
+            "{sample}"
+        );
+        prints_only_right_advice(sample, &[wrong], &[right]);
+    }
+}
