@@ -815,3 +815,47 @@ fn the_region_variable_is_the_one_the_failing_sdk_reads() {
         prints_only_right_advice(sample, &[wrong], &[right]);
     }
 }
+
+#[test]
+fn catalog_facts_match_aws_documentation() {
+    prints_only_right_advice(
+        "secrets-not-found.txt",
+        &[
+            "scheduled for deletion is also not found",
+            "削除予定のシークレットも見つからない",
+        ],
+        &["InvalidRequestException"],
+    );
+    prints_only_right_advice(
+        "sqs-message-too-long.txt",
+        &["256 KiB unless lowered", "下げていなければ 256 KiB"],
+        &["1,048,576"],
+    );
+    prints_only_right_advice(
+        "dynamodb-transaction-canceled.txt",
+        &[
+            "(for example two operations on the same item in one transaction)",
+            "(一つのトランザクションで同じ項目を二度操作したなど)",
+        ],
+        &["ValidationException"],
+    );
+    prints_only_right_advice(
+        "ssm-parameter-not-found.txt",
+        &[
+            "`/app/prod/db` and `app/prod/db` differ",
+            "`app/prod/db` は別物",
+        ],
+        &["`/db`", "`/app/prod/db`"],
+    );
+    // The Japanese text gives the limits too.
+    let out = awsplain()
+        .args(["--format", "json", "--lang", "ja"])
+        .arg(root().join("samples/remedies/lambda-payload-too-large.txt"))
+        .output()
+        .unwrap();
+    let m = remedy(&json_lines(&out.stdout), "lambda-payload-too-large").clone();
+    let text = m["explanation"].as_str().unwrap();
+    for limit in ["6 MB", "256 KB", "1 MB"] {
+        assert!(text.contains(limit), "{text}");
+    }
+}
