@@ -859,3 +859,44 @@ fn catalog_facts_match_aws_documentation() {
         assert!(text.contains(limit), "{text}");
     }
 }
+
+#[test]
+fn secrets_are_masked_with_redact_and_warned_about_without() {
+    let sample = root().join("samples/remedies/generic-aws-error.secret-in-url.txt");
+    for format in ["json", "human"] {
+        for lang in ["en", "ja"] {
+            for extra in [&[][..], &["-v"][..]] {
+                let run = awsplain()
+                    .args([
+                        "--redact", "--color", "never", "--format", format, "--lang", lang,
+                    ])
+                    .args(extra)
+                    .arg(&sample)
+                    .output()
+                    .unwrap();
+                let out = String::from_utf8(run.stdout).unwrap();
+                assert!(out.contains("<SECRET-1>"), "{out}");
+                assert!(!out.contains("Tr0ub4dor-3"), "{out}");
+                assert!(String::from_utf8_lossy(&run.stderr).is_empty());
+            }
+        }
+        let run = awsplain()
+            .args(["--color", "never", "--format", format])
+            .arg(&sample)
+            .output()
+            .unwrap();
+        let err = String::from_utf8(run.stderr).unwrap();
+        assert!(
+            err.contains("looks like a password in a URL") && err.contains("--redact"),
+            "{err}"
+        );
+        assert_eq!(err.lines().count(), 1, "{err}");
+    }
+    // A text without a secret gets no warning.
+    let run = awsplain()
+        .args(["--format", "json"])
+        .arg(root().join("samples/remedies/iam-pass-role.txt"))
+        .output()
+        .unwrap();
+    assert!(run.stderr.is_empty());
+}
