@@ -900,3 +900,102 @@ fn secrets_are_masked_with_redact_and_warned_about_without() {
         .unwrap();
     assert!(run.stderr.is_empty());
 }
+
+#[test]
+fn lambda_function_policies_change_through_add_permission() {
+    let m = remedy(
+        &records("resource-based-policy.lambda.txt"),
+        "resource-based-policy",
+    )
+    .clone();
+    assert!(
+        m["policy"].is_null(),
+        "no document to merge: {}",
+        m["policy"]
+    );
+    let apply: Vec<&str> = m["apply"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a.as_str().unwrap())
+        .collect();
+    assert_eq!(
+        apply.last().copied(),
+        Some("aws lambda add-permission --function-name arn:aws:lambda:us-east-1:123456789012:function:orders-export --statement-id awsplain-lambda-InvokeFunction --action lambda:InvokeFunction --principal arn:aws:iam::210987654321:role/partner-scheduler")
+    );
+    prints_only_right_advice(
+        "resource-based-policy.lambda.txt",
+        &[
+            "merge the statement below",
+            "下のステートメントを既存のポリシーに追記",
+        ],
+        &["aws lambda add-permission"],
+    );
+}
+
+#[test]
+fn endpoint_policies_are_read_before_they_are_replaced() {
+    let m = remedy(&records("vpc-endpoint-policy.txt"), "vpc-endpoint-policy").clone();
+    let apply: Vec<&str> = m["apply"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a.as_str().unwrap())
+        .collect();
+    let read = apply
+        .iter()
+        .position(|a| {
+            a.contains(
+                "--query 'VpcEndpoints[0].PolicyDocument' --output text > endpoint-policy.json",
+            )
+        })
+        .expect("a command that reads the current policy");
+    let modify = apply
+        .iter()
+        .position(|a| a.contains("modify-vpc-endpoint"))
+        .expect("the command that applies the merged policy");
+    assert!(read < modify, "{apply:?}");
+    assert!(apply[modify].contains("--policy-document file://endpoint-policy.json"));
+    prints_only_right_advice(
+        "vpc-endpoint-policy.txt",
+        &["--policy-document '{"],
+        &["endpoint-policy.json", "com.amazonaws.<REGION>.s3"],
+    );
+    assert!(m["steps"]
+        .to_string()
+        .contains("`modify-vpc-endpoint --policy-document` replaces the whole endpoint policy"));
+}
+
+#[test]
+fn fixes_for_different_resources_do_not_overwrite_each_other() {
+    let name = |sample: &str| {
+        let m = remedy(&records(sample), "iam-allow-action").clone();
+        let apply = m["apply"][0].as_str().unwrap().to_string();
+        let name = apply
+            .split(" --policy-name ")
+            .nth(1)
+            .and_then(|r| r.split(' ').next())
+            .unwrap()
+            .to_string();
+        (name, apply, m)
+    };
+    let (orders, apply, m) = name("iam-allow-action.txt");
+    let (invoices, ..) = name("iam-allow-action.second-table.txt");
+    assert_eq!(orders, "awsplain-dynamodb-BatchWriteItem-orders");
+    assert_eq!(invoices, "awsplain-dynamodb-BatchWriteItem-invoices");
+    // A command with nothing to fill in is ready to paste; the step says what the name is for.
+    assert!(apply.starts_with("aws iam put-role-policy "), "{apply}");
+    assert!(m["steps"]
+        .to_string()
+        .contains("replaces an inline policy of the same name"));
+    assert!(m["snippets"]["terraform"]
+        .as_str()
+        .unwrap()
+        .contains("name   = \"awsplain-dynamodb-BatchWriteItem-orders\""));
+    // One with a placeholder is a comment that says what to fill in first, in every output.
+    prints_only_right_advice(
+        "iam-pass-role.txt",
+        &["$ aws iam put-role-policy", "\naws iam put-role-policy"],
+        &["# ", "<TASK_ROLE_NAME> "],
+    );
+}
