@@ -31,6 +31,7 @@ pub enum Lang {
 pub fn warm_up(lang: Lang) {
     MessageSays::automaton();
     catalog::selectors();
+    sar::warm_up();
     CatalogTexts::of(lang);
 }
 

@@ -51,6 +51,12 @@ fn services() -> &'static HashMap<String, &'static str> {
     })
 }
 
+/// Index the reference now rather than for the first record that needs it (see
+/// [`super::warm_up`]).
+pub fn warm_up() {
+    services();
+}
+
 /// The lines of one service, with its prefix as AWS spells it.
 fn service(prefix: &str) -> Option<(&'static str, &'static str)> {
     let block = services().get(&prefix.to_ascii_lowercase())?;
