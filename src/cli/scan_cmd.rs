@@ -23,8 +23,10 @@ pub fn run(opts: &OutputOpts, files: &[PathBuf], threads: Option<u16>) -> anyhow
     let bare_count = opts.count && !opts.summary && !opts.summary_only;
     let shown = !opts.quiet && !bare_count;
     let lang = opts.lang();
+    let redact = opts.redact;
     let add_remedies: Arc<dyn Fn(&mut awsplain::Record) + Send + Sync> =
         Arc::new(move |rec: &mut awsplain::Record| {
+            super::output::warn_if_secret(rec, redact);
             if shown {
                 rec.remedies = awsplain::remedy::remedies_for_cached(rec, lang);
             }
@@ -97,6 +99,7 @@ pub fn run(opts: &OutputOpts, files: &[PathBuf], threads: Option<u16>) -> anyhow
                 let mut out = Vec::with_capacity(LAST.get().min(PART + PART / 2));
                 let mut n = 0;
                 records(&mut |rec| {
+                    super::output::warn_if_secret(&rec, false);
                     cached_json_line(&rec, lang, &mut out);
                     n += 1;
                     if out.len() >= PART {
@@ -124,6 +127,7 @@ pub fn run(opts: &OutputOpts, files: &[PathBuf], threads: Option<u16>) -> anyhow
             awsplain::scan_reader(input.reader(), &name, &mut |rec| {
                 found += 1;
                 line.clear();
+                super::output::warn_if_secret(&rec, false);
                 cached_json_line(&rec, lang, &mut line);
                 match sink.json_lines() {
                     Some(out) => out.write_all(&line),
