@@ -1,6 +1,6 @@
 //! The default mode: scan standard input or files and print every AWS error found.
 
-use super::output::{make_sink, mask, print_line, stdout_writer};
+use super::output::{is_max_count, make_sink, mask, max_count_reached, print_line, stdout_writer};
 use super::{Outcome, OutputOpts};
 use awsplain::sanitize::for_terminal;
 use std::fs::File;
@@ -17,7 +17,14 @@ pub fn run(opts: &OutputOpts, files: &[PathBuf], threads: Option<u16>) -> anyhow
     } else {
         files.to_vec()
     };
-    let threads = threads.map_or_else(default_threads, usize::from);
+    // `-m` stops at an exact record: one thread reads, so that no segment past it is scanned.
+    let threads = if opts.max_count.is_some() {
+        1
+    } else {
+        threads.map_or_else(default_threads, usize::from)
+    };
+    // Like grep: `-m N` counts in each file.
+    let max = opts.max_count.unwrap_or(u64::MAX);
     // Remedies and masks are only for output: `-q` and a bare `--count` show none.
     let bare_count = opts.count && !opts.summary && !opts.summary_only;
     let shown = !opts.quiet && !bare_count;
@@ -44,7 +51,20 @@ pub fn run(opts: &OutputOpts, files: &[PathBuf], threads: Option<u16>) -> anyhow
         }
     }
     for path in &inputs {
+        if max == 0 {
+            break;
+        }
         let name = path.to_string_lossy().into_owned();
+        let mut in_file: u64 = 0;
+        // After the record that reaches the limit, end this file's scan.
+        let mut limit = move || {
+            in_file += 1;
+            if in_file >= max {
+                Err(max_count_reached())
+            } else {
+                Ok(())
+            }
+        };
         let input = if name == "-" {
             match stdin_file() {
                 Some(f) => Input::File(f),
@@ -68,7 +88,8 @@ pub fn run(opts: &OutputOpts, files: &[PathBuf], threads: Option<u16>) -> anyhow
             if shown {
                 mask(&mut rec, opts);
             }
-            sink.record(&rec)
+            sink.record(&rec)?;
+            limit()
         };
         let add = Arc::clone(&add_remedies);
         let res = if render_in_workers {
@@ -115,10 +136,10 @@ pub fn run(opts: &OutputOpts, files: &[PathBuf], threads: Option<u16>) -> anyhow
                 found += 1;
                 line.clear();
                 cached_json_line(&rec, lang, &mut line);
-                match sink.json_lines() {
-                    Some(out) => out.write_all(&line),
-                    None => Ok(()),
+                if let Some(out) = sink.json_lines() {
+                    out.write_all(&line)?;
                 }
+                limit()
             })
         } else if threads > 1 {
             // Records with their remedies are handed on a few at a time: a record's remedies
@@ -155,6 +176,7 @@ pub fn run(opts: &OutputOpts, files: &[PathBuf], threads: Option<u16>) -> anyhow
         };
         match res {
             Ok(stats) => report_stats(&name, &stats),
+            Err(e) if is_max_count(&e) => {}
             Err(e) if e.kind() == io::ErrorKind::BrokenPipe => return Err(e.into()),
             Err(e) => {
                 eprintln!("awsplain: {}: {e}", for_terminal(&name));

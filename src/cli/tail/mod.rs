@@ -14,7 +14,7 @@ mod retry;
 mod time;
 mod window;
 
-use super::output::{make_sink, prepare, stdout_writer, Sink};
+use super::output::{is_max_count, make_sink, max_count_reached, prepare, stdout_writer, Sink};
 use super::{Outcome, OutputOpts};
 use aws_sdk_cloudwatchlogs::error::ProvideErrorMetadata;
 use aws_sdk_cloudwatchlogs::Client;
@@ -206,6 +206,8 @@ fn scan_event(opts: &OutputOpts, group: &str, group_idx: usize, ev: &Event) -> O
 struct Printer {
     sink: Box<dyn Sink>,
     found: u64,
+    /// `-m`: records to print in all before the tail stops.
+    max: u64,
 }
 
 impl Printer {
@@ -213,9 +215,15 @@ impl Printer {
         hits.sort_by(|a, b| (a.timestamp, a.group, &a.id).cmp(&(b.timestamp, b.group, &b.id)));
         for h in hits {
             for rec in &h.records {
+                if self.found >= self.max {
+                    return Err(max_count_reached());
+                }
                 self.found += 1;
                 self.sink.record(rec)?;
             }
+        }
+        if self.found >= self.max {
+            return Err(max_count_reached());
         }
         Ok(())
     }
@@ -296,6 +304,7 @@ async fn run_async(opts: &OutputOpts, args: &TailArgs, plan: Plan) -> anyhow::Re
     let mut printer = Printer {
         sink: make_sink(opts, stdout_writer(streaming || opts.line_buffered)),
         found: 0,
+        max: opts.max_count.unwrap_or(u64::MAX),
     };
     // Where a rerun would carry on, should a follow stop on an error after a first poll.
     let mut resume: Option<Millis> = None;
@@ -318,6 +327,7 @@ async fn run_async(opts: &OutputOpts, args: &TailArgs, plan: Plan) -> anyhow::Re
     };
     let outcome = match result {
         Ok(()) => None,
+        Err(Stop::Io(e)) if is_max_count(&e) => None,
         Err(Stop::Io(e)) => return Err(e.into()),
         Err(Stop::Aws(f)) => {
             env.report(&f, opts);
