@@ -94,7 +94,8 @@ pub struct OutputOpts {
     /// Print nothing; the exit code says whether AWS errors were found.
     #[arg(short, long, global = true)]
     pub quiet: bool,
-    /// Print only the number of AWS errors found.
+    /// Print only the number of AWS errors found; with several files, `FILE:N` for each file
+    /// with errors (like `rg -c`).
     #[arg(long, global = true)]
     pub count: bool,
     /// Stop after N AWS errors (in each file, like grep; in all for `tail`; `run` explains the

@@ -4,7 +4,7 @@ use super::output::{is_max_count, make_sink, mask, max_count_reached, print_line
 use super::{Outcome, OutputOpts};
 use awsplain::sanitize::for_terminal;
 use std::fs::File;
-use std::io::{self, Read};
+use std::io::{self, IsTerminal, Read};
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -23,6 +23,7 @@ pub fn run(opts: &OutputOpts, files: &[PathBuf], threads: Option<u16>) -> anyhow
     } else {
         threads.map_or_else(default_threads, usize::from)
     };
+    let per_file_count = opts.count && !opts.quiet && inputs.len() > 1;
     // Like grep: `-m N` counts in each file.
     let max = opts.max_count.unwrap_or(u64::MAX);
     // Remedies and masks are only for output: `-q` and a bare `--count` show none.
@@ -55,6 +56,7 @@ pub fn run(opts: &OutputOpts, files: &[PathBuf], threads: Option<u16>) -> anyhow
             break;
         }
         let name = path.to_string_lossy().into_owned();
+        let found_before = found;
         let mut in_file: u64 = 0;
         // After the record that reaches the limit, end this file's scan.
         let mut limit = move || {
@@ -66,6 +68,12 @@ pub fn run(opts: &OutputOpts, files: &[PathBuf], threads: Option<u16>) -> anyhow
             }
         };
         let input = if name == "-" {
+            // Someone who typed `awsplain` alone would otherwise wait at a silent terminal.
+            if !opts.quiet && io::stdin().is_terminal() {
+                eprintln!(
+                    "awsplain: reading the text to explain from the terminal: paste it, then press Ctrl-D (or give a file: awsplain FILE, --help for more)"
+                );
+            }
             match stdin_file() {
                 Some(f) => Input::File(f),
                 None => {
@@ -174,18 +182,29 @@ pub fn run(opts: &OutputOpts, files: &[PathBuf], threads: Option<u16>) -> anyhow
                 emit(rec)
             })
         };
-        match res {
-            Ok(stats) => report_stats(&name, &stats),
-            Err(e) if is_max_count(&e) => {}
+        let complete = match res {
+            Ok(stats) => {
+                report_stats(&name, &stats);
+                true
+            }
+            Err(e) if is_max_count(&e) => true,
             Err(e) if e.kind() == io::ErrorKind::BrokenPipe => return Err(e.into()),
             Err(e) => {
                 eprintln!("awsplain: {}: {e}", for_terminal(&name));
                 trouble = true;
+                false
             }
+        };
+        // Like `rg -c`: with several inputs, `FILE:N` for each input read through that had
+        // errors; a count of a file that could not be read would only mislead.
+        let n = found - found_before;
+        if per_file_count && complete && n > 0 {
+            print_line(&format!("{}:{n}", for_terminal(&name)))?;
         }
     }
     sink.finish()?;
-    if opts.count && !opts.quiet {
+    // One input: its count, unless it could not be read (then `0` would be a lie).
+    if opts.count && !opts.quiet && !per_file_count && !trouble {
         print_line(&found.to_string())?;
     }
     Ok(if trouble {

@@ -238,3 +238,71 @@ fn run_fail_on_error_turns_success_into_failure() {
     let failing = format!("printf '%s' '{log}'; exit 3");
     assert_eq!(code(&["--fail-on-error"], &failing), Some(3));
 }
+
+#[test]
+fn count_over_several_files_is_per_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b, c) = (
+        dir.path().join("a.log"),
+        dir.path().join("b.log"),
+        dir.path().join("c.log"),
+    );
+    std::fs::write(&a, repeated_log(3)).unwrap();
+    std::fs::write(&b, "nothing here\n").unwrap();
+    std::fs::write(&c, repeated_log(2)).unwrap();
+    let missing = dir.path().join("missing.log");
+    let out = awsplain()
+        .arg("--count")
+        .args([&a, &b, &missing, &c])
+        .output()
+        .unwrap();
+    // Like rg -c: files without errors are left out; the unreadable one is on stderr only.
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap(),
+        format!("{}:3\n{}:2\n", a.display(), c.display())
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("missing.log"));
+    // One input that cannot be read: no count at all, rather than a misleading 0.
+    let out = awsplain().arg("--count").arg(&missing).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    let out = awsplain().arg("--count").arg(&a).output().unwrap();
+    assert_eq!((out.status.code(), out.stdout), (Some(0), b"3\n".to_vec()));
+}
+
+/// Standard input at a terminal (a pseudo-terminal from util-linux `script`) gets a hint on
+/// stderr; a pipe does not.
+#[test]
+fn a_terminal_on_stdin_gets_a_hint() {
+    let bin = assert_cmd::cargo::cargo_bin("awsplain");
+    let probe = std::process::Command::new("script")
+        .arg("--version")
+        .output();
+    if !probe.is_ok_and(|o| o.status.success()) {
+        eprintln!("NOTICE: skipping a_terminal_on_stdin_gets_a_hint: no `script` command");
+        return;
+    }
+    // Ctrl-D arrives once the prompt could be read; the terminal turns it into end of file.
+    let mut child = std::process::Command::new("script")
+        .args([
+            "-qec",
+            &format!("'{}' 2>&1; echo rc=$?", bin.display()),
+            "/dev/null",
+        ])
+        .env("LANG", "C")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    use std::io::Write;
+    stdin.write_all(b"\x04").unwrap();
+    let out = child.wait_with_output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("paste it, then press Ctrl-D"), "{text:?}");
+    assert!(text.contains("rc=1"), "{text:?}");
+    let out = awsplain().write_stdin("nothing\n").output().unwrap();
+    assert!(out.stderr.is_empty());
+}
