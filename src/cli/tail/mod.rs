@@ -39,7 +39,8 @@ pub struct TailArgs {
     /// End of the window, in the same forms as --since; with --follow, stop there.
     #[arg(long, value_name = "TIME")]
     pub until: Option<String>,
-    /// Keep polling for new events until interrupted (Ctrl-C) or until --until.
+    /// Keep polling for new events until interrupted (Ctrl-C, SIGTERM), --until, or -m N errors;
+    /// an interruption prints where to resume (--since).
     #[arg(short, long, conflicts_with_all = ["insights", "live"])]
     pub follow: bool,
     /// Only streams whose name starts with this.
@@ -243,6 +244,20 @@ impl From<io::Error> for Stop {
     }
 }
 
+/// Resolves when SIGTERM arrives: a CI runner, systemd or `timeout` ending a follow is an
+/// interruption like Ctrl-C, not a crash, so what was found is still printed.
+async fn terminated() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        if let Ok(mut term) = signal(SignalKind::terminate()) {
+            term.recv().await;
+            return;
+        }
+    }
+    std::future::pending::<()>().await
+}
+
 pub fn run(opts: &OutputOpts, args: TailArgs) -> anyhow::Result<Outcome> {
     let plan = match Plan::from_args(&args) {
         Ok(p) => p,
@@ -308,6 +323,7 @@ async fn run_async(opts: &OutputOpts, args: &TailArgs, plan: Plan) -> anyhow::Re
     };
     // Where a rerun would carry on, should a follow stop on an error after a first poll.
     let mut resume: Option<Millis> = None;
+    let mut interrupted = false;
     let result = {
         let work = async {
             if args.live {
@@ -322,7 +338,14 @@ async fn run_async(opts: &OutputOpts, args: &TailArgs, plan: Plan) -> anyhow::Re
         };
         tokio::select! {
             r = work => r,
-            _ = tokio::signal::ctrl_c() => Ok(()),
+            _ = tokio::signal::ctrl_c() => {
+                interrupted = true;
+                Ok(())
+            }
+            _ = terminated() => {
+                interrupted = true;
+                Ok(())
+            }
         }
     };
     let outcome = match result {
@@ -347,6 +370,12 @@ async fn run_async(opts: &OutputOpts, args: &TailArgs, plan: Plan) -> anyhow::Re
     printer.sink.finish()?;
     if opts.count {
         super::output::print_line(&printer.found.to_string())?;
+    }
+    if let (true, Some(at)) = (interrupted && args.follow, resume) {
+        eprintln!(
+            "awsplain: follow interrupted. To carry on without missing an event, run again with --since {} (the events shown since then come again).",
+            format_rfc3339(at)
+        );
     }
 
     Ok(outcome.unwrap_or(if printer.found > 0 {
@@ -508,6 +537,8 @@ async fn follow(
         }
         printer.emit(hits)?;
         polled = true;
+        // Where a rerun carries on should the follow be interrupted before the next poll.
+        *resume = cursors.iter().map(Cursor::start_time).min();
         if let Some(until) = plan.until {
             // The poll that started after --until has seen everything up to it.
             if polled_at > until {
