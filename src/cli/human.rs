@@ -48,9 +48,17 @@ impl super::collapse::Repeats for HumanSink {
             .last_shown()
             .filter(|&i| groups.all()[i].hidden() > 0);
         let rest = (0..groups.all().len()).filter(|&i| Some(i) != last);
+        // Errors of which not one was printed (past a cap on printed records, in `run`) are
+        // summed in one line: a line each could run to thousands.
+        let (mut unseen, mut unseen_kinds) = (groups.ungrouped_hidden, 0u64);
         for i in last.into_iter().chain(rest) {
             let g = &groups.all()[i];
             if g.hidden() == 0 {
+                continue;
+            }
+            if g.shown == 0 {
+                unseen += g.count;
+                unseen_kinds += 1;
                 continue;
             }
             let like = if Some(i) == last {
@@ -67,8 +75,14 @@ impl super::collapse::Repeats for HumanSink {
             let line = format!("... and {} more like {like}{span}", g.hidden());
             writeln!(self.out, "{}", line.dimmed())?;
         }
-        if groups.ungrouped_hidden > 0 {
-            writeln!(self.out, "... and {} more", groups.ungrouped_hidden)?;
+        if unseen > 0 {
+            let kinds = if unseen_kinds > 0 {
+                format!(" of {unseen_kinds} other kinds")
+            } else {
+                String::new()
+            };
+            let line = format!("... and {unseen} more AWS errors{kinds} not shown");
+            writeln!(self.out, "{}", line.dimmed())?;
         }
         Ok(())
     }

@@ -306,3 +306,29 @@ fn a_terminal_on_stdin_gets_a_hint() {
     let out = awsplain().write_stdin("nothing\n").output().unwrap();
     assert!(out.stderr.is_empty());
 }
+
+#[test]
+fn run_past_its_cap_sums_up_the_errors_not_shown() {
+    // 205 distinct errors (one user each) and a repeat of the first: 200 are explained.
+    let mut log = many_errors(205, 205);
+    log.push_str(&many_errors(1, 205));
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("app.log");
+    std::fs::write(&f, log).unwrap();
+    let out = awsplain()
+        .args(["--color", "never", "run", "--", "cat"])
+        .arg(&f)
+        .output()
+        .unwrap();
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(err.matches("fix [").count(), 200);
+    let tail: Vec<&str> = err.lines().filter(|l| l.starts_with("... and")).collect();
+    assert_eq!(
+        tail,
+        [
+            "... and 1 more like AccessDeniedException ecs:RunTask at <stdout>:2 (first 10:00:00, last 10:00:00, lines 2-412)",
+            "... and 5 more AWS errors of 5 other kinds not shown"
+        ],
+        "{err}"
+    );
+}
