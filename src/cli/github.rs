@@ -4,6 +4,7 @@
 //! the error was read from a file in the checkout). It reads workflow commands from both
 //! stdout and stderr, so `run` can keep its explanations on stderr in this format too.
 
+use super::collapse::{Group, Groups};
 use super::output::Sink;
 use awsplain::sanitize::for_terminal;
 use awsplain::Record;
@@ -41,6 +42,141 @@ impl GithubSink {
         self.last_file = Some((name.clone(), f));
         f
     }
+}
+
+/// Annotations per distinct error; the runner shows about ten per step, so more of the same
+/// would only push other errors out of sight.
+pub const PER_ERROR: u64 = 5;
+/// `::error` annotations in all.
+pub const TOTAL: u64 = 10;
+/// Errors listed in the closing notice and rows in the step summary.
+const LISTED: usize = 20;
+const SUMMARY_ROWS: usize = 50;
+
+impl super::collapse::Repeats for GithubSink {
+    /// One `::notice` for every error that got no annotation of its own, and the Markdown
+    /// step summary when the runner asks for one.
+    fn repeats(&mut self, groups: &Groups) -> io::Result<()> {
+        let hidden = groups.hidden();
+        if hidden > 0 {
+            let s = if hidden == 1 { "" } else { "s" };
+            let mut lines = vec![format!(
+                "{hidden} more AWS error{s} not annotated ({} shown at most, {PER_ERROR} per distinct error):",
+                TOTAL
+            )];
+            let repeated: Vec<&Group> = groups.repeated().collect();
+            for g in repeated.iter().take(LISTED) {
+                lines.push(format!(
+                    "{} × {}{}",
+                    g.hidden(),
+                    g.label(),
+                    paren(&g.span())
+                ));
+            }
+            if repeated.len() > LISTED {
+                lines.push(format!(
+                    "... and {} more distinct errors",
+                    repeated.len() - LISTED
+                ));
+            }
+            writeln!(
+                self.out,
+                "::notice title={}::{}",
+                escape_property("awsplain: more AWS errors"),
+                escape_data(&lines.join("\n"))
+            )?;
+        }
+        if let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) {
+            let md = step_summary(groups);
+            let res = std::fs::OpenOptions::new()
+                .append(true)
+                .create(true)
+                .open(&path)
+                .and_then(|mut f| f.write_all(md.as_bytes()));
+            if let Err(e) = res {
+                // The annotations are out already; a summary that could not be written is
+                // worth a warning, not a failed scan.
+                eprintln!(
+                    "awsplain: GITHUB_STEP_SUMMARY {}: {e}",
+                    for_terminal(&path.to_string_lossy())
+                );
+            }
+        }
+        Ok(())
+    }
+}
+
+fn paren(s: &str) -> String {
+    if s.is_empty() {
+        String::new()
+    } else {
+        format!(" ({s})")
+    }
+}
+
+/// The Markdown table of distinct errors for the job's summary page.
+pub fn step_summary(groups: &Groups) -> String {
+    let all = groups.all();
+    let mut md = String::new();
+    let n = groups.records;
+    let s = if n == 1 { "" } else { "s" };
+    md.push_str(&format!(
+        "### awsplain: {n} AWS error{s}, {} distinct\n\n",
+        all.len()
+    ));
+    if all.is_empty() {
+        return md;
+    }
+    md.push_str("| count | error | action | resource | first at | seen |\n");
+    md.push_str("|---:|---|---|---|---|---|\n");
+    let mut rows: Vec<&Group> = all.iter().collect();
+    rows.sort_by_key(|g| std::cmp::Reverse(g.count));
+    for g in rows.iter().take(SUMMARY_ROWS) {
+        md.push_str(&format!(
+            "| {} | {} | {} | {} | {} | {} |\n",
+            g.count,
+            md_cell(&g.code),
+            md_cell(g.action.as_deref().unwrap_or("")),
+            md_cell(g.resource.as_deref().unwrap_or("")),
+            md_cell(&g.place),
+            md_cell(&g.span()),
+        ));
+    }
+    if rows.len() > SUMMARY_ROWS {
+        let rest: u64 = rows[SUMMARY_ROWS..].iter().map(|g| g.count).sum();
+        md.push_str(&format!(
+            "\n{rest} more in {} other distinct errors.\n",
+            rows.len() - SUMMARY_ROWS
+        ));
+    }
+    if groups.ungrouped_hidden > 0 {
+        md.push_str(&format!(
+            "\n{} more not grouped (too many distinct errors).\n",
+            groups.ungrouped_hidden
+        ));
+    }
+    md.push('\n');
+    md
+}
+
+/// Text from logs in a table cell: no line breaks, no control characters, and Markdown and
+/// HTML syntax shown literally so that a log line cannot restructure the page or add links.
+fn md_cell(s: &str) -> String {
+    let flat = for_terminal(s).replace(['\r', '\n'], " ");
+    let mut out = String::with_capacity(flat.len());
+    for c in flat.chars() {
+        match c {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '\\' | '|' | '`' | '*' | '_' | '[' | ']' | '#' | '!' | '~' => {
+                out.push('\\');
+                out.push(c);
+            }
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 impl Sink for GithubSink {

@@ -40,6 +40,54 @@ impl HumanSink {
     }
 }
 
+impl super::collapse::Repeats for HumanSink {
+    /// One line per repeated error. The error printed last is "this"; the others are named,
+    /// since their blocks may be far above.
+    fn repeats(&mut self, groups: &super::collapse::Groups) -> io::Result<()> {
+        let last = groups
+            .last_shown()
+            .filter(|&i| groups.all()[i].hidden() > 0);
+        let rest = (0..groups.all().len()).filter(|&i| Some(i) != last);
+        // Errors of which not one was printed (past a cap on printed records, in `run`) are
+        // summed in one line: a line each could run to thousands.
+        let (mut unseen, mut unseen_kinds) = (groups.ungrouped_hidden, 0u64);
+        for i in last.into_iter().chain(rest) {
+            let g = &groups.all()[i];
+            if g.hidden() == 0 {
+                continue;
+            }
+            if g.shown == 0 {
+                unseen += g.count;
+                unseen_kinds += 1;
+                continue;
+            }
+            let like = if Some(i) == last {
+                "this".to_string()
+            } else {
+                g.label()
+            };
+            let span = g.span();
+            let span = if span.is_empty() {
+                String::new()
+            } else {
+                format!(" ({span})")
+            };
+            let line = format!("... and {} more like {like}{span}", g.hidden());
+            writeln!(self.out, "{}", line.dimmed())?;
+        }
+        if unseen > 0 {
+            let kinds = if unseen_kinds > 0 {
+                format!(" of {unseen_kinds} other kinds")
+            } else {
+                String::new()
+            };
+            let line = format!("... and {unseen} more AWS errors{kinds} not shown");
+            writeln!(self.out, "{}", line.dimmed())?;
+        }
+        Ok(())
+    }
+}
+
 impl Sink for HumanSink {
     fn record(&mut self, rec: &Record) -> io::Result<()> {
         let text = render(rec, self.lang, self.verbose);
@@ -182,15 +230,7 @@ pub fn render(rec: &Record, lang: Lang, verbose: bool) -> String {
     let mut o = String::new();
 
     // Header: code, service and operation, where it was found.
-    let code = rec
-        .error_code
-        .as_deref()
-        .or(rec.wrapper_code.as_deref())
-        .unwrap_or(if rec.action.is_some() {
-            "AccessDenied"
-        } else {
-            "AWS error"
-        });
+    let code = super::collapse::code_of(rec);
     let mut head = format!("{}", for_terminal(code).red().bold());
     if let Some(w) = rec
         .wrapper_code

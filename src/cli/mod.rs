@@ -1,12 +1,14 @@
 //! Command-line interface: argument definitions and dispatch to the subcommands.
 
 pub mod binary;
+pub mod collapse;
 pub mod explain;
 pub mod github;
 pub mod human;
 pub mod output;
 pub mod run;
 pub mod scan_cmd;
+pub mod short;
 pub mod tail;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -39,13 +41,17 @@ impl Outcome {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
 pub enum Format {
-    /// Readable blocks with the fix first.
+    /// Readable blocks with the fix first; a repeated error once, then "... and N more".
     #[default]
     Human,
     /// One JSON object per error, one per line.
     Json,
-    /// GitHub Actions workflow commands (`::error ...`).
+    /// GitHub Actions workflow commands (`::error ...`), at most 5 per distinct error and 10
+    /// in all, the rest in one `::notice`; a Markdown table to `$GITHUB_STEP_SUMMARY` when set.
     Github,
+    /// One line per error: time (or file:line), code, principal → action on resource, and
+    /// the id of the first remedy.
+    Short,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
@@ -89,9 +95,19 @@ pub struct OutputOpts {
     /// Print nothing; the exit code says whether AWS errors were found.
     #[arg(short, long, global = true)]
     pub quiet: bool,
-    /// Print only the number of AWS errors found.
+    /// Print only the number of AWS errors found; with several files, `FILE:N` for each file
+    /// with errors (like `rg -c`).
     #[arg(long, global = true)]
     pub count: bool,
+    /// Stop after N AWS errors (in each file, like grep; in all for `tail`; `run` explains the
+    /// first N and passes the rest of the command's output through).
+    #[arg(short = 'm', long, value_name = "N", global = true)]
+    pub max_count: Option<u64>,
+    /// Print every repeat of an error in full. By default (human and github formats) an error
+    /// that differs from an earlier one only in time, request id, source or session name is
+    /// counted, and "... and N more like this" lines follow the output.
+    #[arg(long, global = true)]
+    pub no_collapse: bool,
     /// Write each error out as soon as it is found, even into a pipe or file (the default when
     /// stdout is a terminal, and in `run` and `tail --follow`).
     #[arg(long, global = true)]

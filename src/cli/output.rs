@@ -1,6 +1,7 @@
 //! Printers (sinks) for records: JSON lines, human blocks, GitHub annotations, the summary;
 //! record preparation (remedies, redaction); colour setup.
 
+use super::collapse::CollapseSink;
 use super::{ColorChoice, Format, OutputOpts};
 use awsplain::redact::Redactor;
 use awsplain::summary::Summary;
@@ -28,6 +29,26 @@ pub fn is_broken_pipe(e: &anyhow::Error) -> bool {
         c.downcast_ref::<io::Error>()
             .is_some_and(|io| io.kind() == io::ErrorKind::BrokenPipe)
     })
+}
+
+/// What a record callback returns to end a scan once `--max-count` records were printed.
+#[derive(Debug)]
+struct MaxCountReached;
+
+impl std::fmt::Display for MaxCountReached {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("--max-count reached")
+    }
+}
+
+impl std::error::Error for MaxCountReached {}
+
+pub fn max_count_reached() -> io::Error {
+    io::Error::other(MaxCountReached)
+}
+
+pub fn is_max_count(e: &io::Error) -> bool {
+    e.get_ref().is_some_and(|i| i.is::<MaxCountReached>())
 }
 
 /// Something records are written to.
@@ -103,10 +124,27 @@ pub fn make_sink(opts: &OutputOpts, out: Box<dyn Write>) -> Box<dyn Sink> {
     } else {
         match opts.format {
             Format::Json => Box::new(JsonSink { out }),
+            Format::Short => Box::new(super::short::ShortSink::new(out)),
             Format::Human => {
-                Box::new(super::human::HumanSink::new(out, opts.verbose).with_lang(opts.lang()))
+                let human = super::human::HumanSink::new(out, opts.verbose).with_lang(opts.lang());
+                if opts.no_collapse {
+                    Box::new(human)
+                } else {
+                    Box::new(CollapseSink::new(human, 1, u64::MAX))
+                }
             }
-            Format::Github => Box::new(super::github::GithubSink::new(out)),
+            Format::Github => {
+                let github = super::github::GithubSink::new(out);
+                if opts.no_collapse {
+                    Box::new(CollapseSink::new(github, u64::MAX, u64::MAX))
+                } else {
+                    Box::new(CollapseSink::new(
+                        github,
+                        super::github::PER_ERROR,
+                        super::github::TOTAL,
+                    ))
+                }
+            }
         }
     };
     if opts.summary {

@@ -7,7 +7,10 @@
 //! status (128+N when a signal N killed it), 127 when the command does not exist and 126
 //! when it cannot be executed, like a shell.
 
-use super::output::{make_sink, prepare, write_summary};
+use super::collapse::{Groups, Repeats};
+use super::github::{self, GithubSink};
+use super::human::HumanSink;
+use super::output::{make_sink, prepare, write_summary, Sink};
 use super::{Format, Outcome, OutputOpts};
 use awsplain::scan::StreamScanner;
 use awsplain::summary::Summary;
@@ -21,6 +24,10 @@ use std::thread;
 
 #[derive(Debug, Args)]
 pub struct RunArgs {
+    /// Exit 1 when the command succeeded (exit 0) but printed AWS errors; a failing command's
+    /// own exit code is kept.
+    #[arg(long)]
+    pub fail_on_error: bool,
     /// The command and its arguments.
     #[arg(
         required = true,
@@ -38,17 +45,40 @@ const MAX_KEPT: usize = 200;
 const CHUNK: usize = 64 * 1024;
 
 /// What both stream readers found, shared between their threads.
+#[derive(Default)]
 struct Found {
     kept: Vec<Record>,
     dropped: u64,
     summary: Summary,
+    /// With grouping (human and github formats), a repeat is counted in its group instead of
+    /// being kept, so that the kept records are distinct errors.
+    groups: Option<Groups>,
 }
 
 impl Found {
+    fn new(opts: &OutputOpts) -> Self {
+        let grouped = !opts.no_collapse && matches!(opts.format, Format::Human | Format::Github);
+        Found {
+            groups: grouped.then(Groups::default),
+            ..Found::default()
+        }
+    }
+
     fn add(&mut self, mut rec: Record, opts: &OutputOpts) {
+        if opts.max_count.is_some_and(|m| self.summary.records() >= m) {
+            return;
+        }
         prepare(&mut rec, opts);
         self.summary.add(&rec);
-        if self.kept.len() < MAX_KEPT {
+        if let Some(groups) = &mut self.groups {
+            let (per, total) = match opts.format {
+                Format::Github => (github::PER_ERROR, github::TOTAL),
+                _ => (1, MAX_KEPT as u64),
+            };
+            if groups.admit(&rec, per, total) {
+                self.kept.push(rec);
+            }
+        } else if self.kept.len() < MAX_KEPT {
             self.kept.push(rec);
         } else {
             self.dropped += 1;
@@ -89,11 +119,7 @@ pub fn run(opts: &OutputOpts, args: RunArgs) -> anyhow::Result<Outcome> {
     };
     signals::set_child(child.id());
 
-    let found = Arc::new(Mutex::new(Found {
-        kept: Vec::new(),
-        dropped: 0,
-        summary: Summary::new(),
-    }));
+    let found = Arc::new(Mutex::new(Found::new(opts)));
     let out_pump = {
         let src = child.stdout.take().expect("stdout is piped");
         let found = found.clone();
@@ -113,16 +139,12 @@ pub fn run(opts: &OutputOpts, args: RunArgs) -> anyhow::Result<Outcome> {
     // they would keep a shell pipeline open.
     let _ = out_pump.join();
     let _ = err_pump.join();
-    let code = exit_code(status?);
+    let mut code = exit_code(status?);
 
-    let found = std::mem::replace(
-        &mut *lock(&found),
-        Found {
-            kept: Vec::new(),
-            dropped: 0,
-            summary: Summary::new(),
-        },
-    );
+    let found = std::mem::take(&mut *lock(&found));
+    if args.fail_on_error && code == 0 && found.summary.records() > 0 {
+        code = 1;
+    }
     explain(opts, found)?;
     Ok(Outcome::Code(code))
 }
@@ -188,11 +210,23 @@ fn explain(opts: &OutputOpts, found: Found) -> io::Result<()> {
         let mut shown = opts.clone();
         shown.summary = false;
         drop(err);
-        let mut sink = make_sink(&shown, Box::new(io::LineWriter::new(io::stderr())));
-        for rec in &found.kept {
-            sink.record(rec)?;
+        let to = || Box::new(io::LineWriter::new(io::stderr()));
+        match (&found.groups, opts.format) {
+            (Some(groups), Format::Github) => {
+                replay(GithubSink::new(to()), &found.kept, groups)?;
+            }
+            (Some(groups), _) => {
+                let human = HumanSink::new(to(), opts.verbose).with_lang(opts.lang());
+                replay(human, &found.kept, groups)?;
+            }
+            (None, _) => {
+                let mut sink = make_sink(&shown, to());
+                for rec in &found.kept {
+                    sink.record(rec)?;
+                }
+                sink.finish()?;
+            }
         }
-        sink.finish()?;
         err = io::stderr().lock();
         if found.dropped > 0 {
             writeln!(
@@ -206,6 +240,16 @@ fn explain(opts: &OutputOpts, found: Found) -> io::Result<()> {
         write_summary(&found.summary, opts.format == Format::Json, &mut err)?;
     }
     err.flush()
+}
+
+/// Print the kept records, which were admitted to `groups` as they came, and then what the
+/// groups held back.
+fn replay<S: Sink + Repeats>(mut sink: S, kept: &[Record], groups: &Groups) -> io::Result<()> {
+    for rec in kept {
+        sink.record(rec)?;
+    }
+    sink.repeats(groups)?;
+    sink.finish()
 }
 
 /// Forwarding of SIGINT, SIGTERM, SIGHUP and SIGQUIT to the child.

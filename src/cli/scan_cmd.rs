@@ -1,11 +1,11 @@
 //! The default mode: scan standard input or files and print every AWS error found.
 
 use super::binary;
-use super::output::{make_sink, mask, print_line, stdout_writer};
+use super::output::{is_max_count, make_sink, mask, max_count_reached, print_line, stdout_writer};
 use super::{Outcome, OutputOpts};
 use awsplain::sanitize::for_terminal;
 use std::fs::File;
-use std::io::{self, Read};
+use std::io::{self, IsTerminal, Read};
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -18,7 +18,15 @@ pub fn run(opts: &OutputOpts, files: &[PathBuf], threads: Option<u16>) -> anyhow
     } else {
         files.to_vec()
     };
-    let threads = threads.map_or_else(default_threads, usize::from);
+    // `-m` stops at an exact record: one thread reads, so that no segment past it is scanned.
+    let threads = if opts.max_count.is_some() {
+        1
+    } else {
+        threads.map_or_else(default_threads, usize::from)
+    };
+    let per_file_count = opts.count && !opts.quiet && inputs.len() > 1;
+    // Like grep: `-m N` counts in each file.
+    let max = opts.max_count.unwrap_or(u64::MAX);
     // Remedies and masks are only for output: `-q` and a bare `--count` show none.
     let bare_count = opts.count && !opts.summary && !opts.summary_only;
     let shown = !opts.quiet && !bare_count;
@@ -47,8 +55,28 @@ pub fn run(opts: &OutputOpts, files: &[PathBuf], threads: Option<u16>) -> anyhow
         }
     }
     for path in &inputs {
+        if max == 0 {
+            break;
+        }
         let name = path.to_string_lossy().into_owned();
+        let found_before = found;
+        let mut in_file: u64 = 0;
+        // After the record that reaches the limit, end this file's scan.
+        let mut limit = move || {
+            in_file += 1;
+            if in_file >= max {
+                Err(max_count_reached())
+            } else {
+                Ok(())
+            }
+        };
         let input = if name == "-" {
+            // Someone who typed `awsplain` alone would otherwise wait at a silent terminal.
+            if !opts.quiet && io::stdin().is_terminal() {
+                eprintln!(
+                    "awsplain: reading the text to explain from the terminal: paste it, then press Ctrl-D (or give a file: awsplain FILE, --help for more)"
+                );
+            }
             match stdin_file() {
                 Some(f) => Input::File(f),
                 None => {
@@ -80,7 +108,8 @@ pub fn run(opts: &OutputOpts, files: &[PathBuf], threads: Option<u16>) -> anyhow
             if shown {
                 mask(&mut rec, opts);
             }
-            sink.record(&rec)
+            sink.record(&rec)?;
+            limit()
         };
         let add = Arc::clone(&add_remedies);
         let res = if render_in_workers {
@@ -129,10 +158,10 @@ pub fn run(opts: &OutputOpts, files: &[PathBuf], threads: Option<u16>) -> anyhow
                 line.clear();
                 super::output::warn_if_secret(&rec, false);
                 cached_json_line(&rec, lang, &mut line);
-                match sink.json_lines() {
-                    Some(out) => out.write_all(&line),
-                    None => Ok(()),
+                if let Some(out) = sink.json_lines() {
+                    out.write_all(&line)?;
                 }
+                limit()
             })
         } else if threads > 1 {
             // Records with their remedies are handed on a few at a time: a record's remedies
@@ -167,17 +196,29 @@ pub fn run(opts: &OutputOpts, files: &[PathBuf], threads: Option<u16>) -> anyhow
                 emit(rec)
             })
         };
-        match res {
-            Ok(stats) => report_stats(&name, &stats),
+        let complete = match res {
+            Ok(stats) => {
+                report_stats(&name, &stats);
+                true
+            }
+            Err(e) if is_max_count(&e) => true,
             Err(e) if e.kind() == io::ErrorKind::BrokenPipe => return Err(e.into()),
             Err(e) => {
                 eprintln!("awsplain: {}: {e}", for_terminal(&name));
                 trouble = true;
+                false
             }
+        };
+        // Like `rg -c`: with several inputs, `FILE:N` for each input read through that had
+        // errors; a count of a file that could not be read would only mislead.
+        let n = found - found_before;
+        if per_file_count && complete && n > 0 {
+            print_line(&format!("{}:{n}", for_terminal(&name)))?;
         }
     }
     sink.finish()?;
-    if opts.count && !opts.quiet {
+    // One input: its count, unless it could not be read (then `0` would be a lie).
+    if opts.count && !opts.quiet && !per_file_count && !trouble {
         print_line(&found.to_string())?;
     }
     Ok(if trouble {

@@ -1,5 +1,6 @@
 //! The one integration-test binary: runs the `awsplain` binary end to end.
 
+mod collapse;
 mod common;
 mod hostile;
 mod remedies;

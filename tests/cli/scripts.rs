@@ -176,8 +176,9 @@ fn github_annotations_parse_back() {
     let (text, lines) = generated_log();
     let dir = tempfile::tempdir().unwrap();
     let f = write_temp(dir.path(), "deploy.log", &text);
+    // Every error annotated, repeats included, so that each can be checked.
     let out = awsplain()
-        .args(["--format", "github"])
+        .args(["--format", "github", "--no-collapse"])
         .arg(&f)
         .output()
         .unwrap();
@@ -210,7 +211,7 @@ fn github_annotations_parse_back() {
     }
     // From standard input there is no file to point at.
     let out = awsplain()
-        .args(["--format", "github"])
+        .args(["--format", "github", "--no-collapse"])
         .write_stdin(text)
         .output()
         .unwrap();

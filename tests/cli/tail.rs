@@ -187,6 +187,29 @@ fn ts(r: &Value) -> i64 {
 }
 
 #[test]
+fn max_count_stops_after_n_records_in_all_groups() {
+    let Some(ep) = emulator() else { return };
+    let (g1, g2) = (unique_group("max-1"), unique_group("max-2"));
+    let t = now_ms() - 60_000;
+    put(
+        &ep,
+        &g1,
+        &[("s", t, sfn_event(1)), ("s", t + 2, lambda_event(3))],
+    );
+    put(&ep, &g2, &[("s", t + 1, java_line(2))]);
+    let out = tail(&ep)
+        .args([&g1, &g2, "--since", "5m", "-m", "2"])
+        .assert()
+        .code(0)
+        .get_output()
+        .clone();
+    let recs = json_lines(&out.stdout);
+    assert_eq!(recs.len(), 2, "{recs:?}");
+    // In time order across the groups: the first two.
+    assert_eq!(recs.iter().map(ts).collect::<Vec<_>>(), [t, t + 1]);
+}
+
+#[test]
 fn since_and_until_select_the_window() {
     let Some(ep) = emulator() else { return };
     let g = unique_group("window");
@@ -533,12 +556,22 @@ fn spawn_follow(ep: &str, g: &str, extra: &[&str]) -> std::process::Child {
 
 /// Ctrl-C, then the rest of stdout, the exit code and stderr.
 fn interrupt(
+    child: std::process::Child,
+    out: &mut impl BufRead,
+    got: &mut Vec<Value>,
+) -> (Option<i32>, String) {
+    signal_and_collect(child, libc::SIGINT, out, got)
+}
+
+/// Send `sig`, then the rest of stdout, the exit code and stderr.
+fn signal_and_collect(
     mut child: std::process::Child,
+    sig: libc::c_int,
     out: &mut impl BufRead,
     got: &mut Vec<Value>,
 ) -> (Option<i32>, String) {
     unsafe {
-        libc::kill(child.id() as i32, libc::SIGINT);
+        libc::kill(child.id() as i32, sig);
     }
     let mut rest = String::new();
     out.read_to_string(&mut rest).unwrap();
@@ -650,6 +683,42 @@ fn follow_picks_up_new_events_once_each_and_stops_cleanly_on_interrupt() {
     assert!(
         streams.contains(&"b") && streams.contains(&"c"),
         "{streams:?}"
+    );
+}
+
+/// `kill -TERM` (CI cancelling a job, systemd, `timeout`) ends a follow as Ctrl-C does: the
+/// summary, the count of what was shown, and the `--since` to carry on from.
+#[test]
+fn sigterm_ends_follow_with_summary_and_resume_line() {
+    let Some(ep) = emulator() else { return };
+    let g = unique_group("follow-term");
+    let t = now_ms() - 30_000;
+    put(&ep, &g, &[("a", t, sfn_event(1)), ("a", t + 1, noise(2))]);
+    let mut child = spawn_follow(&ep, &g, &["--summary", "--late-window", "10s"]);
+    let mut out = BufReader::new(child.stdout.take().unwrap());
+    let mut got = Vec::new();
+    read_records(
+        &mut out,
+        1,
+        Instant::now() + Duration::from_secs(40),
+        &mut got,
+    );
+    // A poll after the one that showed it, so that the resume point is past it.
+    std::thread::sleep(Duration::from_millis(800));
+    let (code, stderr) = signal_and_collect(child, libc::SIGTERM, &mut out, &mut got);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(stderr.contains("{\"summary\":"), "{stderr}");
+    let since = stderr
+        .split("run again with --since ")
+        .nth(1)
+        .and_then(|r| r.split_whitespace().next())
+        .unwrap_or_else(|| panic!("no resume line: {stderr}"));
+    // The late window before the newest event fetched (the error, or the noise line if the
+    // search brought it too): that event comes again, nothing is lost.
+    let expect = [t - 10_000, t + 1 - 10_000].map(awsplain::time::format_rfc3339);
+    assert!(
+        expect.iter().any(|e| e == since),
+        "{since} not in {expect:?}: {stderr}"
     );
 }
 

@@ -391,6 +391,7 @@ mod tests {
         let mut printer = super::super::Printer {
             sink: crate::cli::output::make_sink(&cli.out, Box::new(out.clone())),
             found: 0,
+            max: u64::MAX,
         };
         let plan = super::super::Plan {
             groups: vec![GROUP.to_string()],

@@ -14,7 +14,7 @@ mod retry;
 mod time;
 mod window;
 
-use super::output::{make_sink, prepare, stdout_writer, Sink};
+use super::output::{is_max_count, make_sink, max_count_reached, prepare, stdout_writer, Sink};
 use super::{Outcome, OutputOpts};
 use aws_sdk_cloudwatchlogs::error::ProvideErrorMetadata;
 use aws_sdk_cloudwatchlogs::Client;
@@ -39,7 +39,8 @@ pub struct TailArgs {
     /// End of the window, in the same forms as --since; with --follow, stop there.
     #[arg(long, value_name = "TIME")]
     pub until: Option<String>,
-    /// Keep polling for new events until interrupted (Ctrl-C) or until --until.
+    /// Keep polling for new events until interrupted (Ctrl-C, SIGTERM), --until, or -m N errors;
+    /// an interruption prints where to resume (--since).
     #[arg(short, long, conflicts_with_all = ["insights", "live"])]
     pub follow: bool,
     /// Only streams whose name starts with this.
@@ -206,6 +207,8 @@ fn scan_event(opts: &OutputOpts, group: &str, group_idx: usize, ev: &Event) -> O
 struct Printer {
     sink: Box<dyn Sink>,
     found: u64,
+    /// `-m`: records to print in all before the tail stops.
+    max: u64,
 }
 
 impl Printer {
@@ -213,9 +216,15 @@ impl Printer {
         hits.sort_by(|a, b| (a.timestamp, a.group, &a.id).cmp(&(b.timestamp, b.group, &b.id)));
         for h in hits {
             for rec in &h.records {
+                if self.found >= self.max {
+                    return Err(max_count_reached());
+                }
                 self.found += 1;
                 self.sink.record(rec)?;
             }
+        }
+        if self.found >= self.max {
+            return Err(max_count_reached());
         }
         Ok(())
     }
@@ -233,6 +242,20 @@ impl From<io::Error> for Stop {
     fn from(e: io::Error) -> Self {
         Stop::Io(e)
     }
+}
+
+/// Resolves when SIGTERM arrives: a CI runner, systemd or `timeout` ending a follow is an
+/// interruption like Ctrl-C, not a crash, so what was found is still printed.
+async fn terminated() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        if let Ok(mut term) = signal(SignalKind::terminate()) {
+            term.recv().await;
+            return;
+        }
+    }
+    std::future::pending::<()>().await
 }
 
 pub fn run(opts: &OutputOpts, args: TailArgs) -> anyhow::Result<Outcome> {
@@ -296,9 +319,11 @@ async fn run_async(opts: &OutputOpts, args: &TailArgs, plan: Plan) -> anyhow::Re
     let mut printer = Printer {
         sink: make_sink(opts, stdout_writer(streaming || opts.line_buffered)),
         found: 0,
+        max: opts.max_count.unwrap_or(u64::MAX),
     };
     // Where a rerun would carry on, should a follow stop on an error after a first poll.
     let mut resume: Option<Millis> = None;
+    let mut interrupted = false;
     let result = {
         let work = async {
             if args.live {
@@ -313,11 +338,19 @@ async fn run_async(opts: &OutputOpts, args: &TailArgs, plan: Plan) -> anyhow::Re
         };
         tokio::select! {
             r = work => r,
-            _ = tokio::signal::ctrl_c() => Ok(()),
+            _ = tokio::signal::ctrl_c() => {
+                interrupted = true;
+                Ok(())
+            }
+            _ = terminated() => {
+                interrupted = true;
+                Ok(())
+            }
         }
     };
     let outcome = match result {
         Ok(()) => None,
+        Err(Stop::Io(e)) if is_max_count(&e) => None,
         Err(Stop::Io(e)) => return Err(e.into()),
         Err(Stop::Aws(f)) => {
             env.report(&f, opts);
@@ -337,6 +370,12 @@ async fn run_async(opts: &OutputOpts, args: &TailArgs, plan: Plan) -> anyhow::Re
     printer.sink.finish()?;
     if opts.count {
         super::output::print_line(&printer.found.to_string())?;
+    }
+    if let (true, Some(at)) = (interrupted && args.follow, resume) {
+        eprintln!(
+            "awsplain: follow interrupted. To carry on without missing an event, run again with --since {} (the events shown since then come again).",
+            format_rfc3339(at)
+        );
     }
 
     Ok(outcome.unwrap_or(if printer.found > 0 {
@@ -498,6 +537,8 @@ async fn follow(
         }
         printer.emit(hits)?;
         polled = true;
+        // Where a rerun carries on should the follow be interrupted before the next poll.
+        *resume = cursors.iter().map(Cursor::start_time).min();
         if let Some(until) = plan.until {
             // The poll that started after --until has seen everything up to it.
             if polled_at > until {
