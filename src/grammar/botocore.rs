@@ -70,11 +70,12 @@ pub fn parse_after(text: &str, at: usize, boto3: bool) -> Option<Piece<'_>> {
     .parse(i)
     .ok()?;
     let mut p = Piece::new(at, at, Strength::Error, "aws-cli", 60);
+    // A response without a body (S3's HEAD) gives botocore no code: it uses the HTTP status,
+    // so `(404)` is the code the SDK's exception carries, and the status as well.
     if code.len() == 3 && code.bytes().all(|b| b.is_ascii_digit()) {
         p.set(Field::StatusCode, code);
-    } else {
-        p.set(Field::ErrorCode, code);
     }
+    p.set(Field::ErrorCode, code);
     let (mut i, _) = ws(i).ok()?;
     // pynamodb adds `on request (ID) on table (T)` before `when calling`.
     if let Ok((r, (_, _, rid, _))) = (tag::<_, _, E>("on request"), ws, paren, ws).parse(i) {
@@ -124,7 +125,7 @@ mod tests {
         )
         .unwrap();
         assert_eq!(p.get(Field::StatusCode), Some("404"));
-        assert_eq!(p.get(Field::ErrorCode), None);
+        assert_eq!(p.get(Field::ErrorCode), Some("404"));
         let q = parse_at("A client error (InvalidParameterCombination) occurred when calling the RunInstances operation: x", 0).unwrap();
         assert_eq!(q.get(Field::Operation), Some("RunInstances"));
         let r = parse_at("An error occurred (UnrecognizedClientException) on request (9H9C) on table (Request) when calling the DescribeTable operation: bad", 0).unwrap();

@@ -124,6 +124,8 @@ const NOT_CODES: &[&str] = &[
     "StackOverflowError",
     "ClassNotFoundException",
     "NoSuchMethodError",
+    // psutil's, printed bare by `except` handlers that print the class name.
+    "NoSuchProcess",
     "UndeclaredThrowableException",
     "FatalError",
     "InternalServerError",
@@ -198,6 +200,15 @@ pub fn is_aws_code(code: &str) -> bool {
         return false;
     }
     let last = super::lex::after_last(code, b'.');
+    // AWS names a missing thing `NoSuch<Thing>` (S3 has one for every sub-resource:
+    // `NoSuchTagSet`, `NoSuchCORSConfiguration`), most of them absent from the models. Java's
+    // and Python's `NoSuchElementException`, `NoSuchFieldError` end as class names do.
+    if let Some(thing) = code.strip_prefix("NoSuch") {
+        return thing.as_bytes().first().is_some_and(u8::is_ascii_uppercase)
+            && thing.bytes().any(|b| b.is_ascii_lowercase())
+            && !thing.ends_with("Exception")
+            && !thing.ends_with("Error");
+    }
     last.ends_with("Exception")
         || last.ends_with("Error") && last.len() > 5
         || last.ends_with("Fault")
@@ -539,6 +550,26 @@ pub fn glued_code(word: &str) -> Option<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn no_such_thing_and_does_not_exist_are_codes() {
+        for c in ["NoSuchTagSet", "NoSuchCORSConfiguration", "NoSuchUpload"] {
+            assert!(is_aws_code(c), "{c}");
+        }
+        for c in [
+            "NoSuch",
+            "NoSuchElementException",
+            "NoSuchFieldError",
+            "NoSuchProcess",
+            "NoSuchTHING",
+        ] {
+            assert!(!is_aws_code(c), "{c}");
+        }
+        let t = "NoSuchTagSet: The TagSet does not exist";
+        let p = parse_at(t, 0).unwrap();
+        assert_eq!(p.get(Field::ErrorCode), Some("NoSuchTagSet"));
+        assert_eq!(p.get(Field::Message), Some("The TagSet does not exist"));
+    }
 
     #[test]
     fn codes_of_the_models_count_when_they_name_their_subject() {

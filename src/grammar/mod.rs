@@ -51,6 +51,7 @@ enum Kind {
     Coral,
     PowerShell,
     RubyClientLog,
+    RubyClientFrame,
     JsServiceException,
     JsDeserializerFrame,
     Known(u8),
@@ -315,6 +316,9 @@ fn anchors() -> &'static Anchors {
             "error:",
             "Expired:",
             "Throttling:",
+            // Codes of a missing thing, which AWS spells `NoSuchX` and `XDoesNotExist`.
+            "NoSuch",
+            "DoesNotExist:",
             "Invalid",
             "Errors::",
             ".Model.",
@@ -354,6 +358,7 @@ fn anchors() -> &'static Anchors {
         add("while calling ", Kind::Coral);
         add("FullyQualifiedErrorId", Kind::PowerShell);
         add("::Client ", Kind::RubyClientLog);
+        add("/client.rb:", Kind::RubyClientFrame);
         add("ServiceException [", Kind::JsServiceException);
         add("CommandError", Kind::JsDeserializerFrame);
         for (i, known) in codeless::KNOWN.iter().enumerate() {
@@ -467,6 +472,8 @@ pub fn trigger_literals() -> Vec<&'static str> {
         "Response Error",
         "(client): ",
         "Expired:",
+        "NoSuch",
+        "DoesNotExist:",
     ];
     v.extend(exception_bare_codes());
     v.extend(codeless::KNOWN.iter().map(|known| known.text));
@@ -620,6 +627,7 @@ fn parse_piece(text: &str, at: usize, len: usize, kind: Kind) -> Option<Piece<'_
         Kind::Coral => misc::coral_at(text, at),
         Kind::PowerShell => misc::powershell_at(text, at),
         Kind::RubyClientLog => ruby::client_log_at(text, at),
+        Kind::RubyClientFrame => ruby::client_frame_at(text, at),
         Kind::JsServiceException => js::service_exception_at(text, at),
         Kind::JsDeserializerFrame => js::deserializer_frame_at(text, at),
         Kind::Known(i) => misc::known_message_at(text, at, i as usize, true),
