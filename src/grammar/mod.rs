@@ -910,10 +910,17 @@ fn extract_with(text: &str, s: &mut Scratch) -> Vec<Record> {
     };
     let (cur, pending) = (&mut s.cur, &mut s.pending);
     let mut cur_last_line = 0usize;
+    // The object literal printed after the current error's header and frames (JavaScript):
+    // every piece inside it is that error's.
+    let mut cur_object: Option<std::ops::Range<usize>> = None;
     for (idx, f) in found.iter().enumerate() {
         let line = line_of(f.piece.start);
         let near = !cur.is_empty() && line <= cur_last_line + GAP_LINES;
-        if near && !conflicts(&found, cur, f) {
+        let in_object = !cur.is_empty()
+            && cur_object
+                .as_ref()
+                .is_some_and(|o| o.contains(&f.piece.start));
+        if in_object || near && !conflicts(&found, cur, f) {
             cur.push(idx);
             cur_last_line = cur_last_line.max(line_of(f.piece.end));
             continue;
@@ -948,6 +955,7 @@ fn extract_with(text: &str, s: &mut Scratch) -> Vec<Record> {
             cur.append(&mut stolen);
             cur.push(idx);
             cur_last_line = line_of(f.piece.end);
+            cur_object = js::object_after(v, f.piece.start);
         } else {
             pending.retain(|&p| line_of(found[p].piece.end) + PENDING_GAP_LINES >= line);
             pending.push(idx);
