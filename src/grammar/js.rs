@@ -80,6 +80,24 @@ pub fn deserializer_frame_at(text: &str, at: usize) -> Option<Piece<'_>> {
     Some(p)
 }
 
+/// The service of the v3 client package a stack frame's path runs through
+/// (`node_modules/@aws-sdk/client-secrets-manager/dist-cjs/index.js`), the anchor
+/// `@aws-sdk/client-` at `at`: the package's tail as it stands (`secrets-manager`), where AWS's
+/// models know the package. Context, rank 10: a service named by the error itself wins.
+pub fn client_package_at(text: &str, at: usize) -> Option<Piece<'_>> {
+    let start = at + "@aws-sdk/".len();
+    let rest = &text[start..];
+    let n = rest
+        .bytes()
+        .position(|b| !(b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'))
+        .unwrap_or(rest.len());
+    let package = &rest[..n];
+    crate::models::service_by_sdk_name(package)?;
+    let mut p = Piece::new(at, start + n, Strength::Context, "js-sdk-v3", 10);
+    p.set(Field::Service, package.strip_prefix("client-")?);
+    Some(p)
+}
+
 /// The object literal Node prints after an error's header line and stack frames, when one of
 /// those lines ends with `{` (`console.error(err)`, an unhandled rejection): from that `{` to
 /// the `}` that closes it, for an error piece starting at `at`. Its members (`$metadata`,
@@ -137,6 +155,18 @@ pub fn object_after(text: &str, at: usize) -> Option<Range<usize>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn client_package_names_the_service() {
+        for (t, svc) in [
+            ("    at de_CommandError (/app/node_modules/@aws-sdk/client-s3/dist-cjs/index.js:1:2)", Some("s3")),
+            ("/app/node_modules/@aws-sdk/client-secrets-manager/dist-cjs/index.js", Some("secrets-manager")),
+            ("/app/node_modules/@aws-sdk/client-nothing-here/index.js", None),
+        ] {
+            let p = client_package_at(t, t.find("@aws-sdk/client-").unwrap());
+            assert_eq!(p.and_then(|p| p.get(Field::Service)), svc, "{t}");
+        }
+    }
 
     #[test]
     fn the_object_after_an_error_and_its_frames() {

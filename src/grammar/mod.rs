@@ -54,6 +54,7 @@ enum Kind {
     RubyClientFrame,
     JsServiceException,
     JsDeserializerFrame,
+    JsClientPackage,
     Known(u8),
     /// No parser: a [`Marks`] literal, noted as present in the event.
     Mark(Marks),
@@ -361,6 +362,7 @@ fn anchors() -> &'static Anchors {
         add("/client.rb:", Kind::RubyClientFrame);
         add("ServiceException [", Kind::JsServiceException);
         add("CommandError", Kind::JsDeserializerFrame);
+        add("@aws-sdk/client-", Kind::JsClientPackage);
         for (i, known) in codeless::KNOWN.iter().enumerate() {
             add(head(known.text), Kind::Known(i as u8));
         }
@@ -630,6 +632,7 @@ fn parse_piece(text: &str, at: usize, len: usize, kind: Kind) -> Option<Piece<'_
         Kind::RubyClientFrame => ruby::client_frame_at(text, at),
         Kind::JsServiceException => js::service_exception_at(text, at),
         Kind::JsDeserializerFrame => js::deserializer_frame_at(text, at),
+        Kind::JsClientPackage => js::client_package_at(text, at),
         Kind::Known(i) => misc::known_message_at(text, at, i as usize, true),
         Kind::Mark(_) => None,
     }
