@@ -445,6 +445,11 @@ pub fn parse_token(text: &str, span: Range<usize>) -> Option<Piece<'_>> {
     if let Some(s) = service {
         p.set(Field::Service, s);
         p.format = "other-sdk";
+    } else if let Some(svc) = code.strip_suffix("ServiceException") {
+        // JavaScript v3's base class of a service's errors (`ECSServiceException`) names it.
+        if crate::models::service_by_sdk_name(code).is_some() {
+            p.set(Field::Service, svc);
+        }
     }
     Some(p)
 }
@@ -550,6 +555,14 @@ pub fn glued_code(word: &str) -> Option<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_js_service_exception_class_names_its_service() {
+        let t = "ECSServiceException: UnknownError";
+        assert_eq!(parse_at(t, 0).unwrap().get(Field::Service), Some("ECS"));
+        let t = "AcmeServiceException: UnknownError";
+        assert_eq!(parse_at(t, 0).and_then(|p| p.get(Field::Service)), None);
+    }
 
     #[test]
     fn no_such_thing_and_does_not_exist_are_codes() {
