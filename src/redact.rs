@@ -1,4 +1,6 @@
-//! Masking of account ids, access key ids, session names and request ids (`--redact`).
+//! Masking of account ids, access key ids, session names, request ids and secrets (secret
+//! access keys, session tokens, passwords in URLs) for `--redact`; [`secret_in`] tells the
+//! CLI when a text it would echo holds a secret.
 //!
 //! A [`Redactor`] lives for one run so that masks are consistent: the same account id always
 //! becomes the same `<ACCOUNT-n>`, which keeps "two different accounts" visible in a pasted
@@ -16,6 +18,8 @@ enum Kind {
     UniqueId,
     Session,
     RequestId,
+    /// A secret access key, a session token or a password in a URL.
+    Secret,
 }
 
 impl Kind {
@@ -26,6 +30,7 @@ impl Kind {
             Kind::UniqueId => "UNIQUE-ID",
             Kind::Session => "SESSION",
             Kind::RequestId => "REQUEST-ID",
+            Kind::Secret => "SECRET",
         }
     }
 }
@@ -125,6 +130,10 @@ impl Redactor {
 
 /// The token to mask found at byte `i` (an ASCII byte, so every slice stays on a char boundary).
 fn match_at(b: &[u8], i: usize, prev: Option<u8>) -> Option<Hit> {
+    // Secrets first: a key may begin with twelve digits or `AKIA`.
+    if let Some(h) = secret_at(b, i, prev) {
+        return Some(h);
+    }
     let c = b[i];
     if c.is_ascii_digit() && !prev.is_some_and(|p| p.is_ascii_digit()) {
         return account_at(b, i);
@@ -244,6 +253,127 @@ fn redact_json(v: &mut serde_json::Value, fix: &mut dyn FnMut(&mut String)) {
         }
         _ => {}
     }
+}
+
+/// Words that introduce a secret value (compared without regard to ASCII case).
+const SECRET_KEYWORDS: &[&[u8]] = &[
+    b"aws_secret_access_key",
+    b"secret_access_key",
+    b"secretaccesskey",
+    b"secret-access-key",
+    b"aws_session_token",
+    b"session_token",
+    b"sessiontoken",
+    b"x-amz-security-token",
+    b"security_token",
+];
+
+/// How STS session tokens begin (base64 of their fixed header).
+const SESSION_TOKEN_PREFIXES: &[&[u8]] = &[b"FwoGZXIvYXdz", b"IQoJb3JpZ2lu"];
+
+/// Bytes of base64 text, and of its URL-encoded form (`%2F`).
+fn is_secret_byte(c: u8) -> bool {
+    c.is_ascii_alphanumeric() || matches!(c, b'/' | b'+' | b'=' | b'%')
+}
+
+/// A secret at byte `i`: the value after a keyword, an STS session token, a bare secret
+/// access key (40 base64 characters with upper and lower case letters and digits, not part
+/// of a path or an ARN), or the password of a `scheme://user:password@host` URL.
+fn secret_at(b: &[u8], i: usize, prev: Option<u8>) -> Option<Hit> {
+    secret_and_kind_at(b, i, prev).map(|(h, _)| h)
+}
+
+/// [`secret_at`], with what the secret is, for the warning.
+fn secret_and_kind_at(b: &[u8], i: usize, prev: Option<u8>) -> Option<(Hit, &'static str)> {
+    const PASSWORD: &str = "a password in a URL";
+    const TOKEN: &str = "a session token";
+    const KEY: &str = "a secret access key";
+    let c = b[i];
+    let run = |from: usize| from + b[from..].iter().take_while(|&&x| is_secret_byte(x)).count();
+    let hit = |start: usize, end: usize| Hit {
+        start,
+        end,
+        kind: Kind::Secret,
+        value: text(&b[start..end]),
+    };
+    if c == b':' && b[i..].starts_with(b"://") {
+        let from = i + 3;
+        let end = from
+            + b[from..]
+                .iter()
+                .take_while(|&&x| {
+                    !matches!(x, b'@' | b'/' | b'"' | b'\'' | b'?' | b'#')
+                        && !x.is_ascii_whitespace()
+                })
+                .count();
+        if b.get(end) == Some(&b'@') {
+            if let Some(colon) = b[from..end].iter().position(|&x| x == b':') {
+                let start = from + colon + 1;
+                if start < end {
+                    return Some((hit(start, end), PASSWORD));
+                }
+            }
+        }
+        return None;
+    }
+    if prev.is_some_and(|p| p.is_ascii_alphanumeric() || p == b'_') {
+        return None;
+    }
+    if c.is_ascii_alphabetic() {
+        if let Some(k) = SECRET_KEYWORDS
+            .iter()
+            .find(|k| b.len() >= i + k.len() && b[i..i + k.len()].eq_ignore_ascii_case(k))
+        {
+            let mut j = i + k.len();
+            let sep = b[j..]
+                .iter()
+                .take(8)
+                .take_while(|&&x| matches!(x, b' ' | b'\t' | b'"' | b'\'' | b':' | b'='))
+                .count();
+            j += sep;
+            let end = run(j);
+            if sep > 0 && end - j >= 16 {
+                let what = if k.ends_with(b"key") { KEY } else { TOKEN };
+                return Some((hit(j, end), what));
+            }
+        }
+    }
+    if SESSION_TOKEN_PREFIXES.iter().any(|p| b[i..].starts_with(p)) {
+        let end = run(i);
+        if end - i >= 100 {
+            return Some((hit(i, end), TOKEN));
+        }
+    }
+    let after_separator =
+        !prev.is_some_and(|p| matches!(p, b':' | b'/' | b'-' | b'.' | b'+' | b'=' | b'%'));
+    if after_separator && (c.is_ascii_alphanumeric() || c == b'+') {
+        let end = i + b[i..]
+            .iter()
+            .take_while(|&&x| x.is_ascii_alphanumeric() || x == b'/' || x == b'+')
+            .count();
+        let key = &b[i..end];
+        let next_ok = !b
+            .get(end)
+            .is_some_and(|&x| is_secret_byte(x) || x == b'-' || x == b'_');
+        if key.len() == 40
+            && next_ok
+            && key.iter().any(u8::is_ascii_uppercase)
+            && key.iter().any(u8::is_ascii_lowercase)
+            && key.iter().any(u8::is_ascii_digit)
+        {
+            return Some((hit(i, end), KEY));
+        }
+    }
+    None
+}
+
+/// What kind of secret `s` holds, if any: for the warning printed when output is not masked.
+pub fn secret_in(s: &str) -> Option<&'static str> {
+    let b = s.as_bytes();
+    (0..b.len()).find_map(|i| {
+        let prev = i.checked_sub(1).map(|p| b[p]);
+        secret_and_kind_at(b, i, prev).map(|(_, what)| what)
+    })
 }
 
 fn text(b: &[u8]) -> String {
@@ -393,6 +523,42 @@ mod tests {
         );
         // Longer digit runs (millisecond timestamps) are not account ids.
         assert_eq!(r.redact_str("at 1700000000000"), "at 1700000000000");
+    }
+
+    #[test]
+    fn secrets_are_masked_and_named() {
+        let key = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
+        let token = format!("IQoJb3JpZ2luX2VjE{}", "Ab1+/".repeat(30));
+        let mut r = Redactor::new();
+        let out = r.redact_str(&format!(
+            "aws_secret_access_key = {key}\nAWS_SESSION_TOKEN={token}\n\
+             postgres://app:s3cr3t-Pass@db.example.com:5432/orders bare {key}"
+        ));
+        assert_eq!(
+            out,
+            "aws_secret_access_key = <SECRET-1>\nAWS_SESSION_TOKEN=<SECRET-2>\n\
+             postgres://app:<SECRET-3>@db.example.com:5432/orders bare <SECRET-1>"
+        );
+        assert_eq!(
+            secret_in(&format!("\"SecretAccessKey\": \"{key}\"")),
+            Some("a secret access key")
+        );
+        assert_eq!(secret_in(&token), Some("a session token"));
+        assert_eq!(
+            secret_in("https://u:p@example.com/x"),
+            Some("a password in a URL")
+        );
+        // ARNs, paths, hashes, request ids and URLs without a password are not secrets.
+        for plain in [
+            "arn:aws:sts::123456789012:assumed-role/OrdersStateMachineRole/7f3c2a9e1b4d4c5",
+            "commit 9fceb02d0ae598e95dc970b74767f19372d61af8",
+            "https://user@example.com/a:b@c",
+            "https://example.com/path?x=a:b@c",
+            "Request ID: 5b7f2c1e-3d4a-4e8b-9c0d-1a2b3c4d5e6f",
+            "s3://bucket/Some/Path/With/Upper/And/Digits/1234567",
+        ] {
+            assert_eq!(secret_in(plain), None, "{plain}");
+        }
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! Command-line interface: argument definitions and dispatch to the subcommands.
 
+pub mod binary;
 pub mod explain;
 pub mod github;
 pub mod human;

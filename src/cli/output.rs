@@ -173,6 +173,7 @@ fn redactor() -> MutexGuard<'static, Redactor> {
 /// values first so that generated policies and commands stay correct once unmasked).
 pub fn prepare(rec: &mut Record, opts: &OutputOpts) {
     rec.remedies = awsplain::remedy::remedies_for_cached(rec, opts.lang());
+    warn_if_secret(rec, opts.redact);
     mask(rec, opts);
 }
 
@@ -181,6 +182,34 @@ pub fn prepare(rec: &mut Record, opts: &OutputOpts) {
 pub fn mask(rec: &mut Record, opts: &OutputOpts) {
     if opts.redact {
         redactor().redact_record(rec);
+    }
+}
+
+/// Without `--redact`, say once per run on stderr that a record holds a secret (a secret
+/// access key, a session token, a password in a URL), which the output repeats as it is.
+pub fn warn_if_secret(rec: &Record, redact: bool) {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    static WARNED: AtomicBool = AtomicBool::new(false);
+    if redact || WARNED.load(Ordering::Relaxed) {
+        return;
+    }
+    let what = [
+        &rec.message,
+        &rec.principal,
+        &rec.resource,
+        &rec.error_code,
+        &rec.encoded_message,
+        &rec.policy_arn,
+    ]
+    .into_iter()
+    .flatten()
+    .find_map(|f| awsplain::redact::secret_in(f));
+    if let Some(what) = what {
+        if !WARNED.swap(true, Ordering::Relaxed) {
+            eprintln!(
+                "awsplain: warning: the input holds what looks like {what}, and the output repeats it; rotate it if it was real, and use --redact to mask secrets"
+            );
+        }
     }
 }
 

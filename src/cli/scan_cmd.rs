@@ -1,5 +1,6 @@
 //! The default mode: scan standard input or files and print every AWS error found.
 
+use super::binary;
 use super::output::{make_sink, mask, print_line, stdout_writer};
 use super::{Outcome, OutputOpts};
 use awsplain::sanitize::for_terminal;
@@ -22,8 +23,10 @@ pub fn run(opts: &OutputOpts, files: &[PathBuf], threads: Option<u16>) -> anyhow
     let bare_count = opts.count && !opts.summary && !opts.summary_only;
     let shown = !opts.quiet && !bare_count;
     let lang = opts.lang();
+    let redact = opts.redact;
     let add_remedies: Arc<dyn Fn(&mut awsplain::Record) + Send + Sync> =
         Arc::new(move |rec: &mut awsplain::Record| {
+            super::output::warn_if_secret(rec, redact);
             if shown {
                 rec.remedies = awsplain::remedy::remedies_for_cached(rec, lang);
             }
@@ -63,6 +66,15 @@ pub fn run(opts: &OutputOpts, files: &[PathBuf], threads: Option<u16>) -> anyhow
                 }
             }
         };
+        let input = match input.unless_binary(&name) {
+            Ok(Some(input)) => input,
+            Ok(None) => continue,
+            Err(e) => {
+                eprintln!("awsplain: {}: {e}", for_terminal(&name));
+                trouble = true;
+                continue;
+            }
+        };
         let mut emit = |mut rec: awsplain::Record| -> io::Result<()> {
             found += 1;
             if shown {
@@ -87,6 +99,7 @@ pub fn run(opts: &OutputOpts, files: &[PathBuf], threads: Option<u16>) -> anyhow
                 let mut out = Vec::with_capacity(LAST.get().min(PART + PART / 2));
                 let mut n = 0;
                 records(&mut |rec| {
+                    super::output::warn_if_secret(&rec, false);
                     cached_json_line(&rec, lang, &mut out);
                     n += 1;
                     if out.len() >= PART {
@@ -114,6 +127,7 @@ pub fn run(opts: &OutputOpts, files: &[PathBuf], threads: Option<u16>) -> anyhow
             awsplain::scan_reader(input.reader(), &name, &mut |rec| {
                 found += 1;
                 line.clear();
+                super::output::warn_if_secret(&rec, false);
                 cached_json_line(&rec, lang, &mut line);
                 match sink.json_lines() {
                     Some(out) => out.write_all(&line),
@@ -192,6 +206,30 @@ enum Input {
 }
 
 impl Input {
+    /// The input, or `None` (and a notice) when it is binary: then it holds no AWS error, and
+    /// the exit code is as if it were empty. A stream's first read is kept for the scan.
+    fn unless_binary(self, name: &str) -> io::Result<Option<Input>> {
+        let regular = matches!(&self, Input::File(f) if f.metadata().is_ok_and(|m| m.is_file()));
+        let (input, at) = match self {
+            Input::File(f) if regular => {
+                let at = binary::file_binary_at(&f);
+                (Input::File(f), at)
+            }
+            input => {
+                let mut r = input.reader();
+                let (first, at) = binary::stream_start(&mut r)?;
+                (Input::Stream(Box::new(io::Cursor::new(first).chain(r))), at)
+            }
+        };
+        match at {
+            Some(nul) => {
+                eprintln!("{}", binary::notice(&for_terminal(name), nul));
+                Ok(None)
+            }
+            None => Ok(Some(input)),
+        }
+    }
+
     fn reader(self) -> Box<dyn Read + Send> {
         match self {
             Input::Stream(r) => r,

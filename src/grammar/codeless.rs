@@ -243,12 +243,9 @@ pub const KNOWN: &[Known] = &[
         "ExpiredToken",
     ),
     // https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/CommonErrors.html
-    kc(
-        "The specified queue does not exist",
-        "plain",
-        "sqs",
-        "AWS.SimpleQueueService.NonExistentQueue",
-    ),
+    // The code depends on the protocol the client speaks (`AWS.SimpleQueueService.NonExistentQueue`
+    // over query, `QueueDoesNotExist` over JSON), so the sentence alone does not settle it.
+    ks("The specified queue does not exist", "plain", "sqs"),
     // https://docs.aws.amazon.com/secretsmanager/latest/userguide/troubleshoot.html
     kc(
         "Secrets Manager can't find the specified secret",

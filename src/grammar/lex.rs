@@ -128,7 +128,7 @@ pub fn error_code(i: &str) -> IResult<&str, &str> {
     if !(s[0].is_ascii_alphabetic()
         && s[len - 1] != b'.'
         && s.iter().any(u8::is_ascii_uppercase)
-        && len <= 128)
+        && len <= super::piece::MAX_CODE)
     {
         return fail(nom::error::ErrorKind::Verify);
     }

@@ -7,6 +7,7 @@ pub mod arn;
 pub mod authz;
 pub mod botocore;
 pub mod codeless;
+mod evidence;
 pub mod exception;
 pub mod go;
 pub mod java;
@@ -14,6 +15,7 @@ pub mod js;
 pub mod keyvalue;
 pub mod lex;
 pub mod misc;
+mod neighbours;
 pub mod piece;
 pub mod ruby;
 pub mod xml;
@@ -891,12 +893,17 @@ fn extract_with(text: &str, s: &mut Scratch) -> Vec<Record> {
     let newlines = &s.newlines;
     let line_of = |pos: usize| newlines.partition_point(|&n| n < pos);
     let mut records = Vec::new();
+    // The evidence words of the event, searched for once a record needs them.
+    let mut words = None;
     let mut emit = |group: &[usize]| {
         if group
             .iter()
             .any(|&i| found[i].piece.strength == Strength::Error)
         {
             let mut rec = assemble(v, marks, &found, group);
+            if !evidence::is_aws(v, newlines, &rec, &found, group, &mut words) {
+                return;
+            }
             if whole {
                 rec.span = Span {
                     start: 0,
@@ -923,7 +930,11 @@ fn extract_with(text: &str, s: &mut Scratch) -> Vec<Record> {
             && cur_object
                 .as_ref()
                 .is_some_and(|o| o.contains(&f.piece.start));
-        if in_object || near && !conflicts(&found, cur, f) {
+        if in_object
+            || near
+                && !conflicts(&found, cur, f)
+                && !neighbours::stands_apart(v, &found, cur, f, line_of)
+        {
             cur.push(idx);
             cur_last_line = cur_last_line.max(line_of(f.piece.end));
             continue;

@@ -98,6 +98,11 @@ impl PartialEq for Values<'_> {
     }
 }
 
+/// The longest error code taken. AWS's longest codes have about 60 characters; a parser that
+/// reads a code up to a closing `)` or `;` would otherwise take a kilobyte of a program's
+/// strings or of a line without that close.
+pub const MAX_CODE: usize = 128;
+
 /// How much a piece says on its own.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Strength {
@@ -142,9 +147,13 @@ impl<'a> Piece<'a> {
         }
     }
 
-    /// Set a field from text; empty values and the usual "no value" spellings are dropped.
+    /// Set a field from text; empty values and the usual "no value" spellings are dropped, and
+    /// so are codes longer than any code ([`MAX_CODE`]).
     pub fn set(&mut self, f: Field, v: &'a str) -> &mut Self {
         if let Some(v) = clean_value(v) {
+            if v.len() > MAX_CODE && matches!(f, Field::ErrorCode | Field::WrapperCode) {
+                return self;
+            }
             self.values.put(f, v);
         }
         self
@@ -193,6 +202,20 @@ pub fn clean_value(v: &str) -> Option<&str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn codes_longer_than_any_code_are_not_set() {
+        let long = "Ab".repeat(MAX_CODE);
+        let mut p = Piece::new(0, 0, Strength::Error, "plain", 1);
+        p.set(Field::ErrorCode, &long)
+            .set(Field::WrapperCode, &long);
+        p.set(Field::Message, &long);
+        assert_eq!(p.get(Field::ErrorCode), None);
+        assert_eq!(p.get(Field::WrapperCode), None);
+        assert_eq!(p.get(Field::Message), Some(long.as_str()));
+        p.set(Field::ErrorCode, &long[..MAX_CODE]);
+        assert_eq!(p.get(Field::ErrorCode), Some(&long[..MAX_CODE]));
+    }
 
     #[test]
     fn values_keep_the_order_of_the_last_set() {

@@ -43,6 +43,8 @@ static DOCS: &[(&str, &str, &str)] = docs![
     "scp-explicit-deny",
     "rcp-explicit-deny",
     "explicit-deny-identity",
+    "explicit-deny-policy",
+    "root-user-denied",
     "permissions-boundary",
     "session-policy",
     "resource-based-policy",

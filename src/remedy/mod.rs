@@ -9,6 +9,7 @@ pub mod catalog;
 pub mod draft;
 pub mod json_text;
 pub mod policy;
+pub mod sar;
 mod shape;
 
 use crate::record::{Deny, PolicyType, Record, Remedy};
@@ -30,6 +31,7 @@ pub enum Lang {
 pub fn warm_up(lang: Lang) {
     MessageSays::automaton();
     catalog::selectors();
+    sar::warm_up();
     CatalogTexts::of(lang);
 }
 
@@ -430,8 +432,8 @@ fn service_of_operation(op: &str) -> Option<&'static str> {
         "GetItem" | "PutItem" | "UpdateItem" | "DeleteItem" | "Query" | "Scan"
         | "BatchWriteItem" | "BatchGetItem" | "DescribeTable" | "TransactWriteItems" => "dynamodb",
         "RunInstances" | "DescribeInstances" => "ec2",
-        "GetObject" | "PutObject" | "HeadObject" | "ListObjectsV2" | "CreateBucket"
-        | "HeadBucket" => "s3",
+        "GetObject" | "PutObject" | "HeadObject" | "ListObjectsV2" | "ListBuckets"
+        | "CreateBucket" | "HeadBucket" => "s3",
         "AssumeRole" | "AssumeRoleWithWebIdentity" | "AssumeRoleWithSAML" | "GetCallerIdentity" => {
             "sts"
         }
@@ -841,6 +843,13 @@ fn select(rec: &Record, f: &Facts) -> Vec<&'static str> {
     let explicit = rec.deny == Some(Deny::Explicit);
     if !f.action.is_empty() || rec.policy_type.is_some() || rec.deny.is_some() {
         match rec.policy_type {
+            // An explicit Deny wins over every Allow: no entry that adds one may answer it.
+            Some(
+                PolicyType::PermissionsBoundary
+                | PolicyType::Session
+                | PolicyType::VpcEndpoint
+                | PolicyType::ResourceBased,
+            ) if explicit => push(&mut out, "explicit-deny-policy"),
             Some(PolicyType::ServiceControl) => push(&mut out, "scp-explicit-deny"),
             Some(PolicyType::ResourceControl) => push(&mut out, "rcp-explicit-deny"),
             Some(PolicyType::PermissionsBoundary) => push(&mut out, "permissions-boundary"),
@@ -854,6 +863,10 @@ fn select(rec: &Record, f: &Facts) -> Vec<&'static str> {
                 } else {
                     push(&mut out, "resource-based-policy")
                 }
+            }
+            // No identity policy reaches the root user: its denials come from elsewhere.
+            Some(PolicyType::IdentityBased) | None if f.identity == policy::Identity::Root => {
+                push(&mut out, "root-user-denied")
             }
             Some(PolicyType::IdentityBased) | None => {
                 if explicit {

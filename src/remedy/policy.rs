@@ -56,7 +56,12 @@ fn arn_field(arn: &str, i: usize) -> Option<&str> {
 pub enum Identity {
     Role(String),
     User(String),
-    /// The text names no principal we can attach to (missing, root, federated, redacted).
+    /// A role IAM Identity Center made from a permission set (`AWSReservedSSO_<set>_<id>`):
+    /// AWS refuses changes to it, so the fix goes into the permission set.
+    Sso(String),
+    /// The account's root user, which no identity policy can be attached to.
+    Root,
+    /// The text names no principal we can attach to (missing, federated, redacted).
     #[default]
     Unknown,
 }
@@ -81,19 +86,19 @@ impl Identity {
                     .all(|b| b.is_ascii_alphanumeric() || b"+=,.@_-".contains(&b)))
             .then(|| s.to_string())
         };
+        let role = |name: Option<String>| match name {
+            Some(n) if n.starts_with(SSO_ROLE_PREFIX) => Identity::Sso(n),
+            Some(n) => Identity::Role(n),
+            None => Identity::Unknown,
+        };
+        if rest == "root" {
+            return Identity::Root;
+        }
         if let Some(r) = rest.strip_prefix("assumed-role/") {
-            return r
-                .split('/')
-                .next()
-                .and_then(clean)
-                .map_or(Identity::Unknown, Identity::Role);
+            return role(r.split('/').next().and_then(clean));
         }
         if let Some(r) = rest.strip_prefix("role/") {
-            return r
-                .rsplit('/')
-                .next()
-                .and_then(clean)
-                .map_or(Identity::Unknown, Identity::Role);
+            return role(r.rsplit('/').next().and_then(clean));
         }
         if let Some(u) = rest.strip_prefix("user/") {
             return u
@@ -107,29 +112,226 @@ impl Identity {
 
     pub fn name(&self) -> &str {
         match self {
-            Identity::Role(n) | Identity::User(n) => n,
+            Identity::Role(n) | Identity::User(n) | Identity::Sso(n) => n,
+            Identity::Root => "root",
             Identity::Unknown => "<ROLE_NAME>",
         }
     }
+
+    /// The permission set an Identity Center role was made from: the name between
+    /// `AWSReservedSSO_` and the final `_<id>`.
+    pub fn permission_set(&self) -> Option<&str> {
+        let Identity::Sso(n) = self else {
+            return None;
+        };
+        let set = n.strip_prefix(SSO_ROLE_PREFIX)?;
+        Some(set.rsplit_once('_').map_or(set, |(name, _)| name))
+    }
 }
 
-/// The service principal a role is passed to, from the most specific evidence the record has.
+/// How the names of the roles IAM Identity Center makes begin.
+pub const SSO_ROLE_PREFIX: &str = "AWSReservedSSO_";
+
+/// Which service a role is passed to, as far as the text settles it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PassedTo {
+    /// Service and operation (or a service or operation only one service has) settle it.
+    Settled(&'static str),
+    /// The text does not settle it: the services it points to, most likely first (none
+    /// when it points nowhere).
+    Unsettled(Vec<&'static str>),
+}
+
+/// (IAM service prefixes, operations, the principal the role is passed to): the calls that
+/// pass a role, by the service they belong to. Operation names repeat across services
+/// (`CreateJob`: Glue, MediaConvert, S3 Batch Operations), so the service and the operation
+/// decide together.
+const PASSING_CALLS: &[(&[&str], &[&str], &str)] = &[
+    (
+        &["ecs"],
+        &[
+            "RunTask",
+            "StartTask",
+            "CreateService",
+            "UpdateService",
+            "RegisterTaskDefinition",
+        ],
+        "ecs-tasks.amazonaws.com",
+    ),
+    (
+        &["lambda"],
+        &["CreateFunction", "UpdateFunctionConfiguration"],
+        "lambda.amazonaws.com",
+    ),
+    (
+        &["ec2"],
+        &[
+            "RunInstances",
+            "AssociateIamInstanceProfile",
+            "ReplaceIamInstanceProfileAssociation",
+            "CreateLaunchTemplate",
+            "CreateLaunchTemplateVersion",
+            "RequestSpotFleet",
+            "RequestSpotInstances",
+        ],
+        "ec2.amazonaws.com",
+    ),
+    (
+        &["states"],
+        &["CreateStateMachine", "UpdateStateMachine"],
+        "states.amazonaws.com",
+    ),
+    (
+        &["glue"],
+        &[
+            "CreateCrawler",
+            "UpdateCrawler",
+            "CreateJob",
+            "UpdateJob",
+            "CreateDevEndpoint",
+            "CreateSession",
+        ],
+        "glue.amazonaws.com",
+    ),
+    (
+        &["sagemaker"],
+        &[
+            "CreateTrainingJob",
+            "CreateProcessingJob",
+            "CreateModel",
+            "CreateNotebookInstance",
+            "CreateTransformJob",
+            "CreatePipeline",
+            "UpdatePipeline",
+            "CreateDomain",
+            "CreateHyperParameterTuningJob",
+        ],
+        "sagemaker.amazonaws.com",
+    ),
+    (
+        &["codebuild"],
+        &["CreateProject", "UpdateProject", "StartBuild"],
+        "codebuild.amazonaws.com",
+    ),
+    (
+        &["codepipeline"],
+        &["CreatePipeline", "UpdatePipeline"],
+        "codepipeline.amazonaws.com",
+    ),
+    (
+        &["batch"],
+        &["CreateComputeEnvironment", "UpdateComputeEnvironment"],
+        "batch.amazonaws.com",
+    ),
+    (&["events"], &["PutTargets"], "events.amazonaws.com"),
+    (
+        &["scheduler"],
+        &["CreateSchedule", "UpdateSchedule"],
+        "scheduler.amazonaws.com",
+    ),
+    (
+        &["bedrock"],
+        &[
+            "PutModelInvocationLoggingConfiguration",
+            "CreateModelCustomizationJob",
+            "CreateAgent",
+            "CreateKnowledgeBase",
+        ],
+        "bedrock.amazonaws.com",
+    ),
+    (
+        &["cloudformation"],
+        &[
+            "CreateStack",
+            "UpdateStack",
+            "CreateChangeSet",
+            "CreateStackSet",
+        ],
+        "cloudformation.amazonaws.com",
+    ),
+    (
+        &["elasticmapreduce"],
+        &["RunJobFlow"],
+        "elasticmapreduce.amazonaws.com",
+    ),
+    (
+        &["s3", "s3control"],
+        &["CreateJob"],
+        "batchoperations.s3.amazonaws.com",
+    ),
+    (
+        &["mediaconvert"],
+        &["CreateJob", "CreateQueue"],
+        "mediaconvert.amazonaws.com",
+    ),
+    (
+        &["firehose"],
+        &["CreateDeliveryStream", "UpdateDestination"],
+        "firehose.amazonaws.com",
+    ),
+    (
+        &["iot"],
+        &["CreateTopicRule", "ReplaceTopicRule"],
+        "iot.amazonaws.com",
+    ),
+    (
+        &["appsync"],
+        &["CreateDataSource", "UpdateDataSource"],
+        "appsync.amazonaws.com",
+    ),
+    (
+        &["rds"],
+        &["AddRoleToDBCluster", "AddRoleToDBInstance"],
+        "rds.amazonaws.com",
+    ),
+];
+
+/// The service a role is passed to, from the most specific evidence the record has: the
+/// failed call's service and operation together; an operation or a service that only one
+/// entry of [`PASSING_CALLS`] has; and otherwise (role names say what someone meant, not
+/// what a call does: `ecsInstanceRole` is an EC2 instance role) only likely services.
 pub fn passed_to_service(
     operation: Option<&str>,
     wrapper_service: Option<&str>,
     service: Option<&str>,
     role_arn: Option<&str>,
-) -> Option<&'static str> {
-    if let Some(p) = operation.and_then(principal_for_operation) {
-        return Some(p);
+) -> PassedTo {
+    let services: Vec<&str> = [wrapper_service, service].into_iter().flatten().collect();
+    let op_is =
+        |ops: &[&str]| operation.is_some_and(|o| ops.iter().any(|x| x.eq_ignore_ascii_case(o)));
+    let svc_is = |svcs: &[&str]| services.iter().any(|s| svcs.contains(s));
+    if let Some((.., p)) = PASSING_CALLS
+        .iter()
+        .find(|(svcs, ops, _)| svc_is(svcs) && op_is(ops))
+    {
+        return PassedTo::Settled(p);
     }
-    for s in [wrapper_service, service].into_iter().flatten() {
+    let by_op: Vec<&'static str> = PASSING_CALLS
+        .iter()
+        .filter(|(_, ops, _)| op_is(ops))
+        .map(|(.., p)| *p)
+        .collect();
+    if let [one] = by_op[..] {
+        return PassedTo::Settled(one);
+    }
+    if !by_op.is_empty() {
+        return PassedTo::Unsettled(by_op);
+    }
+    // No known passing call: the service of a Step Functions task (`ECS.AccessDenied...`)
+    // or of the call.
+    for s in &services {
         if let Some(p) = principal_for_service(s) {
-            return Some(p);
+            return PassedTo::Settled(p);
         }
     }
-    let name = role_arn?.rsplit('/').next()?.to_ascii_lowercase();
+    let Some(name) = role_arn.and_then(|r| r.rsplit('/').next()) else {
+        return PassedTo::Unsettled(Vec::new());
+    };
+    let name = name.to_ascii_lowercase();
+    // More specific words first: `ecsinstance` before `ecs`.
     const HINTS: &[(&str, &str)] = &[
+        ("instance", "ec2.amazonaws.com"),
+        ("ec2", "ec2.amazonaws.com"),
         ("ecstask", "ecs-tasks.amazonaws.com"),
         ("ecs", "ecs-tasks.amazonaws.com"),
         ("fargate", "ecs-tasks.amazonaws.com"),
@@ -140,56 +342,19 @@ pub fn passed_to_service(
         ("glue", "glue.amazonaws.com"),
         ("sagemaker", "sagemaker.amazonaws.com"),
         ("codebuild", "codebuild.amazonaws.com"),
+        ("codepipeline", "codepipeline.amazonaws.com"),
         ("batch", "batch.amazonaws.com"),
         ("scheduler", "scheduler.amazonaws.com"),
         ("eventbridge", "events.amazonaws.com"),
         ("bedrock", "bedrock.amazonaws.com"),
-        ("ec2", "ec2.amazonaws.com"),
     ];
-    HINTS
-        .iter()
-        .find(|(h, _)| name.contains(h))
-        .map(|(_, p)| *p)
-}
-
-fn principal_for_operation(op: &str) -> Option<&'static str> {
-    let op = op.to_ascii_lowercase();
-    let p = match op.as_str() {
-        "runtask" | "starttask" | "createservice" | "updateservice" | "registertaskdefinition" => {
-            "ecs-tasks.amazonaws.com"
+    let mut likely: Vec<&'static str> = Vec::new();
+    for (hint, p) in HINTS {
+        if name.contains(hint) && !likely.contains(p) {
+            likely.push(p);
         }
-        "createfunction" | "updatefunctionconfiguration" => "lambda.amazonaws.com",
-        "runinstances"
-        | "associateiaminstanceprofile"
-        | "replaceiaminstanceprofileassociation"
-        | "createlaunchtemplate"
-        | "requestspotfleet" => "ec2.amazonaws.com",
-        "createstatemachine" | "updatestatemachine" => "states.amazonaws.com",
-        "createcrawler" | "updatecrawler" | "createjob" | "updatejob" | "createdevendpoint" => {
-            "glue.amazonaws.com"
-        }
-        "createtrainingjob"
-        | "createprocessingjob"
-        | "createmodel"
-        | "createnotebookinstance"
-        | "createtransformjob"
-        | "createpipeline"
-        | "createdomain" => "sagemaker.amazonaws.com",
-        "createproject" | "updateproject" | "startbuild" => "codebuild.amazonaws.com",
-        "submitjob" | "createcomputeenvironment" | "registerjobdefinition" => "batch.amazonaws.com",
-        "puttargets" => "events.amazonaws.com",
-        "createschedule" | "updateschedule" => "scheduler.amazonaws.com",
-        "putmodelinvocationloggingconfiguration"
-        | "createmodelcustomizationjob"
-        | "createagent"
-        | "createknowledgebase" => "bedrock.amazonaws.com",
-        "createstack" | "updatestack" | "createchangeset" | "createstackset" => {
-            "cloudformation.amazonaws.com"
-        }
-        "runjobflow" => "elasticmapreduce.amazonaws.com",
-        _ => return None,
-    };
-    Some(p)
+    }
+    PassedTo::Unsettled(likely)
 }
 
 fn principal_for_service(s: &str) -> Option<&'static str> {
@@ -209,81 +374,72 @@ fn principal_for_service(s: &str) -> Option<&'static str> {
         "elasticmapreduce" => "elasticmapreduce.amazonaws.com",
         "codepipeline" => "codepipeline.amazonaws.com",
         "firehose" => "firehose.amazonaws.com",
-        "apigateway" => "apigateway.amazonaws.com",
         "datasync" => "datasync.amazonaws.com",
         "iot" => "iot.amazonaws.com",
         "appsync" => "appsync.amazonaws.com",
+        "mediaconvert" => "mediaconvert.amazonaws.com",
         _ => return None,
     })
 }
 
-/// Actions that do not support resource-level permissions: `*` is the only valid Resource.
-fn resource_is_star(action: &str) -> bool {
-    const ACTIONS: &[&str] = &[
-        "s3:listallmybuckets",
-        "sts:getcalleridentity",
-        "ecr:getauthorizationtoken",
-        "cloudtrail:lookupevents",
-        "ec2:describeinstances",
-        "ec2:describeimages",
-        "ec2:describesubnets",
-        "ec2:describesecuritygroups",
-        "ec2:describevpcs",
-        "ec2:describeregions",
-        "ec2:describeavailabilityzones",
-        "ec2:describenetworkinterfaces",
-        "ec2:createnetworkinterface",
-        "logs:describeloggroups",
-        "ssm:describeparameters",
-        "secretsmanager:listsecrets",
-        "kms:listkeys",
-        "kms:listaliases",
-        "lambda:listfunctions",
-        "dynamodb:listtables",
-        "sns:listtopics",
-        "sqs:listqueues",
-        "iam:listroles",
-        "iam:listpolicies",
-        "iam:listusers",
-        "cloudwatch:putmetricdata",
-        "cloudwatch:getmetricdata",
-        "xray:puttracesegments",
-        "xray:puttelemetryrecords",
-        "servicequotas:getawsdefaultservicequota",
-        "organizations:describeorganization",
-        "states:liststatemachines",
-        "ecs:listclusters",
-        "ecs:describetaskdefinition",
-        "ecs:registertaskdefinition",
-        "ecs:deregistertaskdefinition",
-        "ecs:listtaskdefinitions",
-    ];
-    let a = action.to_ascii_lowercase();
-    ACTIONS.contains(&a.as_str())
-}
-
-/// The Resource value for `action`: the ARN from the text when it is clean, `*` for actions
-/// without resource-level permissions, otherwise a placeholder naming what to fill in.
+/// The Resource value for `action`: the ARN from the text when it is clean and of a
+/// resource type the action takes, `*` for actions that take none, otherwise a placeholder
+/// ARN of the action's resource type naming what to fill in (with the text's region and
+/// account where it gives them). The second value says whether it holds a placeholder.
 ///
 /// A CloudWatch Logs stream ARN becomes every stream of its group (see [`log_group_streams`]).
 pub fn resource_for(action: &str, resource: Option<&str>) -> (String, bool) {
-    match resource {
-        Some(r) if is_clean_arn(r) => {
-            (log_group_streams(r).unwrap_or_else(|| r.to_string()), false)
-        }
-        _ if resource_is_star(action) => ("*".to_string(), false),
-        Some(r) if r.starts_with("arn:") => {
-            let masked = mask_to_placeholders(r);
-            (log_group_streams(&masked).unwrap_or(masked), true)
-        }
+    let known = super::sar::action(action);
+    let formats = known.as_ref().map(|a| &a.resources[..]);
+    if formats.is_some_and(<[_]>::is_empty) {
+        return ("*".to_string(), false);
+    }
+    let fits =
+        |arn: &str| formats.map_or(true, |f| f.iter().any(|f| super::sar::arn_matches(f, arn)));
+    let of_type = |from: Option<&str>| match formats {
+        Some([first, ..]) => super::sar::placeholder_arn(first, from),
         _ => {
             let svc = action.split(':').next().unwrap_or("SERVICE");
-            (
-                format!("arn:aws:{svc}:<REGION>:<ACCOUNT_ID>:<RESOURCE>"),
-                true,
-            )
+            format!("arn:aws:{svc}:<REGION>:<ACCOUNT_ID>:<RESOURCE>")
+        }
+    };
+    match resource {
+        Some(r) if is_clean_arn(r) => {
+            let arn = log_group_streams(r).unwrap_or_else(|| r.to_string());
+            if fits(&arn) {
+                return (arn, false);
+            }
+            // A region or account left empty (`arn:aws:dynamodb:eu-west-2::table/t`).
+            let filled = fill_empty_fields(&arn);
+            if filled != arn && fits(&filled) {
+                return (filled, true);
+            }
+            (of_type(Some(r)), true)
+        }
+        Some(r) if r.starts_with("arn:") => {
+            let masked = mask_to_placeholders(r);
+            let masked = log_group_streams(&masked).unwrap_or(masked);
+            if fits(&masked) {
+                (masked, true)
+            } else {
+                (of_type(Some(r)), true)
+            }
+        }
+        _ => (of_type(None), true),
+    }
+}
+
+/// The ARN with an empty region or account field named as a placeholder.
+fn fill_empty_fields(arn: &str) -> String {
+    let mut parts: Vec<&str> = arn.splitn(6, ':').collect();
+    if parts.len() == 6 {
+        for (i, name) in [(3, "<REGION>"), (4, "<ACCOUNT_ID>")] {
+            if parts[i].is_empty() {
+                parts[i] = name;
+            }
         }
     }
+    parts.join(":")
 }
 
 /// `arn:aws:logs:REGION:ACCOUNT:log-group:GROUP:log-stream:*` for the ARN of one stream of
@@ -436,10 +592,10 @@ impl<'a> Allow<'a> {
         // In the order the text holds them.
         let strings = || {
             let service = self.passed_to_service.into_iter();
-            (self.actions.iter().copied())
-                .chain(service)
+            std::iter::once(sid.as_str())
+                .chain(self.actions.iter().copied())
                 .chain(self.resources.iter().map(String::as_str))
-                .chain(std::iter::once(sid.as_str()))
+                .chain(service)
         };
         // Escaped straight into bytes: quoting into a `String` costs a buffer per string.
         // The escaper wants room for six bytes a byte past the end: sized for that once.
@@ -468,7 +624,7 @@ pub struct AllowText<'a> {
     doc: Allow<'a>,
     /// The statement's Sid, unquoted.
     sid: String,
-    /// The quoted actions, service (if any), resources and Sid, one after the other as the
+    /// The quoted Sid, actions, resources and service (if any), one after the other as the
     /// text holds them...
     quoted: String,
     /// ...each ending here.
@@ -641,8 +797,9 @@ impl Shape {
     }
 
     /// Append the text of a document of this shape, its `i`th string (in the order the text
-    /// holds them) quoted as `quoted(i)` gives it. Members come in the order serde_json's
-    /// sorted maps print them.
+    /// holds them) quoted as `quoted(i)` gives it. Members come in AWS's conventional order
+    /// (`Version`, `Statement`; `Sid`, `Effect`, `Action`, `Resource`, `Condition`), as the
+    /// insertion-ordered `Value` prints them.
     fn write<'q>(&self, out: &mut String, quoted: impl Fn(usize) -> &'q str) {
         let (pad, colon) = match self.layout {
             Layout::Compact => (None, ":"),
@@ -676,21 +833,36 @@ impl Shape {
                 out.push(']');
             }
         };
-        let service = self.actions;
-        let first_resource = self.actions + usize::from(self.conditioned);
-        let sid = first_resource + self.resources;
+        // The strings in the order the text holds them: Sid, actions, resources, service.
+        let sid = 0;
+        let first_resource = 1 + self.actions;
+        let service = first_resource + self.resources;
         out.push('{');
+        br(out, 1);
+        key(out, "\"Version\"");
+        out.push_str("\"2012-10-17\",");
         br(out, 1);
         key(out, "\"Statement\"");
         out.push('[');
         br(out, 2);
         out.push('{');
         br(out, 3);
-        key(out, "\"Action\"");
-        one_or_list(out, 0..self.actions);
+        key(out, "\"Sid\"");
+        out.push_str(quoted(sid));
         out.push(',');
         br(out, 3);
+        key(out, "\"Effect\"");
+        out.push_str("\"Allow\",");
+        br(out, 3);
+        key(out, "\"Action\"");
+        one_or_list(out, 1..first_resource);
+        out.push(',');
+        br(out, 3);
+        key(out, "\"Resource\"");
+        one_or_list(out, first_resource..service);
         if self.conditioned {
+            out.push(',');
+            br(out, 3);
             key(out, "\"Condition\"");
             out.push('{');
             br(out, 4);
@@ -702,25 +874,12 @@ impl Shape {
             br(out, 4);
             out.push('}');
             br(out, 3);
-            out.push_str("},");
-            br(out, 3);
+            out.push('}');
         }
-        key(out, "\"Effect\"");
-        out.push_str("\"Allow\",");
-        br(out, 3);
-        key(out, "\"Resource\"");
-        one_or_list(out, first_resource..sid);
-        out.push(',');
-        br(out, 3);
-        key(out, "\"Sid\"");
-        out.push_str(quoted(sid));
         br(out, 2);
         out.push('}');
         br(out, 1);
-        out.push_str("],");
-        br(out, 1);
-        key(out, "\"Version\"");
-        out.push_str("\"2012-10-17\"");
+        out.push(']');
         br(out, 0);
         out.push('}');
     }
@@ -741,16 +900,46 @@ fn sid(action: &str) -> String {
     s
 }
 
-/// A policy name derived from the action: `awsplain-iam-PassRole`.
-pub fn policy_name(action: &str) -> String {
-    let mut name = String::with_capacity(9 + action.len());
+/// An inline policy name from the action and the resource's name:
+/// `awsplain-iam-PassRole-orders-task-role`. `put-role-policy` replaces a policy of the same
+/// name, so a name per action alone would make the fix for one resource undo the fix for
+/// another. IAM allows 128 characters of `[A-Za-z0-9+=,.@_-]`.
+pub fn policy_name(action: &str, resource: Option<&str>) -> String {
+    const MAX: usize = 128;
+    let mut name = String::with_capacity(MAX);
     name.push_str("awsplain-");
     name.extend(
         action
             .chars()
             .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' }),
     );
+    if let Some(part) = resource.and_then(resource_name) {
+        name.push('-');
+        let room = MAX.saturating_sub(name.len());
+        name.extend(
+            part.chars()
+                .filter(|c| c.is_ascii_alphanumeric() || "+=,.@_-".contains(*c))
+                .take(room),
+        );
+    }
     name
+}
+
+/// The name a resource ARN ends in (a bucket for S3), or `None` when it is masked or `*`.
+fn resource_name(arn: &str) -> Option<&str> {
+    let rest = arn_field(arn, 5).map(|_| {
+        let at = memchr::memchr_iter(b':', arn.as_bytes())
+            .nth(4)
+            .map_or(arn.len(), |i| i + 1);
+        &arn[at..]
+    })?;
+    let name = if arn_field(arn, 2) == Some("s3") {
+        rest.split('/').next()?
+    } else {
+        rest.rsplit(['/', ':'])
+            .find(|p| !p.is_empty() && *p != "*")?
+    };
+    (!name.is_empty() && !name.contains(['<', '>', '*', '{', '}', '$'])).then_some(name)
 }
 
 /// Quote for a POSIX shell when the word holds anything but plain characters.
@@ -965,8 +1154,16 @@ mod tests {
         );
         assert_eq!(
             Identity::from_principal(Some("arn:aws:iam::123456789012:root")),
-            Identity::Unknown
+            Identity::Root
         );
+        let sso = Identity::from_principal(Some(
+            "arn:aws:sts::123456789012:assumed-role/AWSReservedSSO_DataEngineer_0123456789abcdef/jane@example.com",
+        ));
+        assert_eq!(
+            sso,
+            Identity::Sso("AWSReservedSSO_DataEngineer_0123456789abcdef".into())
+        );
+        assert_eq!(sso.permission_set(), Some("DataEngineer"));
         assert_eq!(Identity::from_principal(None), Identity::Unknown);
     }
 
@@ -1014,7 +1211,24 @@ mod tests {
             ("*".to_string(), false)
         );
         let (r, _) = resource_for("dynamodb:Query", None);
-        assert_eq!(r, "arn:aws:dynamodb:<REGION>:<ACCOUNT_ID>:<RESOURCE>");
+        // Of the resource type the action takes, from the Service Authorization Reference.
+        assert_eq!(
+            r,
+            "arn:aws:dynamodb:<REGION>:<ACCOUNT_ID>:table/<TABLE_NAME>"
+        );
+        assert_eq!(
+            resource_for(
+                "states:SendTaskFailure",
+                Some("arn:aws:states:us-east-1:123456789012:activity:a")
+            ),
+            ("*".to_string(), false)
+        );
+        let (r, ph) = resource_for("dynamodb:GetItem", Some("arn:aws:dynamodb:us-east-1"));
+        assert!(ph);
+        assert_eq!(
+            r,
+            "arn:aws:dynamodb:us-east-1:<ACCOUNT_ID>:table/<TABLE_NAME>"
+        );
         let (r, _) = resource_for(
             "kms:Decrypt",
             Some("arn:aws:kms:us-west-2:3915824****:key/*****-048e"),
@@ -1058,26 +1272,54 @@ mod tests {
     }
 
     #[test]
-    fn passed_to_service_prefers_operation_then_service_then_role_name() {
+    fn passed_to_service_from_service_and_operation_together() {
+        use PassedTo::*;
+        let settled = |p| Settled(p);
         assert_eq!(
             passed_to_service(Some("RunTask"), None, Some("lambda"), None),
-            Some("ecs-tasks.amazonaws.com")
+            settled("ecs-tasks.amazonaws.com")
         );
         assert_eq!(
             passed_to_service(None, Some("ecs"), Some("states"), None),
-            Some("ecs-tasks.amazonaws.com")
+            settled("ecs-tasks.amazonaws.com")
         );
+        assert_eq!(
+            passed_to_service(Some("CreateJob"), None, Some("s3control"), None),
+            settled("batchoperations.s3.amazonaws.com")
+        );
+        assert_eq!(
+            passed_to_service(Some("CreateJob"), None, Some("mediaconvert"), None),
+            settled("mediaconvert.amazonaws.com")
+        );
+        assert_eq!(
+            passed_to_service(Some("CreatePipeline"), None, Some("codepipeline"), None),
+            settled("codepipeline.amazonaws.com")
+        );
+        // An operation several services have, and nothing else: the candidates, no choice.
+        match passed_to_service(Some("CreateJob"), None, None, None) {
+            Unsettled(likely) => {
+                assert!(likely.contains(&"glue.amazonaws.com"));
+                assert!(likely.contains(&"batchoperations.s3.amazonaws.com"));
+            }
+            other => panic!("{other:?}"),
+        }
         assert_eq!(
             passed_to_service(None, None, Some("bedrock"), None),
-            Some("bedrock.amazonaws.com")
+            settled("bedrock.amazonaws.com")
         );
+        // Role names only suggest.
         assert_eq!(
-            passed_to_service(None, None, None, Some("arn:aws:iam::1:role/my-lambda-exec")),
-            Some("lambda.amazonaws.com")
+            passed_to_service(
+                None,
+                None,
+                None,
+                Some("arn:aws:iam::1:role/ecsInstanceRole")
+            ),
+            Unsettled(vec!["ec2.amazonaws.com", "ecs-tasks.amazonaws.com"])
         );
         assert_eq!(
             passed_to_service(None, None, None, Some("arn:aws:iam::1:role/deployer")),
-            None
+            Unsettled(vec![])
         );
     }
 

@@ -73,7 +73,10 @@ fn iam_pass_role_step_functions_to_ecs() {
         st["Condition"]["StringEquals"]["iam:PassedToService"],
         "ecs-tasks.amazonaws.com"
     );
-    assert!(m.apply[0].starts_with("aws iam put-role-policy --role-name OrdersStateMachineRole "));
+    // The document still holds <TASK_ROLE_NAME>: the command must not look ready to paste.
+    assert!(m.apply[0].starts_with(
+        "# fill in <TASK_ROLE_NAME> first, then run: aws iam put-role-policy --role-name OrdersStateMachineRole "
+    ));
     // The command's document is the same policy.
     let quoted = m.apply[0].rsplit("--policy-document ").next().unwrap();
     let doc: Value = serde_json::from_str(quoted.trim_matches('\'')).unwrap();
@@ -109,7 +112,7 @@ fn iam_pass_role_user_and_lambda_service() {
 }
 
 #[test]
-fn iam_pass_role_without_known_service_has_no_condition() {
+fn iam_pass_role_without_known_service_has_a_placeholder_condition() {
     let r = Record {
         action: Some("iam:PassRole".into()),
         resource: Some("arn:aws:iam::123456789012:role/deployer".into()),
@@ -117,7 +120,11 @@ fn iam_pass_role_without_known_service_has_no_condition() {
     };
     let m = remedy(&r, "iam-pass-role");
     let st = statement(&m.policy);
-    assert!(st.get("Condition").is_none());
+    assert_eq!(
+        st["Condition"]["StringEquals"]["iam:PassedToService"],
+        "<SERVICE_PRINCIPAL>"
+    );
+    assert!(m.apply[0].starts_with("# fill in <ROLE_NAME>, <SERVICE_PRINCIPAL> first"));
     assert!(m.apply[0].contains("--role-name '<ROLE_NAME>'"));
 }
 
@@ -234,7 +241,10 @@ fn explicit_boundary_session_endpoint() {
         ..base
     };
     let m = remedy(&r, "vpc-endpoint-policy");
-    assert!(m.apply[0].contains("com.amazonaws.<REGION>.codedeploy"));
+    assert!(m
+        .apply
+        .iter()
+        .any(|a| a.contains("com.amazonaws.us-east-1.codedeploy")));
 }
 
 #[test]
@@ -390,7 +400,7 @@ fn throttling_and_quota() {
     };
     let m = remedy(&r, "quota-increase");
     assert!(m.apply.iter().any(|a| a
-        .starts_with("aws service-quotas request-service-quota-increase --service-code lambda")));
+        .starts_with("# fill in <QUOTA_CODE>, <NEW_VALUE> first, then run: aws service-quotas request-service-quota-increase --service-code lambda")));
 }
 
 #[test]
@@ -418,7 +428,7 @@ fn ecs_network_configuration_three_shapes() {
     assert!(sfn["NetworkConfiguration"]["AwsvpcConfiguration"]["SecurityGroups"].is_array());
     assert!(m.snippets["aws-cli"]
         .starts_with("--network-configuration 'awsvpcConfiguration={subnets=["));
-    assert!(m.apply[0].starts_with("aws ecs run-task "));
+    assert!(m.apply[0].starts_with("# fill in <CLUSTER_NAME>, <TASK_DEFINITION>, <PRIVATE_SUBNET_ID_1>, <PRIVATE_SUBNET_ID_2>, <SECURITY_GROUP_ID> first, then run: aws ecs run-task "));
 }
 
 #[test]
@@ -773,4 +783,63 @@ fn no_phrase_reaches_across_a_slash_or_into_account_digits() {
     ));
     // A phrase after the name is no concern of the name's.
     assert!(!touches("role/r/x rate exceeded", "x"));
+}
+
+/// The trust statement of the `trust-policy` snippet of a web identity record whose message
+/// says `message`.
+fn web_identity_trust(message: &str) -> Value {
+    let r = Record {
+        error_code: Some("AccessDenied".into()),
+        operation: Some("AssumeRoleWithWebIdentity".into()),
+        action: Some("sts:AssumeRoleWithWebIdentity".into()),
+        message: Some(message.into()),
+        ..rec()
+    };
+    let m = remedy(&r, "assume-role-trust");
+    let doc: Value = serde_json::from_str(&m.snippets["trust-policy"]).unwrap();
+    doc["Statement"][0].clone()
+}
+
+#[test]
+fn web_identity_trust_always_has_audience_and_subject() {
+    let st = web_identity_trust("Not authorized to perform sts:AssumeRoleWithWebIdentity");
+    let keys: Vec<&String> = st["Condition"]["StringEquals"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .collect();
+    assert_eq!(
+        keys,
+        ["<OIDC_PROVIDER_HOST>:aud", "<OIDC_PROVIDER_HOST>:sub"]
+    );
+
+    let gh = "token.actions.githubusercontent.com";
+    let st = web_identity_trust(&format!(
+        "Not authorized to perform sts:AssumeRoleWithWebIdentity for a token of https://{gh}"
+    ));
+    assert_eq!(
+        st["Principal"]["Federated"],
+        format!("arn:aws:iam::<ACCOUNT_ID>:oidc-provider/{gh}")
+    );
+    assert_eq!(
+        st["Condition"]["StringEquals"][format!("{gh}:aud")],
+        "sts.amazonaws.com"
+    );
+    assert_eq!(
+        st["Condition"]["StringLike"][format!("{gh}:sub")],
+        "repo:<OWNER>/<REPO>:*"
+    );
+
+    let eks = "oidc.eks.us-west-2.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE";
+    let st = web_identity_trust(&format!(
+        "Not authorized to perform sts:AssumeRoleWithWebIdentity (issuer https://{eks})"
+    ));
+    assert_eq!(
+        st["Condition"]["StringEquals"][format!("{eks}:sub")],
+        "system:serviceaccount:<NAMESPACE>:<SERVICE_ACCOUNT>"
+    );
+    assert_eq!(
+        st["Condition"]["StringEquals"][format!("{eks}:aud")],
+        "sts.amazonaws.com"
+    );
 }

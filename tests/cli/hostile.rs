@@ -279,6 +279,52 @@ fn scan_json(input: &[u8]) -> (Vec<Value>, String, i32) {
     )
 }
 
+/// A program's bytes: an ELF head, NULs and the control bytes of compiled code, with AWS
+/// error texts among its strings, as a program that handles AWS errors holds them.
+fn program_bytes() -> Vec<u8> {
+    let mut b = b"\x7fELF\x02\x01\x01\0\0\0\0\0\0\0\0\0\x03\0\x3e\0\x01\0\0\0".to_vec();
+    for i in 0..64u32 {
+        b.extend((0..512u32).map(|k| ((i * 512 + k) * 7919 % 251) as u8));
+        b.extend_from_slice(AWS_CLI.as_bytes());
+        b.push(0);
+        b.extend_from_slice(JAVA.as_bytes());
+        b.push(0);
+    }
+    b
+}
+
+#[test]
+fn binary_input_is_skipped_with_one_notice() {
+    let bytes = program_bytes();
+    let (recs, err, code) = scan_json(&bytes);
+    assert!(recs.is_empty(), "{recs:?}");
+    assert_eq!(
+        err.lines().collect::<Vec<_>>(),
+        ["awsplain: -: binary file skipped (found \"\\0\" byte around offset 7)"]
+    );
+    assert_eq!(code, 1, "a skipped binary input holds no AWS error");
+    // Among named files, the binary one is skipped and the text one scanned.
+    let dir = std::env::temp_dir().join(format!("awsplain-binary-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let (program, log) = (dir.join("program"), dir.join("app.log"));
+    std::fs::write(&program, &bytes).unwrap();
+    std::fs::write(&log, format!("{AWS_CLI}\n")).unwrap();
+    let out = awsplain()
+        .args(["--format", "json"])
+        .arg(&program)
+        .arg(&log)
+        .output()
+        .unwrap();
+    std::fs::remove_dir_all(&dir).unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("program: binary file skipped"), "{err}");
+    let recs = json_lines(&out.stdout);
+    assert_eq!(recs.len(), 1, "{recs:?}");
+    assert_eq!(recs[0]["error_code"], "AccessDenied");
+    assert_eq!(out.status.code(), Some(0));
+}
+
 #[test]
 fn nul_bytes_around_and_inside_errors() {
     let mut input = b"\0\0\0\n\0".to_vec();
