@@ -77,9 +77,14 @@ pub fn parse_after(text: &str, at: usize, boto3: bool) -> Option<Piece<'_>> {
     }
     p.set(Field::ErrorCode, code);
     let (mut i, _) = ws(i).ok()?;
-    // pynamodb adds `on request (ID) on table (T)` before `when calling`.
-    if let Ok((r, (_, _, rid, _))) = (tag::<_, _, E>("on request"), ws, paren, ws).parse(i) {
-        p.set(Field::RequestId, rid);
+    // pynamodb adds `on request (ID) on table (T)` before `when calling`; without a request
+    // id it writes `on request on table (T)`.
+    if let Some(r) = i.strip_prefix("on request") {
+        let (mut r, _) = ws(r).ok()?;
+        if let Ok((r2, (rid, _))) = (paren, ws).parse(r) {
+            p.set(Field::RequestId, rid);
+            r = r2;
+        }
         i = r;
         if let Ok((r, _)) = (tag::<_, _, E>("on table"), ws, paren, ws).parse(i) {
             i = r;
@@ -131,5 +136,8 @@ mod tests {
         let r = parse_at("An error occurred (UnrecognizedClientException) on request (9H9C) on table (Request) when calling the DescribeTable operation: bad", 0).unwrap();
         assert_eq!(r.get(Field::RequestId), Some("9H9C"));
         assert_eq!(r.get(Field::Operation), Some("DescribeTable"));
+        let e = parse_at("An error occurred (ValidationException) on request on table (orders) when calling the Query operation: bad", 0).unwrap();
+        assert_eq!(e.get(Field::RequestId), None);
+        assert_eq!(e.get(Field::Operation), Some("Query"));
     }
 }

@@ -319,6 +319,15 @@ pub fn parse_token(text: &str, span: Range<usize>) -> Option<Piece<'_>> {
             if let Some(svc) = ns.strip_prefix("Amazon.").and_then(|r| r.split('.').next()) {
                 service = Some(svc);
             }
+            // The Java SDKs' model packages: `com.amazonaws.services.ecs.model` (v1),
+            // `software.amazon.awssdk.services.ecs.model` (v2).
+            let java = ns
+                .strip_prefix("com.amazonaws.services.")
+                .or_else(|| ns.strip_prefix("software.amazon.awssdk.services."))
+                .and_then(|r| r.strip_suffix(".model"));
+            if let Some(svc) = java.filter(|s| crate::models::service_by_sdk_name(s).is_some()) {
+                service = Some(svc);
+            }
         } else if ns.contains('.') || ns.chars().next().is_some_and(|c| c.is_ascii_lowercase()) {
             return None;
         }
@@ -555,6 +564,18 @@ pub fn glued_code(word: &str) -> Option<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_java_model_package_names_its_service() {
+        for t in [
+            "com.amazonaws.services.ecs.model.ClientException: Family contains invalid characters.",
+            "software.amazon.awssdk.services.ecs.model.ClientException: bad",
+        ] {
+            let p = parse_at(t, t.find("Exception").unwrap()).unwrap();
+            assert_eq!(p.get(Field::Service), Some("ecs"), "{t}");
+            assert_eq!(p.get(Field::ErrorCode), Some("ClientException"));
+        }
+    }
 
     #[test]
     fn a_js_service_exception_class_names_its_service() {
