@@ -70,15 +70,21 @@ pub fn parse_after(text: &str, at: usize, boto3: bool) -> Option<Piece<'_>> {
     .parse(i)
     .ok()?;
     let mut p = Piece::new(at, at, Strength::Error, "aws-cli", 60);
+    // A response without a body (S3's HEAD) gives botocore no code: it uses the HTTP status,
+    // so `(404)` is the code the SDK's exception carries, and the status as well.
     if code.len() == 3 && code.bytes().all(|b| b.is_ascii_digit()) {
         p.set(Field::StatusCode, code);
-    } else {
-        p.set(Field::ErrorCode, code);
     }
+    p.set(Field::ErrorCode, code);
     let (mut i, _) = ws(i).ok()?;
-    // pynamodb adds `on request (ID) on table (T)` before `when calling`.
-    if let Ok((r, (_, _, rid, _))) = (tag::<_, _, E>("on request"), ws, paren, ws).parse(i) {
-        p.set(Field::RequestId, rid);
+    // pynamodb adds `on request (ID) on table (T)` before `when calling`; without a request
+    // id it writes `on request on table (T)`.
+    if let Some(r) = i.strip_prefix("on request") {
+        let (mut r, _) = ws(r).ok()?;
+        if let Ok((r2, (rid, _))) = (paren, ws).parse(r) {
+            p.set(Field::RequestId, rid);
+            r = r2;
+        }
         i = r;
         if let Ok((r, _)) = (tag::<_, _, E>("on table"), ws, paren, ws).parse(i) {
             i = r;
@@ -124,11 +130,14 @@ mod tests {
         )
         .unwrap();
         assert_eq!(p.get(Field::StatusCode), Some("404"));
-        assert_eq!(p.get(Field::ErrorCode), None);
+        assert_eq!(p.get(Field::ErrorCode), Some("404"));
         let q = parse_at("A client error (InvalidParameterCombination) occurred when calling the RunInstances operation: x", 0).unwrap();
         assert_eq!(q.get(Field::Operation), Some("RunInstances"));
         let r = parse_at("An error occurred (UnrecognizedClientException) on request (9H9C) on table (Request) when calling the DescribeTable operation: bad", 0).unwrap();
         assert_eq!(r.get(Field::RequestId), Some("9H9C"));
         assert_eq!(r.get(Field::Operation), Some("DescribeTable"));
+        let e = parse_at("An error occurred (ValidationException) on request on table (orders) when calling the Query operation: bad", 0).unwrap();
+        assert_eq!(e.get(Field::RequestId), None);
+        assert_eq!(e.get(Field::Operation), Some("Query"));
     }
 }

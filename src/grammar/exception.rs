@@ -124,6 +124,8 @@ const NOT_CODES: &[&str] = &[
     "StackOverflowError",
     "ClassNotFoundException",
     "NoSuchMethodError",
+    // psutil's, printed bare by `except` handlers that print the class name.
+    "NoSuchProcess",
     "UndeclaredThrowableException",
     "FatalError",
     "InternalServerError",
@@ -198,6 +200,15 @@ pub fn is_aws_code(code: &str) -> bool {
         return false;
     }
     let last = super::lex::after_last(code, b'.');
+    // AWS names a missing thing `NoSuch<Thing>` (S3 has one for every sub-resource:
+    // `NoSuchTagSet`, `NoSuchCORSConfiguration`), most of them absent from the models. Java's
+    // and Python's `NoSuchElementException`, `NoSuchFieldError` end as class names do.
+    if let Some(thing) = code.strip_prefix("NoSuch") {
+        return thing.as_bytes().first().is_some_and(u8::is_ascii_uppercase)
+            && thing.bytes().any(|b| b.is_ascii_lowercase())
+            && !thing.ends_with("Exception")
+            && !thing.ends_with("Error");
+    }
     last.ends_with("Exception")
         || last.ends_with("Error") && last.len() > 5
         || last.ends_with("Fault")
@@ -306,6 +317,15 @@ pub fn parse_token(text: &str, span: Range<usize>) -> Option<Piece<'_>> {
             code = last;
             code_at = pos + 1;
             if let Some(svc) = ns.strip_prefix("Amazon.").and_then(|r| r.split('.').next()) {
+                service = Some(svc);
+            }
+            // The Java SDKs' model packages: `com.amazonaws.services.ecs.model` (v1),
+            // `software.amazon.awssdk.services.ecs.model` (v2).
+            let java = ns
+                .strip_prefix("com.amazonaws.services.")
+                .or_else(|| ns.strip_prefix("software.amazon.awssdk.services."))
+                .and_then(|r| r.strip_suffix(".model"));
+            if let Some(svc) = java.filter(|s| crate::models::service_by_sdk_name(s).is_some()) {
                 service = Some(svc);
             }
         } else if ns.contains('.') || ns.chars().next().is_some_and(|c| c.is_ascii_lowercase()) {
@@ -434,6 +454,11 @@ pub fn parse_token(text: &str, span: Range<usize>) -> Option<Piece<'_>> {
     if let Some(s) = service {
         p.set(Field::Service, s);
         p.format = "other-sdk";
+    } else if let Some(svc) = code.strip_suffix("ServiceException") {
+        // JavaScript v3's base class of a service's errors (`ECSServiceException`) names it.
+        if crate::models::service_by_sdk_name(code).is_some() {
+            p.set(Field::Service, svc);
+        }
     }
     Some(p)
 }
@@ -539,6 +564,46 @@ pub fn glued_code(word: &str) -> Option<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_java_model_package_names_its_service() {
+        for t in [
+            "com.amazonaws.services.ecs.model.ClientException: Family contains invalid characters.",
+            "software.amazon.awssdk.services.ecs.model.ClientException: bad",
+        ] {
+            let p = parse_at(t, t.find("Exception").unwrap()).unwrap();
+            assert_eq!(p.get(Field::Service), Some("ecs"), "{t}");
+            assert_eq!(p.get(Field::ErrorCode), Some("ClientException"));
+        }
+    }
+
+    #[test]
+    fn a_js_service_exception_class_names_its_service() {
+        let t = "ECSServiceException: UnknownError";
+        assert_eq!(parse_at(t, 0).unwrap().get(Field::Service), Some("ECS"));
+        let t = "AcmeServiceException: UnknownError";
+        assert_eq!(parse_at(t, 0).and_then(|p| p.get(Field::Service)), None);
+    }
+
+    #[test]
+    fn no_such_thing_and_does_not_exist_are_codes() {
+        for c in ["NoSuchTagSet", "NoSuchCORSConfiguration", "NoSuchUpload"] {
+            assert!(is_aws_code(c), "{c}");
+        }
+        for c in [
+            "NoSuch",
+            "NoSuchElementException",
+            "NoSuchFieldError",
+            "NoSuchProcess",
+            "NoSuchTHING",
+        ] {
+            assert!(!is_aws_code(c), "{c}");
+        }
+        let t = "NoSuchTagSet: The TagSet does not exist";
+        let p = parse_at(t, 0).unwrap();
+        assert_eq!(p.get(Field::ErrorCode), Some("NoSuchTagSet"));
+        assert_eq!(p.get(Field::Message), Some("The TagSet does not exist"));
+    }
 
     #[test]
     fn codes_of_the_models_count_when_they_name_their_subject() {

@@ -123,7 +123,54 @@ pub fn parse_v1_status_at(text: &str, at: usize) -> Option<Piece<'_>> {
     }
     p.end = offset(text, i);
     let _ = ws;
+    let with_id = p.get(Field::RequestId).is_some();
+    if let Some((code_at, code, msg)) = v1_code_above(text, at, with_id) {
+        // The trailer makes the `Code: message` line above it an error even where the code is
+        // not one awsplain knows by itself (`BucketNotEmpty`): no other text prints the pair.
+        p.start = code_at;
+        p.strength = Strength::Error;
+        p.set(Field::ErrorCode, code);
+        if !msg.is_empty() {
+            p.set(Field::Message, msg);
+        }
+    }
     Some(p)
+}
+
+/// The `Code: message` line that Go v1's `awserr` prints right above its trailer
+/// (`Code: message\n\tstatus code: N, request id: R`), for a trailer at `at` that starts its
+/// line after indentation only. A log prefix (`2026/01/02 03:04:05 `, `panic: `) may stand
+/// before the code; the code is the first `Word: ` of the line that reads as an AWS code:
+/// a CamelCase name that AWS's models declare or that [`is_aws_code`] accepts, or, where the
+/// trailer has its request id (the whole `awserr.RequestFailure` shape), any CamelCase name of
+/// two words or more: S3's models leave most of its codes out (`NoSuchCORSConfiguration`).
+fn v1_code_above(text: &str, at: usize, with_id: bool) -> Option<(usize, &str, &str)> {
+    let ls = super::lex::line_start(text, at);
+    if ls == 0 || !text[ls..at].bytes().all(|b| b == b' ' || b == b'\t') || ls == at {
+        return None;
+    }
+    let above_start = super::lex::line_start(text, ls - 1);
+    let above = &text[above_start..ls - 1];
+    let above = above.strip_suffix('\r').unwrap_or(above);
+    let mut pos = 0;
+    for word in above.split(' ').take(6) {
+        let here = pos;
+        pos += word.len() + 1;
+        let Some(code) = word.strip_suffix(':') else {
+            continue;
+        };
+        let camel = code.len() >= 4
+            && code.as_bytes()[0].is_ascii_uppercase()
+            && code.bytes().any(|b| b.is_ascii_lowercase())
+            && code.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'.');
+        let words = code.bytes().filter(u8::is_ascii_uppercase).count() >= 2;
+        if camel && (crate::models::is_known_code(code) || is_aws_code(code) || (with_id && words))
+        {
+            let msg = above.get(pos..).unwrap_or("").trim();
+            return Some((above_start + here, code, msg));
+        }
+    }
+    None
 }
 
 #[cfg(test)]
@@ -184,5 +231,28 @@ mod tests {
         assert_eq!(q.get(Field::RequestId), Some("..."));
         let e = parse_v1_status_at("status code: 400, request id:\n* next", 0).unwrap();
         assert_eq!(e.get(Field::RequestId), None);
+        assert_eq!(q.strength, Strength::Context);
+    }
+
+    #[test]
+    fn v1_trailer_makes_the_code_above_an_error() {
+        for head in ["", "2026/01/02 03:04:05 ", "panic: "] {
+            let t = format!("{head}NoSuchCORSConfiguration: The bucket is not empty\n\tstatus code: 409, request id: R1, host id: H");
+            let p = parse_v1_status_at(&t, t.find("status code:").unwrap()).unwrap();
+            assert_eq!(p.strength, Strength::Error, "{t}");
+            assert_eq!(p.start, head.len());
+            assert_eq!(p.get(Field::ErrorCode), Some("NoSuchCORSConfiguration"));
+            assert_eq!(p.get(Field::Message), Some("The bucket is not empty"));
+            assert_eq!(p.get(Field::StatusCode), Some("409"));
+        }
+        // Not a modeled code, or not on its own line: context only.
+        for t in [
+            "Warning: disk almost full\n\tstatus code: 409, request id: R1",
+            "WebsiteConfigurationMissing: none\n\tstatus code: 409",
+            "BucketNotEmpty: x status code: 409, request id: R1",
+        ] {
+            let p = parse_v1_status_at(t, t.find("status code:").unwrap()).unwrap();
+            assert_eq!(p.strength, Strength::Context, "{t}");
+        }
     }
 }

@@ -5,6 +5,7 @@
 //! releases `deserializeAws_json1_1RunTaskCommandError`).
 
 use super::piece::{Field, Piece, Strength};
+use std::ops::Range;
 
 /// `XServiceException [Code]: message`, the anchor `ServiceException [` at `at`.
 pub fn service_exception_at(text: &str, at: usize) -> Option<Piece<'_>> {
@@ -79,9 +80,103 @@ pub fn deserializer_frame_at(text: &str, at: usize) -> Option<Piece<'_>> {
     Some(p)
 }
 
+/// The service of the v3 client package a stack frame's path runs through
+/// (`node_modules/@aws-sdk/client-secrets-manager/dist-cjs/index.js`), the anchor
+/// `@aws-sdk/client-` at `at`: the package's tail as it stands (`secrets-manager`), where AWS's
+/// models know the package. Context, rank 10: a service named by the error itself wins.
+pub fn client_package_at(text: &str, at: usize) -> Option<Piece<'_>> {
+    let start = at + "@aws-sdk/".len();
+    let rest = &text[start..];
+    let n = rest
+        .bytes()
+        .position(|b| !(b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'))
+        .unwrap_or(rest.len());
+    let package = &rest[..n];
+    crate::models::service_by_sdk_name(package)?;
+    let mut p = Piece::new(at, start + n, Strength::Context, "js-sdk-v3", 10);
+    p.set(Field::Service, package.strip_prefix("client-")?);
+    Some(p)
+}
+
+/// The object literal Node prints after an error's header line and stack frames, when one of
+/// those lines ends with `{` (`console.error(err)`, an unhandled rejection): from that `{` to
+/// the `}` that closes it, for an error piece starting at `at`. Its members (`$metadata`,
+/// `Error: { Code, Type, Message }`, `__type`) are that error's, however far below the header
+/// they stand and whatever code they spell (SQS's JSON errors carry a second, query-protocol
+/// code). Strings quoted with `'`, `"` or `` ` `` are skipped; the search stops after 64 KiB.
+pub fn object_after(text: &str, at: usize) -> Option<Range<usize>> {
+    let b = text.as_bytes();
+    let mut ls = super::lex::line_start(text, at);
+    let mut open = None;
+    for k in 0..64 {
+        let le = memchr::memchr(b'\n', &b[ls..]).map_or(b.len(), |p| ls + p);
+        let line = text[ls..le].trim_end();
+        if k > 0 && !super::lex::is_stack_frame(line) {
+            return None;
+        }
+        if line.ends_with('{') {
+            open = Some(ls + line.len() - 1);
+            break;
+        }
+        if le == b.len() {
+            return None;
+        }
+        ls = le + 1;
+    }
+    let open = open?;
+    let (mut depth, mut quote) = (0usize, None);
+    let mut escaped = false;
+    for (i, &c) in b[open..].iter().enumerate().take(1 << 16) {
+        if let Some(q) = quote {
+            if escaped {
+                escaped = false;
+            } else if c == b'\\' {
+                escaped = true;
+            } else if c == q || c == b'\n' {
+                quote = None;
+            }
+            continue;
+        }
+        match c {
+            b'\'' | b'"' | b'`' => quote = Some(c),
+            b'{' => depth += 1,
+            b'}' => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some(open..open + i + 1);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn client_package_names_the_service() {
+        for (t, svc) in [
+            ("    at de_CommandError (/app/node_modules/@aws-sdk/client-s3/dist-cjs/index.js:1:2)", Some("s3")),
+            ("/app/node_modules/@aws-sdk/client-secrets-manager/dist-cjs/index.js", Some("secrets-manager")),
+            ("/app/node_modules/@aws-sdk/client-nothing-here/index.js", None),
+        ] {
+            let p = client_package_at(t, t.find("@aws-sdk/client-").unwrap());
+            assert_eq!(p.and_then(|p| p.get(Field::Service)), svc, "{t}");
+        }
+    }
+
+    #[test]
+    fn the_object_after_an_error_and_its_frames() {
+        let t = "QueueDoesNotExist: The queue does not exist.\n    at handleError (/x.js:1:2)\n    at async main (/y.js:3:4) {\n  '$fault': 'client',\n  Error: {\n    Code: 'AWS.SimpleQueueService.NonExistentQueue',\n    Message: 'it\\'s } gone'\n  },\n  __type: 'com.amazonaws.sqs#QueueDoesNotExist'\n}\nnext line";
+        let r = object_after(t, 0).unwrap();
+        assert!(t[r.clone()].starts_with('{') && t[r.clone()].ends_with("QueueDoesNotExist'\n}"));
+        // No object: a line other than a frame comes first, or the braces never close.
+        assert!(object_after("Code: x\nother line {\n}", 0).is_none());
+        assert!(object_after("Code: x\n    at f (/x.js) {\n  a: 1", 0).is_none());
+    }
 
     #[test]
     fn service_exception_header() {

@@ -253,6 +253,9 @@ pub fn parse_at(text: &str, at: usize, idx: usize) -> Option<Piece<'_>> {
                 p.set(WrapperCode, code);
             }
             p.set(ErrorCode, code);
+            if let Some(svc) = type_namespace_service(raw) {
+                p.set(Field::Service, svc);
+            }
             p
         }
         StatusCode => {
@@ -313,6 +316,20 @@ fn code_value(raw: &str) -> &str {
     super::lex::after_last(code, b':')
 }
 
+/// The service that the namespace of a JSON-protocol error type names, as the text spells it:
+/// `AWSStepFunctions#StateMachineDoesNotExist` (the service's target prefix, which is its
+/// Java v1 name) and `com.amazonaws.dynamodb.v20120810#ResourceNotFoundException` (its Smithy
+/// namespace, `com.amazonaws.<boto3 name>`). Coral's own `com.amazon.coral.service#` names none.
+fn type_namespace_service(raw: &str) -> Option<&str> {
+    let (ns, _) = raw.split_once('#')?;
+    let name = match ns.strip_prefix("com.amazonaws.") {
+        Some(rest) => rest.split('.').next()?,
+        None if !ns.contains('.') => ns,
+        None => return None,
+    };
+    crate::models::service_by_sdk_name(name).map(|_| name)
+}
+
 /// `InvalidParameterValue`-like: CamelCase, no spaces, at least two capitals.
 fn code_shaped(s: &str) -> bool {
     s.len() >= 6
@@ -329,6 +346,28 @@ mod tests {
     fn kv<'a>(s: &'a str, name: &str) -> Option<Piece<'a>> {
         let idx = KEYS.iter().position(|k| k.name == name).unwrap();
         parse_at(s, s.find(name).unwrap(), idx)
+    }
+
+    #[test]
+    fn error_type_namespace_names_the_service() {
+        for (t, svc) in [
+            (
+                "__type: 'AWSStepFunctions#StateMachineDoesNotExist'",
+                Some("AWSStepFunctions"),
+            ),
+            (
+                r#""__type":"com.amazonaws.dynamodb.v20120810#ResourceNotFoundException""#,
+                Some("dynamodb"),
+            ),
+            (
+                r#""__type":"com.amazon.coral.service#UnrecognizedClientException""#,
+                None,
+            ),
+            ("__type: 'ResourceNotFoundException'", None),
+        ] {
+            let p = kv(t, "__type").unwrap();
+            assert_eq!(p.get(Field::Service), svc, "{t}");
+        }
     }
 
     #[test]

@@ -53,8 +53,10 @@ enum Kind {
     Coral,
     PowerShell,
     RubyClientLog,
+    RubyClientFrame,
     JsServiceException,
     JsDeserializerFrame,
+    JsClientPackage,
     Known(u8),
     /// No parser: a [`Marks`] literal, noted as present in the event.
     Mark(Marks),
@@ -317,6 +319,9 @@ fn anchors() -> &'static Anchors {
             "error:",
             "Expired:",
             "Throttling:",
+            // Codes of a missing thing, which AWS spells `NoSuchX` and `XDoesNotExist`.
+            "NoSuch",
+            "DoesNotExist:",
             "Invalid",
             "Errors::",
             ".Model.",
@@ -356,8 +361,10 @@ fn anchors() -> &'static Anchors {
         add("while calling ", Kind::Coral);
         add("FullyQualifiedErrorId", Kind::PowerShell);
         add("::Client ", Kind::RubyClientLog);
+        add("/client.rb:", Kind::RubyClientFrame);
         add("ServiceException [", Kind::JsServiceException);
         add("CommandError", Kind::JsDeserializerFrame);
+        add("@aws-sdk/client-", Kind::JsClientPackage);
         for (i, known) in codeless::KNOWN.iter().enumerate() {
             add(head(known.text), Kind::Known(i as u8));
         }
@@ -469,6 +476,8 @@ pub fn trigger_literals() -> Vec<&'static str> {
         "Response Error",
         "(client): ",
         "Expired:",
+        "NoSuch",
+        "DoesNotExist:",
     ];
     v.extend(exception_bare_codes());
     v.extend(codeless::KNOWN.iter().map(|known| known.text));
@@ -622,8 +631,10 @@ fn parse_piece(text: &str, at: usize, len: usize, kind: Kind) -> Option<Piece<'_
         Kind::Coral => misc::coral_at(text, at),
         Kind::PowerShell => misc::powershell_at(text, at),
         Kind::RubyClientLog => ruby::client_log_at(text, at),
+        Kind::RubyClientFrame => ruby::client_frame_at(text, at),
         Kind::JsServiceException => js::service_exception_at(text, at),
         Kind::JsDeserializerFrame => js::deserializer_frame_at(text, at),
+        Kind::JsClientPackage => js::client_package_at(text, at),
         Kind::Known(i) => misc::known_message_at(text, at, i as usize, true),
         Kind::Mark(_) => None,
     }
@@ -909,12 +920,20 @@ fn extract_with(text: &str, s: &mut Scratch) -> Vec<Record> {
     };
     let (cur, pending) = (&mut s.cur, &mut s.pending);
     let mut cur_last_line = 0usize;
+    // The object literal printed after the current error's header and frames (JavaScript):
+    // every piece inside it is that error's.
+    let mut cur_object: Option<std::ops::Range<usize>> = None;
     for (idx, f) in found.iter().enumerate() {
         let line = line_of(f.piece.start);
         let near = !cur.is_empty() && line <= cur_last_line + GAP_LINES;
-        if near
-            && !conflicts(&found, cur, f)
-            && !neighbours::stands_apart(v, &found, cur, f, line_of)
+        let in_object = !cur.is_empty()
+            && cur_object
+                .as_ref()
+                .is_some_and(|o| o.contains(&f.piece.start));
+        if in_object
+            || near
+                && !conflicts(&found, cur, f)
+                && !neighbours::stands_apart(v, &found, cur, f, line_of)
         {
             cur.push(idx);
             cur_last_line = cur_last_line.max(line_of(f.piece.end));
@@ -950,6 +969,7 @@ fn extract_with(text: &str, s: &mut Scratch) -> Vec<Record> {
             cur.append(&mut stolen);
             cur.push(idx);
             cur_last_line = line_of(f.piece.end);
+            cur_object = js::object_after(v, f.piece.start);
         } else {
             pending.retain(|&p| line_of(found[p].piece.end) + PENDING_GAP_LINES >= line);
             pending.push(idx);

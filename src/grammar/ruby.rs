@@ -43,9 +43,61 @@ pub fn client_log_at(text: &str, at: usize) -> Option<Piece<'_>> {
     Some(p)
 }
 
+/// The backtrace frame of the method that made the call, in the SDK's generated client:
+/// `from .../aws-sdk-s3/client.rb:5869:in `get_object'` (Ruby 3.4 writes `'Aws::S3::Client#get_object'`).
+/// Every API call of a Ruby SDK client runs through its `client.rb`, and the frame there is
+/// named after the operation (snake_case, as the client method is). The anchor `/client.rb:` at
+/// `at`; the directory holding the file must be an SDK gem's (`aws-sdk-<service>`), and the
+/// method must be an operation of AWS's models, so `call` and `build_request` frames give
+/// nothing.
+pub fn client_frame_at(text: &str, at: usize) -> Option<Piece<'_>> {
+    let line_start = super::lex::line_start(text, at);
+    let dir = &text[line_start..at];
+    let dir = &dir[dir.rfind('/').map_or(0, |p| p + 1)..];
+    if !dir.starts_with("aws-sdk-") || dir.len() == "aws-sdk-".len() {
+        return None;
+    }
+    let rest = &text[at + "/client.rb:".len()..];
+    let rest = &rest[..rest.find('\n').unwrap_or(rest.len())];
+    let lineno = rest.bytes().take_while(u8::is_ascii_digit).count();
+    let rest = rest[lineno..].strip_prefix(":in ")?;
+    let rest = rest.strip_prefix(['`', '\''])?;
+    let name = &rest[..rest.find(['\'', '`'])?];
+    // `Aws::S3::Client#get_object`: the method after the class.
+    let method = &name[name.rfind('#').map_or(0, |p| p + 1)..];
+    if lineno == 0 || method.is_empty() {
+        return None;
+    }
+    crate::models::services_with_operation(method).next()?;
+    let end = super::lex::offset(text, method) + method.len();
+    let mut p = Piece::new(line_start, end, Strength::Context, "other-sdk", 20);
+    p.set(Field::Operation, method);
+    Some(p)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn client_frame_names_the_operation() {
+        for (t, op) in [
+            (
+                "\tfrom /usr/lib/ruby/vendor_ruby/aws-sdk-s3/client.rb:5869:in `get_object'",
+                Some("get_object"),
+            ),
+            (
+                "\tfrom /gems/aws-sdk-kms-1.2.3/lib/aws-sdk-kms/client.rb:88:in 'Aws::KMS::Client#describe_key'",
+                Some("describe_key"),
+            ),
+            ("\tfrom /gems/aws-sdk-core/lib/aws-sdk-core/client.rb:9:in `call'", None),
+            ("\tfrom /app/lib/client.rb:12:in `get_object'", None),
+            ("\tfrom /app/aws-sdk-s3/client.rb:12:in `helper_thing'", None),
+        ] {
+            let p = client_frame_at(t, t.find("/client.rb:").unwrap());
+            assert_eq!(p.and_then(|p| p.get(Field::Operation)), op, "{t}");
+        }
+    }
 
     #[test]
     fn reads_status_service_and_method() {

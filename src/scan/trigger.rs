@@ -83,6 +83,8 @@ pub const COVER: &[&str] = &[
     "Unrecognized",
     "Failure",
     "NoSuch",
+    // `QueueDoesNotExist: ...`, `StateMachineDoesNotExist: ...`: codes no other cover holds.
+    "oesNotExist",
     // Sentences AWS prints without a code (grammar/codeless.rs), by their rarest words.
     "sufficient",
     "aximum number",
