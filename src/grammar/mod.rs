@@ -7,6 +7,7 @@ pub mod arn;
 pub mod authz;
 pub mod botocore;
 pub mod codeless;
+pub mod dotnet;
 mod evidence;
 pub mod exception;
 pub mod go;
@@ -18,6 +19,7 @@ pub mod misc;
 mod neighbours;
 pub mod piece;
 pub mod ruby;
+pub mod terraform;
 pub mod xml;
 
 use crate::record::{Record, Span};
@@ -56,6 +58,10 @@ enum Kind {
     RubyClientFrame,
     JsServiceException,
     JsDeserializerFrame,
+    TerraformCalling,
+    /// A Terraform diagnostic's verb; the byte is its length.
+    TerraformVerb(u8),
+    DotnetMakingRequest,
     JsClientPackage,
     Known(u8),
     /// No parser: a [`Marks`] literal, noted as present in the event.
@@ -364,6 +370,11 @@ fn anchors() -> &'static Anchors {
         add("/client.rb:", Kind::RubyClientFrame);
         add("ServiceException [", Kind::JsServiceException);
         add("CommandError", Kind::JsDeserializerFrame);
+        add("error calling ", Kind::TerraformCalling);
+        for v in terraform::VERBS {
+            add(v, Kind::TerraformVerb(v.len() as u8));
+        }
+        add("making request ", Kind::DotnetMakingRequest);
         add("@aws-sdk/client-", Kind::JsClientPackage);
         for (i, known) in codeless::KNOWN.iter().enumerate() {
             add(head(known.text), Kind::Known(i as u8));
@@ -634,6 +645,9 @@ fn parse_piece(text: &str, at: usize, len: usize, kind: Kind) -> Option<Piece<'_
         Kind::RubyClientFrame => ruby::client_frame_at(text, at),
         Kind::JsServiceException => js::service_exception_at(text, at),
         Kind::JsDeserializerFrame => js::deserializer_frame_at(text, at),
+        Kind::TerraformCalling => terraform::calling_at(text, at),
+        Kind::TerraformVerb(n) => terraform::resource_verb_at(text, at, usize::from(n)),
+        Kind::DotnetMakingRequest => dotnet::making_request_at(text, at),
         Kind::JsClientPackage => js::client_package_at(text, at),
         Kind::Known(i) => misc::known_message_at(text, at, i as usize, true),
         Kind::Mark(_) => None,
