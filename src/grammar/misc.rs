@@ -102,7 +102,16 @@ pub fn php_at(text: &str, at: usize) -> Option<Piece<'_>> {
 /// s3cmd: `S3 error: 403 (SignatureDoesNotMatch): message`.
 pub fn s3cmd_at(text: &str, at: usize) -> Option<Piece<'_>> {
     let r = text[at..].strip_prefix("S3 error: ")?;
-    let (r, n) = status(r).ok()?;
+    let Ok((r, n)) = status(r) else {
+        // Older s3cmd releases print the message alone: `S3 error: Access Denied`.
+        let msg = r.lines().next().unwrap_or("").trim();
+        if msg.is_empty() || !msg.as_bytes()[0].is_ascii_uppercase() {
+            return None;
+        }
+        let mut p = Piece::new(at, at + 10, Strength::Error, "other-sdk", 50);
+        p.set(Field::Service, "S3").set(Field::Message, msg);
+        return Some(p);
+    };
     let r = r.strip_prefix(" (")?;
     let end = r.find(')')?;
     let mut p = Piece::new(at, at + 10, Strength::Error, "other-sdk", 50);
