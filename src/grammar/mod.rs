@@ -62,6 +62,7 @@ enum Kind {
     /// A Terraform diagnostic's verb; the byte is its length.
     TerraformVerb(u8),
     DotnetMakingRequest,
+    XmlCut,
     JsClientPackage,
     Known(u8),
     /// No parser: a [`Marks`] literal, noted as present in the event.
@@ -375,6 +376,7 @@ fn anchors() -> &'static Anchors {
             add(v, Kind::TerraformVerb(v.len() as u8));
         }
         add("making request ", Kind::DotnetMakingRequest);
+        add("</Code>", Kind::XmlCut);
         add("@aws-sdk/client-", Kind::JsClientPackage);
         for (i, known) in codeless::KNOWN.iter().enumerate() {
             add(head(known.text), Kind::Known(i as u8));
@@ -458,6 +460,7 @@ pub fn trigger_literals() -> Vec<&'static str> {
         "Status Code:",
         "Error Code",
         "<Code>",
+        "</Code>",
         "Exception",
         "Error:",
         "Error =>",
@@ -648,6 +651,7 @@ fn parse_piece(text: &str, at: usize, len: usize, kind: Kind) -> Option<Piece<'_
         Kind::TerraformCalling => terraform::calling_at(text, at),
         Kind::TerraformVerb(n) => terraform::resource_verb_at(text, at, usize::from(n)),
         Kind::DotnetMakingRequest => dotnet::making_request_at(text, at),
+        Kind::XmlCut => xml::parse_cut_at(text, at),
         Kind::JsClientPackage => js::client_package_at(text, at),
         Kind::Known(i) => misc::known_message_at(text, at, i as usize, true),
         Kind::Mark(_) => None,

@@ -48,6 +48,38 @@ pub fn parse_at(text: &str, at: usize) -> Option<Piece<'_>> {
     Some(p)
 }
 
+/// A document cut before its `<Code>` (a log that kept a fragment, `...]InvalidSubnetID.NotFound
+/// </Code><Message>...`): the code is the token before the `</Code>` at `at`, when no `<Code>`
+/// opens it (a whole element is read by [`parse_at`]).
+pub fn parse_cut_at(text: &str, at: usize) -> Option<Piece<'_>> {
+    let before = &text[..at];
+    if before.ends_with("<Code>") {
+        return None;
+    }
+    let start = before
+        .bytes()
+        .rposition(|b| !(b.is_ascii_alphanumeric() || b == b'.' || b == b'_'))
+        .map_or(0, |p| p + 1);
+    if before[..start].ends_with("<Code>") {
+        return None;
+    }
+    let code = &before[start..];
+    if !super::exception::is_aws_code(code) {
+        return None;
+    }
+    let line_end = text[at..].find('\n').map_or(text.len(), |p| p + at);
+    let rest = &text[at..line_end];
+    let mut p = Piece::new(start, line_end, Strength::Error, "s3-xml", 60);
+    p.set(Field::ErrorCode, code);
+    if let Some(m) = element(rest, "Message") {
+        p.set(Field::Message, m);
+    }
+    if let Some(r) = element(rest, "RequestId").or_else(|| element(rest, "RequestID")) {
+        p.set(Field::RequestId, r);
+    }
+    Some(p)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -66,5 +98,20 @@ mod tests {
         let s = "<ErrorResponse><Error><Type>Sender</Type><Code>ExpiredToken</Code></Error><RequestId>689b</RequestId></ErrorResponse>";
         let p = parse_at(s, s.find("<Code>").unwrap()).unwrap();
         assert_eq!(p.get(Field::RequestId), Some("689b"));
+    }
+
+    #[test]
+    fn a_document_cut_before_its_code() {
+        let s = "[...]InvalidSubnetID.NotFound</Code><Message>The subnet ID 'subnet-1' does not exist</Message>[...]";
+        let p = parse_cut_at(s, s.find("</Code>").unwrap()).unwrap();
+        assert_eq!(p.get(Field::ErrorCode), Some("InvalidSubnetID.NotFound"));
+        assert_eq!(
+            p.get(Field::Message),
+            Some("The subnet ID 'subnet-1' does not exist")
+        );
+        let whole = "<Code>NoSuchKey</Code>";
+        assert!(parse_cut_at(whole, whole.find("</Code>").unwrap()).is_none());
+        let prose = "see the docs</Code>";
+        assert!(parse_cut_at(prose, prose.find("</Code>").unwrap()).is_none());
     }
 }
