@@ -33,12 +33,7 @@ pub fn parse_at(text: &str, at: usize) -> Option<Piece<'_>> {
     let code = element(doc, "Code")?;
     let mut p = Piece::new(start, end, Strength::Error, "s3-xml", 65);
     p.set(Field::ErrorCode, code);
-    if let Some(m) = element(doc, "Message") {
-        p.set(Field::Message, m);
-    }
-    if let Some(r) = element(doc, "RequestId").or_else(|| element(doc, "RequestID")) {
-        p.set(Field::RequestId, r);
-    }
+    message_and_request_id(&mut p, doc);
     if let Some(r) = element(doc, "BucketName")
         .or_else(|| element(doc, "Key"))
         .or_else(|| element(doc, "Resource"))
@@ -71,13 +66,18 @@ pub fn parse_cut_at(text: &str, at: usize) -> Option<Piece<'_>> {
     let rest = &text[at..line_end];
     let mut p = Piece::new(start, line_end, Strength::Error, "s3-xml", 60);
     p.set(Field::ErrorCode, code);
-    if let Some(m) = element(rest, "Message") {
+    message_and_request_id(&mut p, rest);
+    Some(p)
+}
+
+/// The `<Message>` and the request id (S3 and query APIs spell its tag two ways) of `doc`.
+fn message_and_request_id<'a>(p: &mut Piece<'a>, doc: &'a str) {
+    if let Some(m) = element(doc, "Message") {
         p.set(Field::Message, m);
     }
-    if let Some(r) = element(rest, "RequestId").or_else(|| element(rest, "RequestID")) {
+    if let Some(r) = element(doc, "RequestId").or_else(|| element(doc, "RequestID")) {
         p.set(Field::RequestId, r);
     }
-    Some(p)
 }
 
 #[cfg(test)]
