@@ -1143,6 +1143,13 @@ fn assemble(text: &str, marks: Marks, found: &[Found<'_>], group: &[usize]) -> R
     if rec.resource.is_none() && marks.has(Marks::TF_ADDRESS) {
         rec.resource = terraform_address(text, start);
     }
+    if rec.resource.is_none() {
+        rec.resource = rec
+            .message
+            .as_deref()
+            .and_then(|m| sole_arn(m, rec.principal.as_deref()))
+            .map(str::to_string);
+    }
     rec.format = Some(format_of(marks, pieces).to_string());
     rec.span = Span {
         start: start as u64,
@@ -1152,6 +1159,28 @@ fn assemble(text: &str, marks: Marks, found: &[Found<'_>], group: &[usize]) -> R
 }
 
 /// `* aws_security_group.x: Code: ...` — Terraform names the resource it was working on.
+/// The one AWS ARN a message names besides the principal (`Value arn:aws:s3:::* for
+/// DataResources.Values is invalid`, `failed to fetch secret arn:... from secrets manager`):
+/// the resource the call failed on. With two or more, the message does not say which.
+fn sole_arn<'m>(msg: &'m str, principal: Option<&str>) -> Option<&'m str> {
+    let mut found = None;
+    for (at, _) in msg.match_indices("arn:aws") {
+        let tail = &msg[at..];
+        let end = tail
+            .find(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | ',' | ')' | ']' | '>'))
+            .unwrap_or(tail.len());
+        let a = tail[..end].trim_end_matches(['.', ':', ';']);
+        if Some(a) == principal || arn::parse(a).is_none() {
+            continue;
+        }
+        if found.is_some_and(|f| f != a) {
+            return None;
+        }
+        found = Some(a);
+    }
+    found
+}
+
 fn terraform_address(text: &str, start: usize) -> Option<String> {
     let line = &text[lex::line_start(text, start)..];
     let pos = lex::find(line, "* aws_")?;
