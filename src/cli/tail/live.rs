@@ -107,8 +107,9 @@ async fn group_arns(client: &Client, plan: &Plan) -> Result<Vec<String>, Stop> {
             Some(a) => arns.push(a),
             None => {
                 return Err(Stop::Aws(AwsFailure {
+                    api: super::aws_error::LOGS,
                     operation: "DescribeLogGroups",
-                    group: Some(g.clone()),
+                    target: Some(g.clone()),
                     code: Some("ResourceNotFoundException".into()),
                     message: Some("The specified log group does not exist.".into()),
                     request_id: None,
