@@ -46,7 +46,7 @@ pub(crate) fn emulator() -> Option<String> {
     }
 }
 
-fn now_ms() -> i64 {
+pub(crate) fn now_ms() -> i64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .unwrap()
@@ -82,7 +82,7 @@ fn unique_group(tag: &str) -> String {
 }
 
 /// Create the group and the streams, then put `(stream, timestamp, message)` events.
-fn put(endpoint: &str, group: &str, events: &[(&str, i64, String)]) {
+pub(crate) fn put(endpoint: &str, group: &str, events: &[(&str, i64, String)]) {
     rt().block_on(async {
         let c = client(endpoint);
         let _ = c.create_log_group().log_group_name(group).send().await;
@@ -139,7 +139,7 @@ fn sfn_event(n: u32) -> String {
     .to_string()
 }
 
-fn lambda_event(n: u32) -> String {
+pub(crate) fn lambda_event(n: u32) -> String {
     format!(
         r#"{{"errorType": "AccessDeniedException", "errorMessage": "User: arn:aws:sts::123456789012:assumed-role/fn-role/fn-{n} is not authorized to perform: dynamodb:PutItem on resource: arn:aws:dynamodb:us-east-1:123456789012:table/orders because no identity-based policy allows the dynamodb:PutItem action", "requestId": "req-{n}"}}"#
     )

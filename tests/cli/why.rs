@@ -5,9 +5,8 @@
 //! real SDK makes and parses every call.
 
 use crate::common::json_lines;
-use crate::tail::aws_command;
-use crate::tail::emulator;
 use crate::tail::fault_proxy::{forward, read_message};
+use crate::tail::{aws_command, emulator, lambda_event, now_ms, put};
 use serde_json::{json, Value};
 use std::io::Write;
 use std::net::{SocketAddr, TcpListener};
@@ -586,4 +585,37 @@ fn a_healthy_stack_in_the_emulator_has_nothing_to_explain() {
     assert_eq!(out.stdout, b"");
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("no failure"), "{err}");
+}
+
+#[test]
+fn a_lambda_function_is_read_from_its_log_group_by_arn_or_name() {
+    let Some(ep) = emulator() else { return };
+    let function = unique("why-fn");
+    let group = format!("/aws/lambda/{function}");
+    let t = now_ms() - 60_000;
+    put(
+        &ep,
+        &group,
+        &[
+            ("2026/12/07/[$LATEST]0a1b", t, lambda_event(1)),
+            (
+                "2026/12/07/[$LATEST]0a1b",
+                t + 1,
+                "START RequestId: req-2".into(),
+            ),
+        ],
+    );
+    let arn = format!("arn:aws:lambda:us-east-1:{ACCOUNT}:function:{function}:live");
+    for target in [arn.as_str(), function.as_str()] {
+        let out = why(&ep)
+            .args([target, "--since", "10m"])
+            .assert()
+            .code(0)
+            .get_output()
+            .clone();
+        let recs = json_lines(&out.stdout);
+        assert_eq!(recs.len(), 1, "{target}: {recs:?}");
+        assert_eq!(recs[0]["action"], "dynamodb:PutItem");
+        assert_eq!(recs[0]["source"]["log_group"], group.as_str());
+    }
 }

@@ -43,6 +43,31 @@ pub async fn task_definition_roles(c: &Clients, td: &str, answer: &mut Answer) -
     }
 }
 
+/// What the remedies may use of a task definition: its roles.
+async fn roles_of(c: &Clients, td: Option<&str>, answer: &mut Answer) -> Known {
+    Known {
+        passed_roles: match td {
+            Some(td) => task_definition_roles(c, td, answer).await,
+            None => Vec::new(),
+        },
+        ..Known::default()
+    }
+}
+
+/// A lookup ECS answered with a failure entry rather than an error (`MISSING`).
+fn reported(operation: &'static str, target: &str, code: &str, message: String) -> AwsFailure {
+    AwsFailure {
+        api: ECS,
+        operation,
+        target: Some(target.to_string()),
+        code: Some(code.to_string()),
+        message: Some(message),
+        request_id: None,
+        status: None,
+        detail: String::new(),
+    }
+}
+
 /// One task, by ARN or id.
 pub async fn task(c: &Clients, cluster: Option<&str>, task: &str, answer: &mut Answer) {
     describe(c, cluster, &[task.to_string()], answer).await;
@@ -114,29 +139,20 @@ async fn service_events(
     };
     for f in out.failures() {
         let reason = f.reason().unwrap_or("MISSING");
-        answer.failures.push(AwsFailure {
-            api: ECS,
-            operation: "DescribeServices",
-            target: Some(f.arn().unwrap_or(service).to_string()),
-            code: Some(if reason == "MISSING" {
-                "ServiceNotFoundException".into()
-            } else {
-                reason.to_string()
-            }),
-            message: Some(format!("ECS reports the service as {reason}")),
-            request_id: None,
-            status: None,
-            detail: String::new(),
-        });
+        let code = if reason == "MISSING" {
+            "ServiceNotFoundException"
+        } else {
+            reason
+        };
+        answer.failures.push(reported(
+            "DescribeServices",
+            f.arn().unwrap_or(service),
+            code,
+            format!("ECS reports the service as {reason}"),
+        ));
     }
     for svc in out.services() {
-        let known = Known {
-            passed_roles: match svc.task_definition() {
-                Some(td) => task_definition_roles(c, td, answer).await,
-                None => Vec::new(),
-            },
-            ..Known::default()
-        };
+        let known = roles_of(c, svc.task_definition(), answer).await;
         let name = svc.service_arn().unwrap_or(service);
         let mut shown = 0;
         // Events come newest first; the recent problems are what matter.
@@ -192,29 +208,18 @@ async fn describe(c: &Clients, cluster: Option<&str>, tasks: &[String], answer: 
     };
     for f in out.failures() {
         let reason = f.reason().unwrap_or("MISSING");
-        answer.failures.push(AwsFailure {
-            api: ECS,
-            operation: "DescribeTasks",
-            target: f.arn().or(target).map(str::to_string),
-            code: Some(reason.to_string()),
-            message: Some(match (reason, cluster) {
-                ("MISSING", Some(c)) => format!("ECS has no such task in cluster `{c}` (stopped tasks are kept for about an hour)"),
-                ("MISSING", None) => "ECS has no such task in the default cluster: pass --cluster, or the task's full ARN (stopped tasks are kept for about an hour)".into(),
-                (r, _) => format!("ECS reports the task as {r}"),
-            }),
-            request_id: None,
-            status: None,
-            detail: String::new(),
-        });
+        let message = match (reason, cluster) {
+            ("MISSING", Some(c)) => format!("ECS has no such task in cluster `{c}` (stopped tasks are kept for about an hour)"),
+            ("MISSING", None) => "ECS has no such task in the default cluster: pass --cluster, or the task's full ARN (stopped tasks are kept for about an hour)".into(),
+            (r, _) => format!("ECS reports the task as {r}"),
+        };
+        let arn = f.arn().or(target).unwrap_or_default();
+        answer
+            .failures
+            .push(reported("DescribeTasks", arn, reason, message));
     }
     for t in out.tasks() {
-        let known = Known {
-            passed_roles: match t.task_definition_arn() {
-                Some(td) => task_definition_roles(c, td, answer).await,
-                None => Vec::new(),
-            },
-            ..Known::default()
-        };
+        let known = roles_of(c, t.task_definition_arn(), answer).await;
         for (rec, container, exit_code) in task_records(t) {
             let mut rec = rec;
             rec.service = rec.service.or_else(|| Some("ECS".into()));

@@ -302,9 +302,15 @@ async fn run_async(opts: &OutputOpts, args: &WhyArgs, target: Target) -> anyhow:
             cfn::stack(&clients, stack, &mut answer).await;
         }
         Target::Name(name) | Target::Function(name) => {
-            if matches!(target, Target::Function(_))
-                || !cfn::stack(&clients, name, &mut answer).await
-            {
+            if matches!(target, Target::Function(_)) {
+                return Ok(Next::Function(name.clone()));
+            }
+            if !cfn::stack(&clients, name, &mut answer).await {
+                eprintln!(
+                    "awsplain: why: CloudFormation has no stack named `{}` in region {}: reading it as a Lambda function's log group",
+                    for_terminal(name),
+                    env.region
+                );
                 return Ok(Next::Function(name.clone()));
             }
         }
