@@ -168,7 +168,12 @@ fn lookup_facts(
         failed.push(format!("exit code {x}"));
     }
     if let Some(t) = &lk.resource_type {
-        failed.push(t.clone());
+        // ECS gives the launch type here.
+        failed.push(if lk.call.starts_with("ecs:") {
+            format!("{t} task")
+        } else {
+            t.clone()
+        });
     }
     if let Some(s) = &lk.status {
         failed.push(s.clone());

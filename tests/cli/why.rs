@@ -619,3 +619,104 @@ fn a_lambda_function_is_read_from_its_log_group_by_arn_or_name() {
         assert_eq!(recs[0]["source"]["log_group"], group.as_str());
     }
 }
+
+#[test]
+fn a_nested_execution_is_followed_to_the_state_that_failed_in_it() {
+    let Some(ep) = emulator() else { return };
+    let exec_role = format!("arn:aws:iam::{ACCOUNT}:role/orders-report-exec");
+    let task_role = format!("arn:aws:iam::{ACCOUNT}:role/orders-report-task");
+    let td = register_task_definition(&ep, &unique("nested"), &exec_role, &task_role, true);
+    let parent = format!("arn:aws:states:us-east-1:{ACCOUNT}:execution:Nightly:run-7");
+    let child = format!("arn:aws:states:us-east-1:{ACCOUNT}:execution:MonthlyReport:run-7-child");
+    // The parent's startExecution.sync state failed with the child's description as cause.
+    let child_description = json!({
+        "ExecutionArn": child,
+        "StateMachineArn": format!("arn:aws:states:us-east-1:{ACCOUNT}:stateMachine:MonthlyReport"),
+        "Status": "FAILED",
+        "Error": "ECS.AccessDeniedException"
+    })
+    .to_string();
+    let t0 = 1_796_100_000.0_f64;
+    let parent_history = json!({"events": [
+        {"id": 4, "previousEventId": 3, "timestamp": t0 + 9.0, "type": "ExecutionFailed",
+         "executionFailedEventDetails": {"error": "States.TaskFailed", "cause": child_description}},
+        {"id": 3, "previousEventId": 2, "timestamp": t0 + 8.0, "type": "TaskFailed",
+         "taskFailedEventDetails": {"resourceType": "states", "resource": "startExecution.sync:2",
+                                    "error": "States.TaskFailed", "cause": child_description}},
+        {"id": 2, "previousEventId": 0, "timestamp": t0 + 0.1, "type": "TaskStateEntered",
+         "stateEnteredEventDetails": {"name": "Run monthly report", "input": "{}"}},
+        {"id": 1, "previousEventId": 0, "timestamp": t0, "type": "ExecutionStarted",
+         "executionStartedEventDetails": {"input": "{}",
+                                          "roleArn": format!("arn:aws:iam::{ACCOUNT}:role/NightlyStatesRole")}}
+    ]});
+    let child_history = seed_history(&td);
+    let url = replay(
+        Some(&ep),
+        Arc::new(move |op, body| match op {
+            "AWSStepFunctions.GetExecutionHistory" if body.contains("run-7-child") => {
+                sfn_json(child_history.clone())
+            }
+            "AWSStepFunctions.GetExecutionHistory" => sfn_json(parent_history.clone()),
+            _ => None,
+        }),
+    );
+    let out = why(&url).arg(&parent).assert().code(0).get_output().clone();
+    let recs = json_lines(&out.stdout);
+    assert_eq!(
+        recs.len(),
+        1,
+        "the child's failure stands for the parent's: {recs:?}"
+    );
+    assert_eq!(recs[0]["source"]["name"], child.as_str());
+    assert_eq!(recs[0]["source"]["lookup"]["state"], "Build monthly report");
+    let pass = remedy(&recs[0], "iam-pass-role");
+    assert_eq!(
+        pass["policy"]["Statement"][0]["Resource"],
+        json!([exec_role, task_role])
+    );
+}
+
+#[test]
+fn a_service_shows_its_problem_events_not_its_progress() {
+    let service = format!("arn:aws:ecs:us-east-1:{ACCOUNT}:service/prod/web");
+    let t0 = 1_796_200_000.0_f64;
+    let services = json!({"services": [{
+        "serviceArn": service,
+        "serviceName": "web",
+        "clusterArn": format!("arn:aws:ecs:us-east-1:{ACCOUNT}:cluster/prod"),
+        "status": "ACTIVE",
+        "events": [
+            {"id": "e3", "createdAt": t0 + 60.0,
+             "message": "(service web) was unable to place a task because no container instance met all of its requirements. Reason: No Container Instances were found in your cluster."},
+            {"id": "e2", "createdAt": t0 + 30.0, "message": "(service web) has started 1 tasks: (task 0a1b2c3d)."},
+            {"id": "e1", "createdAt": t0, "message": "(service web) has reached a steady state."}
+        ]
+    }], "failures": []});
+    let url = replay(
+        None,
+        Arc::new(move |op, _| match op {
+            "AmazonEC2ContainerServiceV20141113.DescribeServices" => Some(Reply {
+                status: 200,
+                content_type: "application/x-amz-json-1.1",
+                body: services.to_string(),
+            }),
+            "AmazonEC2ContainerServiceV20141113.ListTasks" => Some(Reply {
+                status: 200,
+                content_type: "application/x-amz-json-1.1",
+                body: json!({"taskArns": []}).to_string(),
+            }),
+            _ => None,
+        }),
+    );
+    let out = why(&url)
+        .args(["--cluster", "prod", "--service", "web"])
+        .assert()
+        .code(0)
+        .get_output()
+        .clone();
+    let recs = json_lines(&out.stdout);
+    assert_eq!(recs.len(), 1, "{recs:?}");
+    assert_eq!(recs[0]["source"]["lookup"]["call"], "ecs:DescribeServices");
+    assert_eq!(recs[0]["source"]["event_id"], "e3");
+    remedy(&recs[0], "ecs-no-container-instances");
+}
