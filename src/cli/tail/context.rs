@@ -54,6 +54,24 @@ impl Excerpt {
         out
     }
 
+    /// The excerpt with every line passed through `mask` (`--redact`).
+    pub fn masked(&self, mask: impl Fn(&str) -> String) -> Excerpt {
+        let each = |ls: &[Line]| -> Vec<Line> {
+            ls.iter()
+                .map(|l| Line {
+                    timestamp: l.timestamp,
+                    text: mask(&l.text),
+                })
+                .collect()
+        };
+        Excerpt {
+            stream: mask(&self.stream),
+            before: each(&self.before),
+            error: each(&self.error),
+            after: each(&self.after),
+        }
+    }
+
     pub fn json(&self) -> serde_json::Value {
         let lines = |ls: &[Line]| -> Vec<serde_json::Value> {
             ls.iter()

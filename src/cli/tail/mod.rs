@@ -284,6 +284,8 @@ struct Printer<'a> {
     staged: Staged,
     out: Box<dyn io::Write>,
     json: bool,
+    /// `--redact`: context lines are masked like the records.
+    redact: bool,
     found: u64,
     per_group: Vec<u64>,
     /// Groups that failed on their own (unknown, not permitted) and are no longer read.
@@ -307,6 +309,7 @@ impl<'a> Printer<'a> {
             staged,
             out,
             json: opts.format == super::Format::Json,
+            redact: opts.redact,
             found: 0,
             per_group: vec![0; groups],
             failed: vec![false; groups],
@@ -342,6 +345,10 @@ impl<'a> Printer<'a> {
         if printed.is_empty() {
             return Ok(());
         }
+        let masked = excerpt
+            .filter(|_| self.redact)
+            .map(|(ex, group)| (ex.masked(super::output::mask_text), group));
+        let excerpt = masked.as_ref().map(|(ex, g)| (ex, *g)).or(excerpt);
         match excerpt {
             Some((ex, _)) if self.json => {
                 let body = printed.trim_ascii_end();

@@ -192,6 +192,17 @@ fn context_lines_come_from_the_event_and_its_stream_neighbours_escaped() {
     assert!(lines[8].contains("AccessDeniedException"), "{shown}");
     assert!(!shown.contains('\x1b'), "log text escaped: {shown:?}");
 
+    // --redact masks the lines as it masks the records (the error's line names an account).
+    let out = tail_as(&ep, "short")
+        .args([&g, "--since", "5m", "-C", "1", "--redact"])
+        .assert()
+        .code(0)
+        .get_output()
+        .clone();
+    let shown = text(&out.stdout);
+    assert!(shown.contains("> {\"errorType\""), "{shown}");
+    assert!(!shown.contains("123456789012"), "{shown}");
+
     let out = tail(&ep)
         .args([&g, "--since", "5m", "--context", "1"])
         .assert()
