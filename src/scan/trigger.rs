@@ -97,6 +97,8 @@ pub const COVER: &[&str] = &[
     "exists in stack",
     "pecified ",
     "onditional request",
+    // Rusoto's `BufferedHttpResponse`: "buffer" and "Response" are everyday words.
+    "dHttpResponse",
 ];
 
 struct Trigger {

@@ -22,7 +22,7 @@ pub(crate) mod lambda;
 mod php;
 mod powershell;
 mod ruby;
-// mod rusoto;
+mod rusoto;
 mod s3cmd;
 pub(crate) mod terraform;
 mod xml;
@@ -37,8 +37,7 @@ use std::ops::Range;
 
 /// Every format, in the order its anchors are added to the anchor automaton. Anchors that end
 /// at the same byte are reported in this order, and the first piece parsed at a place wins
-/// over a later one of its family: keep the order when adding a format (a new one goes
-/// last, before `codeless`).
+/// over a later one of its family: keep the order, and add a new format at the end.
 pub(crate) static FORMATS: &[&Format] = &[
     &authz::FORMAT,
     &botocore::FORMAT,
@@ -66,9 +65,9 @@ pub(crate) static FORMATS: &[&Format] = &[
     &dotnet::FORMAT,
     &xml::CUT,
     &js::CLIENT_PACKAGE,
-    // &rusoto::FORMAT,
     &codeless::FORMAT,
     &lambda::FORMAT,
+    &rusoto::FORMAT,
 ];
 
 /// What a format's `anchors` calls for each anchor: `add(literal, arg)`.
