@@ -85,7 +85,7 @@ pub const COVER: &[&str] = &[
     "NoSuch",
     // `QueueDoesNotExist: ...`, `StateMachineDoesNotExist: ...`: codes no other cover holds.
     "oesNotExist",
-    // Sentences AWS prints without a code (grammar/codeless.rs), by their rarest words.
+    // Sentences AWS prints without a code (grammar/format/codeless.rs), by their rarest words.
     "sufficient",
     "aximum number",
     "be assumed",

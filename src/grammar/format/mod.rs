@@ -9,7 +9,7 @@ pub mod authz;
 mod authz_details;
 mod botocore;
 mod cloudformation;
-pub mod codeless;
+mod codeless;
 mod coral;
 mod dotnet;
 pub(crate) mod exception;
