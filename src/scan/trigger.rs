@@ -14,7 +14,8 @@ use std::sync::OnceLock;
 /// Fragments such that every trigger literal contains at least one. Few enough (and each
 /// rare enough in ordinary logs) for the packed searcher to skip through text quickly; a
 /// trigger added to the grammar without a cover here is added to the cover set as a whole
-/// (correct, only slower), and a test keeps this list complete.
+/// (correct, only slower), and tests keep this list complete and every cover in use (the
+/// format table's `triggers_covers_and_anchors_agree`, `src/grammar/format/mod.rs`).
 ///
 /// The packed (Teddy) searcher looks at each cover's first four bytes, through nibble masks
 /// shared by the covers of one bucket, and checks every cover of a bucket whose masks pass.

@@ -153,39 +153,23 @@ pub fn object_after(text: &str, at: usize) -> Option<Range<usize>> {
     None
 }
 
-pub(crate) static SERVICE_EXCEPTION: Format = Format {
-    name: "js-sdk-v3 service exception",
+pub(super) static FORMAT: Format = Format {
+    name: "js-sdk-v3",
     sample: "js-sdk-v3-service-exception.txt",
     ebnf: (
         "key-value.ebnf",
         "JavaScript SDK v3 around the error object (src/grammar/format/js.rs)",
     ),
-    anchors: |add| add("ServiceException [", 0),
-    parse: |ev, at, _, _| service_exception_at(ev.text, at),
-    ..Format::DEFAULT
-};
-
-pub(crate) static DESERIALIZER_FRAME: Format = Format {
-    name: "js-sdk-v3 deserializer frame",
-    sample: "js-sdk-v3-service-exception.txt",
-    ebnf: (
-        "key-value.ebnf",
-        "JavaScript SDK v3 around the error object (src/grammar/format/js.rs)",
-    ),
-    anchors: |add| add("CommandError", 0),
-    parse: |ev, at, _, _| deserializer_frame_at(ev.text, at),
-    ..Format::DEFAULT
-};
-
-pub(crate) static CLIENT_PACKAGE: Format = Format {
-    name: "js-sdk-v3 client package",
-    sample: "js-sdk-v3-service-exception.txt",
-    ebnf: (
-        "key-value.ebnf",
-        "JavaScript SDK v3 around the error object (src/grammar/format/js.rs)",
-    ),
-    anchors: |add| add("@aws-sdk/client-", 0),
-    parse: |ev, at, _, _| client_package_at(ev.text, at),
+    anchors: |add| {
+        add("ServiceException [", 0);
+        add("CommandError", 1);
+        add("@aws-sdk/client-", 2);
+    },
+    parse: |ev, at, _, which| match which {
+        0 => service_exception_at(ev.text, at),
+        1 => deserializer_frame_at(ev.text, at),
+        _ => client_package_at(ev.text, at),
+    },
     ..Format::DEFAULT
 };
 
