@@ -51,9 +51,10 @@ VPY = os.path.join(VENV, "bin", "python")
 # PyPI pins of the Python clients (moto comes from scripts/test.sh's requirement).
 PIP_PINS = ["boto3==1.44.18", "botocore==1.44.18", "awscli==1.46.2"]
 MOTO_REQ = "moto[server]>=5,<6"
-# Debian packages of the Ruby client.
+# Debian packages of the Ruby clients: v3's per-service gems (Debian has no others) and v1.
 RUBY_DEBS = ["ruby", "ruby-aws-sdk-core", "ruby-aws-sdk-s3", "ruby-aws-sdk-kms",
              "ruby-aws-sdk-cloudformation"]
+RUBY_V1_DEBS = ["ruby", "ruby-aws-sdk"]
 
 FIELDS = ["error_code", "status_code", "request_id", "operation", "service", "principal",
           "action"]
@@ -78,6 +79,9 @@ SERVICE_ALIASES = {
     "cloudformation": ["cloudformation", "amazoncloudformation", "awscloudformation"],
     "stepfunctions": ["sfn", "stepfunctions", "states", "awsstepfunctions", "awssfn"],
     "logs": ["logs", "cloudwatchlogs", "amazoncloudwatchlogs", "awslogs"],
+    "rds": ["rds", "amazonrds", "relationaldatabaseservice"],
+    "elb": ["elb", "elasticloadbalancing", "amazonelasticloadbalancing", "awselb"],
+    "redshift": ["redshift", "amazonredshift"],
 }
 # How a text names a service, which makes `service` an expected field: the SDK's class and module
 # names (Aws::S3, @aws-sdk/client-s3, S3ServiceException), a "Service: X" clause, Go's
@@ -98,6 +102,10 @@ SERVICE_TEXT = {
     "cloudformation": [r"CloudFormation", r"client-cloudformation"],
     "stepfunctions": [r"\bSFN\b", r"client-sfn", r"StepFunctions"],
     "logs": [r"CloudWatchLogs", r"CloudWatch Logs", r"client-cloudwatch-logs"],
+    "rds": [r"\bRDS\b", r"client-rds\b"],
+    "elb": [r"\bELB\b", r"ElasticLoadBalancing\b", r"Elastic Load Balancing\b",
+            r"client-elastic-load-balancing\b"],
+    "redshift": [r"Redshift"],
 }
 
 
@@ -160,12 +168,36 @@ class Unavailable(Exception):
     """A client that cannot be installed here (the run goes on without it, saying so)."""
 
 
-def install_ruby():
-    key = " ".join(RUBY_DEBS)
-    if stamp_ok("ruby", key) and shutil.which("ruby"):
+def install_ruby_debs(name, debs):
+    key = " ".join(debs)
+    if stamp_ok(name, key) and shutil.which("ruby"):
         return
-    apt_install(RUBY_DEBS)
-    stamp("ruby", key)
+    apt_install(debs)
+    stamp(name, key)
+
+
+def install_ruby():
+    install_ruby_debs("ruby", RUBY_DEBS)
+
+
+def install_ruby_v1():
+    install_ruby_debs("ruby-v1", RUBY_V1_DEBS)
+
+
+RUST_CLIENT = os.path.join(SUITE, "clients", "rust")
+
+
+def rust_bin():
+    return os.path.join(TARGET, "debug", "conform-rust")
+
+
+def install_rust():
+    """Builds the Rust client (its own crate and Cargo.lock) into awsplain's target directory,
+    where the crates both use are built once; cargo itself knows when nothing changed."""
+    if not shutil.which("cargo"):
+        raise Unavailable("needs cargo")
+    run(["cargo", "build", "--quiet", "--locked", "--manifest-path",
+         os.path.join(RUST_CLIENT, "Cargo.toml")], env=dict(os.environ, CARGO_TARGET_DIR=TARGET))
 
 
 # Debian's packages of the Go clients: the compiler and each SDK's sources.
@@ -222,8 +254,11 @@ CLIENTS = {
     "js-v3": (install_js_v3, lambda: ["node", os.path.join(SUITE, "clients", "js-v3", "client.cjs")]),
     "js-v2": (install_js_v2, lambda: ["node", os.path.join(SUITE, "clients", "js-v2", "client.cjs")]),
     "ruby-v3": (install_ruby, lambda: ["ruby", os.path.join(SUITE, "clients", "ruby_v3_client.rb")]),
+    "ruby-v1": (install_ruby_v1,
+                lambda: ["ruby", os.path.join(SUITE, "clients", "ruby_v1_client.rb")]),
     "go-v2": (install_go_v2, lambda: [go_bin("go-v2")]),
     "go-v1": (install_go_v1, lambda: [go_bin("go-v1")]),
+    "rust": (install_rust, lambda: [rust_bin()]),
 }
 CLIENT_ENV = {
     "js-v3": lambda: {"NODE_PATH": os.path.join(CACHE, "js-v3", "node_modules")},

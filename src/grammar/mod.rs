@@ -56,6 +56,8 @@ enum Kind {
     PowerShell,
     RubyClientLog,
     RubyClientFrame,
+    RubyV1ClientLog,
+    RubyV1ClientFrame,
     JsServiceException,
     JsDeserializerFrame,
     TerraformCalling,
@@ -369,6 +371,8 @@ fn anchors() -> &'static Anchors {
         add("FullyQualifiedErrorId", Kind::PowerShell);
         add("::Client ", Kind::RubyClientLog);
         add("/client.rb:", Kind::RubyClientFrame);
+        add("[AWS ", Kind::RubyV1ClientLog);
+        add("/aws/core/client.rb:", Kind::RubyV1ClientFrame);
         add("ServiceException [", Kind::JsServiceException);
         add("CommandError", Kind::JsDeserializerFrame);
         add("error calling ", Kind::TerraformCalling);
@@ -646,6 +650,8 @@ fn parse_piece(text: &str, at: usize, len: usize, kind: Kind) -> Option<Piece<'_
         Kind::PowerShell => misc::powershell_at(text, at),
         Kind::RubyClientLog => ruby::client_log_at(text, at),
         Kind::RubyClientFrame => ruby::client_frame_at(text, at),
+        Kind::RubyV1ClientLog => ruby::client_log_v1_at(text, at),
+        Kind::RubyV1ClientFrame => ruby::client_frame_v1_at(text, at),
         Kind::JsServiceException => js::service_exception_at(text, at),
         Kind::JsDeserializerFrame => js::deserializer_frame_at(text, at),
         Kind::TerraformCalling => terraform::calling_at(text, at),
