@@ -19,6 +19,7 @@ pub mod misc;
 mod neighbours;
 pub mod piece;
 pub mod ruby;
+pub mod rust_sdk;
 pub mod terraform;
 pub mod xml;
 
@@ -58,6 +59,7 @@ enum Kind {
     RubyClientFrame,
     RubyV1ClientLog,
     RubyV1ClientFrame,
+    RustUnhandled,
     JsServiceException,
     JsDeserializerFrame,
     TerraformCalling,
@@ -333,6 +335,7 @@ fn anchors() -> &'static Anchors {
             "DoesNotExist:",
             "Invalid",
             "Errors::",
+            "unhandled error (",
             ".Model.",
         ] {
             add(p, Kind::CodeColon);
@@ -373,6 +376,7 @@ fn anchors() -> &'static Anchors {
         add("/client.rb:", Kind::RubyClientFrame);
         add("[AWS ", Kind::RubyV1ClientLog);
         add("/aws/core/client.rb:", Kind::RubyV1ClientFrame);
+        add("unhandled error (", Kind::RustUnhandled);
         add("ServiceException [", Kind::JsServiceException);
         add("CommandError", Kind::JsDeserializerFrame);
         add("error calling ", Kind::TerraformCalling);
@@ -652,6 +656,7 @@ fn parse_piece(text: &str, at: usize, len: usize, kind: Kind) -> Option<Piece<'_
         Kind::RubyClientFrame => ruby::client_frame_at(text, at),
         Kind::RubyV1ClientLog => ruby::client_log_v1_at(text, at),
         Kind::RubyV1ClientFrame => ruby::client_frame_v1_at(text, at),
+        Kind::RustUnhandled => rust_sdk::unhandled_at(text, at),
         Kind::JsServiceException => js::service_exception_at(text, at),
         Kind::JsDeserializerFrame => js::deserializer_frame_at(text, at),
         Kind::TerraformCalling => terraform::calling_at(text, at),

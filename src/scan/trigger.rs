@@ -97,6 +97,8 @@ pub const COVER: &[&str] = &[
     "exists in stack",
     "pecified ",
     "onditional request",
+    // The Rust SDK's `unhandled error (Code)`: not "error (", which every language prints.
+    "nhandled error (",
 ];
 
 struct Trigger {
