@@ -141,19 +141,31 @@ def install_python():
     stamp("python", key)
 
 
+def npm_key(name):
+    src = os.path.join(SUITE, "clients", name)
+    lock = open(os.path.join(src, "package-lock.json"), "rb").read()
+    return hashlib.sha256(lock + open(os.path.join(src, "package.json"), "rb").read()).hexdigest()
+
+
+# An npm tree or a Go binary lives in a directory named after the hash of what it is built
+# from, so that two checkouts of different versions on one machine (worktrees, CI beside a
+# developer) do not replace each other's clients while one of them runs.
+def npm_dir(name):
+    return os.path.join(CACHE, name, npm_key(name)[:16])
+
+
 def install_npm(name):
     src = os.path.join(SUITE, "clients", name)
-    dest = os.path.join(CACHE, name)
-    lock = open(os.path.join(src, "package-lock.json"), "rb").read()
-    key = hashlib.sha256(lock + open(os.path.join(src, "package.json"), "rb").read()).hexdigest()
-    if stamp_ok(name, key) and os.path.isdir(os.path.join(dest, "node_modules")):
+    key = npm_key(name)
+    dest = npm_dir(name)
+    if stamp_ok(name + "-" + key[:16], key) and os.path.isdir(os.path.join(dest, "node_modules")):
         return
     log("installing the %s client's packages (npm ci) into %s" % (name, dest))
     os.makedirs(dest, exist_ok=True)
     for manifest in ("package.json", "package-lock.json"):
         shutil.copy(os.path.join(src, manifest), dest)
     run(["npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"], cwd=dest)
-    stamp(name, key)
+    stamp(name + "-" + key[:16], key)
 
 
 def install_js_v3():
@@ -205,8 +217,17 @@ GO_DEBS = {"go-v2": ["golang-go", "golang-github-aws-aws-sdk-go-v2-dev"],
            "go-v1": ["golang-go", "golang-github-aws-aws-sdk-go-dev"]}
 
 
+def go_key(name):
+    debs = GO_DEBS[name]
+    src = os.path.join(SUITE, "clients", name, "main.go")
+    sdk = subprocess.run(["dpkg-query", "-W", "-f", "${Version}", debs[1]],
+                         capture_output=True, text=True).stdout
+    goversion = subprocess.run(["go", "version"], capture_output=True, text=True).stdout
+    return hashlib.sha256(open(src, "rb").read() + (sdk + goversion).encode()).hexdigest()
+
+
 def go_bin(name):
-    return os.path.join(CACHE, name, "conform-" + name)
+    return os.path.join(CACHE, name, go_key(name)[:16], "conform-" + name)
 
 
 def apt_install(debs):
@@ -225,18 +246,15 @@ def install_go(name):
         apt_install(debs)
         stamp(name + "-debs", " ".join(debs))
     src = os.path.join(SUITE, "clients", name, "main.go")
-    sdk = subprocess.run(["dpkg-query", "-W", "-f", "${Version}", debs[1]],
-                         capture_output=True, text=True).stdout
-    goversion = subprocess.run(["go", "version"], capture_output=True, text=True).stdout
-    key = hashlib.sha256(open(src, "rb").read() + (sdk + goversion).encode()).hexdigest()
     binary = go_bin(name)
-    if stamp_ok(name, key) and os.path.exists(binary):
+    if os.path.exists(binary):
         return
     log("building the %s client (GOPATH mode, Debian's sources) into %s" % (name, binary))
     os.makedirs(os.path.dirname(binary), exist_ok=True)
     env = dict(os.environ, GOPATH="/usr/share/gocode", GO111MODULE="off", GOFLAGS="")
-    run(["go", "build", "-o", binary, src], env=env, cwd=os.path.dirname(src))
-    stamp(name, key)
+    # Built beside its final name and moved there, so that a binary that exists is complete.
+    run(["go", "build", "-o", binary + ".part", src], env=env, cwd=os.path.dirname(src))
+    os.replace(binary + ".part", binary)
 
 
 def install_go_v2():
@@ -261,8 +279,8 @@ CLIENTS = {
     "rust": (install_rust, lambda: [rust_bin()]),
 }
 CLIENT_ENV = {
-    "js-v3": lambda: {"NODE_PATH": os.path.join(CACHE, "js-v3", "node_modules")},
-    "js-v2": lambda: {"NODE_PATH": os.path.join(CACHE, "js-v2", "node_modules")},
+    "js-v3": lambda: {"NODE_PATH": os.path.join(npm_dir("js-v3"), "node_modules")},
+    "js-v2": lambda: {"NODE_PATH": os.path.join(npm_dir("js-v2"), "node_modules")},
 }
 
 
