@@ -278,6 +278,9 @@ CLIENTS = {
     "go-v1": (install_go_v1, lambda: [go_bin("go-v1")]),
     "rust": (install_rust, lambda: [rust_bin()]),
 }
+# Clients that run only when named with --client: the Rust client's build (its own crates, on
+# top of awsplain's) has not yet been timed on CI's 2 cores, nor its texts scored.
+OPT_IN = {"rust"}
 CLIENT_ENV = {
     "js-v3": lambda: {"NODE_PATH": os.path.join(npm_dir("js-v3"), "node_modules")},
     "js-v2": lambda: {"NODE_PATH": os.path.join(npm_dir("js-v2"), "node_modules")},
@@ -492,7 +495,7 @@ def main():
     ap.add_argument("--update-known-misses", action="store_true")
     ap.add_argument("--out")
     a = ap.parse_args()
-    clients = a.client or list(CLIENTS)
+    clients = a.client or [c for c in CLIENTS if c not in OPT_IN]
 
     t0 = time.time()
     seen = {}
@@ -622,7 +625,7 @@ def main():
     for f in failures:
         print("FAIL " + f)
     if a.update_known_misses:
-        if a.case or set(clients) != set(CLIENTS):
+        if a.case or set(clients) != set(CLIENTS) - OPT_IN:
             kept = {k: v for k, v in known.items() if k not in ids}
             merged = [r for r in results] + [{"id": k, "missed": sorted(v[0])} for k, v in kept.items()]
             write_known(merged, known)
