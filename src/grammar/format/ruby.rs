@@ -6,6 +6,7 @@
 //! the backtrace frame that names the client method.
 
 use super::piece::{Field, Piece, Strength};
+use super::Format;
 
 /// The log line whose `::Client ` anchor is at `at`.
 pub fn client_log_at(text: &str, at: usize) -> Option<Piece<'_>> {
@@ -116,6 +117,28 @@ pub fn client_frame_v1_at(text: &str, at: usize) -> Option<Piece<'_>> {
     }
     operation_frame(text, line_end + 1, method)
 }
+
+pub(super) static FORMAT: Format = Format {
+    name: "ruby-sdk",
+    sample: "ruby-sdk.txt",
+    ebnf: (
+        "key-value.ebnf",
+        "Ruby SDK log line (src/grammar/format/ruby.rs)",
+    ),
+    anchors: |add| {
+        add("::Client ", 0);
+        add("/client.rb:", 1);
+        add("[AWS ", 2);
+        add("/aws/core/client.rb:", 3);
+    },
+    parse: |ev, at, _, which| match which {
+        0 => client_log_at(ev.text, at),
+        1 => client_frame_at(ev.text, at),
+        2 => client_log_v1_at(ev.text, at),
+        _ => client_frame_v1_at(ev.text, at),
+    },
+    ..Format::DEFAULT
+};
 
 #[cfg(test)]
 mod tests {

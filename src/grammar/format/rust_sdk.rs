@@ -4,12 +4,26 @@
 //! (`{}` of `err.into_service_error()`), in `DisplayErrorContext`'s chain
 //! (`service error: unhandled error (AccessDenied): Error { code: ... }`) and in anyhow's
 //! `Caused by:` list. The `Some("...")` Debug print of the same error is key/value text
-//! (keyvalue.rs).
+//! (format/keyvalue.rs).
 
 use super::piece::{Field, Piece, Strength};
+use super::Format;
+
+pub(super) static FORMAT: Format = Format {
+    name: "rust-sdk-unhandled",
+    sample: "rust-sdk-unhandled.txt",
+    ebnf: (
+        "key-value.ebnf",
+        "Rust SDK unhandled error (src/grammar/format/rust_sdk.rs)",
+    ),
+    anchors: |add| add("unhandled error (", 0),
+    triggers: |add| add("unhandled error ("),
+    parse: |ev, at, _, _| unhandled_at(ev.text, at),
+    ..Format::DEFAULT
+};
 
 /// The anchor `unhandled error (` at `at`: the code up to `)`, which must read as AWS's.
-pub fn unhandled_at(text: &str, at: usize) -> Option<Piece<'_>> {
+fn unhandled_at(text: &str, at: usize) -> Option<Piece<'_>> {
     const HEAD: &str = "unhandled error (";
     let rest = text[at..].strip_prefix(HEAD)?;
     let close = rest.find(')')?;
