@@ -98,6 +98,8 @@ pub const COVER: &[&str] = &[
     "exists in stack",
     "pecified ",
     "onditional request",
+    // The Rust SDK's `unhandled error (Code)`: not "error (", which every language prints.
+    "nhandled error (",
     // Rusoto's `BufferedHttpResponse`: "buffer" and "Response" are everyday words.
     "dHttpResponse",
 ];
