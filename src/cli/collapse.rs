@@ -8,7 +8,9 @@
 //! printed in full every time, as without grouping.
 
 use super::output::Sink;
+use super::words::{words, Words};
 use awsplain::sanitize::for_terminal;
+use awsplain::Lang;
 use awsplain::Record;
 use std::collections::hash_map::DefaultHasher;
 use std::collections::HashMap;
@@ -140,6 +142,11 @@ impl Group {
 
     /// `first 09:00:01, last 09:14:55, lines 12-480` (what the records had), escaped.
     pub fn span(&self) -> String {
+        self.span_in(words(Lang::En))
+    }
+
+    /// [`Group::span`] in the words of `--lang`.
+    pub fn span_in(&self, w: &Words) -> String {
         let mut parts = Vec::new();
         if let (Some(f), Some(l)) = (self.first_ts, self.last_ts) {
             let (f, l) = (
@@ -148,32 +155,34 @@ impl Group {
             );
             // The time of day alone when both are on the same day.
             if f[..10] == l[..10] {
-                parts.push(format!("first {}, last {}", &f[11..19], &l[11..19]));
+                parts.push(w.first_last(&f[11..19], &l[11..19]));
             } else {
-                parts.push(format!("first {}, last {}", &f[..19], &l[..19]));
+                parts.push(w.first_last(&f[..19], &l[..19]));
             }
         }
-        match (self.first_line, self.last_line) {
-            (Some(f), Some(l)) if f != l => parts.push(format!("lines {f}-{l}")),
-            (Some(f), Some(_)) => parts.push(format!("line {f}")),
-            _ => {}
+        if let (Some(f), Some(l)) = (self.first_line, self.last_line) {
+            parts.push(w.lines(f, l));
         }
         if self.elsewhere > 0 {
-            parts.push(format!("{} in other sources", self.elsewhere));
+            parts.push(w.elsewhere(self.elsewhere));
         }
-        for_terminal(&parts.join(", ")).into_owned()
+        for_terminal(&parts.join(w.comma())).into_owned()
     }
 
     /// `AccessDeniedException iam:PassRole at app.log:12`, escaped.
     pub fn label(&self) -> String {
-        let mut s = self.code.clone();
+        self.label_in(words(Lang::En))
+    }
+
+    /// [`Group::label`] in the words of `--lang`.
+    pub fn label_in(&self, w: &Words) -> String {
+        let mut s = w.code(&self.code).to_string();
         if let Some(a) = &self.action {
             s.push(' ');
             s.push_str(a);
         }
         if !self.place.is_empty() && self.place != "-" {
-            s.push_str(" at ");
-            s.push_str(&self.place);
+            s = w.at(&s, &self.place);
         }
         for_terminal(&s).into_owned()
     }

@@ -6,6 +6,7 @@
 
 use super::collapse::{Group, Groups};
 use super::output::Sink;
+use super::words::{words, Words};
 use awsplain::sanitize::for_terminal;
 use awsplain::Record;
 use std::io::{self, Write};
@@ -13,6 +14,7 @@ use std::path::Path;
 
 pub struct GithubSink {
     out: Box<dyn Write>,
+    words: &'static Words,
     /// The last source name looked up and whether it is a file, so a log with many errors
     /// costs one `stat` rather than one per record.
     last_file: Option<(String, bool)>,
@@ -22,8 +24,15 @@ impl GithubSink {
     pub fn new(out: Box<dyn Write>) -> Self {
         GithubSink {
             out,
+            words: words(awsplain::Lang::En),
             last_file: None,
         }
+    }
+
+    /// Annotation labels in this language.
+    pub fn with_lang(mut self, lang: awsplain::Lang) -> Self {
+        self.words = words(lang);
+        self
     }
 
     /// Sources that are files get `file=`; standard input (`-`), log groups and the
@@ -193,7 +202,7 @@ impl Sink for GithubSink {
             self.out,
             "::error {}::{}",
             props.join(","),
-            escape_data(&message(rec))
+            escape_data(&message(rec, self.words))
         )
     }
     fn finish(&mut self) -> io::Result<()> {
@@ -218,7 +227,8 @@ pub fn title(rec: &Record) -> String {
 
 /// The error message, then each remedy: its title, and for the first one its steps and
 /// the commands that apply it. Lines are joined with `\n`, escaped later.
-pub fn message(rec: &Record) -> String {
+/// Labels in the words of `--lang`.
+pub fn message(rec: &Record, w: &Words) -> String {
     let mut lines: Vec<String> = Vec::new();
     lines.push(rec.message.clone().unwrap_or_else(|| title(rec)));
     if let Some(a) = &rec.action {
@@ -227,10 +237,10 @@ pub fn message(rec: &Record) -> String {
             .as_deref()
             .map(|r| format!(" on {r}"))
             .unwrap_or_default();
-        lines.push(format!("Denied action: {a}{on}"));
+        lines.push(format!("{}: {a}{on}", w.gh_denied));
     }
     for (i, r) in rec.remedies.iter().enumerate() {
-        lines.push(format!("Fix: {}", r.title));
+        lines.push(format!("{}: {}", w.gh_fix, r.title));
         if i == 0 {
             for (n, s) in r.steps.iter().enumerate() {
                 lines.push(format!("  {}. {s}", n + 1));
@@ -241,7 +251,7 @@ pub fn message(rec: &Record) -> String {
         }
     }
     if let Some(id) = &rec.request_id {
-        lines.push(format!("Request ID: {id}"));
+        lines.push(format!("{}: {id}", w.gh_request_id));
     }
     lines.join("\n")
 }

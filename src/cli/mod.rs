@@ -10,6 +10,7 @@ pub mod run;
 pub mod scan_cmd;
 pub mod short;
 pub mod tail;
+pub mod words;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::io::Write as _;

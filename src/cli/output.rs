@@ -9,18 +9,85 @@ use awsplain::Record;
 use std::io::{self, IsTerminal, Write};
 use std::sync::{Mutex, MutexGuard, OnceLock};
 
-/// Decide once whether colour is on, honouring `--color`, `NO_COLOR` and `TERM=dumb`.
+/// `--color` as given, for [`Style::for_stream`].
+static COLOR_CHOICE: OnceLock<ColorChoice> = OnceLock::new();
+
+/// Record `--color` once. Colour is then decided per stream ([`Style::for_stream`]), so
+/// `colored` is told to always colour and each printer drops the colour where its stream
+/// must not get it ([`Style::paint`]).
 pub fn init_color(choice: ColorChoice) {
-    let on = match choice {
-        ColorChoice::Always => true,
-        ColorChoice::Never => false,
-        ColorChoice::Auto => {
-            !std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty())
-                && std::env::var("TERM").map(|t| t != "dumb").unwrap_or(true)
-                && io::stdout().is_terminal()
-        }
+    let _ = COLOR_CHOICE.set(choice);
+    colored::control::set_override(true);
+}
+
+/// The stream a printer writes to: colour and width follow that stream's terminal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stream {
+    Stdout,
+    Stderr,
+}
+
+/// Columns when the output is not a terminal (or its size is unknown) and `COLUMNS` is unset.
+pub const DEFAULT_WIDTH: usize = 80;
+/// The narrowest layout: below it the labels and indents leave no room for text.
+const MIN_WIDTH: usize = 40;
+
+/// How a printer lays out text for its stream: colour on or off, and the width to wrap to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Style {
+    pub color: bool,
+    pub width: usize,
+}
+
+impl Style {
+    /// No colour, 80 columns: for buffers and tests.
+    pub const PLAIN: Style = Style {
+        color: false,
+        width: DEFAULT_WIDTH,
     };
-    colored::control::set_override(on);
+
+    /// Colour when `--color always`, or `auto` on a terminal without `NO_COLOR` or
+    /// `TERM=dumb`; the width of the stream's terminal, else `COLUMNS`, else 80.
+    pub fn for_stream(stream: Stream) -> Style {
+        let tty = match stream {
+            Stream::Stdout => io::stdout().is_terminal(),
+            Stream::Stderr => io::stderr().is_terminal(),
+        };
+        let color = match COLOR_CHOICE.get().copied().unwrap_or_default() {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => {
+                !std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty())
+                    && std::env::var("TERM").map(|t| t != "dumb").unwrap_or(true)
+                    && tty
+            }
+        };
+        let size = match stream {
+            Stream::Stdout => terminal_size::terminal_size_of(io::stdout()),
+            Stream::Stderr => terminal_size::terminal_size_of(io::stderr()),
+        };
+        let columns = size.map(|(w, _)| usize::from(w.0)).or_else(|| {
+            std::env::var("COLUMNS")
+                .ok()
+                .and_then(|c| c.trim().parse::<usize>().ok())
+        });
+        Style {
+            color,
+            width: columns
+                .filter(|&w| w > 0)
+                .unwrap_or(DEFAULT_WIDTH)
+                .max(MIN_WIDTH),
+        }
+    }
+
+    /// The styled text, or its plain text when this stream gets no colour.
+    pub fn paint(&self, s: colored::ColoredString) -> String {
+        if self.color {
+            s.to_string()
+        } else {
+            s.input
+        }
+    }
 }
 
 /// True when the error (anywhere in its chain) is a closed pipe on output.
@@ -113,6 +180,12 @@ pub fn stdout_writer(line_buffered: bool) -> Box<dyn Write> {
 /// stderr after the last record; `--summary-only` writes only the counts, to `out`.
 /// `--quiet` wins over everything, `--count` prints no records (the caller prints the count).
 pub fn make_sink(opts: &OutputOpts, out: Box<dyn Write>) -> Box<dyn Sink> {
+    make_sink_styled(opts, out, Style::for_stream(Stream::Stdout))
+}
+
+/// [`make_sink`] for a stream other than stdout (`run`'s explanations and `tail`'s own
+/// failures go to stderr), laid out for that stream.
+pub fn make_sink_styled(opts: &OutputOpts, out: Box<dyn Write>, style: Style) -> Box<dyn Sink> {
     if opts.quiet {
         return Box::new(NullSink);
     }
@@ -124,9 +197,11 @@ pub fn make_sink(opts: &OutputOpts, out: Box<dyn Write>) -> Box<dyn Sink> {
     } else {
         match opts.format {
             Format::Json => Box::new(JsonSink { out }),
-            Format::Short => Box::new(super::short::ShortSink::new(out)),
+            Format::Short => Box::new(super::short::ShortSink::new(out, style, opts.lang())),
             Format::Human => {
-                let human = super::human::HumanSink::new(out, opts.verbose).with_lang(opts.lang());
+                let human = super::human::HumanSink::new(out, opts.verbose)
+                    .with_lang(opts.lang())
+                    .with_style(style);
                 if opts.no_collapse {
                     Box::new(human)
                 } else {
@@ -134,7 +209,7 @@ pub fn make_sink(opts: &OutputOpts, out: Box<dyn Write>) -> Box<dyn Sink> {
                 }
             }
             Format::Github => {
-                let github = super::github::GithubSink::new(out);
+                let github = super::github::GithubSink::new(out).with_lang(opts.lang());
                 if opts.no_collapse {
                     Box::new(CollapseSink::new(github, u64::MAX, u64::MAX))
                 } else {
@@ -160,6 +235,7 @@ pub struct SummarySink {
     inner: Box<dyn Sink>,
     summary: Summary,
     json: bool,
+    lang: awsplain::Lang,
     to: Box<dyn Write>,
 }
 
@@ -169,6 +245,7 @@ impl SummarySink {
             inner,
             summary: Summary::new(),
             json: opts.format == Format::Json,
+            lang: opts.lang(),
             to,
         }
     }
@@ -181,18 +258,23 @@ impl Sink for SummarySink {
     }
     fn finish(&mut self) -> io::Result<()> {
         self.inner.finish()?;
-        write_summary(&self.summary, self.json, &mut self.to)
+        write_summary(&self.summary, self.json, self.lang, &mut self.to)
     }
 }
 
 /// The summary as one `{"summary": {...}}` line (JSON) or as a text table.
-pub fn write_summary(summary: &Summary, json: bool, to: &mut dyn Write) -> io::Result<()> {
+pub fn write_summary(
+    summary: &Summary,
+    json: bool,
+    lang: awsplain::Lang,
+    to: &mut dyn Write,
+) -> io::Result<()> {
     if json {
         let v = serde_json::json!({ "summary": summary.to_json() });
         serde_json::to_writer(&mut *to, &v)?;
         to.write_all(b"\n")?;
     } else {
-        to.write_all(summary.render_text().as_bytes())?;
+        to.write_all(summary.render_text_in(lang).as_bytes())?;
     }
     to.flush()
 }

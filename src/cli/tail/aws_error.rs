@@ -1,7 +1,7 @@
 //! The AWS side of `tail`: loading configuration and credentials, and turning awsplain's own
 //! CloudWatch Logs failures into records and plain messages instead of SDK dumps.
 
-use super::super::output::{make_sink, prepare};
+use super::super::output::{make_sink_styled, prepare, Stream, Style};
 use super::super::OutputOpts;
 use super::TailArgs;
 use aws_sdk_cloudwatchlogs::config::ProvideCredentials;
@@ -160,7 +160,11 @@ fn explain_as_record(f: &AwsFailure, opts: &OutputOpts) {
     shown.summary_only = false;
     shown.summary = false;
     let rec = f.with_prepared_record(&shown);
-    let mut sink = make_sink(&shown, Box::new(std::io::stderr()));
+    let mut sink = make_sink_styled(
+        &shown,
+        Box::new(std::io::stderr()),
+        Style::for_stream(Stream::Stderr),
+    );
     let _ = sink.record(&rec);
     let _ = sink.finish();
     if !shown.verbose && rec.remedies.is_empty() {

@@ -1,0 +1,225 @@
+//! The words of the CLI's own output (labels, headings, the "and N more" lines) in each
+//! language of `--lang`; catalog texts and remedies are translated by the library.
+
+use awsplain::Lang;
+
+/// Every label a printer writes around the records' own text.
+pub struct Words {
+    pub lang: Lang,
+    pub who: &'static str,
+    pub what: &'static str,
+    pub on: &'static str,
+    pub why: &'static str,
+    pub fix: &'static str,
+    pub policy: &'static str,
+    pub apply: &'static str,
+    pub also: &'static str,
+    pub message: &'static str,
+    /// The name of an error whose text gave no code.
+    pub aws_error: &'static str,
+    /// `--format short`: between the action and the resource.
+    pub short_on: &'static str,
+    /// GitHub annotations: the fix's title, the denied action, the request id.
+    pub gh_fix: &'static str,
+    pub gh_denied: &'static str,
+    pub gh_request_id: &'static str,
+}
+
+pub fn words(lang: Lang) -> &'static Words {
+    match lang {
+        Lang::En => &EN,
+        Lang::Ja => &JA,
+    }
+}
+
+static EN: Words = Words {
+    lang: Lang::En,
+    who: "who",
+    what: "what",
+    on: "on",
+    why: "why",
+    fix: "fix",
+    policy: "policy",
+    apply: "apply",
+    also: "also",
+    message: "message",
+    aws_error: "AWS error",
+    short_on: "on",
+    gh_fix: "Fix",
+    gh_denied: "Denied action",
+    gh_request_id: "Request ID",
+};
+
+static JA: Words = Words {
+    lang: Lang::Ja,
+    who: "誰が",
+    what: "操作",
+    on: "対象",
+    why: "理由",
+    fix: "対処",
+    policy: "ポリシー",
+    apply: "実行",
+    also: "ほかに",
+    message: "内容",
+    aws_error: "AWS エラー",
+    short_on: "対象",
+    gh_fix: "対処",
+    gh_denied: "拒否された操作",
+    gh_request_id: "リクエスト ID",
+};
+
+impl Words {
+    fn ja(&self) -> bool {
+        self.lang == Lang::Ja
+    }
+
+    /// The code an error is shown by: its own, or "AWS error" in this language.
+    pub fn code<'a>(&self, code: &'a str) -> &'a str {
+        if code == EN.aws_error {
+            self.aws_error
+        } else {
+            code
+        }
+    }
+
+    /// `... and 31 more like this (first 09:00:01, ...)`; `like` is "this" or a label.
+    pub fn more_like(&self, n: u64, like: Option<&str>, span: &str) -> String {
+        let span = if span.is_empty() {
+            String::new()
+        } else {
+            format!(" ({span})")
+        };
+        match (self.ja(), like) {
+            (false, None) => format!("... and {n} more like this{span}"),
+            (false, Some(l)) => format!("... and {n} more like {l}{span}"),
+            (true, None) => format!("... ほかに同じエラーが {n} 件{span}"),
+            (true, Some(l)) => format!("... ほかに {l} と同じエラーが {n} 件{span}"),
+        }
+    }
+
+    /// Errors of which none was printed, summed in one line.
+    pub fn more_not_shown(&self, n: u64, kinds: u64) -> String {
+        match (self.ja(), kinds) {
+            (false, 0) => format!("... and {n} more AWS errors not shown"),
+            (false, k) => format!("... and {n} more AWS errors of {k} other kinds not shown"),
+            (true, 0) => format!("... ほかに表示していない AWS エラーが {n} 件"),
+            (true, k) => format!("... ほかに表示していない AWS エラーが {n} 件({k} 種類)"),
+        }
+    }
+
+    /// `first 09:00:01, last 09:14:55`.
+    pub fn first_last(&self, first: &str, last: &str) -> String {
+        if self.ja() {
+            format!("最初 {first}、最後 {last}")
+        } else {
+            format!("first {first}, last {last}")
+        }
+    }
+
+    /// `lines 12-480`, or `line 12` when both are the same.
+    pub fn lines(&self, first: u64, last: u64) -> String {
+        match (self.ja(), first == last) {
+            (false, true) => format!("line {first}"),
+            (false, false) => format!("lines {first}-{last}"),
+            (true, true) => format!("{first} 行目"),
+            (true, false) => format!("{first}-{last} 行目"),
+        }
+    }
+
+    pub fn elsewhere(&self, n: u64) -> String {
+        if self.ja() {
+            format!("ほかの入力に {n} 件")
+        } else {
+            format!("{n} in other sources")
+        }
+    }
+
+    /// Between the parts of a span.
+    pub fn comma(&self) -> &'static str {
+        if self.ja() {
+            "、"
+        } else {
+            ", "
+        }
+    }
+
+    /// `AccessDenied iam:PassRole at app.log:12`: how a group is named.
+    pub fn at(&self, what: &str, place: &str) -> String {
+        if self.ja() {
+            format!("{place} の {what}")
+        } else {
+            format!("{what} at {place}")
+        }
+    }
+
+    /// Under a remedy without `-v`: which further forms `-v` adds.
+    pub fn verbose_hint(&self, forms: &[&str]) -> String {
+        let names: Vec<String> = forms.iter().map(|f| form_name(f)).collect();
+        if self.ja() {
+            format!("-v でほかの形式の対処も表示: {}", names.join("、"))
+        } else {
+            format!("more fixes with -v: {}", names.join(", "))
+        }
+    }
+
+    /// Over a policy that the first command writes to `file`.
+    pub fn policy_file(&self, file: &str) -> String {
+        if self.ja() {
+            format!("{}(このコマンドで {file} に保存):", self.policy)
+        } else {
+            format!("{} (this command saves it as {file}):", self.policy)
+        }
+    }
+
+    /// `run`: the heading over the explanations after the command's output.
+    pub fn run_heading(&self, n: u64) -> String {
+        match (self.ja(), n) {
+            (false, 1) => "awsplain: 1 AWS error in the command's output:".to_string(),
+            (false, n) => format!("awsplain: {n} AWS errors in the command's output:"),
+            (true, n) => format!("awsplain: コマンドの出力に AWS エラーが {n} 件:"),
+        }
+    }
+}
+
+/// The name a snippet's key stands for (`cloudformation` → CloudFormation).
+fn form_name(key: &str) -> String {
+    match key {
+        "cloudformation" => "CloudFormation".into(),
+        "terraform" => "Terraform".into(),
+        "cdk" => "CDK".into(),
+        "cli" => "AWS CLI".into(),
+        "console" => "Console".into(),
+        other => other.into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hint_names_the_forms_in_words() {
+        assert_eq!(
+            words(Lang::En).verbose_hint(&["cloudformation", "terraform"]),
+            "more fixes with -v: CloudFormation, Terraform"
+        );
+        assert!(words(Lang::Ja)
+            .verbose_hint(&["terraform"])
+            .contains("Terraform"));
+    }
+
+    #[test]
+    fn lines_and_repeats() {
+        let en = words(Lang::En);
+        assert_eq!(en.lines(3, 3), "line 3");
+        assert_eq!(en.lines(3, 9), "lines 3-9");
+        assert_eq!(
+            en.more_like(31, None, "lines 2-66"),
+            "... and 31 more like this (lines 2-66)"
+        );
+        assert_eq!(
+            words(Lang::Ja).more_like(2, None, ""),
+            "... ほかに同じエラーが 2 件"
+        );
+    }
+}
