@@ -114,6 +114,7 @@ async fn group_arns(client: &Client, plan: &Plan) -> Result<Vec<String>, Stop> {
                     request_id: None,
                     status: None,
                     detail: String::new(),
+                    cause: String::new(),
                 }))
             }
         }
