@@ -77,10 +77,12 @@ pub struct OutputOpts {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Human, global = true)]
     pub format: Format,
-    /// When to use colors (auto honours NO_COLOR, TERM=dumb and whether stdout is a terminal).
+    /// When to use colors: auto colours a stream (stdout; stderr for `run` and `tail` failures)
+    /// only when it is a terminal, and never with NO_COLOR set or TERM=dumb. Human output is
+    /// wrapped to that terminal's width (else COLUMNS, else 80).
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true)]
     pub color: ColorChoice,
-    /// Language of explanations (default from LC_ALL / LC_MESSAGES / LANG).
+    /// Language of explanations and of every label (default from LC_ALL / LC_MESSAGES / LANG).
     #[arg(long, value_enum, global = true)]
     pub lang: Option<LangArg>,
     /// Add the long explanation of each remedy.
