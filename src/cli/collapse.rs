@@ -8,9 +8,8 @@
 //! printed in full every time, as without grouping.
 
 use super::output::Sink;
-use super::words::{words, Words};
+use super::words::Words;
 use awsplain::sanitize::for_terminal;
-use awsplain::Lang;
 use awsplain::Record;
 use std::collections::hash_map::DefaultHasher;
 use std::collections::HashMap;
@@ -140,12 +139,8 @@ impl Group {
         self.count - self.shown
     }
 
-    /// `first 09:00:01, last 09:14:55, lines 12-480` (what the records had), escaped.
-    pub fn span(&self) -> String {
-        self.span_in(words(Lang::En))
-    }
-
-    /// [`Group::span`] in the words of `--lang`.
+    /// `first 09:00:01, last 09:14:55, lines 12-480` (what the records had), escaped, in the
+    /// words of `--lang`.
     pub fn span_in(&self, w: &Words) -> String {
         let mut parts = Vec::new();
         if let (Some(f), Some(l)) = (self.first_ts, self.last_ts) {
@@ -169,12 +164,7 @@ impl Group {
         for_terminal(&parts.join(w.comma())).into_owned()
     }
 
-    /// `AccessDeniedException iam:PassRole at app.log:12`, escaped.
-    pub fn label(&self) -> String {
-        self.label_in(words(Lang::En))
-    }
-
-    /// [`Group::label`] in the words of `--lang`.
+    /// `AccessDeniedException iam:PassRole at app.log:12`, escaped, in the words of `--lang`.
     pub fn label_in(&self, w: &Words) -> String {
         let mut s = w.code(&self.code).to_string();
         if let Some(a) = &self.action {
@@ -330,6 +320,8 @@ impl<S: Sink + Repeats> Sink for CollapseSink<S> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::cli::words::words;
+    use awsplain::Lang;
 
     fn denial(principal: &str, request: &str, line: u64) -> Record {
         // As the SDKs print it: the request id inside the message.
@@ -363,8 +355,11 @@ mod tests {
         let rep: Vec<_> = g.repeated().collect();
         assert_eq!(rep.len(), 1);
         assert_eq!(rep[0].hidden(), 1);
-        assert_eq!(rep[0].span(), "lines 3-9");
-        assert_eq!(rep[0].label(), "AccessDenied s3:GetObject at app.log:3");
+        assert_eq!(rep[0].span_in(words(Lang::En)), "lines 3-9");
+        assert_eq!(
+            rep[0].label_in(words(Lang::En)),
+            "AccessDenied s3:GetObject at app.log:3"
+        );
     }
 
     #[test]
@@ -378,7 +373,7 @@ mod tests {
         g.admit(&a, 1, u64::MAX);
         g.admit(&b, 1, u64::MAX);
         assert_eq!(
-            g.all()[0].span(),
+            g.all()[0].span_in(words(Lang::En)),
             "first 09:00:01, last 09:14:55, lines 1-480"
         );
     }

@@ -67,36 +67,30 @@ impl super::collapse::Repeats for GithubSink {
     /// step summary when the runner asks for one.
     fn repeats(&mut self, groups: &Groups) -> io::Result<()> {
         let hidden = groups.hidden();
+        let w = self.words;
         if hidden > 0 {
-            let s = if hidden == 1 { "" } else { "s" };
-            let mut lines = vec![format!(
-                "{hidden} more AWS error{s} not annotated ({} shown at most, {PER_ERROR} per distinct error):",
-                TOTAL
-            )];
+            let mut lines = vec![w.gh_not_annotated(hidden, TOTAL, PER_ERROR)];
             let repeated: Vec<&Group> = groups.repeated().collect();
             for g in repeated.iter().take(LISTED) {
                 lines.push(format!(
                     "{} × {}{}",
                     g.hidden(),
-                    g.label(),
-                    paren(&g.span())
+                    g.label_in(w),
+                    paren(&g.span_in(w))
                 ));
             }
             if repeated.len() > LISTED {
-                lines.push(format!(
-                    "... and {} more distinct errors",
-                    repeated.len() - LISTED
-                ));
+                lines.push(w.gh_more_distinct(repeated.len() - LISTED));
             }
             writeln!(
                 self.out,
                 "::notice title={}::{}",
-                escape_property("awsplain: more AWS errors"),
+                escape_property(w.gh_notice_title),
                 escape_data(&lines.join("\n"))
             )?;
         }
         if let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) {
-            let md = step_summary(groups);
+            let md = step_summary(groups, w);
             let res = std::fs::OpenOptions::new()
                 .append(true)
                 .create(true)
@@ -124,19 +118,16 @@ fn paren(s: &str) -> String {
 }
 
 /// The Markdown table of distinct errors for the job's summary page.
-pub fn step_summary(groups: &Groups) -> String {
+pub fn step_summary(groups: &Groups, w: &Words) -> String {
     let all = groups.all();
     let mut md = String::new();
-    let n = groups.records;
-    let s = if n == 1 { "" } else { "s" };
-    md.push_str(&format!(
-        "### awsplain: {n} AWS error{s}, {} distinct\n\n",
-        all.len()
-    ));
+    md.push_str(&w.gh_summary_heading(groups.records, all.len()));
+    md.push_str("\n\n");
     if all.is_empty() {
         return md;
     }
-    md.push_str("| count | error | action | resource | first at | seen |\n");
+    md.push_str(w.gh_summary_columns);
+    md.push('\n');
     md.push_str("|---:|---|---|---|---|---|\n");
     let mut rows: Vec<&Group> = all.iter().collect();
     rows.sort_by_key(|g| std::cmp::Reverse(g.count));
@@ -144,24 +135,24 @@ pub fn step_summary(groups: &Groups) -> String {
         md.push_str(&format!(
             "| {} | {} | {} | {} | {} | {} |\n",
             g.count,
-            md_cell(&g.code),
+            md_cell(w.code(&g.code)),
             md_cell(g.action.as_deref().unwrap_or("")),
             md_cell(g.resource.as_deref().unwrap_or("")),
             md_cell(&g.place),
-            md_cell(&g.span()),
+            md_cell(&g.span_in(w)),
         ));
     }
     if rows.len() > SUMMARY_ROWS {
         let rest: u64 = rows[SUMMARY_ROWS..].iter().map(|g| g.count).sum();
         md.push_str(&format!(
-            "\n{rest} more in {} other distinct errors.\n",
-            rows.len() - SUMMARY_ROWS
+            "\n{}\n",
+            w.gh_rest_in_other(rest, rows.len() - SUMMARY_ROWS)
         ));
     }
     if groups.ungrouped_hidden > 0 {
         md.push_str(&format!(
-            "\n{} more not grouped (too many distinct errors).\n",
-            groups.ungrouped_hidden
+            "\n{}\n",
+            w.gh_not_grouped(groups.ungrouped_hidden)
         ));
     }
     md.push('\n');

@@ -314,7 +314,8 @@ fn remedy_block(o: &mut String, r: &Remedy, l: &Words, verbose: bool, style: Sty
         (Some(_), Some(saved)) => {
             // The policy once, as the command that saves it; the commands after it read
             // that file.
-            o.push_str(&format!("    {}\n", p(l.policy_file(&saved.file).bold())));
+            let heading = wrap(&l.policy_file(&saved.file), 4, 6, width);
+            o.push_str(&format!("    {}", p(heading.trim_start().bold())));
             let mut lines = saved.write.lines();
             if let Some(first) = lines.next() {
                 o.push_str(&format!("      $ {}\n", for_terminal(first)));

@@ -109,7 +109,7 @@ mod tests {
         for sub in &pages[1..] {
             let name = format!("awsplain\\-{}(1)", sub.get_name());
             assert!(top.contains(&name), "{name} not on the top page");
-            assert!(roff(sub.clone()).contains(&format!(".TH awsplain\\-{}", sub.get_name())));
+            assert!(roff(sub.clone()).contains(&format!(".TH awsplain-{} 1", sub.get_name())));
         }
         assert!(!top.contains("awsplain\\-help"), "{top}");
     }

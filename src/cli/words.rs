@@ -23,6 +23,10 @@ pub struct Words {
     pub gh_fix: &'static str,
     pub gh_denied: &'static str,
     pub gh_request_id: &'static str,
+    /// GitHub: the title of the notice that sums up what got no annotation.
+    pub gh_notice_title: &'static str,
+    /// GitHub step summary: the table's header row.
+    pub gh_summary_columns: &'static str,
 }
 
 pub fn words(lang: Lang) -> &'static Words {
@@ -48,6 +52,9 @@ static EN: Words = Words {
     gh_fix: "Fix",
     gh_denied: "Denied action",
     gh_request_id: "Request ID",
+    gh_notice_title: "awsplain: more AWS errors",
+    gh_summary_columns:
+        "| count | error | action | resource | first at | seen |\n|---:|---|---|---|---|---|",
 };
 
 static JA: Words = Words {
@@ -66,6 +73,9 @@ static JA: Words = Words {
     gh_fix: "対処",
     gh_denied: "拒否された操作",
     gh_request_id: "リクエスト ID",
+    gh_notice_title: "awsplain: ほかの AWS エラー",
+    gh_summary_columns:
+        "| 件数 | エラー | 操作 | 対象 | 最初の場所 | 発生 |\n|---:|---|---|---|---|---|",
 };
 
 impl Words {
@@ -168,6 +178,54 @@ impl Words {
             format!("{}(このコマンドで {file} に保存):", self.policy)
         } else {
             format!("{} (this command saves it as {file}):", self.policy)
+        }
+    }
+
+    /// GitHub: the first line of the notice over errors that got no annotation.
+    pub fn gh_not_annotated(&self, n: u64, total: u64, per_error: u64) -> String {
+        match (self.ja(), n) {
+            (false, 1) => format!(
+                "1 more AWS error not annotated ({total} shown at most, {per_error} per distinct error):"
+            ),
+            (false, n) => format!(
+                "{n} more AWS errors not annotated ({total} shown at most, {per_error} per distinct error):"
+            ),
+            (true, n) => format!(
+                "注釈なしの AWS エラーがほかに {n} 件(注釈は最大 {total} 件、同じエラーは {per_error} 件まで):"
+            ),
+        }
+    }
+
+    pub fn gh_more_distinct(&self, n: usize) -> String {
+        if self.ja() {
+            format!("... ほかに {n} 種類")
+        } else {
+            format!("... and {n} more distinct errors")
+        }
+    }
+
+    /// GitHub step summary: its heading.
+    pub fn gh_summary_heading(&self, n: u64, distinct: usize) -> String {
+        match (self.ja(), n) {
+            (false, 1) => format!("### awsplain: 1 AWS error, {distinct} distinct"),
+            (false, n) => format!("### awsplain: {n} AWS errors, {distinct} distinct"),
+            (true, n) => format!("### awsplain: AWS エラー {n} 件({distinct} 種類)"),
+        }
+    }
+
+    pub fn gh_rest_in_other(&self, n: u64, kinds: usize) -> String {
+        if self.ja() {
+            format!("ほかに {kinds} 種類のエラーが {n} 件。")
+        } else {
+            format!("{n} more in {kinds} other distinct errors.")
+        }
+    }
+
+    pub fn gh_not_grouped(&self, n: u64) -> String {
+        if self.ja() {
+            format!("ほかに {n} 件(エラーの種類が多すぎるため、まとめていません)。")
+        } else {
+            format!("{n} more not grouped (too many distinct errors).")
         }
     }
 

@@ -196,6 +196,26 @@ fn every_label_is_japanese_with_lang_ja() {
     assert!(summary.contains("AWS エラー: 5"), "{summary}");
     assert!(summary.contains("エラーコード"), "{summary}");
     assert!(!summary.contains("error code"), "{summary}");
+    // GitHub: the labels of the annotations, the closing notice and the step summary.
+    let summary_file = tempfile::NamedTempFile::new().unwrap();
+    let out = awsplain()
+        .args(["--format", "github", "--lang", "ja"])
+        .env("GITHUB_STEP_SUMMARY", summary_file.path())
+        .write_stdin(repeated_log(33))
+        .output()
+        .unwrap();
+    let annotations = text(&out.stdout);
+    assert!(annotations.contains("対処: "), "{annotations}");
+    assert!(
+        annotations.contains("注釈なしの AWS エラーがほかに 28 件"),
+        "{annotations}"
+    );
+    for english in ["Fix:", "Denied action", "not annotated"] {
+        assert!(!annotations.contains(english), "{english}: {annotations}");
+    }
+    let md = std::fs::read_to_string(summary_file.path()).unwrap();
+    assert!(md.contains("AWS エラー 33 件(1 種類)"), "{md}");
+    assert!(md.contains("| 件数 | エラー |"), "{md}");
     // An error without a code is named in the language too.
     let out = awsplain()
         .args(["--color", "never", "--lang", "ja"])
