@@ -188,7 +188,10 @@ impl Sink for GithubSink {
                 props.push(format!("line={l}"));
             }
         }
-        props.push(format!("title={}", escape_property(&title(rec))));
+        props.push(format!(
+            "title={}",
+            escape_property(&title(rec, self.words))
+        ));
         writeln!(
             self.out,
             "::error {}::{}",
@@ -202,31 +205,36 @@ impl Sink for GithubSink {
 }
 
 /// `AccessDeniedException calling ecs RunTask`, or as much of it as the record knows.
-pub fn title(rec: &Record) -> String {
+pub fn title(rec: &Record, w: &Words) -> String {
     let code = rec
         .error_code
         .as_deref()
         .or(rec.wrapper_code.as_deref())
-        .unwrap_or("AWS error");
+        .unwrap_or(w.aws_error);
     let call = match (rec.service.as_deref(), rec.operation.as_deref()) {
-        (Some(s), Some(o)) => format!(" calling {s} {o}"),
-        (None, Some(o)) => format!(" calling {o}"),
-        _ => String::new(),
+        (Some(s), Some(o)) => format!("{s} {o}"),
+        (None, Some(o)) => o.to_string(),
+        _ => return code.to_string(),
     };
-    format!("{code}{call}")
+    w.calling(code, &call)
 }
 
 /// The error message, then each remedy: its title, and for the first one its steps and
-/// the commands that apply it. Lines are joined with `\n`, escaped later.
-/// Labels in the words of `--lang`.
+/// the commands that apply it; labels in the words of `--lang`. Lines are joined with `\n`,
+/// escaped later.
 pub fn message(rec: &Record, w: &Words) -> String {
     let mut lines: Vec<String> = Vec::new();
-    lines.push(rec.message.clone().unwrap_or_else(|| title(rec)));
+    lines.push(rec.message.clone().unwrap_or_else(|| title(rec, w)));
+    // An event of `tail` has no file or line for the runner to point at: say where it is.
+    if let Some(group) = &rec.source.log_group {
+        let time = rec.source.timestamp.map(awsplain::time::format_rfc3339);
+        lines.push(w.log_event_at(group, rec.source.log_stream.as_deref(), time.as_deref()));
+    }
     if let Some(a) = &rec.action {
         let on = rec
             .resource
             .as_deref()
-            .map(|r| format!(" on {r}"))
+            .map(|r| format!(" {} {r}", w.short_on))
             .unwrap_or_default();
         lines.push(format!("{}: {a}{on}", w.gh_denied));
     }
@@ -290,6 +298,23 @@ mod tests {
         assert_eq!(escape_data("50% done\r\nnext"), "50%25 done%0D%0Anext");
         assert_eq!(escape_property("a:b,c%\n"), "a%3Ab%2Cc%25%0A");
         assert_eq!(escape_data("x\x1b[31m"), "x\\u{1b}[31m");
+    }
+
+    #[test]
+    fn an_event_from_tail_names_its_group_stream_and_time() {
+        let mut rec = Record {
+            error_code: Some("AccessDeniedException".into()),
+            message: Some("denied".into()),
+            ..Default::default()
+        };
+        rec.source.name = "/ecs/web".into();
+        rec.source.log_group = Some("/ecs/web".into());
+        rec.source.log_stream = Some("web/1".into());
+        rec.source.timestamp = Some(1_764_320_401_000);
+        assert_eq!(
+            message(&rec, words(awsplain::Lang::En)),
+            "denied\nLog group: /ecs/web, stream web/1, at 2025-11-28T09:00:01.000Z"
+        );
     }
 
     #[test]

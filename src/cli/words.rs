@@ -229,6 +229,40 @@ impl Words {
         }
     }
 
+    /// GitHub: an annotation's title, `AccessDeniedException calling ecs RunTask`.
+    pub fn calling(&self, code: &str, call: &str) -> String {
+        if self.ja() {
+            format!("{code}({call} の呼び出し)")
+        } else {
+            format!("{code} calling {call}")
+        }
+    }
+
+    /// GitHub: where an event of `tail` was, since the runner has no file to point at.
+    pub fn log_event_at(&self, group: &str, stream: Option<&str>, time: Option<&str>) -> String {
+        let ja = self.ja();
+        let mut at = if ja {
+            format!("ロググループ: {group}")
+        } else {
+            format!("Log group: {group}")
+        };
+        if let Some(stream) = stream {
+            at.push_str(&if ja {
+                format!("、ストリーム {stream}")
+            } else {
+                format!(", stream {stream}")
+            });
+        }
+        if let Some(t) = time {
+            at.push_str(&if ja {
+                format!("、時刻 {t}")
+            } else {
+                format!(", at {t}")
+            });
+        }
+        at
+    }
+
     /// `run`: the heading over the explanations after the command's output.
     pub fn run_heading(&self, n: u64) -> String {
         match (self.ja(), n) {
