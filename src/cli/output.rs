@@ -12,12 +12,11 @@ use std::sync::{Mutex, MutexGuard, OnceLock};
 /// `--color` as given, for [`Style::for_stream`].
 static COLOR_CHOICE: OnceLock<ColorChoice> = OnceLock::new();
 
-/// Record `--color` once. Colour is then decided per stream ([`Style::for_stream`]), so
-/// `colored` is told to always colour and each printer drops the colour where its stream
-/// must not get it ([`Style::paint`]).
+/// Record `--color` once. Printers decide colour per stream ([`Style::for_stream`]); what
+/// uses `colored` directly follows stdout, as before per-stream colour existed.
 pub fn init_color(choice: ColorChoice) {
     let _ = COLOR_CHOICE.set(choice);
-    colored::control::set_override(true);
+    colored::control::set_override(Style::for_stream(Stream::Stdout).color);
 }
 
 /// The stream a printer writes to: colour and width follow that stream's terminal.
@@ -80,13 +79,29 @@ impl Style {
         }
     }
 
-    /// The styled text, or its plain text when this stream gets no colour.
+    /// The styled text, or its plain text when this stream gets no colour. The escape codes
+    /// are written here rather than by `colored`, whose one switch is for the whole process
+    /// and cannot tell stdout from stderr.
     pub fn paint(&self, s: colored::ColoredString) -> String {
-        if self.color {
-            s.to_string()
-        } else {
-            s.input
+        use colored::Styles;
+        if !self.color || s.is_plain() {
+            return s.input;
         }
+        let mut codes: Vec<std::borrow::Cow<'static, str>> = Vec::new();
+        for (style, code) in [
+            (Styles::Bold, "1"),
+            (Styles::Dimmed, "2"),
+            (Styles::Italic, "3"),
+            (Styles::Underline, "4"),
+        ] {
+            if s.style.contains(style) {
+                codes.push(code.into());
+            }
+        }
+        if let Some(c) = s.fgcolor {
+            codes.push(c.to_fg_str());
+        }
+        format!("\x1b[{}m{}\x1b[0m", codes.join(";"), s.input)
     }
 }
 
@@ -345,4 +360,23 @@ pub fn print_line(line: &str) -> io::Result<()> {
     o.write_all(line.as_bytes())?;
     o.write_all(b"\n")?;
     o.flush()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use colored::Colorize;
+
+    #[test]
+    fn paint_colours_only_where_the_stream_gets_colour_whatever_colored_is_told() {
+        colored::control::set_override(false);
+        let on = Style {
+            color: true,
+            width: 80,
+        };
+        assert_eq!(on.paint("fix".green().bold()), "\x1b[1;32mfix\x1b[0m");
+        assert_eq!(on.paint("x".dimmed()), "\x1b[2mx\x1b[0m");
+        assert_eq!(on.paint("plain".normal()), "plain");
+        assert_eq!(Style::PLAIN.paint("fix".green().bold()), "fix");
+    }
 }
