@@ -125,25 +125,59 @@ impl Summary {
 
     /// A plain text table, safe for a terminal (keys come from logs and are escaped).
     pub fn render_text(&self) -> String {
+        self.render_text_in(crate::Lang::En)
+    }
+
+    /// [`Summary::render_text`] with its headings in `lang`.
+    pub fn render_text_in(&self, lang: crate::Lang) -> String {
+        let ja = lang == crate::Lang::Ja;
+        let w = |en: &'static str, jp: &'static str| if ja { jp } else { en };
+        // Headings are padded by display columns: a Japanese character takes two.
+        let gap = |label: &str, cols: usize| {
+            let width: usize = label
+                .chars()
+                .map(|c| if c.is_ascii() { 1 } else { 2 })
+                .sum();
+            " ".repeat(cols.saturating_sub(width))
+        };
+        let pad = |label: &str, cols: usize| format!("{label}{}", gap(label, cols));
         let mut s = String::new();
-        let _ = write!(s, "AWS errors: {}", self.total.count);
+        let _ = write!(
+            s,
+            "{} {}",
+            w("AWS errors:", "AWS エラー:"),
+            self.total.count
+        );
         if let (Some(f), Some(l)) = (self.total.first_seen, self.total.last_seen) {
-            let _ = write!(s, " (first {}, last {})", format_ms(f), format_ms(l));
+            let _ = write!(
+                s,
+                " ({} {}, {} {})",
+                w("first", "最初"),
+                format_ms(f),
+                w("last", "最後"),
+                format_ms(l)
+            );
         }
         s.push('\n');
         let timed = self.total.first_seen.is_some();
         for (title, tally) in [
-            ("error code", &self.by_error_code),
-            ("action", &self.by_action),
-            ("principal", &self.by_principal),
+            (w("error code", "エラーコード"), &self.by_error_code),
+            (w("action", "操作"), &self.by_action),
+            (w("principal", "呼び出し元"), &self.by_principal),
         ] {
             let rows = tally.rows();
             if rows.is_empty() {
                 continue;
             }
-            let _ = write!(s, "\n{:>8}  ", "count");
+            let count = w("count", "件数");
+            let _ = write!(s, "\n{}{count}  ", gap(count, 8));
             if timed {
-                let _ = write!(s, "{:<24}  {:<24}  ", "first seen", "last seen");
+                let _ = write!(
+                    s,
+                    "{}  {}  ",
+                    pad(w("first seen", "最初"), 24),
+                    pad(w("last seen", "最後"), 24)
+                );
             }
             let _ = writeln!(s, "{title}");
             for (k, e) in rows.iter().take(TEXT_ROWS) {
@@ -157,11 +191,13 @@ impl Summary {
             }
             if rows.len() > TEXT_ROWS {
                 let rest: u64 = rows[TEXT_ROWS..].iter().map(|r| r.1.count).sum();
-                let _ = writeln!(
-                    s,
-                    "{rest:>8}  ... {} more distinct values",
-                    rows.len() - TEXT_ROWS
-                );
+                let more = rows.len() - TEXT_ROWS;
+                let line = if ja {
+                    format!("{rest:>8}  ... ほかに {more} 種類")
+                } else {
+                    format!("{rest:>8}  ... {more} more distinct values")
+                };
+                let _ = writeln!(s, "{line}");
             }
         }
         s

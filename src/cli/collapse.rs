@@ -8,6 +8,7 @@
 //! printed in full every time, as without grouping.
 
 use super::output::Sink;
+use super::words::Words;
 use awsplain::sanitize::for_terminal;
 use awsplain::Record;
 use std::collections::hash_map::DefaultHasher;
@@ -138,8 +139,9 @@ impl Group {
         self.count - self.shown
     }
 
-    /// `first 09:00:01, last 09:14:55, lines 12-480` (what the records had), escaped.
-    pub fn span(&self) -> String {
+    /// `first 09:00:01, last 09:14:55, lines 12-480` (what the records had), escaped, in the
+    /// words of `--lang`.
+    pub fn span_in(&self, w: &Words) -> String {
         let mut parts = Vec::new();
         if let (Some(f), Some(l)) = (self.first_ts, self.last_ts) {
             let (f, l) = (
@@ -148,32 +150,29 @@ impl Group {
             );
             // The time of day alone when both are on the same day.
             if f[..10] == l[..10] {
-                parts.push(format!("first {}, last {}", &f[11..19], &l[11..19]));
+                parts.push(w.first_last(&f[11..19], &l[11..19]));
             } else {
-                parts.push(format!("first {}, last {}", &f[..19], &l[..19]));
+                parts.push(w.first_last(&f[..19], &l[..19]));
             }
         }
-        match (self.first_line, self.last_line) {
-            (Some(f), Some(l)) if f != l => parts.push(format!("lines {f}-{l}")),
-            (Some(f), Some(_)) => parts.push(format!("line {f}")),
-            _ => {}
+        if let (Some(f), Some(l)) = (self.first_line, self.last_line) {
+            parts.push(w.lines(f, l));
         }
         if self.elsewhere > 0 {
-            parts.push(format!("{} in other sources", self.elsewhere));
+            parts.push(w.elsewhere(self.elsewhere));
         }
-        for_terminal(&parts.join(", ")).into_owned()
+        for_terminal(&parts.join(w.comma())).into_owned()
     }
 
-    /// `AccessDeniedException iam:PassRole at app.log:12`, escaped.
-    pub fn label(&self) -> String {
-        let mut s = self.code.clone();
+    /// `AccessDeniedException iam:PassRole at app.log:12`, escaped, in the words of `--lang`.
+    pub fn label_in(&self, w: &Words) -> String {
+        let mut s = w.code(&self.code).to_string();
         if let Some(a) = &self.action {
             s.push(' ');
             s.push_str(a);
         }
         if !self.place.is_empty() && self.place != "-" {
-            s.push_str(" at ");
-            s.push_str(&self.place);
+            s = w.at(&s, &self.place);
         }
         for_terminal(&s).into_owned()
     }
@@ -321,6 +320,8 @@ impl<S: Sink + Repeats> Sink for CollapseSink<S> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::cli::words::words;
+    use awsplain::Lang;
 
     fn denial(principal: &str, request: &str, line: u64) -> Record {
         // As the SDKs print it: the request id inside the message.
@@ -354,8 +355,11 @@ mod tests {
         let rep: Vec<_> = g.repeated().collect();
         assert_eq!(rep.len(), 1);
         assert_eq!(rep[0].hidden(), 1);
-        assert_eq!(rep[0].span(), "lines 3-9");
-        assert_eq!(rep[0].label(), "AccessDenied s3:GetObject at app.log:3");
+        assert_eq!(rep[0].span_in(words(Lang::En)), "lines 3-9");
+        assert_eq!(
+            rep[0].label_in(words(Lang::En)),
+            "AccessDenied s3:GetObject at app.log:3"
+        );
     }
 
     #[test]
@@ -369,7 +373,7 @@ mod tests {
         g.admit(&a, 1, u64::MAX);
         g.admit(&b, 1, u64::MAX);
         assert_eq!(
-            g.all()[0].span(),
+            g.all()[0].span_in(words(Lang::En)),
             "first 09:00:01, last 09:14:55, lines 1-480"
         );
     }

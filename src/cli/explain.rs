@@ -4,6 +4,7 @@
 //! matches the topic (with close ids suggested on stderr), like a scan that finds nothing.
 
 use super::human::{join_lines, wrap};
+use super::output::{Stream, Style};
 use super::{Outcome, OutputOpts};
 use awsplain::remedy::{catalog, fill_placeholders, lookup};
 use awsplain::sanitize::for_terminal;
@@ -24,6 +25,8 @@ pub struct ExplainArgs {
 
 pub fn run(opts: &OutputOpts, args: ExplainArgs) -> anyhow::Result<Outcome> {
     let lang = opts.lang();
+    let style = Style::for_stream(Stream::Stdout);
+    let width = style.width;
     let mut out = std::io::stdout().lock();
     if args.list {
         let entries = catalog::entries(lang);
@@ -63,25 +66,25 @@ pub fn run(opts: &OutputOpts, args: ExplainArgs) -> anyhow::Result<Outcome> {
     writeln!(
         out,
         "{} {}",
-        format!("[{}]", entry.id).green().bold(),
-        title.bold()
+        style.paint(format!("[{}]", entry.id).green().bold()),
+        style.paint(title.bold())
     )?;
     writeln!(out)?;
     for para in fill_placeholders(&entry.explanation).split("\n\n") {
-        write!(out, "{}", wrap(&join_lines(para), 0, 0))?;
+        write!(out, "{}", wrap(&join_lines(para), 0, 0, width))?;
         writeln!(out)?;
     }
     let heading = match lang {
         Lang::En => "Steps",
         Lang::Ja => "手順",
     };
-    writeln!(out, "{}", heading.bold())?;
+    writeln!(out, "{}", style.paint(heading.bold()))?;
     for (i, s) in entry.steps.iter().enumerate() {
         let n = format!("{}. ", i + 1);
         write!(
             out,
             "  {n}{}",
-            wrap(&fill_placeholders(s), 2 + n.len(), 2 + n.len()).trim_start()
+            wrap(&fill_placeholders(s), 2 + n.len(), 2 + n.len(), width).trim_start()
         )?;
     }
     if !entry.codes.is_empty() {
@@ -93,7 +96,8 @@ pub fn run(opts: &OutputOpts, args: ExplainArgs) -> anyhow::Result<Outcome> {
         write!(
             out,
             "{}",
-            wrap(&format!("{label}: {}", entry.codes.join(", ")), 0, 2).dimmed()
+            style
+                .paint(wrap(&format!("{label}: {}", entry.codes.join(", ")), 0, 2, width).dimmed())
         )?;
     }
     Ok(Outcome::Found)

@@ -6,6 +6,7 @@
 
 use super::collapse::{Group, Groups};
 use super::output::Sink;
+use super::words::{words, Words};
 use awsplain::sanitize::for_terminal;
 use awsplain::Record;
 use std::io::{self, Write};
@@ -13,6 +14,7 @@ use std::path::Path;
 
 pub struct GithubSink {
     out: Box<dyn Write>,
+    words: &'static Words,
     /// The last source name looked up and whether it is a file, so a log with many errors
     /// costs one `stat` rather than one per record.
     last_file: Option<(String, bool)>,
@@ -22,8 +24,15 @@ impl GithubSink {
     pub fn new(out: Box<dyn Write>) -> Self {
         GithubSink {
             out,
+            words: words(awsplain::Lang::En),
             last_file: None,
         }
+    }
+
+    /// Annotation labels in this language.
+    pub fn with_lang(mut self, lang: awsplain::Lang) -> Self {
+        self.words = words(lang);
+        self
     }
 
     /// Sources that are files get `file=`; standard input (`-`), log groups and the
@@ -58,36 +67,30 @@ impl super::collapse::Repeats for GithubSink {
     /// step summary when the runner asks for one.
     fn repeats(&mut self, groups: &Groups) -> io::Result<()> {
         let hidden = groups.hidden();
+        let w = self.words;
         if hidden > 0 {
-            let s = if hidden == 1 { "" } else { "s" };
-            let mut lines = vec![format!(
-                "{hidden} more AWS error{s} not annotated ({} shown at most, {PER_ERROR} per distinct error):",
-                TOTAL
-            )];
+            let mut lines = vec![w.gh_not_annotated(hidden, TOTAL, PER_ERROR)];
             let repeated: Vec<&Group> = groups.repeated().collect();
             for g in repeated.iter().take(LISTED) {
                 lines.push(format!(
                     "{} × {}{}",
                     g.hidden(),
-                    g.label(),
-                    paren(&g.span())
+                    g.label_in(w),
+                    paren(&g.span_in(w))
                 ));
             }
             if repeated.len() > LISTED {
-                lines.push(format!(
-                    "... and {} more distinct errors",
-                    repeated.len() - LISTED
-                ));
+                lines.push(w.gh_more_distinct(repeated.len() - LISTED));
             }
             writeln!(
                 self.out,
                 "::notice title={}::{}",
-                escape_property("awsplain: more AWS errors"),
+                escape_property(w.gh_notice_title),
                 escape_data(&lines.join("\n"))
             )?;
         }
         if let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) {
-            let md = step_summary(groups);
+            let md = step_summary(groups, w);
             let res = std::fs::OpenOptions::new()
                 .append(true)
                 .create(true)
@@ -115,19 +118,16 @@ fn paren(s: &str) -> String {
 }
 
 /// The Markdown table of distinct errors for the job's summary page.
-pub fn step_summary(groups: &Groups) -> String {
+pub fn step_summary(groups: &Groups, w: &Words) -> String {
     let all = groups.all();
     let mut md = String::new();
-    let n = groups.records;
-    let s = if n == 1 { "" } else { "s" };
-    md.push_str(&format!(
-        "### awsplain: {n} AWS error{s}, {} distinct\n\n",
-        all.len()
-    ));
+    md.push_str(&w.gh_summary_heading(groups.records, all.len()));
+    md.push_str("\n\n");
     if all.is_empty() {
         return md;
     }
-    md.push_str("| count | error | action | resource | first at | seen |\n");
+    md.push_str(w.gh_summary_columns);
+    md.push('\n');
     md.push_str("|---:|---|---|---|---|---|\n");
     let mut rows: Vec<&Group> = all.iter().collect();
     rows.sort_by_key(|g| std::cmp::Reverse(g.count));
@@ -135,24 +135,24 @@ pub fn step_summary(groups: &Groups) -> String {
         md.push_str(&format!(
             "| {} | {} | {} | {} | {} | {} |\n",
             g.count,
-            md_cell(&g.code),
+            md_cell(w.code(&g.code)),
             md_cell(g.action.as_deref().unwrap_or("")),
             md_cell(g.resource.as_deref().unwrap_or("")),
             md_cell(&g.place),
-            md_cell(&g.span()),
+            md_cell(&g.span_in(w)),
         ));
     }
     if rows.len() > SUMMARY_ROWS {
         let rest: u64 = rows[SUMMARY_ROWS..].iter().map(|g| g.count).sum();
         md.push_str(&format!(
-            "\n{rest} more in {} other distinct errors.\n",
-            rows.len() - SUMMARY_ROWS
+            "\n{}\n",
+            w.gh_rest_in_other(rest, rows.len() - SUMMARY_ROWS)
         ));
     }
     if groups.ungrouped_hidden > 0 {
         md.push_str(&format!(
-            "\n{} more not grouped (too many distinct errors).\n",
-            groups.ungrouped_hidden
+            "\n{}\n",
+            w.gh_not_grouped(groups.ungrouped_hidden)
         ));
     }
     md.push('\n');
@@ -188,12 +188,15 @@ impl Sink for GithubSink {
                 props.push(format!("line={l}"));
             }
         }
-        props.push(format!("title={}", escape_property(&title(rec))));
+        props.push(format!(
+            "title={}",
+            escape_property(&title(rec, self.words))
+        ));
         writeln!(
             self.out,
             "::error {}::{}",
             props.join(","),
-            escape_data(&message(rec))
+            escape_data(&message(rec, self.words))
         )
     }
     fn finish(&mut self) -> io::Result<()> {
@@ -202,46 +205,41 @@ impl Sink for GithubSink {
 }
 
 /// `AccessDeniedException calling ecs RunTask`, or as much of it as the record knows.
-pub fn title(rec: &Record) -> String {
+pub fn title(rec: &Record, w: &Words) -> String {
     let code = rec
         .error_code
         .as_deref()
         .or(rec.wrapper_code.as_deref())
-        .unwrap_or("AWS error");
+        .unwrap_or(w.aws_error);
     let call = match (rec.service.as_deref(), rec.operation.as_deref()) {
-        (Some(s), Some(o)) => format!(" calling {s} {o}"),
-        (None, Some(o)) => format!(" calling {o}"),
-        _ => String::new(),
+        (Some(s), Some(o)) => format!("{s} {o}"),
+        (None, Some(o)) => o.to_string(),
+        _ => return code.to_string(),
     };
-    format!("{code}{call}")
+    w.calling(code, &call)
 }
 
 /// The error message, then each remedy: its title, and for the first one its steps and
-/// the commands that apply it. Lines are joined with `\n`, escaped later.
-pub fn message(rec: &Record) -> String {
+/// the commands that apply it; labels in the words of `--lang`. Lines are joined with `\n`,
+/// escaped later.
+pub fn message(rec: &Record, w: &Words) -> String {
     let mut lines: Vec<String> = Vec::new();
-    lines.push(rec.message.clone().unwrap_or_else(|| title(rec)));
+    lines.push(rec.message.clone().unwrap_or_else(|| title(rec, w)));
     // An event of `tail` has no file or line for the runner to point at: say where it is.
     if let Some(group) = &rec.source.log_group {
-        let mut at = format!("Log group: {group}");
-        if let Some(stream) = &rec.source.log_stream {
-            at.push_str(&format!(", stream {stream}"));
-        }
-        if let Some(t) = rec.source.timestamp {
-            at.push_str(&format!(", at {}", awsplain::time::format_rfc3339(t)));
-        }
-        lines.push(at);
+        let time = rec.source.timestamp.map(awsplain::time::format_rfc3339);
+        lines.push(w.log_event_at(group, rec.source.log_stream.as_deref(), time.as_deref()));
     }
     if let Some(a) = &rec.action {
         let on = rec
             .resource
             .as_deref()
-            .map(|r| format!(" on {r}"))
+            .map(|r| format!(" {} {r}", w.short_on))
             .unwrap_or_default();
-        lines.push(format!("Denied action: {a}{on}"));
+        lines.push(format!("{}: {a}{on}", w.gh_denied));
     }
     for (i, r) in rec.remedies.iter().enumerate() {
-        lines.push(format!("Fix: {}", r.title));
+        lines.push(format!("{}: {}", w.gh_fix, r.title));
         if i == 0 {
             for (n, s) in r.steps.iter().enumerate() {
                 lines.push(format!("  {}. {s}", n + 1));
@@ -252,7 +250,7 @@ pub fn message(rec: &Record) -> String {
         }
     }
     if let Some(id) = &rec.request_id {
-        lines.push(format!("Request ID: {id}"));
+        lines.push(format!("{}: {id}", w.gh_request_id));
     }
     lines.join("\n")
 }
@@ -314,7 +312,7 @@ mod tests {
         rec.source.log_stream = Some("web/1".into());
         rec.source.timestamp = Some(1_764_320_401_000);
         assert_eq!(
-            message(&rec),
+            message(&rec, words(awsplain::Lang::En)),
             "denied\nLog group: /ecs/web, stream web/1, at 2025-11-28T09:00:01.000Z"
         );
     }

@@ -1,4 +1,5 @@
-//! The human printer: a short colored block per error, the fix first, readable at 80 columns.
+//! The human printer: a short colored block per error, the fix first, wrapped to the width of
+//! the terminal it goes to (80 columns when that is unknown).
 //!
 //! Layout: a header line (code, service, operation, where it was found), the facts the text
 //! gave (who, what, on what, why), then the first remedy with its steps, policy and
@@ -7,14 +8,14 @@
 //! input is passed through `for_terminal`; JSON and commands are never wrapped so that they
 //! stay paste-ready.
 
-use super::output::Sink;
+use super::output::{Sink, Style};
+use super::words::{words, Words};
 use awsplain::record::{Deny, PolicyType, Record, Remedy};
 use awsplain::sanitize::for_terminal;
 use awsplain::Lang;
 use colored::Colorize;
 use std::io::{self, Write};
 
-const WIDTH: usize = 80;
 /// Columns of the fact labels (`who`, `message`, ...), so that values line up.
 const LABEL: usize = 7;
 
@@ -22,6 +23,7 @@ pub struct HumanSink {
     out: Box<dyn Write>,
     verbose: bool,
     lang: Lang,
+    style: Style,
 }
 
 impl HumanSink {
@@ -30,6 +32,7 @@ impl HumanSink {
             out,
             verbose,
             lang: super::lang_from_env(),
+            style: Style::PLAIN,
         }
     }
 
@@ -38,12 +41,19 @@ impl HumanSink {
         self.lang = lang;
         self
     }
+
+    /// Colour and width of the stream the blocks go to.
+    pub fn with_style(mut self, style: Style) -> Self {
+        self.style = style;
+        self
+    }
 }
 
 impl super::collapse::Repeats for HumanSink {
     /// One line per repeated error. The error printed last is "this"; the others are named,
     /// since their blocks may be far above.
     fn repeats(&mut self, groups: &super::collapse::Groups) -> io::Result<()> {
+        let w = words(self.lang);
         let last = groups
             .last_shown()
             .filter(|&i| groups.all()[i].hidden() > 0);
@@ -61,28 +71,13 @@ impl super::collapse::Repeats for HumanSink {
                 unseen_kinds += 1;
                 continue;
             }
-            let like = if Some(i) == last {
-                "this".to_string()
-            } else {
-                g.label()
-            };
-            let span = g.span();
-            let span = if span.is_empty() {
-                String::new()
-            } else {
-                format!(" ({span})")
-            };
-            let line = format!("... and {} more like {like}{span}", g.hidden());
-            writeln!(self.out, "{}", line.dimmed())?;
+            let label = (Some(i) != last).then(|| g.label_in(w));
+            let line = w.more_like(g.hidden(), label.as_deref(), &g.span_in(w));
+            writeln!(self.out, "{}", self.style.paint(line.dimmed()))?;
         }
         if unseen > 0 {
-            let kinds = if unseen_kinds > 0 {
-                format!(" of {unseen_kinds} other kinds")
-            } else {
-                String::new()
-            };
-            let line = format!("... and {unseen} more AWS errors{kinds} not shown");
-            writeln!(self.out, "{}", line.dimmed())?;
+            let line = w.more_not_shown(unseen, unseen_kinds);
+            writeln!(self.out, "{}", self.style.paint(line.dimmed()))?;
         }
         Ok(())
     }
@@ -90,56 +85,11 @@ impl super::collapse::Repeats for HumanSink {
 
 impl Sink for HumanSink {
     fn record(&mut self, rec: &Record) -> io::Result<()> {
-        let text = render(rec, self.lang, self.verbose);
+        let text = render(rec, self.lang, self.verbose, self.style);
         self.out.write_all(text.as_bytes())
     }
     fn finish(&mut self) -> io::Result<()> {
         self.out.flush()
-    }
-}
-
-struct Labels {
-    who: &'static str,
-    what: &'static str,
-    on: &'static str,
-    why: &'static str,
-    fix: &'static str,
-    policy: &'static str,
-    apply: &'static str,
-    also: &'static str,
-    message: &'static str,
-    failed: &'static str,
-    params: &'static str,
-}
-
-fn labels(lang: Lang) -> Labels {
-    match lang {
-        Lang::En => Labels {
-            who: "who",
-            what: "what",
-            on: "on",
-            why: "why",
-            fix: "fix",
-            policy: "policy",
-            apply: "apply",
-            also: "also",
-            message: "message",
-            failed: "failed",
-            params: "params",
-        },
-        Lang::Ja => Labels {
-            who: "誰が",
-            what: "操作",
-            on: "対象",
-            why: "理由",
-            fix: "対処",
-            policy: "ポリシー",
-            apply: "実行",
-            also: "ほかに",
-            message: "内容",
-            failed: "失敗箇所",
-            params: "入力",
-        },
     }
 }
 
@@ -148,7 +98,7 @@ fn labels(lang: Lang) -> Labels {
 fn lookup_facts(
     o: &mut String,
     lk: &awsplain::Lookup,
-    l: &Labels,
+    l: &Words,
     fact: &dyn Fn(&mut String, &str, &str),
 ) {
     let mut failed: Vec<String> = Vec::new();
@@ -277,13 +227,15 @@ fn why(rec: &Record, lang: Lang) -> Option<String> {
 }
 
 /// The whole block for one record.
-pub fn render(rec: &Record, lang: Lang, verbose: bool) -> String {
-    let l = labels(lang);
+pub fn render(rec: &Record, lang: Lang, verbose: bool, style: Style) -> String {
+    let l = words(lang);
+    let p = |s: colored::ColoredString| style.paint(s);
+    let width = style.width;
     let mut o = String::new();
 
     // Header: code, service and operation, where it was found.
-    let code = super::collapse::code_of(rec);
-    let mut head = format!("{}", for_terminal(code).red().bold());
+    let code = l.code(super::collapse::code_of(rec));
+    let mut head = p(for_terminal(code).red().bold());
     if let Some(w) = rec
         .wrapper_code
         .as_deref()
@@ -297,7 +249,7 @@ pub fn render(rec: &Record, lang: Lang, verbose: bool) -> String {
         .map(|s| for_terminal(s).into_owned())
         .collect();
     if !svc_op.is_empty() {
-        head.push_str(&format!("  {}", svc_op.join(" ").bold()));
+        head.push_str(&format!("  {}", p(svc_op.join(" ").bold())));
     }
     if let Some(s) = rec.status_code {
         head.push_str(&format!("  {s}"));
@@ -323,23 +275,23 @@ pub fn render(rec: &Record, lang: Lang, verbose: bool) -> String {
         }
     }
     if !place.is_empty() && place != "-" {
-        head.push_str(&format!("  {}", place.dimmed()));
+        head.push_str(&format!("  {}", p(place.dimmed())));
     }
     o.push_str(&head);
     o.push('\n');
 
     // Facts.
-    let fact = |o: &mut String, label: &str, value: &str| {
+    let label = |o: &mut String, label: &str| {
         let pad = LABEL.saturating_sub(display_width(label));
-        o.push_str(&format!(
-            "  {}{}  {}\n",
-            label.cyan(),
-            " ".repeat(pad),
-            for_terminal(value)
-        ));
+        o.push_str(&format!("  {}{}  ", p(label.cyan()), " ".repeat(pad)));
     };
-    if let Some(p) = &rec.principal {
-        fact(&mut o, l.who, p);
+    let fact = |o: &mut String, name: &str, value: &str| {
+        label(o, name);
+        o.push_str(&for_terminal(value));
+        o.push('\n');
+    };
+    if let Some(v) = &rec.principal {
+        fact(&mut o, l.who, v);
     }
     if let Some(a) = &rec.action {
         fact(&mut o, l.what, a);
@@ -348,24 +300,23 @@ pub fn render(rec: &Record, lang: Lang, verbose: bool) -> String {
         fact(&mut o, l.on, r);
     }
     if let Some(lk) = rec.source.lookup.as_deref() {
-        lookup_facts(&mut o, lk, &l, &fact);
+        lookup_facts(&mut o, lk, l, &fact);
     }
     if let Some(w) = why(rec, lang) {
-        let pad = LABEL.saturating_sub(display_width(l.why));
-        o.push_str(&format!("  {}{}  ", l.why.cyan(), " ".repeat(pad)));
-        o.push_str(wrap(&w, LABEL + 4, LABEL + 4).trim_start());
+        label(&mut o, l.why);
+        o.push_str(wrap(&w, LABEL + 4, LABEL + 4, width).trim_start());
     }
     if rec.action.is_none() {
         if let Some(m) = rec.message.as_deref().filter(|m| !m.trim().is_empty()) {
-            let pad = LABEL.saturating_sub(display_width(l.message));
             let short: String = m.chars().take(400).collect();
             let ell = if short.len() < m.len() { "…" } else { "" };
-            o.push_str(&format!("  {}{}  ", l.message.cyan(), " ".repeat(pad)));
+            label(&mut o, l.message);
             o.push_str(
                 wrap(
                     &format!("{}{ell}", for_terminal(&short)),
                     LABEL + 4,
                     LABEL + 4,
+                    width,
                 )
                 .trim_start(),
             );
@@ -376,67 +327,143 @@ pub fn render(rec: &Record, lang: Lang, verbose: bool) -> String {
     let mut remedies = rec.remedies.iter();
     if let Some(r) = remedies.next() {
         o.push('\n');
-        remedy_block(&mut o, r, &l, verbose);
+        remedy_block(&mut o, r, l, verbose, style);
     }
     for r in remedies {
         if verbose {
             o.push('\n');
-            remedy_block(&mut o, r, &l, true);
+            remedy_block(&mut o, r, l, true, style);
         } else {
             let line = format!("{} [{}] {}", l.also, r.id, for_terminal(&r.title));
-            o.push_str(&format!("  {}", wrap(&line, 2, 4).trim_start().dimmed()));
+            o.push_str(&format!(
+                "  {}",
+                p(wrap(&line, 2, 4, width).trim_start().dimmed())
+            ));
         }
     }
     o.push('\n');
     o
 }
 
-fn remedy_block(o: &mut String, r: &Remedy, l: &Labels, verbose: bool) {
+fn remedy_block(o: &mut String, r: &Remedy, l: &Words, verbose: bool, style: Style) {
+    let p = |s: colored::ColoredString| style.paint(s);
+    let width = style.width;
     let head = format!("{} [{}]", l.fix, r.id);
-    o.push_str(&format!("  {} ", head.green().bold()));
-    o.push_str(wrap(&for_terminal(&r.title), 4 + display_width(&head), 4).trim_start());
+    o.push_str(&format!("  {} ", p(head.green().bold())));
+    o.push_str(wrap(&for_terminal(&r.title), 4 + display_width(&head), 4, width).trim_start());
     if verbose && !r.explanation.is_empty() {
         for para in r.explanation.split("\n\n") {
             let flat = join_lines(para);
             o.push_str("    ");
-            o.push_str(&wrap(&for_terminal(&flat), 4, 4));
+            o.push_str(&wrap(&for_terminal(&flat), 4, 4, width));
         }
     }
     for (i, s) in r.steps.iter().enumerate() {
         let n = format!("{}. ", i + 1);
         let first = 4 + n.len();
-        let body = wrap(&for_terminal(s), first, first);
+        let body = wrap(&for_terminal(s), first, first, width);
         o.push_str(&format!("    {n}{}", body.trim_start()));
     }
-    if let Some(p) = &r.policy {
-        o.push_str(&format!("    {}\n", format!("{}:", l.policy).bold()));
-        let pretty = serde_json::to_string_pretty(p).unwrap_or_default();
-        for line in pretty.lines() {
-            o.push_str(&format!("      {}\n", for_terminal(line)));
+    let saved = r.policy.as_ref().and_then(|doc| policy_in_file(doc, r));
+    match (&r.policy, &saved) {
+        (Some(_), Some(saved)) => {
+            // The policy once, as the command that saves it; the commands after it read
+            // that file.
+            let heading = wrap(&l.policy_file(&saved.file), 4, 6, width);
+            o.push_str(&format!("    {}", p(heading.trim_start().bold())));
+            let mut lines = saved.write.lines();
+            if let Some(first) = lines.next() {
+                o.push_str(&format!("      $ {}\n", for_terminal(first)));
+            }
+            for line in lines {
+                o.push_str(&format!("        {}\n", for_terminal(line)));
+            }
         }
+        (Some(doc), None) => {
+            o.push_str(&format!("    {}\n", p(format!("{}:", l.policy).bold())));
+            let pretty = serde_json::to_string_pretty(doc).unwrap_or_default();
+            for line in pretty.lines() {
+                o.push_str(&format!("      {}\n", for_terminal(line)));
+            }
+        }
+        (None, _) => {}
     }
     if !r.apply.is_empty() {
-        o.push_str(&format!("    {}\n", format!("{}:", l.apply).bold()));
-        for c in &r.apply {
+        o.push_str(&format!("    {}\n", p(format!("{}:", l.apply).bold())));
+        for (i, c) in r.apply.iter().enumerate() {
+            let c = match &saved {
+                Some(saved) => saved.commands[i].as_str(),
+                None => c.as_str(),
+            };
             o.push_str(&format!("      $ {}\n", for_terminal(c)));
         }
     }
     if !r.snippets.is_empty() {
         if verbose {
             for (k, v) in &r.snippets {
-                o.push_str(&format!("    {}\n", format!("{k}:").bold()));
+                o.push_str(&format!("    {}\n", p(format!("{k}:").bold())));
                 for line in v.lines() {
                     o.push_str(&format!("      {}\n", for_terminal(line)));
                 }
             }
         } else {
             let keys: Vec<&str> = r.snippets.keys().map(String::as_str).collect();
-            o.push_str(&format!(
-                "    {}\n",
-                format!("(-v: {})", keys.join(", ")).dimmed()
-            ));
+            o.push_str(&format!("    {}\n", p(l.verbose_hint(&keys).dimmed())));
         }
     }
+}
+
+/// A remedy's policy saved to a file by a command, and its apply commands reading that file
+/// instead of carrying the document inline.
+struct SavedPolicy {
+    file: String,
+    /// `printf '%s\n' '{ ...pretty JSON... }' > FILE`: quoted, so that the indentation a
+    /// terminal copy brings along stays inside the string (a here-document's end marker
+    /// would not be found once indented).
+    write: String,
+    /// The apply commands, each inline copy of the document replaced by `file://FILE`.
+    commands: Vec<String>,
+}
+
+/// The saved form of `doc`, or `None` when no apply command carries it inline (then the
+/// policy is printed as it is, and the commands too).
+fn policy_in_file(doc: &serde_json::Value, r: &Remedy) -> Option<SavedPolicy> {
+    let compact = serde_json::to_string(doc).ok()?;
+    let inline = format!(" {}", awsplain::remedy::policy::shell_quote(&compact));
+    if !r.apply.iter().any(|c| c.contains(&inline)) {
+        return None;
+    }
+    // Named like the inline policy it becomes, so that fixes of several errors do not
+    // overwrite each other's files.
+    let name = r
+        .apply
+        .iter()
+        .find_map(|c| {
+            let rest = &c[c.find("--policy-name ")? + "--policy-name ".len()..];
+            rest.split(' ').next().map(str::to_string)
+        })
+        .unwrap_or_else(|| format!("awsplain-{}", r.id));
+    let safe = |b: u8| b.is_ascii_alphanumeric() || b"+=,.@_-".contains(&b);
+    if name.is_empty() || !name.bytes().all(safe) {
+        return None;
+    }
+    let file = format!("{name}.json");
+    let pretty = serde_json::to_string_pretty(doc).ok()?;
+    let write = format!(
+        "printf '%s\\n' {} > {file}",
+        awsplain::remedy::policy::shell_quote(&pretty)
+    );
+    let by_file = format!(" file://{file}");
+    let commands = r
+        .apply
+        .iter()
+        .map(|c| c.replace(&inline, &by_file))
+        .collect();
+    Some(SavedPolicy {
+        file,
+        write,
+        commands,
+    })
 }
 
 /// Columns a string takes, counting East Asian wide characters as two.
@@ -464,10 +491,10 @@ pub(crate) fn join_lines(para: &str) -> String {
     out
 }
 
-/// Wrap `text` to the terminal width: the first line assumes `first` columns are used already,
+/// Wrap `text` to `width` columns: the first line assumes `first` columns are used already,
 /// later lines are indented by `indent`. Words wider than a line stay whole (ARNs, URLs,
 /// commands); runs of Japanese text, which has no spaces, break between characters.
-pub(crate) fn wrap(text: &str, first: usize, indent: usize) -> String {
+pub(crate) fn wrap(text: &str, first: usize, indent: usize, width: usize) -> String {
     let mut out = String::new();
     let mut col = first;
     let mut line_empty = true;
@@ -479,7 +506,7 @@ pub(crate) fn wrap(text: &str, first: usize, indent: usize) -> String {
     for word in text.split(' ').filter(|w| !w.is_empty()) {
         let w = display_width(word);
         let breakable = word.chars().any(is_wide);
-        if !line_empty && col + 1 + w > WIDTH && !(breakable && col + 2 < WIDTH) {
+        if !line_empty && col + 1 + w > width && !(breakable && col + 2 < width) {
             newline(&mut out, &mut col);
             line_empty = true;
         }
@@ -487,7 +514,7 @@ pub(crate) fn wrap(text: &str, first: usize, indent: usize) -> String {
             out.push(' ');
             col += 1;
         }
-        if breakable && col + w > WIDTH {
+        if breakable && col + w > width {
             let mut prev_wide = false;
             for c in word.chars() {
                 let cw = if is_wide(c) { 2 } else { 1 };
@@ -495,7 +522,7 @@ pub(crate) fn wrap(text: &str, first: usize, indent: usize) -> String {
                 // (`step-functions`); closing punctuation may hang past the edge.
                 let may_break = is_wide(c) || prev_wide;
                 let hangs = matches!(c, '、' | '。' | ')' | '」' | ',' | '.');
-                if col + cw > WIDTH && col > indent && may_break && !hangs {
+                if col + cw > width && col > indent && may_break && !hangs {
                     newline(&mut out, &mut col);
                 }
                 out.push(c);
@@ -536,15 +563,14 @@ mod tests {
 
     #[test]
     fn block_leads_with_fix_and_fits_80_columns() {
-        colored::control::set_override(false);
-        let text = render(&pass_role_record(), Lang::En, false);
+        let text = render(&pass_role_record(), Lang::En, false, Style::PLAIN);
         assert!(text.contains("fix [iam-pass-role]"));
         assert!(text.contains("\"iam:PassedToService\": \"ecs-tasks.amazonaws.com\""));
         assert!(text.contains("aws iam put-role-policy --role-name OrdersStateMachineRole"));
         assert!(text.contains("why"));
         for line in text.lines() {
             // Only unbreakable tokens (commands, ARNs, JSON lines with ARNs) may be longer.
-            if display_width(line) > WIDTH {
+            if display_width(line) > Style::PLAIN.width {
                 let t = line.trim_start();
                 assert!(
                     t.starts_with("$ ") || t.contains("arn:aws:"),
@@ -556,31 +582,29 @@ mod tests {
 
     #[test]
     fn escapes_untrusted_text() {
-        colored::control::set_override(false);
         let mut r = Record {
             error_code: Some("Oops\x1b[31m".into()),
             message: Some("bad \x1b]8;;http://x\x07link".into()),
             ..Record::default()
         };
         r.remedies = remedies_for(&r, Lang::En);
-        let text = render(&r, Lang::En, true);
+        let text = render(&r, Lang::En, true, Style::PLAIN);
         assert!(!text.contains('\x1b'), "{text:?}");
         assert!(!text.contains('\x07'));
     }
 
     #[test]
     fn japanese_labels_and_wrapping() {
-        colored::control::set_override(false);
         let mut r = pass_role_record();
         r.remedies = remedies_for(&r, Lang::Ja);
-        let text = render(&r, Lang::Ja, true);
+        let text = render(&r, Lang::Ja, true, Style::PLAIN);
         assert!(text.contains("対処 [iam-pass-role]"));
         assert!(text.contains("理由"));
         for line in text.lines() {
             let t = line.trim_start();
             // Closing punctuation may hang one character past the edge.
             let hang = if t.ends_with(['。', '、']) { 2 } else { 0 };
-            if display_width(line) > WIDTH + hang
+            if display_width(line) > Style::PLAIN.width + hang
                 // Snippet code is not wrapped: a Terraform resource's label is one token.
                 && !(t.starts_with("$ ") || t.contains("arn:aws:") || t.starts_with("resource \""))
             {

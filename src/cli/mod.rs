@@ -5,12 +5,15 @@ pub mod collapse;
 pub mod explain;
 pub mod github;
 pub mod human;
+pub mod man;
 pub mod output;
 pub mod run;
 pub mod scan_cmd;
 pub mod short;
 pub mod tail;
+pub mod walk;
 pub mod why;
+pub mod words;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::io::Write as _;
@@ -79,10 +82,12 @@ pub struct OutputOpts {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Human, global = true)]
     pub format: Format,
-    /// When to use colors (auto honours NO_COLOR, TERM=dumb and whether stdout is a terminal).
+    /// When to use colors: auto colours a stream (stdout; stderr for `run` and `tail` failures)
+    /// only when it is a terminal, and never with NO_COLOR set or TERM=dumb. Human output is
+    /// wrapped to that terminal's width (else COLUMNS, else 80).
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true)]
     pub color: ColorChoice,
-    /// Language of explanations (default from LC_ALL / LC_MESSAGES / LANG).
+    /// Language of explanations and of every label (default from LC_ALL / LC_MESSAGES / LANG).
     #[arg(long, value_enum, global = true)]
     pub lang: Option<LangArg>,
     /// Add the long explanation of each remedy.
@@ -157,9 +162,15 @@ pub fn lang_from_env() -> awsplain::Lang {
 // not rule subcommands out; a file named like a subcommand is given as `./run`.
 #[command(name = "awsplain", version, about, long_about)]
 pub struct Cli {
-    /// Files to scan; `-` or none means standard input.
+    /// Files to scan; `-` or none means standard input. A directory is searched recursively
+    /// by ripgrep's rules: hidden files and what `.gitignore` excludes are skipped, and so are
+    /// binary files (one notice for all of them).
     #[arg(value_name = "FILE")]
     pub files: Vec<PathBuf>,
+    /// Add the AWS SDK's whole error (requests, causes) to awsplain's one-line messages about
+    /// its own AWS calls (`tail`).
+    #[arg(long, global = true)]
+    pub debug: bool,
     /// Threads that scan the input (default: one per CPU, at most 4; 1 = no extra threads).
     #[arg(short = 'j', long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=256))]
     pub threads: Option<u16>,
@@ -186,8 +197,8 @@ pub enum Command {
         /// The shell to generate for.
         shell: clap_complete::Shell,
     },
-    /// Print the man page (roff).
-    Man,
+    /// Print a man page (roff): awsplain(1), or awsplain-SUBCOMMAND(1); `--dir` writes them all.
+    Man(man::ManArgs),
 }
 
 /// Parse arguments, dispatch, and return the process exit code.
@@ -212,8 +223,17 @@ pub fn main() -> i32 {
     }
 }
 
+/// `--debug` as given.
+static DEBUG: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Whether messages about awsplain's own failures add the SDK's whole error (`--debug`).
+pub fn debug() -> bool {
+    DEBUG.load(std::sync::atomic::Ordering::Relaxed)
+}
+
 fn run(cli: Cli) -> anyhow::Result<Outcome> {
     output::init_color(cli.out.color);
+    DEBUG.store(cli.debug, std::sync::atomic::Ordering::Relaxed);
     match cli.command {
         None => scan_cmd::run(&cli.out, &cli.files, cli.threads),
         Some(Command::Tail(a)) => tail::run(&cli.out, *a),
@@ -229,11 +249,7 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
             std::io::Write::write_all(&mut std::io::stdout().lock(), &script)?;
             Ok(Outcome::Found)
         }
-        Some(Command::Man) => {
-            let cmd = <Cli as clap::CommandFactory>::command();
-            clap_mangen::Man::new(cmd).render(&mut std::io::stdout())?;
-            Ok(Outcome::Found)
-        }
+        Some(Command::Man(a)) => man::run(a),
     }
 }
 

@@ -9,18 +9,100 @@ use awsplain::Record;
 use std::io::{self, IsTerminal, Write};
 use std::sync::{Mutex, MutexGuard, OnceLock};
 
-/// Decide once whether colour is on, honouring `--color`, `NO_COLOR` and `TERM=dumb`.
+/// `--color` as given, for [`Style::for_stream`].
+static COLOR_CHOICE: OnceLock<ColorChoice> = OnceLock::new();
+
+/// Record `--color` once. Printers decide colour per stream ([`Style::for_stream`]); what
+/// uses `colored` directly follows stdout, as before per-stream colour existed.
 pub fn init_color(choice: ColorChoice) {
-    let on = match choice {
-        ColorChoice::Always => true,
-        ColorChoice::Never => false,
-        ColorChoice::Auto => {
-            !std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty())
-                && std::env::var("TERM").map(|t| t != "dumb").unwrap_or(true)
-                && io::stdout().is_terminal()
-        }
+    let _ = COLOR_CHOICE.set(choice);
+    colored::control::set_override(Style::for_stream(Stream::Stdout).color);
+}
+
+/// The stream a printer writes to: colour and width follow that stream's terminal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stream {
+    Stdout,
+    Stderr,
+}
+
+/// Columns when the output is not a terminal (or its size is unknown) and `COLUMNS` is unset.
+pub const DEFAULT_WIDTH: usize = 80;
+/// The narrowest layout: below it the labels and indents leave no room for text.
+const MIN_WIDTH: usize = 40;
+
+/// How a printer lays out text for its stream: colour on or off, and the width to wrap to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Style {
+    pub color: bool,
+    pub width: usize,
+}
+
+impl Style {
+    /// No colour, 80 columns: for buffers and tests.
+    pub const PLAIN: Style = Style {
+        color: false,
+        width: DEFAULT_WIDTH,
     };
-    colored::control::set_override(on);
+
+    /// Colour when `--color always`, or `auto` on a terminal without `NO_COLOR` or
+    /// `TERM=dumb`; the width of the stream's terminal, else `COLUMNS`, else 80.
+    pub fn for_stream(stream: Stream) -> Style {
+        let tty = match stream {
+            Stream::Stdout => io::stdout().is_terminal(),
+            Stream::Stderr => io::stderr().is_terminal(),
+        };
+        let color = match COLOR_CHOICE.get().copied().unwrap_or_default() {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => {
+                !std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty())
+                    && std::env::var("TERM").map(|t| t != "dumb").unwrap_or(true)
+                    && tty
+            }
+        };
+        let size = match stream {
+            Stream::Stdout => terminal_size::terminal_size_of(io::stdout()),
+            Stream::Stderr => terminal_size::terminal_size_of(io::stderr()),
+        };
+        let columns = size.map(|(w, _)| usize::from(w.0)).or_else(|| {
+            std::env::var("COLUMNS")
+                .ok()
+                .and_then(|c| c.trim().parse::<usize>().ok())
+        });
+        Style {
+            color,
+            width: columns
+                .filter(|&w| w > 0)
+                .unwrap_or(DEFAULT_WIDTH)
+                .max(MIN_WIDTH),
+        }
+    }
+
+    /// The styled text, or its plain text when this stream gets no colour. The escape codes
+    /// are written here rather than by `colored`, whose one switch is for the whole process
+    /// and cannot tell stdout from stderr.
+    pub fn paint(&self, s: colored::ColoredString) -> String {
+        use colored::Styles;
+        if !self.color || s.is_plain() {
+            return s.input;
+        }
+        let mut codes: Vec<std::borrow::Cow<'static, str>> = Vec::new();
+        for (style, code) in [
+            (Styles::Bold, "1"),
+            (Styles::Dimmed, "2"),
+            (Styles::Italic, "3"),
+            (Styles::Underline, "4"),
+        ] {
+            if s.style.contains(style) {
+                codes.push(code.into());
+            }
+        }
+        if let Some(c) = s.fgcolor {
+            codes.push(c.to_fg_str());
+        }
+        format!("\x1b[{}m{}\x1b[0m", codes.join(";"), s.input)
+    }
 }
 
 /// True when the error (anywhere in its chain) is a closed pipe on output.
@@ -113,6 +195,12 @@ pub fn stdout_writer(line_buffered: bool) -> Box<dyn Write> {
 /// stderr after the last record; `--summary-only` writes only the counts, to `out`.
 /// `--quiet` wins over everything, `--count` prints no records (the caller prints the count).
 pub fn make_sink(opts: &OutputOpts, out: Box<dyn Write>) -> Box<dyn Sink> {
+    make_sink_styled(opts, out, Style::for_stream(Stream::Stdout))
+}
+
+/// [`make_sink`] for a stream other than stdout (`run`'s explanations and `tail`'s own
+/// failures go to stderr), laid out for that stream.
+pub fn make_sink_styled(opts: &OutputOpts, out: Box<dyn Write>, style: Style) -> Box<dyn Sink> {
     if opts.quiet {
         return Box::new(NullSink);
     }
@@ -124,9 +212,11 @@ pub fn make_sink(opts: &OutputOpts, out: Box<dyn Write>) -> Box<dyn Sink> {
     } else {
         match opts.format {
             Format::Json => Box::new(JsonSink { out }),
-            Format::Short => Box::new(super::short::ShortSink::new(out)),
+            Format::Short => Box::new(super::short::ShortSink::new(out, style, opts.lang())),
             Format::Human => {
-                let human = super::human::HumanSink::new(out, opts.verbose).with_lang(opts.lang());
+                let human = super::human::HumanSink::new(out, opts.verbose)
+                    .with_lang(opts.lang())
+                    .with_style(style);
                 if opts.no_collapse {
                     Box::new(human)
                 } else {
@@ -134,7 +224,7 @@ pub fn make_sink(opts: &OutputOpts, out: Box<dyn Write>) -> Box<dyn Sink> {
                 }
             }
             Format::Github => {
-                let github = super::github::GithubSink::new(out);
+                let github = super::github::GithubSink::new(out).with_lang(opts.lang());
                 if opts.no_collapse {
                     Box::new(CollapseSink::new(github, u64::MAX, u64::MAX))
                 } else {
@@ -160,6 +250,7 @@ pub struct SummarySink {
     inner: Box<dyn Sink>,
     summary: Summary,
     json: bool,
+    lang: awsplain::Lang,
     to: Box<dyn Write>,
 }
 
@@ -169,6 +260,7 @@ impl SummarySink {
             inner,
             summary: Summary::new(),
             json: opts.format == Format::Json,
+            lang: opts.lang(),
             to,
         }
     }
@@ -181,18 +273,23 @@ impl Sink for SummarySink {
     }
     fn finish(&mut self) -> io::Result<()> {
         self.inner.finish()?;
-        write_summary(&self.summary, self.json, &mut self.to)
+        write_summary(&self.summary, self.json, self.lang, &mut self.to)
     }
 }
 
 /// The summary as one `{"summary": {...}}` line (JSON) or as a text table.
-pub fn write_summary(summary: &Summary, json: bool, to: &mut dyn Write) -> io::Result<()> {
+pub fn write_summary(
+    summary: &Summary,
+    json: bool,
+    lang: awsplain::Lang,
+    to: &mut dyn Write,
+) -> io::Result<()> {
     if json {
         let v = serde_json::json!({ "summary": summary.to_json() });
         serde_json::to_writer(&mut *to, &v)?;
         to.write_all(b"\n")?;
     } else {
-        to.write_all(summary.render_text().as_bytes())?;
+        to.write_all(summary.render_text_in(lang).as_bytes())?;
     }
     to.flush()
 }
@@ -263,4 +360,23 @@ pub fn print_line(line: &str) -> io::Result<()> {
     o.write_all(line.as_bytes())?;
     o.write_all(b"\n")?;
     o.flush()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use colored::Colorize;
+
+    #[test]
+    fn paint_colours_only_where_the_stream_gets_colour_whatever_colored_is_told() {
+        colored::control::set_override(false);
+        let on = Style {
+            color: true,
+            width: 80,
+        };
+        assert_eq!(on.paint("fix".green().bold()), "\x1b[1;32mfix\x1b[0m");
+        assert_eq!(on.paint("x".dimmed()), "\x1b[2mx\x1b[0m");
+        assert_eq!(on.paint("plain".normal()), "plain");
+        assert_eq!(Style::PLAIN.paint("fix".green().bold()), "fix");
+    }
 }

@@ -10,7 +10,8 @@
 use super::collapse::{Groups, Repeats};
 use super::github::{self, GithubSink};
 use super::human::HumanSink;
-use super::output::{make_sink, prepare, write_summary, Sink};
+use super::output::{make_sink_styled, prepare, write_summary, Sink, Stream, Style};
+use super::words::words;
 use super::{Format, Outcome, OutputOpts};
 use awsplain::scan::StreamScanner;
 use awsplain::summary::Summary;
@@ -200,11 +201,8 @@ fn explain(opts: &OutputOpts, found: Found) -> io::Result<()> {
     }
     if !opts.count && !opts.summary_only && total > 0 {
         if opts.format == Format::Human {
-            let s = if total == 1 { "" } else { "s" };
-            writeln!(
-                err,
-                "\nawsplain: {total} AWS error{s} in the command's output:\n"
-            )?;
+            let heading = words(opts.lang()).run_heading(total);
+            writeln!(err, "\n{heading}\n")?;
         }
         // Summaries are printed below from the counts of every record, not only the kept ones.
         let mut shown = opts.clone();
@@ -213,14 +211,20 @@ fn explain(opts: &OutputOpts, found: Found) -> io::Result<()> {
         let to = || Box::new(io::LineWriter::new(io::stderr()));
         match (&found.groups, opts.format) {
             (Some(groups), Format::Github) => {
-                replay(GithubSink::new(to()), &found.kept, groups)?;
+                replay(
+                    GithubSink::new(to()).with_lang(opts.lang()),
+                    &found.kept,
+                    groups,
+                )?;
             }
             (Some(groups), _) => {
-                let human = HumanSink::new(to(), opts.verbose).with_lang(opts.lang());
+                let human = HumanSink::new(to(), opts.verbose)
+                    .with_lang(opts.lang())
+                    .with_style(Style::for_stream(Stream::Stderr));
                 replay(human, &found.kept, groups)?;
             }
             (None, _) => {
-                let mut sink = make_sink(&shown, to());
+                let mut sink = make_sink_styled(&shown, to(), Style::for_stream(Stream::Stderr));
                 for rec in &found.kept {
                     sink.record(rec)?;
                 }
@@ -237,7 +241,12 @@ fn explain(opts: &OutputOpts, found: Found) -> io::Result<()> {
         }
     }
     if opts.summary || opts.summary_only {
-        write_summary(&found.summary, opts.format == Format::Json, &mut err)?;
+        write_summary(
+            &found.summary,
+            opts.format == Format::Json,
+            opts.lang(),
+            &mut err,
+        )?;
     }
     err.flush()
 }

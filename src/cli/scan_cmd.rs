@@ -2,6 +2,7 @@
 
 use super::binary;
 use super::output::{is_max_count, make_sink, mask, max_count_reached, print_line, stdout_writer};
+use super::walk;
 use super::{Outcome, OutputOpts};
 use awsplain::sanitize::for_terminal;
 use std::fs::File;
@@ -13,18 +14,21 @@ pub fn run(opts: &OutputOpts, files: &[PathBuf], threads: Option<u16>) -> anyhow
     let mut sink = make_sink(opts, stdout_writer(opts.line_buffered));
     let mut found: u64 = 0;
     let mut trouble = false;
-    let inputs: Vec<PathBuf> = if files.is_empty() {
-        vec![PathBuf::from("-")]
+    let inputs = if files.is_empty() {
+        walk::expand(&[PathBuf::from("-")], &mut trouble)
     } else {
-        files.to_vec()
+        walk::expand(files, &mut trouble)
     };
+    // Binary files under directory arguments, for one notice at the end.
+    let mut skipped_binary: Vec<PathBuf> = Vec::new();
     // `-m` stops at an exact record: one thread reads, so that no segment past it is scanned.
     let threads = if opts.max_count.is_some() {
         1
     } else {
         threads.map_or_else(default_threads, usize::from)
     };
-    let per_file_count = opts.count && !opts.quiet && inputs.len() > 1;
+    let per_file_count =
+        opts.count && !opts.quiet && (inputs.len() > 1 || inputs.iter().any(|i| i.walked));
     // Like grep: `-m N` counts in each file.
     let max = opts.max_count.unwrap_or(u64::MAX);
     // Remedies and masks are only for output: `-q` and a bare `--count` show none.
@@ -54,7 +58,7 @@ pub fn run(opts: &OutputOpts, files: &[PathBuf], threads: Option<u16>) -> anyhow
             let _ = std::thread::Builder::new().spawn(move || awsplain::remedy::warm_up(lang));
         }
     }
-    for path in &inputs {
+    for walk::Input { path, walked } in &inputs {
         if max == 0 {
             break;
         }
@@ -94,9 +98,14 @@ pub fn run(opts: &OutputOpts, files: &[PathBuf], threads: Option<u16>) -> anyhow
                 }
             }
         };
-        let input = match input.unless_binary(&name) {
+        let input = match input.unless_binary(&name, !walked) {
             Ok(Some(input)) => input,
-            Ok(None) => continue,
+            Ok(None) => {
+                if *walked {
+                    skipped_binary.push(path.clone());
+                }
+                continue;
+            }
             Err(e) => {
                 eprintln!("awsplain: {}: {e}", for_terminal(&name));
                 trouble = true;
@@ -217,6 +226,9 @@ pub fn run(opts: &OutputOpts, files: &[PathBuf], threads: Option<u16>) -> anyhow
         }
     }
     sink.finish()?;
+    if let Some(notice) = walk::binary_notice(&skipped_binary) {
+        eprintln!("{notice}");
+    }
     // One input: its count, unless it could not be read (then `0` would be a lie).
     if opts.count && !opts.quiet && !per_file_count && !trouble {
         print_line(&found.to_string())?;
@@ -249,7 +261,8 @@ enum Input {
 impl Input {
     /// The input, or `None` (and a notice) when it is binary: then it holds no AWS error, and
     /// the exit code is as if it were empty. A stream's first read is kept for the scan.
-    fn unless_binary(self, name: &str) -> io::Result<Option<Input>> {
+    /// `notice`: say so on stderr (files found under a directory are summed up instead).
+    fn unless_binary(self, name: &str, notice: bool) -> io::Result<Option<Input>> {
         let regular = matches!(&self, Input::File(f) if f.metadata().is_ok_and(|m| m.is_file()));
         let (input, at) = match self {
             Input::File(f) if regular => {
@@ -264,7 +277,9 @@ impl Input {
         };
         match at {
             Some(nul) => {
-                eprintln!("{}", binary::notice(&for_terminal(name), nul));
+                if notice {
+                    eprintln!("{}", binary::notice(&for_terminal(name), nul));
+                }
                 Ok(None)
             }
             None => Ok(Some(input)),

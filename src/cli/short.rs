@@ -3,7 +3,8 @@
 //! the first remedy (`awsplain explain ID` prints it in full).
 
 use super::collapse::{code_of, place_of};
-use super::output::Sink;
+use super::output::{Sink, Style};
+use super::words::{words, Words};
 use awsplain::sanitize::for_terminal;
 use awsplain::Record;
 use colored::Colorize;
@@ -14,17 +15,23 @@ const MESSAGE_CHARS: usize = 160;
 
 pub struct ShortSink {
     out: Box<dyn Write>,
+    style: Style,
+    words: &'static Words,
 }
 
 impl ShortSink {
-    pub fn new(out: Box<dyn Write>) -> Self {
-        ShortSink { out }
+    pub fn new(out: Box<dyn Write>, style: Style, lang: awsplain::Lang) -> Self {
+        ShortSink {
+            out,
+            style,
+            words: words(lang),
+        }
     }
 }
 
 impl Sink for ShortSink {
     fn record(&mut self, rec: &Record) -> io::Result<()> {
-        writeln!(self.out, "{}", line(rec))
+        writeln!(self.out, "{}", line(rec, self.style, self.words))
     }
     fn finish(&mut self) -> io::Result<()> {
         self.out.flush()
@@ -32,18 +39,19 @@ impl Sink for ShortSink {
 }
 
 /// The one line for `rec`, every value from the input escaped.
-pub fn line(rec: &Record) -> String {
+pub fn line(rec: &Record, style: Style, w: &Words) -> String {
+    let p = |s: colored::ColoredString| style.paint(s);
     let mut parts = Vec::new();
     match rec.source.timestamp {
-        Some(t) => parts.push(awsplain::time::format_rfc3339(t).dimmed().to_string()),
+        Some(t) => parts.push(p(awsplain::time::format_rfc3339(t).dimmed())),
         None => {
             let place = place_of(rec);
             if !place.is_empty() {
-                parts.push(flat(&place).dimmed().to_string());
+                parts.push(p(flat(&place).dimmed()));
             }
         }
     }
-    parts.push(flat(code_of(rec)).red().bold().to_string());
+    parts.push(p(flat(w.code(code_of(rec))).red().bold()));
     let mut what = String::new();
     if let Some(p) = &rec.principal {
         what.push_str(&flat(p));
@@ -61,7 +69,9 @@ pub fn line(rec: &Record) -> String {
         (None, None) => {}
     }
     if let Some(r) = &rec.resource {
-        what.push_str(" on ");
+        what.push(' ');
+        what.push_str(w.short_on);
+        what.push(' ');
         what.push_str(&flat(r));
     }
     if rec.action.is_none() {
@@ -89,7 +99,7 @@ pub fn line(rec: &Record) -> String {
         parts.push(what);
     }
     if let Some(r) = rec.remedies.first() {
-        parts.push(format!("[{}]", flat(&r.id)).green().to_string());
+        parts.push(p(format!("[{}]", flat(&r.id)).green()));
     }
     parts.join("  ")
 }
@@ -105,7 +115,6 @@ mod tests {
 
     #[test]
     fn denial_on_one_line_with_time() {
-        colored::control::set_override(false);
         let mut r = Record {
             error_code: Some("AccessDenied".into()),
             principal: Some("arn:aws:iam::1:user/u".into()),
@@ -119,14 +128,13 @@ mod tests {
             ..Default::default()
         });
         assert_eq!(
-            line(&r),
+            line(&r, Style::PLAIN, words(awsplain::Lang::En)),
             "1970-01-01T00:00:01.000Z  AccessDenied  arn:aws:iam::1:user/u → s3:GetObject on arn:aws:s3:::b/k\\nx  [iam-allow]"
         );
     }
 
     #[test]
     fn message_stands_in_for_the_action() {
-        colored::control::set_override(false);
         let mut r = Record {
             error_code: Some("ThrottlingException".into()),
             service: Some("cloudformation".into()),
@@ -137,7 +145,7 @@ mod tests {
         r.source.name = "ci.log".into();
         r.source.line = Some(7);
         assert_eq!(
-            line(&r),
+            line(&r, Style::PLAIN, words(awsplain::Lang::En)),
             "ci.log:7  ThrottlingException  cloudformation DescribeStacks: Rate exceeded"
         );
     }

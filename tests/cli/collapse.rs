@@ -6,7 +6,7 @@ use std::path::Path;
 
 /// The same denial `n` times, each after a timestamped log line (so that each is its own
 /// record with its own time) and from a different session of one role.
-fn repeated_log(n: usize) -> String {
+pub fn repeated_log(n: usize) -> String {
     let mut text = String::new();
     for i in 0..n {
         text.push_str(&format!(

@@ -6,7 +6,9 @@ use std::path::PathBuf;
 /// The `awsplain` binary under test.
 pub fn awsplain() -> assert_cmd::Command {
     let mut c = assert_cmd::Command::cargo_bin("awsplain").expect("binary built");
+    // The layout follows COLUMNS when the output is no terminal: tests expect 80.
     c.env_remove("NO_COLOR")
+        .env_remove("COLUMNS")
         .env("LANG", "C")
         .env_remove("LC_ALL")
         .env_remove("LC_MESSAGES");
@@ -36,4 +38,22 @@ pub fn format_samples() -> Vec<PathBuf> {
         .collect();
     paths.sort();
     paths
+}
+
+/// No AWS credentials anywhere the SDK looks: environment, profiles, web identity,
+/// container and instance metadata.
+pub fn without_aws_credentials(c: &mut assert_cmd::Command) -> &mut assert_cmd::Command {
+    c.env_remove("AWS_ACCESS_KEY_ID")
+        .env_remove("AWS_SECRET_ACCESS_KEY")
+        .env_remove("AWS_SESSION_TOKEN")
+        .env_remove("AWS_PROFILE")
+        .env_remove("AWS_WEB_IDENTITY_TOKEN_FILE")
+        .env_remove("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI")
+        .env_remove("AWS_CONTAINER_CREDENTIALS_FULL_URI")
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env("AWS_CONFIG_FILE", "/nonexistent/awsplain-test-config")
+        .env(
+            "AWS_SHARED_CREDENTIALS_FILE",
+            "/nonexistent/awsplain-test-credentials",
+        )
 }

@@ -2,7 +2,11 @@
 
 mod collapse;
 mod common;
+mod dirs;
+mod errors;
 mod hostile;
+mod layout;
+mod man;
 mod remedies;
 mod run;
 mod samples;

@@ -869,28 +869,16 @@ fn missing_permission_is_explained_as_a_record_with_exit_2() {
 
 #[test]
 fn missing_credentials_say_how_to_provide_them() {
-    let out = awsplain()
-        .args([
-            "tail",
-            "/ecs/web",
-            "--region",
-            "us-east-1",
-            "--endpoint-url",
-            "http://127.0.0.1:9",
-        ])
-        .env_remove("AWS_ACCESS_KEY_ID")
-        .env_remove("AWS_SECRET_ACCESS_KEY")
-        .env_remove("AWS_SESSION_TOKEN")
-        .env_remove("AWS_PROFILE")
-        .env_remove("AWS_WEB_IDENTITY_TOKEN_FILE")
-        .env_remove("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI")
-        .env_remove("AWS_CONTAINER_CREDENTIALS_FULL_URI")
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .env("AWS_CONFIG_FILE", "/nonexistent/awsplain-test-config")
-        .env(
-            "AWS_SHARED_CREDENTIALS_FILE",
-            "/nonexistent/awsplain-test-credentials",
-        )
+    let mut out = awsplain();
+    out.args([
+        "tail",
+        "/ecs/web",
+        "--region",
+        "us-east-1",
+        "--endpoint-url",
+        "http://127.0.0.1:9",
+    ]);
+    let out = crate::common::without_aws_credentials(&mut out)
         .timeout(Duration::from_secs(60))
         .assert()
         .code(2)

@@ -2,7 +2,7 @@
 //! awsplain's own failed calls (CloudWatch Logs, Step Functions, ECS, CloudFormation) into
 //! records and plain messages instead of SDK dumps.
 
-use super::super::output::{make_sink, prepare};
+use super::super::output::{make_sink_styled, prepare, Stream, Style};
 use super::super::OutputOpts;
 use aws_sdk_cloudwatchlogs::config::ProvideCredentials;
 use aws_sdk_cloudwatchlogs::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
@@ -50,6 +50,7 @@ pub struct Env {
 
 impl Env {
     pub async fn load(args: &Connection) -> Result<Env, String> {
+        check_endpoint(args.endpoint_url.as_deref())?;
         let mut loader = aws_config::defaults(aws_config::BehaviorVersion::latest());
         if let Some(p) = &args.profile {
             loader = loader.profile_name(p);
@@ -78,14 +79,14 @@ impl Env {
                 if let Err(e) = p.provide_credentials().await {
                     return Err(no_credentials(
                         &profile,
-                        &DisplayErrorContext(&e).to_string(),
+                        &crate::cli::debug().then(|| DisplayErrorContext(&e).to_string()),
                     ));
                 }
             }
             None => {
                 return Err(no_credentials(
                     &profile,
-                    "no credentials provider is configured",
+                    &Some("no credentials provider is configured".into()),
                 ))
             }
         }
@@ -158,28 +159,63 @@ impl Env {
                     .map(|r| format!(" (request id {})", for_terminal(r)))
                     .unwrap_or_default()
             ),
-            None => eprintln!(
-                "awsplain: could not call {api} {} in {where_}{}: {}",
-                f.operation,
-                self.sdk
-                    .endpoint_url()
-                    .map(|u| format!(" at {u}"))
-                    .unwrap_or_default(),
-                for_terminal(&f.detail)
-            ),
+            None => {
+                eprintln!(
+                    "awsplain: could not call {api} {} in {where_}{}: {}{}",
+                    f.operation,
+                    self.sdk
+                        .endpoint_url()
+                        .map(|u| format!(" at {}", for_terminal(u)))
+                        .unwrap_or_default(),
+                    for_terminal(&f.cause),
+                    if crate::cli::debug() {
+                        ""
+                    } else {
+                        " (--debug shows the whole error)"
+                    }
+                );
+                if crate::cli::debug() {
+                    eprintln!("awsplain: debug: {}", for_terminal(&f.detail));
+                }
+            }
         }
     }
 }
 
-fn no_credentials(profile: &str, why: &str) -> String {
+/// A missing `--endpoint-url` scheme, said with the fix, before the SDK turns it into a
+/// dispatch failure carrying the whole request.
+fn check_endpoint(url: Option<&str>) -> Result<(), String> {
+    let Some(url) = url else {
+        return Ok(());
+    };
+    let lower = url.to_ascii_lowercase();
+    if lower.starts_with("http://") || lower.starts_with("https://") {
+        return Ok(());
+    }
+    let url = for_terminal(url);
+    Err(if url.contains("://") {
+        format!("--endpoint-url `{url}`: the URL must start with http:// or https://")
+    } else {
+        format!(
+            "--endpoint-url `{url}` has no scheme: write http://{url} (an emulator) or https://{url}"
+        )
+    })
+}
+
+/// One line, then the ways to provide credentials; the SDK's account of each provider it
+/// tried only with `--debug`.
+fn no_credentials(profile: &str, detail: &Option<String>) -> String {
+    let detail = match detail {
+        Some(d) => format!("\nawsplain: debug: {}", for_terminal(d)),
+        None => String::new(),
+    };
     format!(
-        "no AWS credentials found (profile `{}`): {}\n\
-         Provide them in one of these ways:\n  \
-         - `aws configure --profile NAME` or `aws sso login --profile NAME`, then pass --profile NAME or set AWS_PROFILE\n  \
+        "no AWS credentials found (profile `{}`). Provide them in one of these ways:\n  \
          - set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN for temporary credentials)\n  \
-         - run on an instance, container or function with an IAM role attached",
+         - `aws configure --profile NAME`, then pass --profile NAME (or set AWS_PROFILE)\n  \
+         - `aws sso login --profile NAME` for IAM Identity Center, then pass --profile NAME\n  \
+         - run on an EC2 instance, ECS task, Lambda function or EKS pod with an IAM role attached{detail}",
         for_terminal(profile),
-        for_terminal(why)
     )
 }
 
@@ -193,7 +229,11 @@ fn explain_as_record(f: &AwsFailure, opts: &OutputOpts) {
     shown.summary_only = false;
     shown.summary = false;
     let rec = f.with_prepared_record(&shown);
-    let mut sink = make_sink(&shown, Box::new(std::io::stderr()));
+    let mut sink = make_sink_styled(
+        &shown,
+        Box::new(std::io::stderr()),
+        Style::for_stream(Stream::Stderr),
+    );
     let _ = sink.record(&rec);
     let _ = sink.finish();
     if !shown.verbose && rec.remedies.is_empty() {
@@ -253,6 +293,16 @@ fn error_chain(e: &dyn std::error::Error) -> String {
     parts.join(": ")
 }
 
+/// The message of the error's last cause: what went wrong without the layers above it, one
+/// of which is a dispatch failure that prints the whole request.
+fn innermost_cause(e: &dyn std::error::Error) -> String {
+    let mut last = e;
+    while let Some(c) = last.source() {
+        last = c;
+    }
+    last.to_string()
+}
+
 /// What awsplain knows about one of its own failed calls.
 #[derive(Debug, Clone)]
 pub struct AwsFailure {
@@ -264,8 +314,10 @@ pub struct AwsFailure {
     pub message: Option<String>,
     pub request_id: Option<String>,
     pub status: Option<u16>,
-    /// The whole error chain, for failures that never reached CloudWatch.
+    /// The whole error chain, for failures that never reached CloudWatch (`--debug`).
     pub detail: String,
+    /// The innermost cause of such a failure (`Connection refused (os error 111)`).
+    pub cause: String,
 }
 
 impl AwsFailure {
@@ -312,6 +364,7 @@ impl AwsFailure {
             request_id: None,
             status: None,
             detail: error_chain(e),
+            cause: innermost_cause(e),
         }
     }
 
@@ -376,6 +429,7 @@ mod tests {
             request_id: Some("3f1c-req".into()),
             status: Some(400),
             detail: String::new(),
+            cause: String::new(),
         }
     }
 
@@ -432,6 +486,7 @@ mod tests {
             request_id: Some("r-1".into()),
             status: Some(400),
             detail: String::new(),
+            cause: String::new(),
         };
         let cli = <crate::cli::Cli as clap::Parser>::try_parse_from(["awsplain"]).unwrap();
         let rec = f.with_prepared_record(&cli.out);

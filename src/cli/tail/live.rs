@@ -116,6 +116,7 @@ async fn group_arn(client: &Client, plan: &Plan, g: &str) -> Result<String, Stop
                     request_id: None,
                     status: None,
                     detail: String::new(),
+                    cause: String::new(),
                 }))
             }
         }

@@ -65,6 +65,7 @@ fn reported(operation: &'static str, target: &str, code: &str, message: String) 
         request_id: None,
         status: None,
         detail: String::new(),
+        cause: String::new(),
     }
 }
 
