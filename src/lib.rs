@@ -7,12 +7,15 @@
 
 pub mod grammar;
 pub mod json;
+pub mod json_string;
 pub mod models;
 pub mod record;
 pub mod redact;
 pub mod remedy;
+pub mod remedy_cache;
 pub mod sanitize;
 pub mod scan;
+pub mod service;
 pub mod summary;
 pub mod time;
 

@@ -1150,6 +1150,10 @@ fn assemble(text: &str, marks: Marks, found: &[Found<'_>], group: &[usize]) -> R
             .and_then(|m| sole_arn(m, rec.principal.as_deref()))
             .map(str::to_string);
     }
+    // The error's whole lines: a CloudTrail event names the provider before its error.
+    let line_end = memchr::memchr(b'\n', &text.as_bytes()[end..]).map_or(text.len(), |i| end + i);
+    rec.oidc_issuer =
+        crate::service::web_identity_issuer(&rec, &text[lex::line_start(text, start)..line_end]);
     rec.format = Some(format_of(marks, pieces).to_string());
     rec.span = Span {
         start: start as u64,
