@@ -171,9 +171,13 @@ pub fn oidc_issuer(text: &str) -> Option<&str> {
 /// For a record of a web-identity call (`sts:AssumeRoleWithWebIdentity`), the OIDC issuer its
 /// error's `text` names where none of its fields does; `None` for other records.
 pub fn web_identity_issuer(rec: &crate::Record, text: &str) -> Option<String> {
+    // Every record passes here: compared in place, without a lowercase copy.
     let web = |f: &Option<String>| {
-        f.as_deref()
-            .is_some_and(|v| v.to_ascii_lowercase().contains("webidentity"))
+        f.as_deref().is_some_and(|v| {
+            v.as_bytes()
+                .windows(b"webidentity".len())
+                .any(|w| w.eq_ignore_ascii_case(b"webidentity"))
+        })
     };
     if !(web(&rec.action) || web(&rec.operation)) {
         return None;
