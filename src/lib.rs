@@ -5,9 +5,10 @@
 //! of services, operations and error codes from its service models ([`models`]). It has no
 //! CLI or AWS SDK dependencies; the `awsplain` binary lives behind the `cli` feature.
 
+mod automaton;
 pub mod grammar;
 pub mod json;
-pub mod json_string;
+mod json_string;
 pub mod models;
 pub mod record;
 pub mod redact;
@@ -15,7 +16,7 @@ pub mod remedy;
 pub mod remedy_cache;
 pub mod sanitize;
 pub mod scan;
-pub mod service;
+mod service;
 pub mod summary;
 pub mod time;
 
