@@ -2,13 +2,12 @@
 //! for the derived `Serialize` (a test holds the two equal), at a fraction of the cost.
 //!
 //! Records are written far more often than anything else awsplain does with them, and most of
-//! a record's bytes are long catalog texts. serde_json escapes strings a byte at a time; here
-//! clean text is skipped eight bytes a step and copied in runs, and the remedies of a record
-//! can come in already written (the remedy cache keeps them as JSON, see
-//! [`crate::remedy::remedies_json_cached`]).
+//! a record's bytes are long catalog texts: strings go through [`crate::json_string`], and the
+//! remedies of a record can come in already written (the remedy cache keeps them as JSON, see
+//! [`crate::remedy_cache`]). This module only writes; it knows nothing of how remedies are made.
 
+use crate::json_string::{needs_escape, write_str};
 use crate::record::{Record, Remedy, Source, Span};
-use crate::remedy::draft::{Artifact, Draft, Policy};
 
 /// Append `rec` as one JSON object (no newline), its remedies written from `rec.remedies`.
 pub fn write_record(rec: &Record, out: &mut Vec<u8>) {
@@ -91,138 +90,37 @@ fn write_field_str(s: &str, out: &mut Vec<u8>) {
     }
 }
 
-/// Whether `b` holds a byte JSON escapes: a control character (below 0x20), `"` or `\`.
-/// Eight bytes a step, each tested with the exact word tricks for "some byte is zero" and "some
-/// byte is below n" (n <= 128).
-fn needs_escape(b: &[u8]) -> bool {
-    const ONES: u64 = u64::MAX / 255;
-    const HIGH: u64 = ONES * 0x80;
-    let zero_byte = |x: u64| x.wrapping_sub(ONES) & !x & HIGH != 0;
-    let word = |x: u64| {
-        x.wrapping_sub(ONES * 0x20) & !x & HIGH != 0
-            || zero_byte(x ^ (ONES * u64::from(b'"')))
-            || zero_byte(x ^ (ONES * u64::from(b'\\')))
-    };
-    let mut chunks = b.chunks_exact(8);
-    let words = chunks
-        .by_ref()
-        .any(|c| word(u64::from_le_bytes(c.try_into().expect("eight bytes"))));
-    words
-        || chunks
-            .remainder()
-            .iter()
-            .any(|&c| c < 0x20 || c == b'"' || c == b'\\')
-}
-
 /// Append a record's remedies as a JSON array.
 pub fn write_remedies(remedies: &[Remedy], out: &mut Vec<u8>) {
-    write_array(remedies, out, |r, out| {
-        write_remedy(
-            out,
-            [&r.id, &r.title, &r.explanation],
-            &r.steps,
-            r.policy.as_ref().map(PolicyJson::Value),
-            &r.apply,
-            r.snippets.iter().map(|(k, v)| (k.as_str(), v)),
-        )
-    });
-}
-
-/// [`write_remedies`] for remedies still being built: the bytes written for the [`Remedy`]s
-/// they become, without making them.
-pub(crate) fn write_drafts(drafts: &[Draft], out: &mut Vec<u8>) {
-    write_array(drafts, out, |d, out| {
-        write_remedy(
-            out,
-            [d.id, &d.title, &d.explanation],
-            &d.steps,
-            d.policy.as_ref().map(|p| match p {
-                Policy::Json(text) => PolicyJson::Text(text),
-                Policy::Value(v) => PolicyJson::Value(v),
-            }),
-            &d.apply,
-            d.snippets().iter().map(|(k, v)| (*k, v)),
-        )
-    });
-}
-
-/// A text of a remedy, written as a JSON string.
-trait JsonText {
-    fn write_json(&self, out: &mut Vec<u8>);
-}
-
-impl JsonText for String {
-    fn write_json(&self, out: &mut Vec<u8>) {
-        write_str(self, out);
-    }
-}
-
-impl JsonText for std::borrow::Cow<'_, str> {
-    fn write_json(&self, out: &mut Vec<u8>) {
-        write_str(self, out);
-    }
-}
-
-impl JsonText for Artifact {
-    fn write_json(&self, out: &mut Vec<u8>) {
-        match self {
-            Artifact::Text(t) => write_str(t, out),
-            Artifact::Json(j) => out.extend_from_slice(j),
-        }
-    }
-}
-
-fn write_array<T>(items: &[T], out: &mut Vec<u8>, write_item: impl Fn(&T, &mut Vec<u8>)) {
     out.push(b'[');
-    for (i, item) in items.iter().enumerate() {
+    for (i, r) in remedies.iter().enumerate() {
         if i > 0 {
             out.push(b',');
         }
-        write_item(item, out);
+        write_remedy(r, out);
     }
     out.push(b']');
 }
 
-/// A remedy's policy document to write.
-enum PolicyJson<'a> {
-    Value(&'a serde_json::Value),
-    /// Already compact JSON text.
-    Text(&'a str),
-}
-
 /// One remedy's object: `id`, `title` and `explanation`, the steps, the policy, the commands
 /// and the snippets (sorted by tool).
-fn write_remedy<'s, S: JsonText, A: JsonText + 's>(
-    out: &mut Vec<u8>,
-    [id, title, explanation]: [&str; 3],
-    steps: &[S],
-    policy: Option<PolicyJson>,
-    apply: &[A],
-    snippets: impl Iterator<Item = (&'s str, &'s A)>,
-) {
+fn write_remedy(r: &Remedy, out: &mut Vec<u8>) {
     let mut o = Object::open(out);
-    o.str("id", id);
-    o.str("title", title);
-    o.str("explanation", explanation);
-    o.strings("steps", steps);
-    match policy {
-        Some(PolicyJson::Value(policy)) => {
-            o.key("policy");
-            // Small and rare next to the texts; serde_json writes a Value exactly as it would here.
-            serde_json::to_writer(&mut *o.out, policy).expect("writing to a Vec cannot fail");
-        }
-        Some(PolicyJson::Text(text)) => {
-            o.key("policy");
-            o.out.extend_from_slice(text.as_bytes());
-        }
-        None => {}
+    o.str("id", &r.id);
+    o.str("title", &r.title);
+    o.str("explanation", &r.explanation);
+    o.strings("steps", &r.steps);
+    if let Some(policy) = &r.policy {
+        o.key("policy");
+        // Small next to the texts; serde_json writes a Value exactly as it would here.
+        serde_json::to_writer(&mut *o.out, policy).expect("writing to a Vec cannot fail");
     }
-    o.strings("apply", apply);
+    o.strings("apply", &r.apply);
     o.key("snippets");
     let mut s = Object::open(o.out);
-    for (k, v) in snippets {
+    for (k, v) in &r.snippets {
         s.data_key(k);
-        v.write_json(s.out);
+        write_str(v, s.out);
     }
     s.close();
     o.close();
@@ -307,14 +205,14 @@ impl<'a> Object<'a> {
         write_str(v, self.out);
     }
 
-    fn strings<S: JsonText>(&mut self, k: &'static str, v: &[S]) {
+    fn strings(&mut self, k: &'static str, v: &[String]) {
         self.key(k);
         self.out.push(b'[');
         for (i, s) in v.iter().enumerate() {
             if i > 0 {
                 self.out.push(b',');
             }
-            s.write_json(self.out);
+            write_str(s, self.out);
         }
         self.out.push(b']');
     }
@@ -322,82 +220,6 @@ impl<'a> Object<'a> {
     fn close(self) {
         self.out.push(b'}');
     }
-}
-
-/// Where JSON text goes: the output lines (bytes) or a generated document (a `String`).
-pub trait JsonOut {
-    /// Append `s` as it is.
-    fn push_text(&mut self, s: &str);
-}
-
-impl JsonOut for Vec<u8> {
-    fn push_text(&mut self, s: &str) {
-        self.extend_from_slice(s.as_bytes());
-    }
-}
-
-impl JsonOut for String {
-    fn push_text(&mut self, s: &str) {
-        self.push_str(s);
-    }
-}
-
-/// Append `s` as a JSON string, escaped as serde_json escapes (`"` and `\`, the short forms
-/// `\b \t \n \f \r`, other control characters as `\u00xx`, everything else as it is;
-/// the tests hold it to serde_json's output). The catalog texts are most of the bytes awsplain
-/// writes, so clean text is skipped eight bytes a step and copied in runs.
-pub fn write_str<O: JsonOut + ?Sized>(s: &str, out: &mut O) {
-    escape_into(s, out);
-}
-
-/// The escaping behind [`write_str`]. Escapes stand only at ASCII bytes, so the clean runs
-/// between them are whole UTF-8 text.
-fn escape_into<O: JsonOut + ?Sized>(s: &str, out: &mut O) {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    let b = s.as_bytes();
-    out.push_text("\"");
-    let (mut run, mut i) = (0, 0);
-    while i < b.len() {
-        if let Some(word) = b.get(i..i + 8) {
-            if !needs_escape(word) {
-                i += 8;
-                continue;
-            }
-        }
-        let short = match b[i] {
-            b'"' => "\\\"",
-            b'\\' => "\\\\",
-            b'\n' => "\\n",
-            b'\r' => "\\r",
-            b'\t' => "\\t",
-            0x08 => "\\b",
-            0x0c => "\\f",
-            0..=0x1f => "",
-            _ => {
-                i += 1;
-                continue;
-            }
-        };
-        out.push_text(&s[run..i]);
-        if short.is_empty() {
-            let c = b[i];
-            let hex = [
-                b'\\',
-                b'u',
-                b'0',
-                b'0',
-                HEX[usize::from(c >> 4)],
-                HEX[usize::from(c & 0xf)],
-            ];
-            out.push_text(std::str::from_utf8(&hex).expect("ASCII"));
-        } else {
-            out.push_text(short);
-        }
-        i += 1;
-        run = i;
-    }
-    out.push_text(&s[run..]);
-    out.push_text("\"");
 }
 
 #[cfg(test)]
@@ -410,24 +232,6 @@ mod tests {
         let mut v = Vec::new();
         write_record(rec, &mut v);
         v
-    }
-
-    #[test]
-    fn escapes_like_serde_json_for_every_byte_value() {
-        let all: String = (0u8..=0x7f).map(char::from).collect::<String>() + "é→😀\u{2028}";
-        for s in [
-            all.as_str(),
-            "",
-            "\"",
-            "\\",
-            "abcdefg\"",
-            "abcdefgh\n",
-            "\u{7f}",
-        ] {
-            let mut v = Vec::new();
-            write_str(s, &mut v);
-            assert_eq!(v, serde_json::to_vec(s).unwrap(), "{s:?}");
-        }
     }
 
     #[test]
@@ -474,34 +278,7 @@ mod tests {
         assert_eq!(with, ours(&pass_role));
     }
 
-    #[test]
-    fn needs_escape_finds_every_byte_json_escapes_at_every_place() {
-        for fill in [b'a', b' ', b'!', b'#', b']', 0x7f, 0x80, 0xa0, 0xff] {
-            for len in 0..20 {
-                assert!(!needs_escape(&vec![fill; len]), "{fill:#x} of {len}");
-                for at in 0..len {
-                    for b in 0..=255u8 {
-                        let mut v = vec![fill; len];
-                        v[at] = b;
-                        let expected = b < 0x20 || b == b'"' || b == b'\\';
-                        assert_eq!(needs_escape(&v), expected, "{b:#x} at {at} of {len}");
-                    }
-                }
-            }
-        }
-        assert!(!needs_escape("é→😀\u{7f}~ ".as_bytes()));
-    }
-
     proptest! {
-        #[test]
-        fn strings_dense_with_escapes_are_written_as_serde_json_writes_them(
-            s in "[a\"\\\\\n\u{1}\u{1f} é]{0,40}",
-        ) {
-            let mut v = Vec::new();
-            write_str(&s, &mut v);
-            prop_assert_eq!(v, serde_json::to_vec(&s).unwrap());
-        }
-
         #[test]
         fn any_text_in_any_field_is_written_as_serde_json_writes_it(
             texts in proptest::collection::vec(any::<String>(), 6),

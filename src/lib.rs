@@ -8,12 +8,15 @@
 mod automaton;
 pub mod grammar;
 pub mod json;
+mod json_string;
 pub mod models;
 pub mod record;
 pub mod redact;
 pub mod remedy;
+pub mod remedy_cache;
 pub mod sanitize;
 pub mod scan;
+mod service;
 pub mod summary;
 pub mod time;
 

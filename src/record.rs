@@ -1,6 +1,6 @@
 //! The structured record of one AWS error found in text: the JSON contract of awsplain.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// Whether the deny was explicit (a `Deny` statement matched) or implicit (nothing allowed it).
@@ -108,7 +108,7 @@ pub struct Span {
 }
 
 /// One remedy: what to do about an error, with artifacts filled from the record.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Remedy {
     /// Stable catalog id, e.g. `iam-pass-role`.
     pub id: String,
@@ -171,6 +171,13 @@ pub struct Record {
     pub policy_arn: Option<String>,
     pub encoded_message: Option<String>,
     pub authorization_id: Option<String>,
+    /// The OpenID Connect issuer (`token.actions.githubusercontent.com`,
+    /// `oidc.eks.REGION.amazonaws.com/id/ID`) that the text of a web-identity error names
+    /// outside the fields above (a CloudTrail event's `identityProvider`, a line of the same
+    /// error): the trust policy fix names that provider. Evidence for remedies only, not a key
+    /// of the JSON record.
+    #[serde(skip)]
+    pub oidc_issuer: Option<String>,
     pub remedies: Vec<Remedy>,
     pub source: Source,
     pub span: Span,

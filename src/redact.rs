@@ -200,6 +200,7 @@ impl Redactor {
             &mut rec.policy_arn,
             &mut rec.encoded_message,
             &mut rec.authorization_id,
+            &mut rec.oidc_issuer,
             &mut rec.source.log_group,
             &mut rec.source.log_stream,
             &mut rec.source.event_id,

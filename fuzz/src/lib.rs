@@ -262,7 +262,7 @@ pub fn check_records(input: &[u8], recs: &[Record]) {
             // earlier inputs filled, written by filling a template's holes.
             let mut fast = Vec::new();
             awsplain::json::write_record_with(rec, &mut fast, |out| {
-                awsplain::remedy::remedies_json_cached(rec, lang, out)
+                awsplain::remedy_cache::write_json(rec, lang, out)
             });
             assert_eq!(String::from_utf8_lossy(&fast), line, "fast JSON path");
             for s in strings(&r) {

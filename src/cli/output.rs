@@ -307,7 +307,7 @@ fn redactor() -> MutexGuard<'static, Redactor> {
 /// with `--redact`, masks over every field and remedy (remedies are built from the real
 /// values first so that generated policies and commands stay correct once unmasked).
 pub fn prepare(rec: &mut Record, opts: &OutputOpts) {
-    rec.remedies = awsplain::remedy::remedies_for_cached(rec, opts.lang());
+    rec.remedies = awsplain::remedy_cache::remedies(rec, opts.lang());
     warn_if_secret(rec, opts.redact);
     mask(rec, opts);
 }

@@ -40,7 +40,7 @@ pub fn run(opts: &OutputOpts, files: &[PathBuf], threads: Option<u16>) -> anyhow
         Arc::new(move |rec: &mut awsplain::Record| {
             super::output::warn_if_secret(rec, redact);
             if shown {
-                rec.remedies = awsplain::remedy::remedies_for_cached(rec, lang);
+                rec.remedies = awsplain::remedy_cache::remedies(rec, lang);
             }
         });
     // Plain JSON: lines are written from the remedy cache's JSON, never building remedy
@@ -245,7 +245,7 @@ pub fn run(opts: &OutputOpts, files: &[PathBuf], threads: Option<u16>) -> anyhow
 /// Append `rec`'s JSON output line, its remedies copied from the remedy cache's JSON.
 fn cached_json_line(rec: &awsplain::Record, lang: awsplain::Lang, out: &mut Vec<u8>) {
     awsplain::json::write_record_with(rec, out, |out| {
-        awsplain::remedy::remedies_json_cached(rec, lang, out)
+        awsplain::remedy_cache::write_json(rec, lang, out)
     });
     out.push(b'\n');
 }

@@ -83,6 +83,10 @@ pub(super) fn assemble(text: &str, marks: Marks, found: &[Found<'_>], group: &[u
             .and_then(|m| sole_arn(m, rec.principal.as_deref()))
             .map(str::to_string);
     }
+    // The error's whole lines: a CloudTrail event names the provider before its error.
+    let line_end = memchr::memchr(b'\n', &text.as_bytes()[end..]).map_or(text.len(), |i| end + i);
+    let lines = &text[super::lex::line_start(text, start)..line_end];
+    rec.oidc_issuer = crate::service::web_identity_issuer(&rec, lines);
     rec.format = Some(format_of(marks, pieces).to_string());
     rec.span = Span {
         start: start as u64,

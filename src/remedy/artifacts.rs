@@ -1,16 +1,35 @@
 //! Artifacts filled from the record for the entries that have them: policy documents,
 //! apply commands and snippets, plus the record-specific steps that go with them.
 
-use super::draft::{Artifact, Draft, Form, Policy, Text};
 use super::policy::{
-    self, object, put_policy_command, put_policy_command_json, shell_quote, snippets, Allow,
-    AllowText, Identity,
+    self, object, put_policy_command, shell_quote, snippets, Allow, AllowText, Identity,
 };
 use super::{json_text, Facts, Lang};
-use crate::record::Record;
+use crate::record::{Record, Remedy};
 use serde_json::{json, Value};
 use std::borrow::Cow;
 use std::sync::OnceLock;
+
+/// A text of a remedy: fixed (from the tables here) or built for the record.
+type Text = Cow<'static, str>;
+
+/// The ways the generators below add to a remedy.
+impl Remedy {
+    /// Add a step.
+    fn step(&mut self, text: impl Into<String>) {
+        self.steps.push(text.into());
+    }
+
+    /// Add a command that applies the fix.
+    fn command(&mut self, cmd: impl Into<String>) {
+        self.apply.push(cmd.into());
+    }
+
+    /// Set the snippet for `tool`, replacing any it had.
+    fn set_snippet(&mut self, tool: &str, text: impl Into<String>) {
+        self.snippets.insert(tool.to_string(), text.into());
+    }
+}
 
 fn t(lang: Lang, en: &'static str, ja: &'static str) -> Text {
     Cow::Borrowed(match lang {
@@ -50,19 +69,19 @@ fn command_with(head: &str, word: &str, tail: &[&str]) -> String {
 }
 
 /// Add the generated parts of remedy `r` (chosen by its id) from the record.
-pub fn attach(r: &mut Draft, rec: &Record, f: &Facts, lang: Lang) {
+pub fn attach(r: &mut Remedy, rec: &Record, f: &Facts, lang: Lang) {
     let catalog_steps = r.steps.len();
     attach_by_id(r, rec, f, lang);
     mark_unfinished_commands(r, lang);
     // Steps written here are specific to the record, so they go before the catalog's.
     // Organizations notes are about who runs the commands, so they read better last.
-    if !matches!(r.id, "scp-explicit-deny" | "rcp-explicit-deny") {
+    if !matches!(r.id.as_str(), "scp-explicit-deny" | "rcp-explicit-deny") {
         r.steps.rotate_left(catalog_steps);
     }
 }
 
-fn attach_by_id(r: &mut Draft, rec: &Record, f: &Facts, lang: Lang) {
-    match r.id {
+fn attach_by_id(r: &mut Remedy, rec: &Record, f: &Facts, lang: Lang) {
+    match r.id.as_str() {
         "iam-pass-role" => pass_role(r, rec, f, lang),
         "iam-allow-action" => allow_action(r, rec, f, lang),
         "permissions-boundary" => boundary(r, rec, f, lang),
@@ -118,7 +137,7 @@ fn placeholders(cmd: &[u8]) -> Vec<&[u8]> {
 
 /// Turn commands that still hold a `<PLACEHOLDER>` into shell comments that name what to fill
 /// in: pasted as they are, they would run with the placeholder (or fail half way).
-fn mark_unfinished_commands(r: &mut Draft, lang: Lang) {
+fn mark_unfinished_commands(r: &mut Remedy, lang: Lang) {
     let head = match lang {
         Lang::En => "# fill in ",
         Lang::Ja => "# 次を埋めてから実行: ",
@@ -128,11 +147,7 @@ fn mark_unfinished_commands(r: &mut Draft, lang: Lang) {
         Lang::Ja => " → ",
     };
     for cmd in &mut r.apply {
-        let bytes = match cmd {
-            Artifact::Text(t) => t.as_bytes(),
-            Artifact::Json(j) => &j[..],
-        };
-        let found = placeholders(bytes);
+        let found = placeholders(cmd.as_bytes());
         if found.is_empty() {
             continue;
         }
@@ -144,18 +159,12 @@ fn mark_unfinished_commands(r: &mut Draft, lang: Lang) {
             prefix.push_str(std::str::from_utf8(p).expect("ASCII"));
         }
         prefix.push_str(tail);
-        match cmd {
-            Artifact::Text(t) => *t = Cow::Owned(prefix + t),
-            // Placeholders and the words around them need no JSON escape.
-            Artifact::Json(j) => {
-                j.splice(1..1, prefix.into_bytes());
-            }
-        }
+        cmd.insert_str(0, &prefix);
     }
 }
 
 /// The first step of a remedy with a policy for the caller: whom to attach it to.
-fn caller_step(r: &mut Draft, f: &Facts, lang: Lang) {
+fn caller_step(r: &mut Remedy, f: &Facts, lang: Lang) {
     r.step(match &f.identity {
         Identity::Role(n) => tj(
             lang,
@@ -190,7 +199,7 @@ fn caller_step(r: &mut Draft, f: &Facts, lang: Lang) {
 
 /// The caller's own policy: attach `doc` to the identity from the principal (after
 /// [`caller_step`] said which).
-fn attach_identity_policy(r: &mut Draft, f: &Facts, action: &str, doc: &Allow, lang: Lang) {
+fn attach_identity_policy(r: &mut Remedy, f: &Facts, action: &str, doc: &Allow, lang: Lang) {
     let identity = &f.identity;
     let text = doc.text();
     let compact = text.compact();
@@ -204,12 +213,12 @@ fn attach_identity_policy(r: &mut Draft, f: &Facts, action: &str, doc: &Allow, l
             identity_artifacts(r, identity, &name, &text, &compact);
         }
     }
-    r.policy = Some(Policy::Json(compact.into()));
+    r.policy = Some(text.to_value());
 }
 
 /// The fix for an IAM Identity Center role: the permission set's inline policy, read, merged
 /// and provisioned again to the accounts that use the set.
-fn permission_set_commands(r: &mut Draft, lang: Lang) {
+fn permission_set_commands(r: &mut Remedy, lang: Lang) {
     r.step(t(
         lang,
         "A permission set has one inline policy and put-inline-policy-to-permission-set replaces it: read it into inline-policy.json, merge the statement of `policy` into it, put it back, then provision the set so that its roles in the accounts change",
@@ -227,7 +236,7 @@ fn permission_set_commands(r: &mut Draft, lang: Lang) {
 }
 
 /// Say that the inline policy's name matters: a second policy of that name replaces the first.
-fn same_name_step(r: &mut Draft, lang: Lang) {
+fn same_name_step(r: &mut Remedy, lang: Lang) {
     r.step(t(
         lang,
         "put-role-policy (put-user-policy) replaces an inline policy of the same name: the name is made from the action and the resource so that other fixes keep theirs; to grant more in one policy, merge the statements into one document",
@@ -235,31 +244,23 @@ fn same_name_step(r: &mut Draft, lang: Lang) {
     ));
 }
 
-/// The `put-*-policy` command and the snippets for an identity's policy: for the JSON
-/// printer, as the JSON strings it writes.
+/// The `put-*-policy` command and the snippets for an identity's policy.
 fn identity_artifacts(
-    r: &mut Draft,
+    r: &mut Remedy,
     identity: &Identity,
     name: &str,
     doc: &AllowText,
     compact: &str,
 ) {
-    let escaped = (r.form == Form::Json).then(|| doc.escaped());
-    let command = escaped
-        .as_ref()
-        .and_then(|strings| put_policy_command_json(identity, name, compact, doc, strings));
-    r.apply.push(match command {
-        Some(json) => Artifact::Json(json),
-        None => Artifact::Text(put_policy_command(identity, name, compact).into()),
-    });
-    for (tool, snippet) in snippets(identity, name, doc, escaped.as_ref()) {
-        r.set_snippet_artifact(tool, snippet);
+    r.command(put_policy_command(identity, name, compact));
+    for (tool, snippet) in snippets(identity, name, doc) {
+        r.set_snippet(tool, snippet);
     }
 }
 
 /// Say so when the text's ARN is not of a resource type the action takes (a truncated ARN,
 /// a request path, another type), since the policy then holds another resource.
-fn wrong_type_step(r: &mut Draft, rec: &Record, lang: Lang, action: &str, res: &str) {
+fn wrong_type_step(r: &mut Remedy, rec: &Record, lang: Lang, action: &str, res: &str) {
     let Some(given) = rec.resource.as_deref().filter(|g| policy::is_clean_arn(g)) else {
         return;
     };
@@ -281,7 +282,7 @@ fn wrong_type_step(r: &mut Draft, rec: &Record, lang: Lang, action: &str, res: &
     });
 }
 
-fn placeholder_step(r: &mut Draft, lang: Lang, resources: &[String]) {
+fn placeholder_step(r: &mut Remedy, lang: Lang, resources: &[String]) {
     if resources
         .iter()
         .any(|x| !x.contains('<') && policy::looks_masked(x))
@@ -302,7 +303,7 @@ fn placeholder_step(r: &mut Draft, lang: Lang, resources: &[String]) {
 }
 
 /// Say why Resource is every stream of a log group when the text names one stream.
-fn log_stream_step(r: &mut Draft, rec: &Record, lang: Lang, resource: &str) {
+fn log_stream_step(r: &mut Remedy, rec: &Record, lang: Lang, resource: &str) {
     let Some((_, group)) = rec.resource.as_deref().and_then(policy::log_stream_parts) else {
         return;
     };
@@ -315,7 +316,7 @@ fn log_stream_step(r: &mut Draft, rec: &Record, lang: Lang, resource: &str) {
     }
 }
 
-fn pass_role(r: &mut Draft, rec: &Record, f: &Facts, lang: Lang) {
+fn pass_role(r: &mut Remedy, rec: &Record, f: &Facts, lang: Lang) {
     caller_step(r, f, lang);
     let role = match rec.resource.as_deref() {
         Some(r) if r.starts_with("arn:") => policy::resource_for("iam:PassRole", Some(r)).0,
@@ -423,7 +424,7 @@ fn action_or_placeholder(rec: &Record) -> String {
 /// Reference: the action as AWS spells it; for a message without one, the action its
 /// operation is authorised as; for an action its service does not have (a message that
 /// names `ec2:CreateRole`), `<SERVICE>:Name` and a step naming the services that have it.
-fn checked_action(r: &mut Draft, rec: &Record, f: &Facts, lang: Lang) -> String {
+fn checked_action(r: &mut Remedy, rec: &Record, f: &Facts, lang: Lang) -> String {
     let action = action_or_placeholder(rec);
     if action.starts_with('<') {
         if let (Some(a), Some(op)) = (operation_action(rec, f), rec.operation.as_deref()) {
@@ -478,7 +479,7 @@ fn operation_action(rec: &Record, f: &Facts) -> Option<String> {
 }
 
 /// Say which IAM action an operation is authorised as, when the message names only the call.
-fn operation_step(r: &mut Draft, lang: Lang, op: &str, action: &str) {
+fn operation_step(r: &mut Remedy, lang: Lang, op: &str, action: &str) {
     r.step(tj(
         lang,
         &[
@@ -502,7 +503,7 @@ fn operation_step(r: &mut Draft, lang: Lang, op: &str, action: &str) {
     ));
 }
 
-fn allow_action(r: &mut Draft, rec: &Record, f: &Facts, lang: Lang) {
+fn allow_action(r: &mut Remedy, rec: &Record, f: &Facts, lang: Lang) {
     caller_step(r, f, lang);
     let action = checked_action(r, rec, f, lang);
     let (res, _) = policy::resource_for(&action, rec.resource.as_deref());
@@ -525,7 +526,7 @@ fn allow_action(r: &mut Draft, rec: &Record, f: &Facts, lang: Lang) {
     attach_identity_policy(r, f, &action, &doc, lang);
 }
 
-fn boundary(r: &mut Draft, rec: &Record, f: &Facts, lang: Lang) {
+fn boundary(r: &mut Remedy, rec: &Record, f: &Facts, lang: Lang) {
     let action = checked_action(r, rec, f, lang);
     let (res, _) = policy::resource_for(&action, rec.resource.as_deref());
     boundary_commands(r, &f.identity);
@@ -540,10 +541,10 @@ fn boundary(r: &mut Draft, rec: &Record, f: &Facts, lang: Lang) {
         resources: &[res],
         passed_to_service: None,
     };
-    r.policy = Some(Policy::Json(doc.text().compact().into()));
+    r.policy = Some(doc.to_value());
 }
 
-fn explicit_identity(r: &mut Draft, rec: &Record, f: &Facts) {
+fn explicit_identity(r: &mut Remedy, rec: &Record, f: &Facts) {
     let identity = &f.identity;
     let n = shell_quote(identity.name());
     match identity {
@@ -573,7 +574,7 @@ fn explicit_identity(r: &mut Draft, rec: &Record, f: &Facts) {
     }
 }
 
-fn org_policy(r: &mut Draft, rec: &Record, filter: &str, lang: Lang) {
+fn org_policy(r: &mut Remedy, rec: &Record, filter: &str, lang: Lang) {
     // An SCP applies to the caller's account; an RCP to the account that owns the resource,
     // which a cross-account call does not share with the caller.
     let resource_account = rec.resource.as_deref().and_then(policy::account_of);
@@ -644,7 +645,7 @@ fn principal_for_resource_policy(rec: &Record) -> String {
 
 /// For a principal given as a role session: the command that prints the role's exact ARN
 /// (path included) for the policy's Principal.
-fn role_path_step(r: &mut Draft, rec: &Record, lang: Lang) {
+fn role_path_step(r: &mut Remedy, rec: &Record, lang: Lang) {
     let Some(p) = rec.principal.as_deref().filter(|p| policy::is_clean_arn(p)) else {
         return;
     };
@@ -767,7 +768,7 @@ fn role_name_of(arn: &str) -> Option<&str> {
 
 /// Say in which account the commands after it run: `account` when the text gives it, else
 /// the account `whose_*` describes.
-fn account_step(r: &mut Draft, lang: Lang, account: Option<&str>, whose_en: &str, whose_ja: &str) {
+fn account_step(r: &mut Remedy, lang: Lang, account: Option<&str>, whose_en: &str, whose_ja: &str) {
     r.step(match account {
         Some(a) => tj(
             lang,
@@ -800,7 +801,7 @@ fn caller_account(rec: &Record) -> Option<&str> {
 }
 
 /// When caller and resource live in different accounts, say that both sides must allow it.
-fn cross_account_step(r: &mut Draft, rec: &Record, lang: Lang, resource_account: Option<&str>) {
+fn cross_account_step(r: &mut Remedy, rec: &Record, lang: Lang, resource_account: Option<&str>) {
     if let (Some(caller), Some(owner)) = (caller_account(rec), resource_account) {
         if caller != owner {
             r.step(tj(
@@ -832,7 +833,7 @@ fn cross_account_step(r: &mut Draft, rec: &Record, lang: Lang, resource_account:
     }
 }
 
-fn resource_policy(r: &mut Draft, rec: &Record, f: &Facts, lang: Lang) {
+fn resource_policy(r: &mut Remedy, rec: &Record, f: &Facts, lang: Lang) {
     let action = checked_action(r, rec, f, lang);
     let (res, _) = policy::resource_for(&action, rec.resource.as_deref());
     let owner = rec.resource.as_deref().and_then(policy::account_of);
@@ -859,13 +860,13 @@ fn resource_policy(r: &mut Draft, rec: &Record, f: &Facts, lang: Lang) {
     }
     role_path_step(r, rec, lang);
     log_stream_step(r, rec, lang, &res);
-    r.policy = Some(Policy::Value(resource_statement(rec, &action, res)));
+    r.policy = Some(resource_statement(rec, &action, res));
 }
 
 /// A Lambda function's policy is changed a statement at a time with `add-permission`, never
 /// by writing the document.
 fn lambda_permission(
-    r: &mut Draft,
+    r: &mut Remedy,
     rec: &Record,
     lang: Lang,
     action: &str,
@@ -901,7 +902,7 @@ fn lambda_permission(
     r.command(cmd);
 }
 
-fn key_policy(r: &mut Draft, rec: &Record, f: &Facts, lang: Lang) {
+fn key_policy(r: &mut Remedy, rec: &Record, f: &Facts, lang: Lang) {
     let action = checked_action(r, rec, f, lang);
     let key = rec
         .resource
@@ -931,7 +932,7 @@ fn key_policy(r: &mut Draft, rec: &Record, f: &Facts, lang: Lang) {
         "In a key policy \"Resource\": \"*\" means this key; merge the statement into key-policy.json before putting it back",
         "キーポリシーの \"Resource\": \"*\" は「このキー自身」を指します。ステートメントを key-policy.json に追記してから put-key-policy してください",
     ));
-    r.policy = Some(Policy::Value(resource_statement(rec, &action, "*".into())));
+    r.policy = Some(resource_statement(rec, &action, "*".into()));
 }
 
 /// The region of an ARN, when it names one.
@@ -945,7 +946,7 @@ fn region_of(arn: Option<&str>) -> Option<&str> {
 }
 
 /// The commands that find the endpoint for the service and read its policy into a file.
-fn read_endpoint_policy(r: &mut Draft, rec: &Record, f: &Facts) {
+fn read_endpoint_policy(r: &mut Remedy, rec: &Record, f: &Facts) {
     let svc = f.service.as_deref().unwrap_or("<SERVICE>");
     let region = region_of(rec.resource.as_deref()).unwrap_or("<REGION>");
     let mut find =
@@ -956,7 +957,7 @@ fn read_endpoint_policy(r: &mut Draft, rec: &Record, f: &Facts) {
     r.command("aws ec2 describe-vpc-endpoints --vpc-endpoint-ids <VPC_ENDPOINT_ID> --query 'VpcEndpoints[0].PolicyDocument' --output text > endpoint-policy.json");
 }
 
-fn endpoint_policy(r: &mut Draft, rec: &Record, f: &Facts, lang: Lang) {
+fn endpoint_policy(r: &mut Remedy, rec: &Record, f: &Facts, lang: Lang) {
     account_step(
         r,
         lang,
@@ -975,12 +976,12 @@ fn endpoint_policy(r: &mut Draft, rec: &Record, f: &Facts, lang: Lang) {
     let action = checked_action(r, rec, f, lang);
     let (res, _) = policy::resource_for(&action, rec.resource.as_deref());
     log_stream_step(r, rec, lang, &res);
-    r.policy = Some(Policy::Value(resource_statement(rec, &action, res)));
+    r.policy = Some(resource_statement(rec, &action, res));
 }
 
 /// An explicit Deny in a boundary, session, resource or endpoint policy: how to read the
 /// policy that holds it and whose it is. No Allow: it would change nothing.
-fn explicit_policy(r: &mut Draft, rec: &Record, f: &Facts, lang: Lang) {
+fn explicit_policy(r: &mut Remedy, rec: &Record, f: &Facts, lang: Lang) {
     use crate::record::PolicyType;
     let caller = caller_account(rec);
     match rec.policy_type {
@@ -1061,7 +1062,7 @@ fn starts_with_ignore_case(s: &str, prefix: &str) -> bool {
 }
 
 /// The root user was refused: where the refusal can come from, and how to read it.
-fn root_user(r: &mut Draft, rec: &Record, f: &Facts, lang: Lang) {
+fn root_user(r: &mut Remedy, rec: &Record, f: &Facts, lang: Lang) {
     let account = caller_account(rec).unwrap_or("<ACCOUNT_ID>");
     r.step(t(
         lang,
@@ -1091,7 +1092,7 @@ fn root_user(r: &mut Draft, rec: &Record, f: &Facts, lang: Lang) {
 }
 
 /// Read the permissions boundary of an identity: its ARN, then the document of its default version.
-fn boundary_commands(r: &mut Draft, identity: &Identity) {
+fn boundary_commands(r: &mut Remedy, identity: &Identity) {
     r.command(match identity {
         Identity::User(n) => command_with(
             "aws iam get-user --user-name ",
@@ -1108,7 +1109,7 @@ fn boundary_commands(r: &mut Draft, identity: &Identity) {
     r.command("aws iam get-policy-version --policy-arn <BOUNDARY_POLICY_ARN> --version-id <VERSION_ID> --query PolicyVersion.Document");
 }
 
-fn assume_role(r: &mut Draft, rec: &Record, f: &Facts, lang: Lang) {
+fn assume_role(r: &mut Remedy, rec: &Record, f: &Facts, lang: Lang) {
     let action = rec
         .action
         .clone()
@@ -1197,39 +1198,24 @@ fn assume_role(r: &mut Draft, rec: &Record, f: &Facts, lang: Lang) {
     }
 }
 
-/// The OIDC provider host the text names: GitHub Actions' issuer, or an EKS cluster's.
+/// The OIDC provider host the record names: in its fields, or elsewhere in its text.
 fn oidc_host(rec: &Record) -> Option<&str> {
-    const GITHUB: &str = "token.actions.githubusercontent.com";
-    let texts = [
+    [
         rec.message.as_deref(),
         rec.principal.as_deref(),
         rec.resource.as_deref(),
-    ];
-    for text in texts.into_iter().flatten() {
-        if text.contains(GITHUB) {
-            return Some(GITHUB);
-        }
-        if let Some(i) = text.find("oidc.eks.") {
-            // `oidc.eks.REGION.amazonaws.com/id/CLUSTER_ID`, up to the first character
-            // no host or id has.
-            let rest = &text[i..];
-            let end = rest
-                .find(|c: char| !(c.is_ascii_alphanumeric() || ".-/".contains(c)))
-                .unwrap_or(rest.len());
-            let host = rest[..end].trim_end_matches(['.', '/']);
-            if host.contains(".amazonaws.com/id/") {
-                return Some(host);
-            }
-        }
-    }
-    None
+        rec.oidc_issuer.as_deref(),
+    ]
+    .into_iter()
+    .flatten()
+    .find_map(crate::service::oidc_issuer)
 }
 
 /// The trust statement for web identity: the provider from the text where it says, and
 /// always `aud` and `sub` conditions, without which any identity the provider issues (any
 /// GitHub repository's workflow, any pod of the cluster) could assume the role.
 fn web_identity_statement(
-    r: &mut Draft,
+    r: &mut Remedy,
     rec: &Record,
     lang: Lang,
     account: &str,
@@ -1286,7 +1272,7 @@ fn web_identity_statement(
     })
 }
 
-fn decode(r: &mut Draft, rec: &Record) {
+fn decode(r: &mut Remedy, rec: &Record) {
     let blob = rec
         .encoded_message
         .as_deref()
@@ -1296,19 +1282,19 @@ fn decode(r: &mut Draft, rec: &Record) {
         shell_quote(blob)
     ));
     // The same for every record: printed once.
-    static POLICY: OnceLock<String> = OnceLock::new();
+    static POLICY: OnceLock<Value> = OnceLock::new();
     let policy = POLICY.get_or_init(|| {
         let doc = Allow {
             actions: &["sts:DecodeAuthorizationMessage"],
             resources: &["*".to_string()],
             passed_to_service: None,
         };
-        doc.text().compact()
+        doc.to_value()
     });
-    r.policy = Some(Policy::Json(Cow::Borrowed(policy)));
+    r.policy = Some(policy.clone());
 }
 
-fn auth_details(r: &mut Draft, rec: &Record) {
+fn auth_details(r: &mut Remedy, rec: &Record) {
     let id = rec
         .authorization_id
         .as_deref()
@@ -1321,9 +1307,9 @@ fn auth_details(r: &mut Draft, rec: &Record) {
     r.set_snippet("authorization-id", id.to_string());
 }
 
-fn credentials(r: &mut Draft) {
+fn credentials(r: &mut Remedy) {
     r.command("aws sts get-caller-identity");
-    match r.id {
+    match r.id.as_str() {
         "credentials-expired" => r.command("aws sso login --profile <PROFILE>"),
         "credentials-missing" => {
             r.command("aws configure list");
@@ -1336,7 +1322,7 @@ fn credentials(r: &mut Draft) {
 
 /// The region variable the program that failed reads, from the way its message is worded:
 /// botocore (boto3) and AWS CLI v1 read `AWS_DEFAULT_REGION` only, the other SDKs `AWS_REGION`.
-fn region_variable(r: &mut Draft, rec: &Record, lang: Lang) {
+fn region_variable(r: &mut Remedy, rec: &Record, lang: Lang) {
     let msg = rec
         .message
         .as_deref()
@@ -1382,7 +1368,7 @@ fn region_variable(r: &mut Draft, rec: &Record, lang: Lang) {
     r.set_snippet("environment", snippet);
 }
 
-fn network_configuration(r: &mut Draft, f: &Facts, lang: Lang) {
+fn network_configuration(r: &mut Remedy, f: &Facts, lang: Lang) {
     // The same for every record: printed once.
     static TEXTS: OnceLock<(String, String)> = OnceLock::new();
     let (api, sfn) = TEXTS.get_or_init(network_configuration_texts);
@@ -1447,7 +1433,7 @@ fn network_configuration_texts() -> (String, String) {
     (json_text::pretty(&api), json_text::pretty(&sfn))
 }
 
-fn backoff(r: &mut Draft, rec: &Record) {
+fn backoff(r: &mut Remedy, rec: &Record) {
     r.set_snippet(
         "aws-config",
         "[profile <PROFILE>]\nretry_mode = adaptive\nmax_attempts = 10\n",
@@ -1493,7 +1479,7 @@ fn backoff(r: &mut Draft, rec: &Record) {
     r.set_snippet("step-functions", text);
 }
 
-fn quota(r: &mut Draft, f: &Facts) {
+fn quota(r: &mut Remedy, f: &Facts) {
     let svc = f.service.as_deref().unwrap_or("<SERVICE_CODE>");
     r.command(format!("aws service-quotas list-service-quotas --service-code {} --query 'Quotas[].[QuotaCode,QuotaName,Value]' --output table", shell_quote(svc)));
     r.command(format!(

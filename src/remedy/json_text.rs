@@ -77,13 +77,13 @@ pub fn push_line_break(out: &mut String, indent: usize) {
 pub fn quoted(s: &str) -> String {
     // Escaped straight into bytes: quoting into a `String` costs another buffer.
     let mut bytes = Vec::new();
-    crate::json::write_str(s, &mut bytes);
+    crate::json_string::write_str(s, &mut bytes);
     String::from_utf8(bytes).expect("escaped text is UTF-8")
 }
 
 /// `s` as a JSON string, escaped as serde_json escapes it (the output lines' escaper).
 pub fn push_quoted(out: &mut String, s: &str) {
-    crate::json::write_str(s, out);
+    crate::json_string::write_str(s, out);
 }
 
 #[cfg(test)]

@@ -6,15 +6,12 @@
 
 pub mod artifacts;
 pub mod catalog;
-pub mod draft;
 pub mod json_text;
 pub mod policy;
 pub mod sar;
-mod shape;
 
 use crate::record::{Deny, PolicyType, Record, Remedy};
 use aho_corasick::automaton::StateID;
-use draft::{Draft, Form, Text};
 use std::borrow::Cow;
 use std::sync::OnceLock;
 
@@ -35,12 +32,10 @@ pub fn warm_up(lang: Lang) {
     CatalogTexts::of(lang);
 }
 
-/// The remedies for a record, most specific first.
+/// The remedies for a record, most specific first. Logs repeat their errors: printers take
+/// them through [`crate::remedy_cache`], which builds each shape of record once.
 pub fn remedies_for(rec: &Record, lang: Lang) -> Vec<Remedy> {
-    drafts_for(rec, lang, Form::Remedy)
-        .into_iter()
-        .map(Draft::into_remedy)
-        .collect()
+    build(rec, lang, None)
 }
 
 /// What a caller learnt from the failed resources themselves, beyond the text: with it,
@@ -66,26 +61,19 @@ pub struct Known {
 /// [`remedies_for`] with what the caller knows from the resources. Not cached: the cache keys
 /// on the record's fields alone.
 pub fn remedies_with(rec: &Record, lang: Lang, known: &Known) -> Vec<Remedy> {
-    drafts_with(rec, lang, Form::Remedy, Some(known))
-        .into_iter()
-        .map(Draft::into_remedy)
-        .collect()
+    build(rec, lang, Some(known))
 }
 
 /// Where a CloudFormation fix goes: the resource of the template that failed.
-fn stack_resource_step(lang: Lang, logical: &str, ty: &str) -> Text {
-    Cow::Owned(match lang {
+fn stack_resource_step(lang: Lang, logical: &str, ty: &str) -> String {
+    match lang {
         Lang::En => format!("The stack's resource `{logical}` ({ty}) failed: make the change below to it (or to what it uses) in the template, then update the stack"),
         Lang::Ja => format!("スタックのリソース `{logical}` ({ty}) が失敗しました。テンプレートのこのリソース(またはそれが使うもの)に以下の変更を加えてから、スタックを更新してください"),
-    })
+    }
 }
 
-/// [`remedies_for`] as drafts: what the JSON printer writes without making the structs.
-fn drafts_for(rec: &Record, lang: Lang, form: Form) -> Vec<Draft> {
-    drafts_with(rec, lang, form, None)
-}
-
-fn drafts_with(rec: &Record, lang: Lang, form: Form, known: Option<&Known>) -> Vec<Draft> {
+/// [`remedies_for`], with what the caller knows where it knows something.
+fn build(rec: &Record, lang: Lang, known: Option<&Known>) -> Vec<Remedy> {
     let mut facts = Facts::of(rec);
     if let Some(k) = known {
         facts.known = Some(k);
@@ -103,14 +91,14 @@ fn drafts_with(rec: &Record, lang: Lang, form: Form, known: Option<&Known>) -> V
             let text = &texts[i];
             // Room for the steps attach adds, so that the vector does not grow.
             let mut steps = Vec::with_capacity(text.steps.len() + 6);
-            steps.extend(text.steps.iter().map(|s| s.fill(&vars)));
-            let mut r = Draft::new(
-                form,
-                entries[i].id,
-                squeeze_whitespace(text.title.fill(&vars)),
-                text.explanation.fill(&vars),
+            steps.extend(text.steps.iter().map(|s| s.fill(&vars).into_owned()));
+            let mut r = Remedy {
+                id: entries[i].id.to_string(),
+                title: squeeze_whitespace(text.title.fill(&vars)).into_owned(),
+                explanation: text.explanation.fill(&vars).into_owned(),
                 steps,
-            );
+                ..Remedy::default()
+            };
             artifacts::attach(&mut r, rec, &facts, lang);
             if let Some((logical, ty)) = known.and_then(|k| k.stack_resource.as_ref()) {
                 r.steps.insert(0, stack_resource_step(lang, logical, ty));
@@ -120,228 +108,11 @@ fn drafts_with(rec: &Record, lang: Lang, form: Form, known: Option<&Known>) -> V
         .collect()
 }
 
-/// [`remedies_for`], remembering the remedies of the last hundred or so distinct records seen
-/// on this thread. Logs repeat the same error many times, and building remedies (policies,
-/// commands, snippets) costs more than finding the error. Only the fields remedies are built
-/// from make the key; request ids, positions and the format do not.
-pub fn remedies_for_cached(rec: &Record, lang: Lang) -> Vec<Remedy> {
-    if too_large_to_cache(&remedy_inputs(rec)) {
-        return remedies_for(rec, lang);
-    }
-    with_cached(rec, lang, |c| {
-        c.remedies
-            .get_or_insert_with(|| remedies_for(rec, lang))
-            .clone()
-    })
-}
-
-/// Append the JSON array of the remedies [`remedies_for_cached`] gives, as
-/// [`crate::json::write_remedies`] writes it, from the same cache: a repeated error costs a copy
-/// of bytes instead of building and escaping kilobytes of text again.
-///
-/// Records that differ from one seen before only in account ids or role session names are
-/// written from that record's remedies with the values swapped ([`shape`]).
-pub fn remedies_json_cached(rec: &Record, lang: Lang, out: &mut Vec<u8>) {
-    shape::write(rec, lang, out)
-}
-
-/// The JSON array of `rec`'s remedies, built from scratch (from drafts: the printer never
-/// needs the `Remedy` structs).
-fn render_json(rec: &Record, lang: Lang, out: &mut Vec<u8>) {
-    crate::json::write_drafts(&drafts_for(rec, lang, Form::Json), out);
-}
-
-/// Remedy inputs longer than this (all texts together) are not cached: the caches keep a
-/// hundred or so entries per thread, and an entry holds its inputs and remedies, where every
-/// ARN shows up several times over; a record with a 200 KB resource (garbage after an ARN)
-/// would make megabytes of each. Real errors are far shorter.
-const MAX_CACHED_INPUTS: usize = 4 * 1024;
-
-/// Cached remedies larger than this (as JSON) are written but not kept.
-const MAX_CACHED_JSON: usize = 16 * 1024;
-
-fn too_large_to_cache((texts, ..): &RemedyInputs) -> bool {
-    texts.iter().flatten().map(|t| t.len()).sum::<usize>() > MAX_CACHED_INPUTS
-}
-
-/// [`remedies_json_cached`] through the cache of exact inputs only.
-fn write_exact(rec: &Record, lang: Lang, out: &mut Vec<u8>) {
-    with_cached(rec, lang, |c| match &c.json {
-        Some(json) => out.extend_from_slice(json),
-        None => {
-            let from = out.len();
-            render_json(rec, lang, out);
-            if out.len() - from <= MAX_CACHED_JSON {
-                c.json = Some(out[from..].to_vec());
-            }
-        }
-    })
-}
-
-/// One record's remedies as the cache keeps them, each form made when first asked for.
-struct Cached {
-    lang: Lang,
-    inputs: Inputs,
-    remedies: Option<Vec<Remedy>>,
-    json: Option<Vec<u8>>,
-    /// Asked for since the cache last made room.
-    used: bool,
-}
-
-fn with_cached<T>(rec: &Record, lang: Lang, use_entry: impl FnOnce(&mut Cached) -> T) -> T {
-    use std::cell::RefCell;
-    use std::collections::HashMap;
-    use std::hash::{Hash, Hasher};
-    // The key is hashed once per record and is not chosen by an attacker who could profit
-    // from collisions (a collision costs a rebuild): a fast hash beats SipHash here.
-    type Map = HashMap<u64, Cached, rustc_hash::FxBuildHasher>;
-    thread_local! {
-        /// Hash of the inputs → the entry of the last record with that hash.
-        static CACHE: RefCell<Map> = RefCell::new(Map::default());
-    }
-    // A few KiB a record with its remedies, on each scanning thread: memory stays small.
-    const MAX_ENTRIES: usize = 128;
-    let inputs = remedy_inputs(rec);
-    let mut h = rustc_hash::FxHasher::default();
-    lang.hash(&mut h);
-    inputs.hash(&mut h);
-    let key = h.finish();
-    CACHE.with(|cache| {
-        let mut cache = cache.borrow_mut();
-        if let Some(c) = cache.get_mut(&key) {
-            if c.lang == lang && c.inputs.holds(&inputs) {
-                c.used = true;
-                return use_entry(c);
-            }
-        }
-        if cache.len() >= MAX_ENTRIES && !cache.contains_key(&key) {
-            // Records that recur keep their entries; those seen once (a unique role or
-            // request in the message) make room. When most recur, all go.
-            cache.retain(|_, c| std::mem::take(&mut c.used));
-            if cache.len() >= MAX_ENTRIES / 2 {
-                cache.clear();
-            }
-        }
-        let fresh = Cached {
-            lang,
-            inputs: Inputs::of(&inputs),
-            remedies: None,
-            json: None,
-            used: false,
-        };
-        use std::collections::hash_map::Entry;
-        let c = match cache.entry(key) {
-            // A hash shared with other inputs (rare): the new record takes their place.
-            Entry::Occupied(mut o) => {
-                o.insert(fresh);
-                o.into_mut()
-            }
-            Entry::Vacant(v) => v.insert(fresh),
-        };
-        use_entry(c)
-    })
-}
-
-/// Every field of a record that remedies are built from.
-type RemedyInputs<'r> = (
-    [Option<&'r str>; 11],
-    Option<u16>,
-    Option<Deny>,
-    Option<PolicyType>,
-);
-
-/// The fields of [`RemedyInputs`] past its texts.
-type RestInputs = (Option<u16>, Option<Deny>, Option<PolicyType>);
-
-fn remedy_inputs(r: &Record) -> RemedyInputs<'_> {
-    (
-        [
-            r.error_code.as_deref(),
-            r.wrapper_code.as_deref(),
-            r.service.as_deref(),
-            r.operation.as_deref(),
-            r.message.as_deref(),
-            r.principal.as_deref(),
-            r.action.as_deref(),
-            r.resource.as_deref(),
-            r.policy_arn.as_deref(),
-            r.encoded_message.as_deref(),
-            r.authorization_id.as_deref(),
-        ],
-        r.status_code,
-        r.deny,
-        r.policy_type,
-    )
-}
-
-/// A record with only the fields [`remedy_inputs`] reads, as `texts` (in its order) and the rest.
-fn record_of(texts: [Option<String>; 11], (status_code, deny, policy_type): RestInputs) -> Record {
-    let [error_code, wrapper_code, service, operation, message, principal, action, resource, policy_arn, encoded_message, authorization_id] =
-        texts;
-    Record {
-        error_code,
-        wrapper_code,
-        service,
-        operation,
-        message,
-        principal,
-        action,
-        resource,
-        policy_arn,
-        encoded_message,
-        authorization_id,
-        status_code,
-        deny,
-        policy_type,
-        ..Record::default()
-    }
-}
-
-/// [`RemedyInputs`] owned, for the cache: the texts in one buffer rather than a copy of the
-/// record.
-struct Inputs {
-    texts: String,
-    /// Where each text ends in `texts`; `None` where the record has none.
-    ends: [Option<u32>; 11],
-    rest: RestInputs,
-}
-
-impl Inputs {
-    fn of((fields, status, deny, policy_type): &RemedyInputs) -> Inputs {
-        let mut texts = String::with_capacity(fields.iter().flatten().map(|t| t.len()).sum());
-        let ends = fields.map(|f| {
-            f.map(|t| {
-                texts.push_str(t);
-                u32::try_from(texts.len()).unwrap_or(u32::MAX)
-            })
-        });
-        Inputs {
-            texts,
-            ends,
-            rest: (*status, *deny, *policy_type),
-        }
-    }
-
-    /// Whether these are `inputs`.
-    fn holds(&self, (fields, status, deny, policy_type): &RemedyInputs) -> bool {
-        if self.rest != (*status, *deny, *policy_type) {
-            return false;
-        }
-        let mut start = 0;
-        self.ends
-            .iter()
-            .zip(fields)
-            .all(|(end, field)| match (end, field) {
-                (Some(end), Some(text)) => {
-                    let end = *end as usize;
-                    let same = self.texts.get(start..end) == Some(*text);
-                    start = end;
-                    same
-                }
-                (None, None) => true,
-                _ => false,
-            })
-    }
+/// Whether a phrase the remedies look for in `message` (any ASCII case) takes in part of
+/// `message[start..end]`, a name after a `/`: then a record with another name there may get
+/// other remedies. No phrase holds a `/`, so none begins before the name.
+pub fn phrase_reaches(message: &str, start: usize, end: usize) -> bool {
+    MessageSays::touches(message, start, end)
 }
 
 /// The catalog entry a user asks `explain` about: a remedy id or an error code.
@@ -383,37 +154,6 @@ pub struct Facts<'r> {
     pub known: Option<&'r Known>,
 }
 
-/// Prefixes Step Functions and SDK integrations put in front of a service's own code.
-const SERVICE_PREFIXES: &[&str] = &[
-    "lambda",
-    "ecs",
-    "ec2",
-    "dynamodb",
-    "sns",
-    "sqs",
-    "glue",
-    "batch",
-    "sagemaker",
-    "athena",
-    "eks",
-    "emr",
-    "stepfunctions",
-    "states",
-    "bedrock",
-    "eventbridge",
-    "apigateway",
-    "s3",
-    "sts",
-    "iam",
-    "kms",
-    "secretsmanager",
-    "ssm",
-    "codebuild",
-    "ecr",
-    "cloudformation",
-    "logs",
-];
-
 impl<'r> Facts<'r> {
     pub fn of(rec: &'r Record) -> Facts<'r> {
         let mut codes = Vec::new();
@@ -421,12 +161,13 @@ impl<'r> Facts<'r> {
         for c in [&rec.error_code, &rec.wrapper_code].into_iter().flatten() {
             let c = c.trim();
             codes.push(c.to_ascii_lowercase());
+            // Step Functions and SDK integrations put the service in front of its own code.
             if let Some((pre, rest)) = c.split_once('.') {
-                let pre_l = normalize_service(pre);
-                if SERVICE_PREFIXES.contains(&pre_l.as_str()) && !rest.is_empty() {
+                if let Some(svc) = crate::service::of_code_prefix(pre).filter(|_| !rest.is_empty())
+                {
                     codes.push(rest.to_ascii_lowercase());
-                    if pre_l != "states" {
-                        wrapper_service.get_or_insert(pre_l);
+                    if svc != "states" {
+                        wrapper_service.get_or_insert(svc.to_string());
                     }
                 }
             }
@@ -435,14 +176,18 @@ impl<'r> Facts<'r> {
         let service = rec
             .service
             .as_deref()
-            .map(normalize_service)
+            .map(crate::service::normalize)
             .or_else(|| wrapper_service.clone())
-            .or_else(|| action.split_once(':').map(|(s, _)| normalize_service(s)))
-            .or_else(|| arn_service(rec.resource.as_deref()))
             .or_else(|| {
-                rec.operation
-                    .as_deref()
-                    .and_then(service_of_operation)
+                action
+                    .split_once(':')
+                    .map(|(s, _)| crate::service::normalize(s))
+            })
+            .or_else(|| rec.resource.as_deref().and_then(crate::service::of_arn))
+            .or_else(|| {
+                let op = rec.operation.as_deref()?;
+                crate::service::of_operation(op, rec.error_code.as_deref())
+                    .or_else(|| catalog_service_with_operation(op))
                     .map(String::from)
             });
         Facts {
@@ -465,93 +210,15 @@ impl<'r> Facts<'r> {
     }
 }
 
-fn arn_service(arn: Option<&str>) -> Option<String> {
-    let s = arn?.strip_prefix("arn:")?.split(':').nth(1)?;
-    (!s.is_empty()).then(|| normalize_service(s))
-}
-
-fn service_of_operation(op: &str) -> Option<&'static str> {
-    Some(match op {
-        "RunTask"
-        | "StartTask"
-        | "DescribeTasks"
-        | "CreateService"
-        | "UpdateService"
-        | "DescribeServices"
-        | "RegisterTaskDefinition" => "ecs",
-        "Invoke" | "CreateFunction" | "UpdateFunctionCode" | "UpdateFunctionConfiguration" => {
-            "lambda"
-        }
-        "GetItem" | "PutItem" | "UpdateItem" | "DeleteItem" | "Query" | "Scan"
-        | "BatchWriteItem" | "BatchGetItem" | "DescribeTable" | "TransactWriteItems" => "dynamodb",
-        "RunInstances" | "DescribeInstances" => "ec2",
-        "GetObject" | "PutObject" | "HeadObject" | "ListObjectsV2" | "ListBuckets"
-        | "CreateBucket" | "HeadBucket" => "s3",
-        "AssumeRole" | "AssumeRoleWithWebIdentity" | "AssumeRoleWithSAML" | "GetCallerIdentity" => {
-            "sts"
-        }
-        "GetSecretValue" => "secretsmanager",
-        "GetParameter" | "GetParameters" | "GetParametersByPath" => "ssm",
-        "SendMessage" | "ReceiveMessage" | "GetQueueUrl" => "sqs",
-        "Publish" => "sns",
-        "Encrypt" | "Decrypt" | "GenerateDataKey" => "kms",
-        "StartExecution" => "states",
-        "CreateStack" | "UpdateStack" | "DescribeStacks" | "ListStackResources" => "cloudformation",
-        "PutLogEvents" | "CreateLogGroup" | "CreateLogStream" => "logs",
-        _ => return None,
-    })
-}
-
-/// `AmazonECS`, `Amazon S3`, `AWSLambda`, `s3.amazonaws.com`, `AWSSecurityTokenService` → short keys.
-pub fn normalize_service(s: &str) -> String {
-    // `.amazonaws.com` in any case, as often as it ends the name.
-    const SUFFIX: &str = ".amazonaws.com";
-    let mut s = s.trim().as_bytes();
-    while s.len() >= SUFFIX.len()
-        && s[s.len() - SUFFIX.len()..].eq_ignore_ascii_case(SUFFIX.as_bytes())
-    {
-        s = &s[..s.len() - SUFFIX.len()];
-    }
-    let mut k = String::with_capacity(s.len());
-    k.extend(
-        s.iter()
-            .filter(|b| b.is_ascii_alphanumeric())
-            .map(|b| char::from(b.to_ascii_lowercase())),
-    );
-    const ALIASES: &[(&str, &str)] = &[
-        ("securitytokenservice", "sts"),
-        ("identitymanagement", "iam"),
-        ("keymanagementservice", "kms"),
-        ("simplesystemsmanagement", "ssm"),
-        ("elasticcontainerservice", "ecs"),
-        ("elasticcontainerregistry", "ecr"),
-        ("lambdainternal", "lambda"),
-        ("stepfunctions", "states"),
-        ("sfn", "states"),
-        ("dynamodbv2", "dynamodb"),
-        ("cloudwatchlogs", "logs"),
-        ("cloudwatchevents", "events"),
-        ("eventbridge", "events"),
-        ("emr", "elasticmapreduce"),
-        ("simpleemailservice", "ses"),
-        ("simplenotificationservice", "sns"),
-        ("simplequeueservice", "sqs"),
-    ];
-    // What is left of `k` once prefixes are dropped.
-    let mut start = 0;
-    for _ in 0..2 {
-        if let Some((_, v)) = ALIASES.iter().find(|(a, _)| *a == &k[start..]) {
-            return v.to_string();
-        }
-        for pre in ["amazon", "aws"] {
-            if k[start..].len() > pre.len() && k[start..].starts_with(pre) {
-                start += pre.len();
-                break;
-            }
-        }
-    }
-    k.replace_range(..start, "");
-    k
+/// Of the services whose models have the operation, the one the catalog writes answers for,
+/// when only one is (`CreateStack`: CloudFormation, not AppStream or OpsWorks; `Publish`: SNS):
+/// where the models leave several, the one a catalog entry names is the likely one.
+fn catalog_service_with_operation(op: &str) -> Option<&'static str> {
+    let catalog = catalog::entries(Lang::En);
+    let mut found = crate::service::with_operation(op)
+        .filter(|p| catalog.iter().any(|e| e.services.contains(p)));
+    let first = found.next()?;
+    found.all(|p| p == first).then_some(first)
 }
 
 /// What a (lowercase) message says: which groups of telling phrases and which catalog
@@ -1062,7 +729,7 @@ fn push(out: &mut Vec<&'static str>, id: &'static str) {
 
 /// Runs of whitespace as one space, none at the ends: titles read as one line whatever the
 /// values filled into them hold.
-fn squeeze_whitespace(s: Text) -> Text {
+fn squeeze_whitespace(s: Cow<'_, str>) -> Cow<'_, str> {
     let mut prev_space = true;
     let tidy = s.chars().all(|c| {
         let ok = !c.is_whitespace() || (c == ' ' && !prev_space);
@@ -1237,4 +904,4 @@ fn placeholder(key: &str) -> String {
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

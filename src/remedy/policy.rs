@@ -1,7 +1,6 @@
 //! Generated IAM artifacts: least-privilege policy documents, the identity to attach them to,
 //! the `aws iam put-*-policy` command and the Terraform / CloudFormation snippets.
 
-use super::draft::Artifact;
 use super::json_text;
 use serde_json::Value;
 
@@ -320,7 +319,7 @@ pub fn passed_to_service(
     // No known passing call: the service of a Step Functions task (`ECS.AccessDenied...`)
     // or of the call.
     for s in &services {
-        if let Some(p) = principal_for_service(s) {
+        if let Some(p) = crate::service::principal(s) {
             return PassedTo::Settled(p);
         }
     }
@@ -355,31 +354,6 @@ pub fn passed_to_service(
         }
     }
     PassedTo::Unsettled(likely)
-}
-
-fn principal_for_service(s: &str) -> Option<&'static str> {
-    Some(match s {
-        "ecs" => "ecs-tasks.amazonaws.com",
-        "lambda" => "lambda.amazonaws.com",
-        "ec2" => "ec2.amazonaws.com",
-        "states" => "states.amazonaws.com",
-        "glue" => "glue.amazonaws.com",
-        "sagemaker" => "sagemaker.amazonaws.com",
-        "codebuild" => "codebuild.amazonaws.com",
-        "batch" => "batch.amazonaws.com",
-        "events" => "events.amazonaws.com",
-        "scheduler" => "scheduler.amazonaws.com",
-        "bedrock" => "bedrock.amazonaws.com",
-        "cloudformation" => "cloudformation.amazonaws.com",
-        "elasticmapreduce" => "elasticmapreduce.amazonaws.com",
-        "codepipeline" => "codepipeline.amazonaws.com",
-        "firehose" => "firehose.amazonaws.com",
-        "datasync" => "datasync.amazonaws.com",
-        "iot" => "iot.amazonaws.com",
-        "appsync" => "appsync.amazonaws.com",
-        "mediaconvert" => "mediaconvert.amazonaws.com",
-        _ => return None,
-    })
 }
 
 /// The Resource value for `action`: the ARN from the text when it is clean and of a
@@ -605,7 +579,7 @@ impl<'a> Allow<'a> {
         let mut quoted = Vec::with_capacity(len + 6 * longest + 35);
         let mut ends = Vec::with_capacity(self.actions.len() + self.resources.len() + 2);
         for s in strings() {
-            crate::json::write_str(s, &mut quoted);
+            crate::json_string::write_str(s, &mut quoted);
             ends.push(quoted.len());
         }
         AllowText {
@@ -677,67 +651,12 @@ impl AllowText<'_> {
             }
         });
     }
-
-    /// The quoted strings escaped once more, for [`AllowText::write_escaped`].
-    pub fn escaped(&self) -> EscapedStrings {
-        let mut text = Vec::with_capacity(2 * self.quoted.len());
-        let mut ends = Vec::with_capacity(self.ends.len());
-        let mut scratch = Vec::new();
-        for i in 0..self.ends.len() {
-            let quoted = self.quoted(i);
-            let inner = &quoted[1..quoted.len() - 1];
-            // Most strings (ARNs, actions) needed no escape: only their quotes need one now.
-            if memchr::memchr2(b'"', b'\\', inner.as_bytes()).is_none() {
-                text.extend_from_slice(b"\\\"");
-                text.extend_from_slice(inner.as_bytes());
-                text.extend_from_slice(b"\\\"");
-            } else {
-                scratch.clear();
-                crate::json::write_str(quoted, &mut scratch);
-                text.extend_from_slice(&scratch[1..scratch.len() - 1]);
-            }
-            ends.push(text.len());
-        }
-        EscapedStrings { text, ends }
-    }
-
-    /// Append what [`AllowText::write`] writes as the inside of a JSON string (escaped, without
-    /// the quotes), `strings` being [`AllowText::escaped`]: for texts that hold the document
-    /// and go into the output lines already escaped.
-    pub fn write_escaped(&self, strings: &EscapedStrings, out: &mut Vec<u8>, layout: Layout) {
-        self.shape(layout).with_skeleton(|sk| {
-            out.reserve(sk.escaped_len + strings.text.len());
-            for (i, literal) in sk.escaped.iter().enumerate() {
-                if i > 0 {
-                    let start = i.checked_sub(2).map_or(0, |p| strings.ends[p]);
-                    out.extend_from_slice(&strings.text[start..strings.ends[i - 1]]);
-                }
-                out.extend_from_slice(literal.as_bytes());
-            }
-        });
-    }
-
-    /// Whether a string of the document holds `${` or `%{` (only strings can: the rest is
-    /// punctuation and keys).
-    fn has_hcl_template(&self) -> bool {
-        has_hcl_template(&self.quoted)
-    }
 }
 
-/// The strings of an [`AllowText`], quoted and then escaped as the inside of a JSON string.
-#[derive(Debug, Clone)]
-pub struct EscapedStrings {
-    text: Vec<u8>,
-    ends: Vec<usize>,
-}
-
-/// The text of documents of one [`Shape`] cut at its strings: as written, and escaped as the
-/// inside of a JSON string.
+/// The text of documents of one [`Shape`] cut at its strings.
 struct Skeleton {
     plain: Vec<String>,
     plain_len: usize,
-    escaped: Vec<String>,
-    escaped_len: usize,
 }
 
 /// What the text of an [`Allow`] looks like apart from its strings.
@@ -773,20 +692,11 @@ impl Shape {
                     let mut text = String::new();
                     self.write(&mut text, |_| "\0");
                     let plain: Vec<String> = text.split('\0').map(String::from).collect();
-                    let escaped: Vec<String> = plain
-                        .iter()
-                        .map(|literal| {
-                            let quoted = json_text::quoted(literal);
-                            quoted[1..quoted.len() - 1].to_string()
-                        })
-                        .collect();
                     skeletons.push((
                         self,
                         Skeleton {
                             plain_len: plain.iter().map(String::len).sum(),
                             plain,
-                            escaped_len: escaped.iter().map(String::len).sum(),
-                            escaped,
                         },
                     ));
                     skeletons.len() - 1
@@ -975,29 +885,6 @@ pub fn put_policy_command(identity: &Identity, name: &str, compact: &str) -> Str
     out
 }
 
-/// [`put_policy_command`] as the JSON string the output lines hold, written escaped rather
-/// than escaped once written; `None` when the document holds a `'` (quoted apart for the
-/// shell).
-pub fn put_policy_command_json(
-    identity: &Identity,
-    name: &str,
-    compact: &str,
-    doc: &AllowText,
-    strings: &EscapedStrings,
-) -> Option<Vec<u8>> {
-    if compact.contains('\'') {
-        return None;
-    }
-    let head = command_head(identity, name);
-    let mut out = Vec::with_capacity(head.len() + 2 * compact.len() + 64);
-    open_json_string(&mut out, &head);
-    // The document needs quoting for the shell (it holds braces), and holds no `'`.
-    out.push(b'\'');
-    doc.write_escaped(strings, &mut out, Layout::Compact);
-    out.extend_from_slice(b"'\"");
-    Some(out)
-}
-
 /// The command up to the document.
 fn command_head(identity: &Identity, name: &str) -> String {
     let (sub, flag) = match identity {
@@ -1015,21 +902,9 @@ fn command_head(identity: &Identity, name: &str) -> String {
     out
 }
 
-/// Append `s` as a JSON string still open: quoted and escaped, without the closing quote.
-fn open_json_string(out: &mut Vec<u8>, s: &str) {
-    crate::json::write_str(s, out);
-    out.pop();
-}
-
 /// Terraform and CloudFormation snippets that attach `doc` inline to the identity, as
-/// (tool, snippet) sorted by tool; as the JSON strings the output lines hold when `escaped`
-/// gives the document's strings escaped (see [`put_policy_command_json`]).
-pub fn snippets(
-    identity: &Identity,
-    name: &str,
-    doc: &AllowText,
-    escaped: Option<&EscapedStrings>,
-) -> [(&'static str, Artifact); 2] {
+/// (tool, snippet) sorted by tool.
+pub fn snippets(identity: &Identity, name: &str, doc: &AllowText) -> [(&'static str, String); 2] {
     // (Terraform resource, its identity attribute padded to line up the `=`, CloudFormation
     // type, its identity property)
     let (tf_type, tf_attr, cfn_type, cfn_attr) = match identity {
@@ -1089,40 +964,25 @@ pub fn snippets(
     }
 
     // Text before the document, the document's layout, text after it.
-    let finish = |mut head: String, layout: Layout, tail: &str, escaped_tail: &[u8]| {
-        match escaped {
-            // HCL reads JSON object syntax inside jsonencode(); `${` and `%{` would be
-            // templates, escaped below on the written text.
-            Some(strings) if !(layout == Layout::Pretty(2) && doc.has_hcl_template()) => {
-                let mut out = Vec::with_capacity(2 * (head.len() + tail.len()) + 1024);
-                open_json_string(&mut out, &head);
-                doc.write_escaped(strings, &mut out, layout);
-                out.extend_from_slice(escaped_tail);
-                Artifact::Json(out)
-            }
-            _ => {
-                let start = head.len();
-                doc.write(&mut head, layout);
-                // Only the role and action names come from the text, so they are rarely there.
-                if layout == Layout::Pretty(2) && has_hcl_template(&head[start..]) {
-                    let hcl_doc = head[start..].replace("${", "$${").replace("%{", "%%{");
-                    head.truncate(start);
-                    head.push_str(&hcl_doc);
-                }
-                head.push_str(tail);
-                Artifact::Text(head.into())
-            }
+    let finish = |mut head: String, layout: Layout, tail: &str| {
+        let start = head.len();
+        doc.write(&mut head, layout);
+        // HCL reads JSON object syntax inside jsonencode(); `${` and `%{` would be templates.
+        // Only the role and action names come from the text, so they are rarely there.
+        if layout == Layout::Pretty(2) && has_hcl_template(&head[start..]) {
+            let hcl_doc = head[start..].replace("${", "$${").replace("%{", "%%{");
+            head.truncate(start);
+            head.push_str(&hcl_doc);
         }
+        head.push_str(tail);
+        head
     };
     [
         (
             "cloudformation",
-            finish(cloudformation, Layout::Pretty(6), "\n", b"\\n\""),
+            finish(cloudformation, Layout::Pretty(6), "\n"),
         ),
-        (
-            "terraform",
-            finish(terraform, Layout::Pretty(2), ")\n}\n", b")\\n}\\n\""),
-        ),
+        ("terraform", finish(terraform, Layout::Pretty(2), ")\n}\n")),
     ]
 }
 
@@ -1372,12 +1232,7 @@ mod tests {
             &Identity::Role("app".into()),
             "awsplain-s3-GetObject",
             &doc.text(),
-            None,
-        )
-        .map(|(tool, snippet)| match snippet {
-            Artifact::Text(t) => (tool, t.into_owned()),
-            Artifact::Json(_) => panic!("JSON asked of no snippet"),
-        });
+        );
         let pretty = serde_json::to_string_pretty(&doc.to_value()).unwrap();
         let hcl = pretty.replace("${", "$${").replace("%{", "%%{");
         let tf_doc = indent(&hcl, 2);
@@ -1395,51 +1250,6 @@ mod tests {
                 doc.to_value()
             )
         );
-    }
-
-    /// Artifacts made as JSON strings are the JSON strings of the texts.
-    #[test]
-    fn artifacts_made_as_json_are_the_texts_escaped() {
-        let plain = |a: &Artifact| match a {
-            Artifact::Text(t) => t.to_string(),
-            Artifact::Json(j) => serde_json::from_slice(j).unwrap(),
-        };
-        let odd = "arn:aws:s3:::b/${x}/%{y}/q\"\\'\t\u{1}é";
-        for resource in ["arn:aws:iam::123456789012:role/r", odd] {
-            let resources = [resource.to_string(), "*".to_string()];
-            for (n, service) in [(1, None), (2, Some("ecs-tasks.amazonaws.com"))] {
-                let doc = Allow {
-                    actions: &["iam:PassRole"],
-                    resources: &resources[..n],
-                    passed_to_service: service,
-                };
-                let text = doc.text();
-                let compact = text.compact();
-                let strings = text.escaped();
-                for identity in [
-                    Identity::Role("app".into()),
-                    Identity::User("a'b\"c".into()),
-                    Identity::Unknown,
-                ] {
-                    let name = "awsplain-iam-PassRole";
-                    let cmd = put_policy_command(&identity, name, &compact);
-                    match put_policy_command_json(&identity, name, &compact, &text, &strings) {
-                        Some(json) => assert_eq!(json, serde_json::to_vec(&cmd).unwrap()),
-                        None => assert!(compact.contains('\'')),
-                    }
-                    let texts = snippets(&identity, name, &text, None);
-                    let jsons = snippets(&identity, name, &text, Some(&strings));
-                    for ((tool, t), (json_tool, j)) in texts.iter().zip(&jsons) {
-                        assert_eq!(tool, json_tool);
-                        let t = plain(t);
-                        assert_eq!(plain(j), t);
-                        if let Artifact::Json(j) = j {
-                            assert_eq!(j, &serde_json::to_vec(&t).unwrap());
-                        }
-                    }
-                }
-            }
-        }
     }
 
     #[test]

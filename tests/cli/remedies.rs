@@ -617,6 +617,26 @@ fn web_identity_trust_policies_carry_conditions_and_accounts_are_named() {
     let cond = &trust["Statement"][0]["Condition"]["StringEquals"];
     assert!(cond["<OIDC_PROVIDER_HOST>:aud"].is_string(), "{trust}");
     assert!(cond["<OIDC_PROVIDER_HOST>:sub"].is_string(), "{trust}");
+    // The provider named only elsewhere in the error's text: a CloudTrail event's
+    // `identityProvider`, outside the message.
+    let m = remedy(
+        &records("assume-role-trust.web-identity-cloudtrail.txt"),
+        "assume-role-trust",
+    )
+    .clone();
+    let trust: Value =
+        serde_json::from_str(m["snippets"]["trust-policy"].as_str().unwrap()).unwrap();
+    let st = &trust["Statement"][0];
+    let gh = "token.actions.githubusercontent.com";
+    assert_eq!(
+        st["Principal"]["Federated"],
+        format!("arn:aws:iam::<ACCOUNT_ID>:oidc-provider/{gh}"),
+        "{trust}"
+    );
+    assert_eq!(
+        st["Condition"]["StringLike"][format!("{gh}:sub")],
+        "repo:<OWNER>/<REPO>:*"
+    );
     prints_only_right_advice(
         "assume-role-trust.web-identity.txt",
         &["\"Action\":\"sts:AssumeRoleWithWebIdentity\"\n"],

@@ -230,20 +230,7 @@ pub(crate) fn is_sdk_class(code: &str) -> bool {
             && code.len() <= 15
             && !code[..code.len() - 9].contains(char::is_lowercase)
             && code.len() > 9
-        || matches!(
-            code,
-            "S3Exception"
-                | "Ec2Exception"
-                | "EcsException"
-                | "StsException"
-                | "IamException"
-                | "LambdaException"
-                | "DynamoDbException"
-                | "SfnException"
-                | "KmsException"
-                | "SqsException"
-                | "SnsException"
-        )
+        || crate::service::is_sdk_base_class(code)
 }
 
 /// Find the `Code:` / `Code =>` / `[Code:` at the token containing `at`.

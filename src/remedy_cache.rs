@@ -1,15 +1,22 @@
-//! Remedy JSON by shape: records whose remedy inputs differ only in account ids and role
-//! session names share one rendering with holes, and each is written by filling the holes.
+//! The remedies of records seen before, kept as the JSON the output lines hold: the one cache
+//! of remedies, for both printers (the human one reads the remedies back from it). It sits
+//! above [`crate::remedy`], which builds remedies, and [`crate::json`], which writes them.
 //!
-//! A role that fails once fails again in every new session (`assumed-role/ci/1700000000`,
-//! `assumed-role/fn/i-0abc`), and an organisation's accounts fail alike: the exact-input cache
-//! misses on each, and building a remedy (policies, commands, snippets) costs several times
-//! finding the error. The remedies only ever copy these values: no selector or generator
-//! reads an account's digits or a session's letters. So a shape (the inputs with each such
-//! value replaced by a numbered hole) is rendered twice with two different sets of stand-in
-//! values, and kept as a template only when both renderings split at their stand-ins into
-//! the same pieces: a value that changed the text around it, or was written changed, shows
-//! there. The first record of a shape is also checked against its own full rendering.
+//! Logs repeat their errors, and building remedies (policies, commands, snippets) costs
+//! several times finding the error. Records are kept by shape: their remedy inputs with each
+//! account id and role session name replaced by a numbered hole. A role that fails once fails
+//! again in every new session (`assumed-role/ci/1700000000`, `assumed-role/fn/i-0abc`), and an
+//! organisation's accounts fail alike, so records of one shape differ only in these values;
+//! the remedies only ever copy them: no selector or generator reads an account's digits or a
+//! session's letters.
+//!
+//! A shape seen once keeps that record's rendering, written again for a record with the same
+//! values. When a record of the shape comes with other values, the shape is rendered twice
+//! with two different sets of stand-in values and kept as a template (the JSON cut at its
+//! holes) only when both renderings split at their stand-ins into the same pieces and the
+//! template filled with the first record's values gives that record's rendering: a value that
+//! changed the text around it, or was written changed, shows there. A log of records that
+//! never repeat a shape pays one rendering each, as without a cache.
 //!
 //! What could still tell values apart is ruled out per record: session names are taken as
 //! holes only when they hold plain characters (no escaping anywhere) and no masking marks,
@@ -17,11 +24,109 @@
 //! message can reach into its session names (a session named `concurrent` or `jsonpath`
 //! selects other remedies).
 
-use super::{render_json, Lang, MessageSays, RemedyInputs, RestInputs};
-use crate::record::Record;
+use crate::record::{Deny, PolicyType, Record, Remedy};
+use crate::remedy::{remedies_for, Lang};
 use std::cell::RefCell;
 use std::hash::{Hash, Hasher};
 use std::sync::OnceLock;
+
+/// Append the JSON array of `rec`'s remedies ([`crate::json::write_remedies`] of
+/// [`remedies_for`]), from the cache when a record of its shape was seen before.
+pub fn write_json(rec: &Record, lang: Lang, out: &mut Vec<u8>) {
+    through_cache(rec, lang, out);
+}
+
+/// [`remedies_for`], through the cache.
+pub fn remedies(rec: &Record, lang: Lang) -> Vec<Remedy> {
+    let mut json = Vec::new();
+    match through_cache(rec, lang, &mut json) {
+        Some(built) => built,
+        // Written by serde's rules from the same structs, so read back as they were.
+        None => serde_json::from_slice(&json).expect("the cache holds remedies as JSON"),
+    }
+}
+
+/// The remedies of `rec`, built and written as JSON.
+fn render(rec: &Record, lang: Lang, out: &mut Vec<u8>) -> Vec<Remedy> {
+    let remedies = remedies_for(rec, lang);
+    crate::json::write_remedies(&remedies, out);
+    remedies
+}
+
+/// The text fields remedies are built from, in [`RemedyInputs`].
+const TEXTS: usize = 12;
+
+/// Every field of a record that remedies are built from.
+type RemedyInputs<'r> = (
+    [Option<&'r str>; TEXTS],
+    Option<u16>,
+    Option<Deny>,
+    Option<PolicyType>,
+);
+
+/// The fields of [`RemedyInputs`] past its texts.
+type RestInputs = (Option<u16>, Option<Deny>, Option<PolicyType>);
+
+fn remedy_inputs(r: &Record) -> RemedyInputs<'_> {
+    (
+        [
+            r.error_code.as_deref(),
+            r.wrapper_code.as_deref(),
+            r.service.as_deref(),
+            r.operation.as_deref(),
+            r.message.as_deref(),
+            r.principal.as_deref(),
+            r.action.as_deref(),
+            r.resource.as_deref(),
+            r.policy_arn.as_deref(),
+            r.encoded_message.as_deref(),
+            r.authorization_id.as_deref(),
+            r.oidc_issuer.as_deref(),
+        ],
+        r.status_code,
+        r.deny,
+        r.policy_type,
+    )
+}
+
+/// A record with only the fields [`remedy_inputs`] reads, as `texts` (in its order) and the rest.
+fn record_of(
+    texts: [Option<String>; TEXTS],
+    (status_code, deny, policy_type): RestInputs,
+) -> Record {
+    let [error_code, wrapper_code, service, operation, message, principal, action, resource, policy_arn, encoded_message, authorization_id, oidc_issuer] =
+        texts;
+    Record {
+        error_code,
+        wrapper_code,
+        service,
+        operation,
+        message,
+        principal,
+        action,
+        resource,
+        policy_arn,
+        encoded_message,
+        authorization_id,
+        oidc_issuer,
+        status_code,
+        deny,
+        policy_type,
+        ..Record::default()
+    }
+}
+
+/// Remedy inputs longer than this (all texts together) are not cached: an entry holds its
+/// inputs and remedies, where every ARN shows up several times over; a record with a 200 KB
+/// resource (garbage after an ARN) would make megabytes of each. Real errors are far shorter.
+const MAX_CACHED_INPUTS: usize = 4 * 1024;
+
+/// Renderings larger than this are written but not kept.
+const MAX_CACHED_JSON: usize = 16 * 1024;
+
+fn too_large_to_cache((texts, ..): &RemedyInputs) -> bool {
+    texts.iter().flatten().map(|t| t.len()).sum::<usize>() > MAX_CACHED_INPUTS
+}
 
 /// What a hole stands for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -103,8 +208,8 @@ impl<'r> Shape<'r> {
     fn texts(
         &self,
         fill: impl Fn(Class, usize) -> String,
-    ) -> ([Option<String>; 11], Vec<(usize, usize)>) {
-        let mut texts: [Option<String>; 11] = Default::default();
+    ) -> ([Option<String>; TEXTS], Vec<(usize, usize)>) {
+        let mut texts: [Option<String>; TEXTS] = Default::default();
         let mut sessions = Vec::new();
         let mut i = 0;
         let mut field = 0;
@@ -171,7 +276,7 @@ fn holes_into(text: &str, all: &mut Vec<Hole>) {
         }
         let len = b[start..].iter().take_while(|c| name_byte(**c)).count();
         let session = &text[start..start + len];
-        (len > 0 && !super::policy::looks_masked(session)).then_some((
+        (len > 0 && !crate::remedy::policy::looks_masked(session)).then_some((
             start,
             start + len,
             Class::Session,
@@ -213,11 +318,11 @@ struct Template {
 }
 
 impl Template {
-    fn write(&self, values: &[(Class, &str)], out: &mut Vec<u8>) {
+    fn write<V: AsRef<str>>(&self, values: &[(Class, V)], out: &mut Vec<u8>) {
         let mut copied = 0;
         for &(at, n) in &self.holes {
             out.extend_from_slice(&self.text[copied..at]);
-            out.extend_from_slice(values[n].1.as_bytes());
+            out.extend_from_slice(values[n].1.as_ref().as_bytes());
             copied = at;
         }
         out.extend_from_slice(&self.text[copied..]);
@@ -254,7 +359,7 @@ fn inert(message: Option<&str>, sessions: &[(usize, usize)]) -> bool {
     let message = message.unwrap_or_default();
     sessions
         .iter()
-        .all(|&(start, end)| !MessageSays::touches(message, start, end))
+        .all(|&(start, end)| !crate::remedy::phrase_reaches(message, start, end))
 }
 
 /// A template for `shape`, or `None` when its renderings tell the stand-ins apart.
@@ -266,9 +371,9 @@ fn template_for(shape: &Shape, inputs: &RemedyInputs, lang: Lang) -> Option<Temp
         if !inert(texts[MESSAGE].as_deref(), &sessions) {
             return None;
         }
-        let rec = super::record_of(texts, (status, deny, policy_type));
+        let rec = record_of(texts, (status, deny, policy_type));
         let mut json = Vec::new();
-        render_json(&rec, lang, &mut json);
+        render(&rec, lang, &mut json);
         made.push(cut(&json, shape, set)?);
     }
     let (b, a) = (made.pop()?, made.pop()?);
@@ -280,44 +385,127 @@ struct Entry {
     lang: Lang,
     enc: Vec<u8>,
     rest: RestInputs,
-    /// `None`: the shape's renderings depend on its values; such records use the exact cache.
-    template: Option<Template>,
-    /// The template was checked against a record's own full rendering.
-    proven: bool,
+    kept: Kept,
     used: bool,
 }
 
+enum Kept {
+    /// The rendering of the last record of the shape, with the values of its holes.
+    Last {
+        values: Vec<(Class, String)>,
+        json: Vec<u8>,
+        /// A template was tried and could not be made: the renderings depend on the values.
+        tried: bool,
+        /// No phrase the remedies look for reaches into the record's session names.
+        inert: bool,
+    },
+    Template(Template),
+}
+
+#[cfg(test)]
+thread_local! {
+    /// The renderings of records with holes filled from templates, on this thread.
+    static FILLED: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
 impl Entry {
-    /// Write `rec`'s remedies from the template; false when the exact path must write them.
-    fn write(&mut self, shape: &Shape, rec: &Record, out: &mut Vec<u8>) -> bool {
-        let Some(t) = &self.template else {
-            return false;
-        };
-        if !inert(rec.message.as_deref(), &shape.message_sessions) {
-            return false;
+    /// Write `rec`'s remedies from what the entry keeps, rendering them when it cannot; the
+    /// remedies when they were built.
+    fn write(
+        &mut self,
+        shape: &Shape,
+        inputs: &RemedyInputs,
+        rec: &Record,
+        out: &mut Vec<u8>,
+    ) -> Option<Vec<Remedy>> {
+        let inert_here = || inert(rec.message.as_deref(), &shape.message_sessions);
+        match &mut self.kept {
+            Kept::Template(t) if inert_here() => {
+                t.write(&shape.values, out);
+                #[cfg(test)]
+                FILLED.with(|n| n.set(n.get() + 1));
+                return None;
+            }
+            Kept::Template(_) => return Some(render(rec, self.lang, out)),
+            Kept::Last { values, json, .. } if shape.has_values(values) => {
+                out.extend_from_slice(json);
+                return None;
+            }
+            // A template is tried once, and proven against a rendering that no phrase could
+            // have changed: the last record's, or else this record's.
+            Kept::Last {
+                values,
+                json,
+                tried,
+                inert: last_inert,
+            } if !*tried && (*last_inert || inert_here()) => {
+                *tried = true;
+                if let Some(t) = template_for(shape, inputs, self.lang) {
+                    let proven_by = |rendering: &[u8], values: &[(Class, &str)]| {
+                        let mut check = Vec::with_capacity(rendering.len());
+                        t.write(values, &mut check);
+                        check == rendering && t.text.len() <= MAX_CACHED_JSON
+                    };
+                    if *last_inert {
+                        let last: Vec<(Class, &str)> =
+                            values.iter().map(|(c, v)| (*c, v.as_str())).collect();
+                        if proven_by(json, &last) {
+                            self.kept = Kept::Template(t);
+                            return self.write(shape, inputs, rec, out);
+                        }
+                    } else {
+                        let from = out.len();
+                        let built = render(rec, self.lang, out);
+                        if proven_by(&out[from..], &shape.values) {
+                            self.kept = Kept::Template(t);
+                        }
+                        return Some(built);
+                    }
+                }
+            }
+            Kept::Last { .. } => {}
         }
         let from = out.len();
-        t.write(&shape.values, out);
-        if !self.proven {
-            let mut full = Vec::with_capacity(out.len() - from);
-            render_json(rec, self.lang, &mut full);
-            if out[from..] != full[..] {
-                out.truncate(from);
-                self.template = None;
-                return false;
+        let built = render(rec, self.lang, out);
+        if let Kept::Last {
+            values,
+            json,
+            inert: last_inert,
+            ..
+        } = &mut self.kept
+        {
+            if out.len() - from <= MAX_CACHED_JSON {
+                *last_inert = inert_here();
+                *values = shape.values_owned();
+                json.clear();
+                json.extend_from_slice(&out[from..]);
             }
-            self.proven = true;
         }
-        #[cfg(test)]
-        if !shape.values.is_empty() {
-            tests::FILLED.with(|n| n.set(n.get() + 1));
-        }
-        true
+        Some(built)
     }
 }
 
-/// Append the JSON array of `rec`'s remedies, from its shape's template when it has one.
-pub(super) fn write(rec: &Record, lang: Lang, out: &mut Vec<u8>) {
+impl Shape<'_> {
+    /// Whether the shape's hole values are `values`.
+    fn has_values(&self, values: &[(Class, String)]) -> bool {
+        values.len() == self.values.len()
+            && values
+                .iter()
+                .zip(&self.values)
+                .all(|((c, v), (class, value))| c == class && v == value)
+    }
+
+    fn values_owned(&self) -> Vec<(Class, String)> {
+        self.values
+            .iter()
+            .map(|&(c, v)| (c, v.to_string()))
+            .collect()
+    }
+}
+
+/// Append the JSON array of `rec`'s remedies, from its shape's entry when it has one; the
+/// remedies when they were built for it.
+fn through_cache(rec: &Record, lang: Lang, out: &mut Vec<u8>) -> Option<Vec<Remedy>> {
     type Map = std::collections::HashMap<u64, Entry, rustc_hash::FxBuildHasher>;
     thread_local! {
         static CACHE: RefCell<Map> = RefCell::new(Map::default());
@@ -325,11 +513,11 @@ pub(super) fn write(rec: &Record, lang: Lang, out: &mut Vec<u8>) {
         static BUFFERS: RefCell<(Vec<u8>, Vec<Hole>)> =
             const { RefCell::new((Vec::new(), Vec::new())) };
     }
-    // Templates are a few KiB each, on each scanning thread.
-    const MAX_ENTRIES: usize = 64;
-    let inputs = super::remedy_inputs(rec);
-    if super::too_large_to_cache(&inputs) {
-        return render_json(rec, lang, out);
+    // A few KiB an entry, on each scanning thread: memory stays small.
+    const MAX_ENTRIES: usize = 128;
+    let inputs = remedy_inputs(rec);
+    if disabled() || too_large_to_cache(&inputs) {
+        return Some(render(rec, lang, out));
     }
     let rest = (inputs.1, inputs.2, inputs.3);
     let (enc, holes) = BUFFERS.with(|b| std::mem::take(&mut *b.borrow_mut()));
@@ -338,8 +526,10 @@ pub(super) fn write(rec: &Record, lang: Lang, out: &mut Vec<u8>) {
         holes,
         ..Shape::default()
     };
-    let written = shape.of(&inputs)
-        && CACHE.with(|cache| {
+    let built = if !shape.of(&inputs) {
+        Some(render(rec, lang, out))
+    } else {
+        CACHE.with(|cache| {
             let mut h = rustc_hash::FxHasher::default();
             lang.hash(&mut h);
             rest.hash(&mut h);
@@ -349,72 +539,67 @@ pub(super) fn write(rec: &Record, lang: Lang, out: &mut Vec<u8>) {
             if let Some(e) = cache.get_mut(&key) {
                 if e.lang == lang && e.rest == rest && e.enc == shape.enc {
                     e.used = true;
-                    return e.write(&shape, rec, out);
+                    return e.write(&shape, &inputs, rec, out);
                 }
             }
             if cache.len() >= MAX_ENTRIES && !cache.contains_key(&key) {
-                // Shapes that recur keep their entries; when most recur, all go.
+                // Shapes that recur keep their entries; those seen once (a unique role or
+                // resource in the message) make room. When most recur, all go.
                 cache.retain(|_, e| std::mem::take(&mut e.used));
                 if cache.len() >= MAX_ENTRIES / 2 {
                     cache.clear();
                 }
             }
-            let (template, proven) = if shape.values.is_empty() {
-                let mut text = Vec::new();
-                render_json(rec, lang, &mut text);
-                let t = Template {
-                    text,
-                    holes: Vec::new(),
+            let from = out.len();
+            let built = render(rec, lang, out);
+            if out.len() - from <= MAX_CACHED_JSON {
+                let kept = Kept::Last {
+                    values: shape.values_owned(),
+                    json: out[from..].to_vec(),
+                    tried: false,
+                    inert: inert(rec.message.as_deref(), &shape.message_sessions),
                 };
-                (Some(t), true)
-            } else {
-                (template_for(&shape, &inputs, lang), false)
-            };
-            let mut entry = Entry {
-                lang,
-                enc: shape.enc.clone(),
-                rest,
-                template,
-                proven,
-                used: false,
-            };
-            let written = entry.write(&shape, rec, out);
-            // A large template is not kept: the shape's records are written in full.
-            if entry
-                .template
-                .as_ref()
-                .is_some_and(|t| t.text.len() > super::MAX_CACHED_JSON)
-            {
-                entry.template = None;
+                // A hash shared with other inputs (rare): the new record takes their place.
+                cache.insert(
+                    key,
+                    Entry {
+                        lang,
+                        enc: shape.enc.clone(),
+                        rest,
+                        kept,
+                        used: false,
+                    },
+                );
             }
-            cache.insert(key, entry);
-            written
-        });
+            Some(built)
+        })
+    };
     BUFFERS.with(|b| *b.borrow_mut() = (shape.enc, shape.holes));
-    if !written {
-        super::write_exact(rec, lang, out);
-    }
+    built
+}
+
+/// `AWSPLAIN_REMEDY_CACHE=0` builds every record's remedies anew: for measuring what the cache
+/// saves.
+fn disabled() -> bool {
+    static OFF: OnceLock<bool> = OnceLock::new();
+    *OFF.get_or_init(|| std::env::var_os("AWSPLAIN_REMEDY_CACHE").is_some_and(|v| v == "0"))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::record::{Deny, PolicyType};
     use proptest::prelude::*;
-
-    thread_local! {
-        /// Records written by filling a template's holes, on this thread.
-        pub(super) static FILLED: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
-    }
 
     fn rendered(rec: &Record, lang: Lang) -> String {
         let mut v = Vec::new();
-        render_json(rec, lang, &mut v);
+        render(rec, lang, &mut v);
         String::from_utf8(v).unwrap()
     }
 
     fn written(rec: &Record, lang: Lang) -> String {
         let mut v = Vec::new();
-        write(rec, lang, &mut v);
+        write_json(rec, lang, &mut v);
         String::from_utf8(v).unwrap()
     }
 
@@ -435,7 +620,7 @@ mod tests {
             }
             records.retain(|r| {
                 let mut s = Shape::default();
-                s.of(&super::super::remedy_inputs(r)) && !s.values.is_empty()
+                s.of(&remedy_inputs(r)) && !s.values.is_empty()
             });
             records
         })
@@ -444,14 +629,107 @@ mod tests {
     /// `rec` with the values of its holes replaced: accounts by `accounts[n]`, sessions by
     /// `sessions[n]`.
     fn varied(rec: &Record, accounts: &[String], sessions: &[String]) -> Record {
-        let inputs = super::super::remedy_inputs(rec);
+        let inputs = remedy_inputs(rec);
         let mut s = Shape::default();
         assert!(s.of(&inputs));
         let (texts, _) = s.texts(|class, n| match class {
             Class::Account => accounts[n % accounts.len()].clone(),
             Class::Session => sessions[n % sessions.len()].clone(),
         });
-        super::super::record_of(texts, (inputs.1, inputs.2, inputs.3))
+        record_of(texts, (inputs.1, inputs.2, inputs.3))
+    }
+
+    #[test]
+    fn cached_remedies_follow_every_input_field() {
+        let base = crate::remedy::tests::sfn_pass_role();
+        let mut variants = vec![base.clone()];
+        let other = |s: &Option<String>| Some(format!("{}-other", s.as_deref().unwrap_or("x")));
+        type Field = fn(&mut Record) -> &mut Option<String>;
+        let fields: [Field; TEXTS] = [
+            |r| &mut r.error_code,
+            |r| &mut r.wrapper_code,
+            |r| &mut r.service,
+            |r| &mut r.operation,
+            |r| &mut r.message,
+            |r| &mut r.principal,
+            |r| &mut r.action,
+            |r| &mut r.resource,
+            |r| &mut r.policy_arn,
+            |r| &mut r.encoded_message,
+            |r| &mut r.authorization_id,
+            |r| &mut r.oidc_issuer,
+        ];
+        for f in fields {
+            let mut v = base.clone();
+            let changed = other(f(&mut v));
+            *f(&mut v) = changed;
+            variants.push(v);
+        }
+        variants.push(Record {
+            status_code: Some(403),
+            ..base.clone()
+        });
+        variants.push(Record {
+            deny: Some(Deny::Explicit),
+            ..base.clone()
+        });
+        variants.push(Record {
+            policy_type: Some(PolicyType::ServiceControl),
+            ..base.clone()
+        });
+        // Twice over, so that the second round is answered from the cache.
+        for _ in 0..2 {
+            for v in &variants {
+                for lang in [Lang::En, Lang::Ja] {
+                    assert_eq!(remedies(v, lang), remedies_for(v, lang), "{v:?}");
+                }
+            }
+        }
+        // Fields remedies do not read share an entry.
+        let same = Record {
+            request_id: Some("r-1".into()),
+            format: Some("java-sdk".into()),
+            ..base.clone()
+        };
+        assert_eq!(remedies(&same, Lang::En), remedies_for(&base, Lang::En));
+    }
+
+    /// The cache writes what the remedies built anew write, for every record of the samples, in
+    /// both languages, whatever it holds: the second round is answered from it, and the human
+    /// printer's remedies read back from it are the remedies built anew.
+    #[test]
+    fn the_cache_writes_the_remedies_built_anew() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("samples");
+        let mut records = Vec::new();
+        for dir in ["formats", "remedies"] {
+            for entry in std::fs::read_dir(root.join(dir)).unwrap() {
+                let path = entry.unwrap().path();
+                if path.extension().is_some_and(|e| e == "txt") {
+                    let text = String::from_utf8_lossy(&std::fs::read(&path).unwrap()).into_owned();
+                    records.extend(crate::scan_str(&text));
+                }
+            }
+        }
+        assert!(records.len() > 100, "samples missing: {}", records.len());
+        for round in 0..2 {
+            for (i, r) in records.iter().enumerate() {
+                for lang in [Lang::En, Lang::Ja] {
+                    let built = remedies_for(r, lang);
+                    let mut want = Vec::new();
+                    crate::json::write_remedies(&built, &mut want);
+                    if round == 1 && i % 2 == 0 {
+                        assert_eq!(remedies(r, lang), built, "{r:?}");
+                    }
+                    let mut cached = b"[0,".to_vec();
+                    write_json(r, lang, &mut cached);
+                    assert_eq!(
+                        String::from_utf8_lossy(&cached[3..]),
+                        String::from_utf8_lossy(&want),
+                        "{r:?}"
+                    );
+                }
+            }
+        }
     }
 
     fn holes_in(text: &str) -> impl Iterator<Item = (usize, usize, Class)> {
@@ -466,7 +744,7 @@ mod tests {
             message: Some("m".into()),
             ..Record::default()
         };
-        assert_eq!(super::super::remedy_inputs(&rec).0[MESSAGE], Some("m"));
+        assert_eq!(remedy_inputs(&rec).0[MESSAGE], Some("m"));
     }
 
     #[test]
@@ -557,10 +835,16 @@ mod tests {
                     proptest::prop_assert_eq!(written(r, lang), rendered(r, lang));
                 }
             }
-            // Plain values of the same classes: the records are written from the template.
-            let plain = varied(rec, &["111122223333".into(), "444455556666".into()], &["run-1".into(), "run-2".into()]);
+            // Plain values of the same classes: once a shape came with two sets of values, its
+            // records are written from the template.
+            let plain = |a: &str, b: &str, c: &str, d: &str| {
+                varied(rec, &[a.into(), b.into(), c.into()], &[d.into(), "run-2".into()])
+            };
+            let first = plain("111122223333", "444455556666", "555566667777", "run-1");
+            let second = plain("888899990000", "121212121212", "343434343434", "run-3");
+            proptest::prop_assert_eq!(written(&first, Lang::En), rendered(&first, Lang::En));
             let before = FILLED.with(|n| n.get());
-            proptest::prop_assert_eq!(written(&plain, Lang::En), rendered(&plain, Lang::En));
+            proptest::prop_assert_eq!(written(&second, Lang::En), rendered(&second, Lang::En));
             proptest::prop_assert!(FILLED.with(|n| n.get()) > before,
                 "a plain variant of a sample was written in full: {rec:?}");
         }
