@@ -18,6 +18,7 @@ pub mod lex;
 pub mod misc;
 mod neighbours;
 pub mod piece;
+pub mod repair;
 pub mod ruby;
 pub mod terraform;
 pub mod xml;
@@ -806,7 +807,8 @@ fn extract_with(text: &str, s: &mut Scratch) -> Vec<Record> {
     let view = unescape_view(text);
     let whole = matches!(view, Cow::Owned(_));
     let view = lone_cr_as_lf(view);
-    let v: &str = &view;
+    let repaired = repair::repair(&view);
+    let v: &str = repaired.as_ref().map_or(&view, |r| &r.text);
     let a = anchors();
     // Room for the pieces of an error or two at once: pieces are large, and growing the list
     // from four copies them and allocates again.
@@ -820,6 +822,10 @@ fn extract_with(text: &str, s: &mut Scratch) -> Vec<Record> {
     // parsed again.
     let mut code_token = 0..0;
     let mut marks = Marks::default();
+    // A Terraform box's prefix is gone from the repaired text; its mark is the event's.
+    if repaired.is_some() && lex::contains(&view, "│ Error") {
+        marks.0 |= Marks::TERRAFORM.0;
+    }
     // Whether the event holds an `Error: `, looked up at its first known message.
     let mut any_error_colon = None;
     // The end of the last `Error Code` key parsed and its piece's place in `found` (`None`
@@ -926,6 +932,11 @@ fn extract_with(text: &str, s: &mut Scratch) -> Vec<Record> {
                 rec.span = Span {
                     start: 0,
                     end: text.len() as u64,
+                };
+            } else if let Some(r) = &repaired {
+                rec.span = Span {
+                    start: r.to_event(rec.span.start as usize) as u64,
+                    end: r.to_event(rec.span.end as usize) as u64,
                 };
             }
             // Most events hold one error: the first record gets a list of one, not the four a
@@ -1101,7 +1112,7 @@ fn assemble(text: &str, marks: Marks, found: &[Found<'_>], group: &[usize]) -> R
     rec.operation = own(best(Field::Operation));
     rec.status_code = best(Field::StatusCode).and_then(|s| s.parse().ok());
     rec.request_id = own(best(Field::RequestId));
-    rec.message = own(best(Field::Message));
+    rec.message = own(best(Field::Message).map(|m| repair::message_end(text, m)));
     rec.principal = own(best(Field::Principal));
     rec.action = own(best(Field::Action));
     rec.resource = own(best(Field::Resource));
