@@ -63,6 +63,9 @@ pub fn parse_at(text: &str, at: usize) -> Option<Piece<'_>> {
 /// walk has seen them).
 pub fn parse_after(text: &str, at: usize, boto3: bool) -> Option<Piece<'_>> {
     let i = &text[at..];
+    if i.starts_with(super::japanese::CLI_ANCHOR) {
+        return super::japanese::cli_at(text, at);
+    }
     let (i, code) = alt((
         (tag::<_, _, E>("An error occurred"), ws, paren).map(|(_, _, c)| c),
         (tag("A client error"), ws, paren, ws, tag("occurred")).map(|(_, _, c, _, _)| c),

@@ -11,6 +11,7 @@ pub mod dotnet;
 mod evidence;
 pub mod exception;
 pub mod go;
+pub mod japanese;
 pub mod java;
 pub mod js;
 pub mod keyvalue;
@@ -311,6 +312,8 @@ fn anchors() -> &'static Anchors {
         add("Not authorized to", Kind::Authz);
         add("An error occurred (", Kind::Botocore);
         add("A client error (", Kind::Botocore);
+        add(japanese::CLI_ANCHOR, Kind::Botocore);
+        add(japanese::AUTHZ_ANCHOR, Kind::Authz);
         add("operation error ", Kind::GoV2);
         add("status code:", Kind::GoV1Status);
         add("Service:", Kind::Java);
@@ -456,6 +459,8 @@ pub fn trigger_literals() -> Vec<&'static str> {
         "Not authorized to",
         "error occurred (",
         "client error (",
+        japanese::CLI_ANCHOR,
+        japanese::AUTHZ_ANCHOR,
         "operation error ",
         "status code:",
         "Status Code:",

@@ -97,6 +97,10 @@ pub const COVER: &[&str] = &[
     "exists in stack",
     "pecified ",
     "onditional request",
+    // The Japanese CLI and authorization sentences (grammar/japanese.rs), by their rarest
+    // words: "呼び出す" (calling) and "権限" (permission).
+    "呼び出す",
+    "権限がありません",
 ];
 
 struct Trigger {
