@@ -201,10 +201,13 @@ fn spaced_parts(rest: &str, stops: &[&str]) -> usize {
     let (mut end, mut parts) = (0, 0);
     loop {
         let here = &rest[end..];
-        if stops
-            .iter()
-            .any(|s| if s.is_empty() { here.is_empty() } else { here.starts_with(s) })
-        {
+        if stops.iter().any(|s| {
+            if s.is_empty() {
+                here.is_empty()
+            } else {
+                here.starts_with(s)
+            }
+        }) {
             return end;
         }
         let Some(part) = rest[end..].strip_prefix(' ') else {
