@@ -3,6 +3,7 @@
 
     scripts/bench.py                 # 512 MiB log at 1% errors + 256 MiB at 100%, 5 rounds
     scripts/bench.py --rounds 9 --mb 1024
+    scripts/bench.py --baseline /path/to/old/awsplain   # before/after in one alternating run
 
 What it does, so that anyone can repeat the figures in the README:
   1. builds awsplain in release mode (`cargo build --release --locked`);
@@ -13,6 +14,9 @@ What it does, so that anyone can repeat the figures in the README:
      turns (so that a slow moment of the machine hits all of them alike), and prints median wall
      times, ratios to rg, throughput and the peak resident memory of the measured process.
      rg is also timed reading the file through a pipe from cat, for what the pipe alone costs.
+     With --baseline, another awsplain binary (an older build) takes its turns in the same rounds,
+     and a last table gives the ratios new/old: a change is judged against its baseline measured
+     on the same machine at the same moments, never against figures from another day.
 
 Timings are for reading by people; no test asserts them.
 """
@@ -126,6 +130,7 @@ def main():
     ap.add_argument("--mb-all", type=int, default=256, help="size of the 100%% workload in MiB (default 256)")
     ap.add_argument("--dir", default=os.environ.get("TMPDIR", "/tmp"), help="where the workloads live (default /tmp)")
     ap.add_argument("--no-build", action="store_true", help="use the release binary as it is")
+    ap.add_argument("--baseline", metavar="BIN", help="an older awsplain binary measured in the same rounds")
     args = ap.parse_args()
 
     awsplain = os.path.join(target_dir(), "release", "awsplain") if args.no_build else build()
@@ -139,10 +144,18 @@ def main():
 
     print(f"machine: {os.cpu_count()} cores; {subprocess.run(['uname', '-srm'], capture_output=True, text=True).stdout.strip()}")
     print(f"rg: {subprocess.run([rg, '--version'], capture_output=True, text=True).stdout.splitlines()[0]}")
+    ab = []
     for path, title in [(mixed, "1% error lines"), (allerr, "100% error lines")]:
         cases = [
             ("awsplain --format json FILE", ([awsplain, "--format", "json", path], {})),
             ("cat FILE | awsplain --format json", ([awsplain, "--format", "json"], {"pipe_from": path})),
+        ]
+        if args.baseline:
+            cases += [
+                ("baseline --format json FILE", ([args.baseline, "--format", "json", path], {})),
+                ("cat FILE | baseline --format json", ([args.baseline, "--format", "json"], {"pipe_from": path})),
+            ]
+        cases += [
             ("rg -c -e ... FILE", ([rg] + RG_ARGS + [path], {})),
             # What a pipe costs any reader on this machine: rg through the same pipe.
             ("cat FILE | rg -c -e ...", ([rg] + RG_ARGS, {"pipe_from": path})),
@@ -151,9 +164,18 @@ def main():
         ]
         res = measure(cases, args.rounds)
         table(title, os.path.getsize(path), res, "rg -c -e ... FILE")
+        if args.baseline:
+            for new, old in [("awsplain --format json FILE", "baseline --format json FILE"),
+                             ("cat FILE | awsplain --format json", "cat FILE | baseline --format json")]:
+                ab.append((f"{title}: {new}", res[new][0] / res[old][0], res[new][1] / max(res[old][1], 1)))
         records = subprocess.run([awsplain, "--count", path], capture_output=True, text=True).stdout.strip()
         matching = subprocess.run([rg] + RG_ARGS + [path], capture_output=True, text=True).stdout.strip()
         print(f"records found by awsplain: {records}; lines rg counted: {matching}")
+    if ab:
+        print(f"\nnew / baseline ({args.baseline})")
+        print(f"{'workload':<60} {'time':>6} {'RSS':>6}")
+        for name, t, m in ab:
+            print(f"{name:<60} {t:>6.3f} {m:>6.3f}")
 
 
 if __name__ == "__main__":
