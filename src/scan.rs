@@ -46,10 +46,23 @@ fn is_header(line: &[u8]) -> bool {
 
 fn is_bare_header(line: &[u8]) -> bool {
     let l = line;
-    if l.len() >= 5 && l[..4].iter().all(u8::is_ascii_digit) && (l[4] == b'-' || l[4] == b'/') {
+    // A date: `2026-11-28`, `2026/11/28` (not any four digits and a dash: `0817-4f6e-...`,
+    // an id a wrap put at a line's start).
+    if l.len() >= 8
+        && l[..4].iter().all(u8::is_ascii_digit)
+        && matches!(l[4], b'-' | b'/')
+        && l[5..7].iter().all(u8::is_ascii_digit)
+        && l[7] == l[4]
+    {
         return true;
     }
-    if l.len() >= 8 && l[0].is_ascii_digit() && l[1].is_ascii_digit() && l[2] == b':' {
+    // A time: `09:00:00` (not `12:role/x`, an ARN's account a wrap put at a line's start).
+    if l.len() >= 8
+        && l[0].is_ascii_digit()
+        && l[1].is_ascii_digit()
+        && l[2] == b':'
+        && l[5] == b':'
+    {
         return true;
     }
     if l.starts_with(b"{\"")

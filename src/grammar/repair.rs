@@ -247,7 +247,8 @@ const MIN_WRAP: usize = 40;
 /// break at any other place is not a wrap the text shows for certain.
 fn unwrap(event: &str) -> Option<Repaired> {
     let all: Vec<(usize, &str)> = lines(event).collect();
-    let padded = |l: &str| l.ends_with([' ', '\t']);
+    // Padding is a run of blanks: one space at the column is as likely the text's own.
+    let padded = |l: &str| l.len() - l.trim_end_matches([' ', '\t']).len() >= 2;
     let widest_of = |width: &dyn Fn(&str) -> usize| {
         let w = all.iter().map(|(_, l)| width(l)).max().unwrap_or(0);
         let full: Vec<&str> = all
@@ -285,10 +286,12 @@ fn unwrap(event: &str) -> Option<Repaired> {
         return None;
     }
     let indent = |l: &str| l.len() - l.trim_start_matches([' ', '\t']).len();
+    // One space before every continuation is as likely a space the text had at the break.
     let hang = joins
         .iter()
         .map(|&k| indent(all[k + 1].1))
         .min()
+        .filter(|&h| h >= 2)
         .unwrap_or(0);
     let mut b = Builder::new(event);
     for k in joins {

@@ -140,7 +140,7 @@ fn wrap_is_certain(damaged: &str, w: usize) -> bool {
     let mut joined = 0;
     let mut prev: Option<&str> = None;
     for line in damaged.lines() {
-        let full = |l: &str| l.trim_end().chars().count() == w;
+        let full = |l: &str| l.chars().count() == w;
         match prev {
             Some(p) if !super::continues(p.as_bytes(), line.as_bytes()) => {
                 if joined == 1 {
@@ -214,10 +214,39 @@ pub(super) fn texts() -> Vec<(String, String)> {
     v
 }
 
-/// Whether `damage` of `text` can be undone for certain (see [`wrap_is_certain`]).
+/// Whether a wrap at `w` leaves a line of `text` that holds trigger literals (the words the
+/// scanner looks for) with none of them whole: no event forms around that line, since the
+/// scanner finds its words in the text as it stands, before any repair.
+fn wrap_cuts_every_trigger(text: &str, w: usize) -> bool {
+    let triggers = crate::grammar::trigger_literals();
+    text.lines().any(|line| {
+        // Byte offsets where the wrap breaks the line.
+        let cuts: Vec<usize> = line
+            .char_indices()
+            .enumerate()
+            .filter(|(n, _)| *n > 0 && n % w == 0)
+            .map(|(_, (b, _))| b)
+            .collect();
+        let mut found = false;
+        for t in &triggers {
+            for (at, _) in line.match_indices(t) {
+                found = true;
+                if !cuts.iter().any(|&c| at < c && c < at + t.len()) {
+                    return false;
+                }
+            }
+        }
+        found
+    })
+}
+
+/// Whether `damage` of `text` can be undone for certain (see [`wrap_is_certain`] and
+/// [`wrap_cuts_every_trigger`]).
 pub(super) fn applies(text: &str, damage: Damage) -> bool {
     match damage {
-        Damage::Wrap(w) | Damage::WrapIndent(w) => wrap_is_certain(&damage.apply(text), w),
+        Damage::Wrap(w) | Damage::WrapIndent(w) => {
+            wrap_is_certain(&damage.apply(text), w) && !wrap_cuts_every_trigger(text, w)
+        }
         _ => true,
     }
 }
