@@ -212,14 +212,76 @@ fn numeric_entity(s: &str) -> Option<char> {
 }
 
 /// The text of an element that holds the whole event, without the element's tags: its text
-/// holds no markup of its own (any `<` inside was escaped), so the tags are the envelope.
+/// holds no markup of its own (any `<` inside was escaped), so the tags are the envelope. An
+/// element whose text runs over several events (a blank line or a log head inside it) leaves
+/// its opening tag at the start of the first and its closing tag at the end of the last:
+/// each is taken away when the event holds no tag of the other kind and the text beside it is
+/// no markup.
 fn unenvelope(event: &str) -> Option<Repaired> {
+    whole_envelope(event).or_else(|| split_envelope(event))
+}
+
+/// A tag name of an envelope: letters, digits, `_`, and none of the elements of AWS's own
+/// error documents, which the XML grammar reads (`<Code>X</Code>` on a line of its own).
+fn is_tag_name(name: &str) -> bool {
+    const AWS_ELEMENTS: [&str; 13] = [
+        "Code",
+        "Message",
+        "RequestId",
+        "RequestID",
+        "HostId",
+        "Error",
+        "Errors",
+        "Response",
+        "ErrorResponse",
+        "Type",
+        "BucketName",
+        "Key",
+        "Resource",
+    ];
+    !name.is_empty()
+        && name.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'_')
+        && !AWS_ELEMENTS.contains(&name)
+}
+
+fn split_envelope(event: &str) -> Option<Repaired> {
+    let lead = event.len() - event.trim_start().len();
+    let t = event.trim_end();
+    let mut b = Builder::new(event);
+    let mut any = false;
+    if let Some(name_end) = event[lead..].strip_prefix('<').and_then(|r| r.find('>')) {
+        let name = &event[lead + 1..lead + 1 + name_end];
+        let after = &event[lead + name_end + 2..];
+        if is_tag_name(name)
+            && !after.starts_with('<')
+            && !lex::contains(event, &format!("</{name}>"))
+        {
+            b.replace(lead, lead + name_end + 2, "");
+            any = true;
+        }
+    }
+    if let Some(open) = t.rfind("</").filter(|_| t.ends_with('>')) {
+        let name = &t[open + 2..t.len() - 1];
+        let before = &t[..open];
+        if is_tag_name(name)
+            && !before.ends_with('>')
+            && !lex::contains(before, &format!("<{name}>"))
+            && open >= b.done
+        {
+            b.replace(open, t.len(), "");
+            any = true;
+        }
+    }
+    any.then(|| b.finish())
+}
+
+fn whole_envelope(event: &str) -> Option<Repaired> {
     let t = event.trim_end();
     let lead = event.len() - event.trim_start().len();
     let open = &event[lead..];
     let name_end = open.strip_prefix('<')?.find('>')? + 1;
     let name = &open[1..name_end];
-    if name.is_empty() || !name.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'_') {
+    if !is_tag_name(name) {
         return None;
     }
     let close = format!("</{name}>");
@@ -369,6 +431,15 @@ mod tests {
             fixed("<Error><Code>X</Code></Error>"),
             "<Error><Code>X</Code></Error>"
         );
+        assert_eq!(
+            fixed("<Output>2018/05/09 failed: x\n"),
+            "2018/05/09 failed: x\n"
+        );
+        assert_eq!(
+            fixed("status code: 400, request id: r1</Output>"),
+            "status code: 400, request id: r1"
+        );
+        assert_eq!(fixed("<Code>X</Code>"), "<Code>X</Code>");
     }
 
     #[test]

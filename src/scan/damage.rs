@@ -19,8 +19,8 @@ pub(super) enum Damage {
     WrapSpace(usize),
     /// Every line behind a prefix: a box or quote (`│ `, `| `, `> `, `# `).
     Boxed(&'static str),
-    /// Terraform's diagnostic box: `╷`, `│ Error: ` before the first line, `│ ` before the
-    /// others, `╵`.
+    /// Terraform's diagnostic box: `╷`, `│ Error: ` and Terraform's summary, a blank line of
+    /// the box, the text behind `│ `, `╵`.
     TerraformBox,
     /// A logger's timestamp and level before the first line.
     LogHead,
@@ -66,9 +66,9 @@ impl Damage {
             Damage::Boxed(p) => each_line(&|l| format!("{p}{l}").trim_end().to_string()),
             Damage::LinePrefix(p) => each_line(&|l| format!("{p}{l}")),
             Damage::TerraformBox => {
-                let mut out = String::from("╷\n");
-                for (n, l) in lines().enumerate() {
-                    out.push_str(if n == 0 { "│ Error: " } else { "│ " });
+                let mut out = String::from("╷\n│ Error: reading app settings\n│\n");
+                for l in lines() {
+                    out.push_str("│ ");
                     out.push_str(l);
                     out.push('\n');
                 }
