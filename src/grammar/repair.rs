@@ -85,7 +85,36 @@ pub fn repair(event: &str) -> Option<Repaired> {
     let r = chain(unboxed, decoded);
     let t2 = r.as_ref().map_or(event, |r| r.text.as_str());
     let unwrapped = unwrap(t2);
-    chain(r, unwrapped)
+    let r = chain(r, unwrapped);
+    let t3 = r.as_ref().map_or(event, |r| r.text.as_str());
+    let spaced = single_spaces(t3);
+    chain(r, spaced)
+}
+
+/// The event with each run of spaces between two words of a line read as one space: a wrap
+/// pasted back as one line leaves a second space where it broke after one (`when  calling`),
+/// and a sentence's fixed words are matched with single spaces. Indentation and a line's
+/// trailing blanks stay.
+fn single_spaces(event: &str) -> Option<Repaired> {
+    let b = event.as_bytes();
+    let mut out: Option<Builder> = None;
+    let mut from = 0;
+    while let Some(p) = memchr::memmem::find(&b[from..], b"  ") {
+        let at = from + p;
+        let end = at + b[at..].iter().take_while(|&&c| c == b' ').count();
+        let inside = at > 0
+            && !matches!(b[at - 1], b'\n' | b'\t' | b'\r')
+            && at != lex::line_start(event, at)
+            && end < b.len()
+            && !matches!(b[end], b'\n' | b'\r' | b'\t')
+            && b[lex::line_start(event, at)..at].iter().any(|&c| c != b' ');
+        if inside {
+            out.get_or_insert_with(|| Builder::new(event))
+                .replace(at, end, " ");
+        }
+        from = end;
+    }
+    out.map(Builder::finish)
 }
 
 /// Lines of `s` with their start offsets, without their line breaks.
@@ -459,6 +488,18 @@ mod tests {
         assert_eq!(
             fixed(boxed),
             "  - (service web) (port 8080) is unhealthy in (target-group arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/web/0123) due to (reason Health checks failed)."
+        );
+    }
+
+    #[test]
+    fn runs_of_spaces_between_words_are_one() {
+        assert_eq!(
+            fixed("An error occurred (X) when  calling"),
+            "An error occurred (X) when calling"
+        );
+        assert_eq!(
+            fixed("    at f  (x)\nkey   = v  \n"),
+            "    at f (x)\nkey = v  \n"
         );
     }
 
