@@ -306,19 +306,39 @@ pub(super) fn all_damages() -> Vec<Damage> {
 fn undone_damages() -> Vec<Damage> {
     all_damages()
         .into_iter()
-        .filter(|d| matches!(d, Damage::Boxed(_) | Damage::LinePrefix(_)))
+        .filter(|d| {
+            matches!(
+                d,
+                Damage::Boxed(_) | Damage::LinePrefix(_) | Damage::TerraformBox
+            )
+        })
         .collect()
 }
 
-#[test]
-fn damage_rates() {
-    let texts = texts();
-    let mut rows: Vec<(String, usize, usize, Vec<String>)> = Vec::new();
+/// The share of texts (per mille) each damage kind may still change today: the rates measured
+/// over the samples and the dev corpus, and over the samples alone, whichever is higher. The
+/// rest are damages the repair does not undo yet (a JSON string that puts a multi-line log in
+/// one event, a collector's log head before a Lambda runtime line that already has one, a wrap
+/// that moves a value's end past what its parser reads). Lower them as the grammar improves.
+fn ceiling(d: Damage) -> usize {
+    match d {
+        Damage::Wrap(_) => 20,
+        Damage::WrapIndent(_) => 30,
+        Damage::WrapSpace(_) => 10,
+        Damage::LogHead | Damage::LambdaHead => 20,
+        Damage::JsonString => 70,
+        Damage::XmlElement => 10,
+        Damage::Boxed(_) | Damage::LinePrefix(_) | Damage::TerraformBox => 0,
+    }
+}
+
+/// Per damage kind: texts it applies to, texts whose records it changes, and their names.
+fn rates(texts: &[(String, String)]) -> Vec<(Damage, usize, Vec<String>)> {
+    let mut rows: Vec<(Damage, usize, Vec<String>)> = Vec::new();
     for d in all_damages() {
-        let name = d.name();
-        let mut fails = Vec::new();
         let mut tried = 0;
-        for (n, t) in &texts {
+        let mut fails = Vec::new();
+        for (n, t) in texts {
             if !applies(t, d) {
                 continue;
             }
@@ -327,28 +347,49 @@ fn damage_rates() {
                 fails.push(n.clone());
             }
         }
-        match rows.iter_mut().find(|r| r.0 == name) {
+        // The widths of one kind make one row.
+        match rows.iter_mut().find(|r| r.0.name() == d.name()) {
             Some(r) => {
                 r.1 += tried;
-                r.2 += fails.len();
-                r.3.extend(fails);
+                r.2.extend(fails);
             }
-            None => rows.push((name, tried, fails.len(), fails)),
+            None => rows.push((d, tried, fails)),
         }
     }
-    for (name, n, f, fails) in &rows {
-        let mut fails = fails.clone();
-        fails.dedup();
+    rows
+}
+
+/// Each kind of damage changes the records of no more texts than its [`ceiling`] allows; the
+/// table of rates goes to stderr (`cargo test --lib damage_rates -- --nocapture`).
+#[test]
+fn damage_rates() {
+    let texts = texts();
+    let mut over = Vec::new();
+    for (d, tried, fails) in rates(&texts) {
+        let per_mille = 1000 * fails.len() / tried.max(1);
+        let mut names = fails.clone();
+        names.dedup();
         eprintln!(
-            "{name:<28} {f:>5}/{n:<5} {:5.1}%  {}",
-            100.0 * *f as f64 / *n as f64,
-            fails.iter().take(8).cloned().collect::<Vec<_>>().join(" ")
+            "{:<28} {:>5}/{:<5} {:5.1}%  {}",
+            d.name(),
+            fails.len(),
+            tried,
+            per_mille as f64 / 10.0,
+            names.iter().take(6).cloned().collect::<Vec<_>>().join(" ")
         );
+        if per_mille > ceiling(d) {
+            over.push(format!("{}: {per_mille}‰ > {}‰", d.name(), ceiling(d)));
+        }
     }
+    assert!(
+        over.is_empty(),
+        "damage undone less often than before: {over:?}"
+    );
 }
 
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(64))]
+    /// The damages the repair undoes for every text: any text, any of them, the same records.
     #[test]
     fn damaged_texts_give_the_same_records(pick in any::<proptest::sample::Index>(), d in any::<proptest::sample::Index>()) {
         let texts = texts();
@@ -360,19 +401,20 @@ proptest! {
     }
 }
 
+/// `DAMAGE_SHOW='<text name part>@<damage name or Debug>'` prints how that damage changes the
+/// records of the texts named so; without the variable it does nothing.
 #[test]
 fn show_one() {
     let Ok(which) = std::env::var("DAMAGE_SHOW") else {
         return;
     };
-    let (file, kind) = which.split_once('@').unwrap();
-    for (n, t) in texts() {
-        if !n.contains(file) {
-            continue;
-        }
+    let Some((file, kind)) = which.split_once('@') else {
+        return;
+    };
+    for (n, t) in texts().iter().filter(|(n, _)| n.contains(file)) {
         for d in all_damages() {
-            if (d.name() == kind || format!("{d:?}") == kind) && applies(&t, d) {
-                if let Some(w) = disagreement(&t, d) {
+            if (d.name() == kind || format!("{d:?}") == kind) && applies(t, d) {
+                if let Some(w) = disagreement(t, d) {
                     eprintln!("=== {n} {d:?}\n{w}");
                 }
             }
