@@ -399,7 +399,9 @@ fn principal_before(text: &str, at: usize) -> (Option<&str>, Option<usize>) {
     // `User: arn:...:assumed-role/app-ser vice/s is not`: an ARN a pasted wrap parted with a
     // space runs from `User: ` to `is`.
     if !(lead.ends_with("User:") || lead.ends_with("User")) {
-        if let Some(u) = lex::rfind(&before[..tok_start], "User: arn:") {
+        // The parts are spaced apart on one line: the search stays in it.
+        let line = lex::line_start(before, tok_start);
+        if let Some(u) = lex::rfind(&before[line..tok_start], "User: arn:").map(|u| line + u) {
             let from = u + "User: ".len();
             let first = from + token_end(&before[from..]);
             if spaced_parts(&before[first..], &[""]) > 0 {

@@ -102,12 +102,12 @@ fn single_spaces(event: &str) -> Option<Repaired> {
     while let Some(p) = memchr::memmem::find(&b[from..], b"  ") {
         let at = from + p;
         let end = at + b[at..].iter().take_while(|&&c| c == b' ').count();
+        // The search resumes after a run, so the byte before this one is no space: a word's
+        // last byte, or the line break or tab that makes the run indentation.
         let inside = at > 0
             && !matches!(b[at - 1], b'\n' | b'\t' | b'\r')
-            && at != lex::line_start(event, at)
             && end < b.len()
-            && !matches!(b[end], b'\n' | b'\r' | b'\t')
-            && b[lex::line_start(event, at)..at].iter().any(|&c| c != b' ');
+            && !matches!(b[end], b'\n' | b'\r' | b'\t');
         if inside {
             out.get_or_insert_with(|| Builder::new(event))
                 .replace(at, end, " ");
@@ -289,7 +289,7 @@ fn split_envelope(event: &str) -> Option<Repaired> {
             any = true;
         }
     }
-    if let Some(open) = t.rfind("</").filter(|_| t.ends_with('>')) {
+    if let Some(open) = t.ends_with('>').then(|| t.rfind("</")).flatten() {
         let name = &t[open + 2..t.len() - 1];
         let before = &t[..open];
         if is_tag_name(name)
@@ -337,6 +337,8 @@ const MIN_WRAP: usize = 40;
 /// box's hanging indent), unless the next line is a stack frame or starts a log record. A
 /// break at any other place is not a wrap the text shows for certain.
 fn unwrap(event: &str) -> Option<Repaired> {
+    // Two joins need three lines.
+    memchr::memchr_iter(b'\n', event.as_bytes()).nth(1)?;
     let all: Vec<(usize, &str)> = lines(event).collect();
     // Padding is a run of blanks: one space at the column is as likely the text's own.
     let padded = |l: &str| l.len() - l.trim_end_matches([' ', '\t']).len() >= 2;
@@ -349,8 +351,10 @@ fn unwrap(event: &str) -> Option<Repaired> {
             .collect();
         (w, full)
     };
-    let raw = |l: &str| l.chars().count();
-    let trimmed = |l: &str| l.trim_end().chars().count();
+    // Characters, counted as the bytes that start one.
+    let chars = |l: &str| l.bytes().filter(|&b| b & 0xC0 != 0x80).count();
+    let raw = |l: &str| chars(l);
+    let trimmed = |l: &str| chars(l.trim_end());
     let (mut widest, full) = widest_of(&raw);
     let mut width: &dyn Fn(&str) -> usize = &raw;
     if full.len() < 2 || full.iter().all(|l| padded(l)) {
