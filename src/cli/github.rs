@@ -221,6 +221,17 @@ pub fn title(rec: &Record) -> String {
 pub fn message(rec: &Record) -> String {
     let mut lines: Vec<String> = Vec::new();
     lines.push(rec.message.clone().unwrap_or_else(|| title(rec)));
+    // An event of `tail` has no file or line for the runner to point at: say where it is.
+    if let Some(group) = &rec.source.log_group {
+        let mut at = format!("Log group: {group}");
+        if let Some(stream) = &rec.source.log_stream {
+            at.push_str(&format!(", stream {stream}"));
+        }
+        if let Some(t) = rec.source.timestamp {
+            at.push_str(&format!(", at {}", awsplain::time::format_rfc3339(t)));
+        }
+        lines.push(at);
+    }
     if let Some(a) = &rec.action {
         let on = rec
             .resource
@@ -289,6 +300,23 @@ mod tests {
         assert_eq!(escape_data("50% done\r\nnext"), "50%25 done%0D%0Anext");
         assert_eq!(escape_property("a:b,c%\n"), "a%3Ab%2Cc%25%0A");
         assert_eq!(escape_data("x\x1b[31m"), "x\\u{1b}[31m");
+    }
+
+    #[test]
+    fn an_event_from_tail_names_its_group_stream_and_time() {
+        let mut rec = Record {
+            error_code: Some("AccessDeniedException".into()),
+            message: Some("denied".into()),
+            ..Default::default()
+        };
+        rec.source.name = "/ecs/web".into();
+        rec.source.log_group = Some("/ecs/web".into());
+        rec.source.log_stream = Some("web/1".into());
+        rec.source.timestamp = Some(1_764_320_401_000);
+        assert_eq!(
+            message(&rec),
+            "denied\nLog group: /ecs/web, stream web/1, at 2025-11-28T09:00:01.000Z"
+        );
     }
 
     #[test]

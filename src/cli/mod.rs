@@ -42,7 +42,9 @@ impl Outcome {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
 pub enum Format {
     /// Readable blocks with the fix first; a repeated error once, then "... and N more".
+    /// `detailed` is taken too, the name `aws logs tail --format` gives its full output.
     #[default]
+    #[value(alias = "detailed")]
     Human,
     /// One JSON object per error, one per line.
     Json,
@@ -70,6 +72,8 @@ pub enum LangArg {
 
 /// Options shared by every mode that prints records.
 #[derive(Debug, Clone, Args)]
+// Under their own heading, so that `tail --help` shows tail's options apart from these.
+#[command(next_help_heading = "Output (every command)")]
 pub struct OutputOpts {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Human, global = true)]
@@ -95,8 +99,9 @@ pub struct OutputOpts {
     /// Print nothing; the exit code says whether AWS errors were found.
     #[arg(short, long, global = true)]
     pub quiet: bool,
-    /// Print only the number of AWS errors found; with several files, `FILE:N` for each file
-    /// with errors (like `rg -c`).
+    /// Print only the number of AWS errors found; with several files (log groups for `tail`),
+    /// `FILE:N` for each one with errors (like `rg -c`), and no count for one that could not
+    /// be read.
     #[arg(long, global = true)]
     pub count: bool,
     /// Stop after N AWS errors (in each file, like grep; in all for `tail`; `run` explains the
@@ -151,14 +156,15 @@ pub fn lang_from_env() -> awsplain::Lang {
 // not rule subcommands out; a file named like a subcommand is given as `./run`.
 #[command(name = "awsplain", version, about, long_about)]
 pub struct Cli {
-    #[command(flatten)]
-    pub out: OutputOpts,
     /// Files to scan; `-` or none means standard input.
     #[arg(value_name = "FILE")]
     pub files: Vec<PathBuf>,
     /// Threads that scan the input (default: one per CPU, at most 4; 1 = no extra threads).
     #[arg(short = 'j', long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=256))]
     pub threads: Option<u16>,
+    // After the options above: its help heading holds for the arguments that follow it.
+    #[command(flatten)]
+    pub out: OutputOpts,
     #[command(subcommand)]
     pub command: Option<Command>,
 }

@@ -223,6 +223,12 @@ pub fn mask(rec: &mut Record, opts: &OutputOpts) {
     }
 }
 
+/// Free text from the input (`tail -C`'s log lines) masked as `--redact` masks records, with
+/// the same mask for the same value.
+pub fn mask_text(text: &str) -> String {
+    redactor().redact_str(text)
+}
+
 /// Without `--redact`, say once per run on stderr that a record holds a secret (a secret
 /// access key, a session token, a password in a URL), which the output repeats as it is.
 pub fn warn_if_secret(rec: &Record, redact: bool) {

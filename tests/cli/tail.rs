@@ -60,10 +60,10 @@ fn rt() -> tokio::runtime::Runtime {
         .unwrap()
 }
 
-fn client(endpoint: &str) -> Client {
+fn client_in(endpoint: &str, region: &'static str) -> Client {
     let conf = aws_sdk_cloudwatchlogs::Config::builder()
         .behavior_version(BehaviorVersion::latest())
-        .region(Region::new("us-east-1"))
+        .region(Region::new(region))
         .credentials_provider(Credentials::new("test", "test", None, None, "test"))
         .endpoint_url(endpoint)
         .build();
@@ -83,8 +83,13 @@ fn unique_group(tag: &str) -> String {
 
 /// Create the group and the streams, then put `(stream, timestamp, message)` events.
 fn put(endpoint: &str, group: &str, events: &[(&str, i64, String)]) {
+    put_in(endpoint, "us-east-1", group, events)
+}
+
+/// `put` in another region than the tests' own.
+fn put_in(endpoint: &str, region: &'static str, group: &str, events: &[(&str, i64, String)]) {
     rt().block_on(async {
-        let c = client(endpoint);
+        let c = client_in(endpoint, region);
         let _ = c.create_log_group().log_group_name(group).send().await;
         let mut streams: Vec<&str> = events.iter().map(|e| e.0).collect();
         streams.sort();
@@ -160,8 +165,13 @@ fn noise(n: u32) -> String {
     format!("INFO request {n} served in 12 ms")
 }
 
-/// `awsplain tail` with the emulator's endpoint, dummy credentials and the test region.
+/// `awsplain tail` with the emulator's endpoint, dummy credentials and the test region, JSON.
 fn tail(endpoint: &str) -> assert_cmd::Command {
+    tail_as(endpoint, "json")
+}
+
+/// `awsplain tail` with the emulator's endpoint, dummy credentials and the test region.
+fn tail_as(endpoint: &str, format: &str) -> assert_cmd::Command {
     let mut c = awsplain();
     c.arg("tail")
         .env("AWS_ACCESS_KEY_ID", "test")
@@ -177,7 +187,7 @@ fn tail(endpoint: &str) -> assert_cmd::Command {
             "AWS_SHARED_CREDENTIALS_FILE",
             "/nonexistent/awsplain-test-credentials",
         )
-        .args(["--endpoint-url", endpoint, "--format", "json"])
+        .args(["--endpoint-url", endpoint, "--format", format])
         .timeout(Duration::from_secs(60));
     c
 }
@@ -372,6 +382,15 @@ fn stream_prefix_and_stream_names_select_streams() {
     assert_eq!(streams(&["--stream", "ecs/worker/1"]), ["ecs/worker/1"]);
     assert_eq!(
         streams(&["--stream", "ecs/worker/1", "--stream", "ecs/web/2"]),
+        ["ecs/web/2", "ecs/worker/1"]
+    );
+    // As `aws logs tail` spells them: several names after one option.
+    assert_eq!(
+        streams(&["--log-stream-name-prefix", "ecs/web"]),
+        ["ecs/web/1", "ecs/web/2"]
+    );
+    assert_eq!(
+        streams(&["--log-stream-names", "ecs/worker/1", "ecs/web/2"]),
         ["ecs/web/2", "ecs/worker/1"]
     );
 }
@@ -899,6 +918,7 @@ fn bad_time_arguments_are_rejected_with_exit_2() {
 // ---- Follow mode through faults: a fault-injecting proxy between awsplain and the emulator.
 
 mod fault_proxy;
+mod parity;
 use fault_proxy::FaultProxy;
 
 /// Unique markers for the events of one test, each carried by one AWS error line.

@@ -76,7 +76,7 @@ pub async fn run(
     plan: &Plan,
     args: &TailArgs,
     opts: &OutputOpts,
-    printer: &mut Printer,
+    printer: &mut Printer<'_>,
 ) -> Result<(), Stop> {
     if args.filter_pattern.is_some() {
         return Err(Stop::Other(

@@ -1,16 +1,25 @@
 //! `tail --live`: a CloudWatch Logs Live Tail session (StartLiveTail), renewed when CloudWatch
 //! ends it (sessions last at most three hours), with sampling reported as a warning.
+//!
+//! A session that ends soon after it started (an emulator answers with what the group holds
+//! and closes; a network that keeps dropping) is renewed after a growing, jittered wait, so
+//! that a tail cannot hammer the endpoint; a session that lasted resets the wait. A new
+//! session may deliver events an earlier one did: each event is shown once (`recent`).
 
 use super::super::OutputOpts;
 use super::aws_error::AwsFailure;
+use super::context::Tracker;
 use super::fetch::{Event, Streams};
+use super::recent::{self, Recent};
+use super::retry::Backoff;
 use super::time::now_millis;
-use super::{scan_event, Plan, Printer, Stop};
+use super::{concerns_one_group, scan_event, Plan, Printer, Stop};
 use aws_sdk_cloudwatchlogs::config::interceptors::BeforeTransmitInterceptorContextMut;
 use aws_sdk_cloudwatchlogs::config::{ConfigBag, Intercept, RuntimeComponents};
 use aws_sdk_cloudwatchlogs::error::BoxError;
 use aws_sdk_cloudwatchlogs::types::StartLiveTailResponseStream;
 use aws_sdk_cloudwatchlogs::Client;
+use std::time::{Duration, Instant};
 
 /// StartLiveTail accepts at most this many log groups.
 pub const MAX_GROUPS: usize = 10;
@@ -67,48 +76,40 @@ pub fn undo_loopback_prefix(uri: &str) -> Option<String> {
     loopback.then(|| format!("{scheme}://{rest}"))
 }
 
-/// Log group ARNs for the names (Live Tail wants ARNs), via DescribeLogGroups.
-async fn group_arns(client: &Client, plan: &Plan) -> Result<Vec<String>, Stop> {
-    let mut arns = Vec::new();
-    for g in &plan.groups {
-        if g.starts_with("arn:") {
-            arns.push(g.trim_end_matches(":*").to_string());
-            continue;
-        }
-        let mut token: Option<String> = None;
-        let found = loop {
-            let out = plan
-                .retry
-                .call("DescribeLogGroups", || {
-                    client
-                        .describe_log_groups()
-                        .log_group_name_prefix(g)
-                        .set_next_token(token.clone())
-                        .send()
-                })
-                .await
-                .map_err(|e| Stop::Aws(AwsFailure::from_sdk("DescribeLogGroups", Some(g), &e)))?;
-            let hit = out
-                .log_groups()
-                .iter()
-                .find(|lg| lg.log_group_name() == Some(g.as_str()))
-                .and_then(|lg| {
-                    lg.log_group_arn()
-                        .map(str::to_string)
-                        .or_else(|| lg.arn().map(|a| a.trim_end_matches(":*").to_string()))
-                });
-            match (hit, out.next_token()) {
-                (Some(a), _) => break Some(a),
-                (None, Some(t)) if !t.is_empty() => token = Some(t.to_string()),
-                (None, _) => break None,
-            }
-        };
-        match found {
-            Some(a) => arns.push(a),
-            None => {
+/// The ARN of one group (Live Tail wants ARNs), via DescribeLogGroups.
+async fn group_arn(client: &Client, plan: &Plan, g: &str) -> Result<String, Stop> {
+    if g.starts_with("arn:") {
+        return Ok(g.trim_end_matches(":*").to_string());
+    }
+    let mut token: Option<String> = None;
+    loop {
+        let out = plan
+            .retry
+            .call("DescribeLogGroups", || {
+                client
+                    .describe_log_groups()
+                    .log_group_name_prefix(g)
+                    .set_next_token(token.clone())
+                    .send()
+            })
+            .await
+            .map_err(|e| Stop::Aws(AwsFailure::from_sdk("DescribeLogGroups", Some(g), &e)))?;
+        let hit = out
+            .log_groups()
+            .iter()
+            .find(|lg| lg.log_group_name() == Some(g))
+            .and_then(|lg| {
+                lg.log_group_arn()
+                    .map(str::to_string)
+                    .or_else(|| lg.arn().map(|a| a.trim_end_matches(":*").to_string()))
+            });
+        match (hit, out.next_token()) {
+            (Some(a), _) => return Ok(a),
+            (None, Some(t)) if !t.is_empty() => token = Some(t.to_string()),
+            (None, _) => {
                 return Err(Stop::Aws(AwsFailure {
                     operation: "DescribeLogGroups",
-                    group: Some(g.clone()),
+                    group: Some(g.to_string()),
                     code: Some("ResourceNotFoundException".into()),
                     message: Some("The specified log group does not exist.".into()),
                     request_id: None,
@@ -118,14 +119,54 @@ async fn group_arns(client: &Client, plan: &Plan) -> Result<Vec<String>, Stop> {
             }
         }
     }
+}
+
+/// The ARNs of the groups that exist and may be described, each with its index in
+/// `plan.groups`; the others are reported and left out.
+async fn group_arns(
+    client: &Client,
+    plan: &Plan,
+    printer: &mut Printer<'_>,
+) -> Result<Vec<(usize, String)>, Stop> {
+    let mut arns = Vec::new();
+    for (gi, g) in plan.groups.iter().enumerate() {
+        match group_arn(client, plan, g).await {
+            Ok(a) => arns.push((gi, a)),
+            Err(stop) => match concerns_one_group(&stop) {
+                Some(f) => printer.group_failed(gi, f),
+                None => return Err(stop),
+            },
+        }
+    }
     Ok(arns)
+}
+
+/// A session that lasted this long was a working one: the next renewal waits the least again.
+const LASTED: Duration = Duration::from_secs(60);
+
+/// The waits before renewing sessions: the backoff's steps, one more for each session in a
+/// row that ended sooner than `LASTED` after it started.
+struct Renewals {
+    backoff: Backoff,
+    short_in_a_row: u32,
+}
+
+impl Renewals {
+    fn wait_after(&mut self, lived: Duration) -> Duration {
+        if lived >= LASTED {
+            self.short_in_a_row = 0;
+        }
+        let wait = self.backoff.jittered(self.short_in_a_row);
+        self.short_in_a_row = self.short_in_a_row.saturating_add(1);
+        wait
+    }
 }
 
 pub async fn run(
     client: &Client,
     plan: &Plan,
     opts: &OutputOpts,
-    printer: &mut Printer,
+    printer: &mut Printer<'_>,
 ) -> Result<(), Stop> {
     if !matches!(plan.streams, Streams::All) && plan.groups.len() != 1 {
         return Err(Stop::Other(
@@ -133,39 +174,67 @@ pub async fn run(
                 .into(),
         ));
     }
-    let arns = group_arns(client, plan).await?;
-    let mut sessions = 0u32;
+    let arns = group_arns(client, plan, printer).await?;
+    if arns.is_empty() {
+        return Ok(());
+    }
+    let mut renewals = Renewals {
+        backoff: plan.retry.backoff,
+        short_in_a_row: 0,
+    };
+    let mut seen = Recent::new(recent::CAPACITY);
+    let mut ctx = Tracker::new(plan.context);
     loop {
         if plan.until.is_some_and(|u| now_millis() > u) {
             return Ok(());
         }
-        if sessions > 0 {
-            eprintln!("awsplain: Live Tail session ended; starting a new one");
-        }
-        sessions += 1;
-        match session(client, plan, &arns, opts, printer).await? {
+        let started = Instant::now();
+        let live = Session {
+            arns: &arns,
+            seen: &mut seen,
+            ctx: &mut ctx,
+        };
+        match session(client, plan, live, opts, printer).await? {
             SessionEnd::Done => return Ok(()),
             SessionEnd::Renew => {
-                // A session that ends at once (an emulator, a network hiccup) must not spin.
-                tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+                let lived = started.elapsed();
+                let mut wait = renewals.wait_after(lived);
+                if let Some(u) = plan.until {
+                    wait = wait.min(Duration::from_millis((u - now_millis()).max(0) as u64));
+                }
+                eprintln!(
+                    "awsplain: Live Tail session ended after {:.1}s; starting a new one in {:.1}s",
+                    lived.as_secs_f64(),
+                    wait.as_secs_f64()
+                );
+                tokio::time::sleep(wait).await;
             }
         }
     }
 }
 
+/// What outlives one session: the groups, the events already shown, `-C`'s lines.
+struct Session<'s> {
+    arns: &'s [(usize, String)],
+    seen: &'s mut Recent,
+    ctx: &'s mut Tracker,
+}
+
 async fn session(
     client: &Client,
     plan: &Plan,
-    arns: &[String],
+    live: Session<'_>,
     opts: &OutputOpts,
-    printer: &mut Printer,
+    printer: &mut Printer<'_>,
 ) -> Result<SessionEnd, Stop> {
+    let arns = live.arns;
+    let first = arns.first().map(|a| plan.groups[a.0].as_str());
     let out = plan
         .retry
         .call("StartLiveTail", || {
             let mut req = client
                 .start_live_tail()
-                .set_log_group_identifiers(Some(arns.to_vec()))
+                .set_log_group_identifiers(Some(arns.iter().map(|a| a.1.clone()).collect()))
                 .set_log_event_filter_pattern(plan.pattern.borrow().clone());
             req = match &plan.streams {
                 Streams::All => req,
@@ -175,13 +244,7 @@ async fn session(
             req.customize().interceptor(LoopbackHostPrefixUndo).send()
         })
         .await
-        .map_err(|e| {
-            Stop::Aws(AwsFailure::from_sdk(
-                "StartLiveTail",
-                plan.groups.first().map(String::as_str),
-                &e,
-            ))
-        })?;
+        .map_err(|e| Stop::Aws(AwsFailure::from_sdk("StartLiveTail", first, &e)))?;
     let mut stream = out.response_stream;
     let mut warned_sampled = false;
     loop {
@@ -217,7 +280,7 @@ async fn session(
                 }
                 return Err(Stop::Aws(AwsFailure::from_stream(
                     "StartLiveTail",
-                    plan.groups.first().map(String::as_str),
+                    first,
                     &e,
                 )));
             }
@@ -237,17 +300,22 @@ async fn session(
             let arn_or_name = e.log_group_identifier().unwrap_or_default();
             let gi = arns
                 .iter()
-                .position(|a| a == arn_or_name || a.ends_with(&format!(":log-group:{arn_or_name}")))
-                .unwrap_or(0);
+                .find(|a| a.1 == arn_or_name || a.1.ends_with(&format!(":log-group:{arn_or_name}")))
+                .map_or(arns[0].0, |a| a.0);
+            // Live Tail events carry no id: they are told apart by stream, time and message.
             let ev = Event {
                 timestamp: e.timestamp().unwrap_or(0),
                 stream: e.log_stream_name().unwrap_or_default().to_string(),
                 id: String::new(),
                 message: e.message().unwrap_or_default().to_string(),
             };
-            hits.extend(scan_event(opts, &plan.groups[gi], gi, &ev));
+            if live.seen.first_time(gi, &ev) {
+                let hit = scan_event(opts, &plan.groups[gi], gi, &ev);
+                live.ctx.observe(gi, &ev, hit, &mut hits);
+            }
         }
         printer.emit(hits)?;
+        live.ctx.printed();
     }
 }
 
@@ -388,11 +456,8 @@ mod tests {
             <crate::cli::Cli as clap::Parser>::try_parse_from(["awsplain", "--format", "json"])
                 .unwrap();
         let out = Shared::default();
-        let mut printer = super::super::Printer {
-            sink: crate::cli::output::make_sink(&cli.out, Box::new(out.clone())),
-            found: 0,
-            max: u64::MAX,
-        };
+        let report = |f: &AwsFailure| panic!("no group fails here: {f:?}");
+        let mut printer = super::super::Printer::new(&cli.out, Box::new(out.clone()), 1, &report);
         let plan = super::super::Plan {
             groups: vec![GROUP.to_string()],
             streams: Streams::All,
@@ -405,11 +470,12 @@ mod tests {
             page_size: None,
             retry: crate::cli::tail::retry::Retry::new(Default::default(), false),
             attempt_timeout: std::time::Duration::from_secs(60),
+            context: 0,
         };
         run(&client, &plan, &cli.out, &mut printer)
             .await
             .unwrap_or_else(|e| panic!("live tail failed: {e:?}"));
-        printer.sink.finish().unwrap();
+        printer.finish().unwrap();
         assert_eq!(
             sessions.load(Ordering::SeqCst),
             2,
@@ -432,6 +498,29 @@ mod tests {
         assert_eq!(recs[0]["source"]["log_group"], GROUP);
         assert_eq!(recs[0]["source"]["log_stream"], "web/1");
         assert_eq!(recs[1]["source"]["timestamp"], 2_000);
+    }
+
+    #[test]
+    fn renewals_wait_longer_after_each_short_session_and_start_over_after_a_long_one() {
+        let backoff = Backoff {
+            base: Duration::from_millis(100),
+            cap: Duration::from_millis(800),
+        };
+        let mut r = Renewals {
+            backoff,
+            short_in_a_row: 0,
+        };
+        let short = Duration::from_millis(10);
+        // Half of each step is fixed: the lower bounds grow 50, 100, 200, 400, 400 ms.
+        let waits: Vec<Duration> = (0..5).map(|_| r.wait_after(short)).collect();
+        for (w, low) in waits.iter().zip([50, 100, 200, 400, 400]) {
+            assert!(
+                *w >= Duration::from_millis(low) && *w <= Duration::from_millis(low * 2),
+                "{waits:?}"
+            );
+        }
+        let after_long = r.wait_after(LASTED);
+        assert!(after_long <= Duration::from_millis(100), "{after_long:?}");
     }
 
     #[test]

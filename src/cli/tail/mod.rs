@@ -6,10 +6,12 @@
 //! group, stream, event id and timestamp they came from.
 
 mod aws_error;
+mod context;
 mod fetch;
 mod insights;
 mod live;
 mod pattern;
+mod recent;
 mod retry;
 mod time;
 mod window;
@@ -23,58 +25,89 @@ use fetch::{Event, Query, Streams};
 use retry::{Backoff, Retry};
 use std::cell::RefCell;
 use std::io;
+use std::io::Write as _;
 pub(crate) use time::format_rfc3339;
 use time::{now_millis, parse_duration, parse_time, Millis};
 use window::{Admit, Cursor};
 
+/// `tail --help` groups tail's own options under these headings, apart from the output
+/// options every command shares.
+const WHEN: &str = "Time window";
+const WHICH: &str = "Which events";
+const HOW: &str = "How to read (default: one FilterLogEvents pass over the window)";
+const SHOW: &str = "Showing events";
+const WHERE: &str = "AWS connection";
+
 #[derive(Debug, Args)]
 pub struct TailArgs {
-    /// Log group names (several are merged in time order).
+    /// Log group names or ARNs (several are merged in time order).
     #[arg(required = true, value_name = "LOG_GROUP")]
     pub groups: Vec<String>,
     /// Start of the window: a duration back from now (90s, 30m, 2h, 1d, 1h30m) or an RFC 3339
     /// time (2026-11-28T09:00:00Z).
-    #[arg(long, default_value = "10m", value_name = "TIME")]
+    #[arg(long, default_value = "10m", value_name = "TIME", help_heading = WHEN)]
     pub since: String,
-    /// End of the window, in the same forms as --since; with --follow, stop there.
-    #[arg(long, value_name = "TIME")]
+    /// End of the window, in the same forms as --since; with --follow or --live, stop there.
+    #[arg(long, value_name = "TIME", help_heading = WHEN)]
     pub until: Option<String>,
     /// Keep polling for new events until interrupted (Ctrl-C, SIGTERM), --until, or -m N errors;
     /// an interruption prints where to resume (--since).
-    #[arg(short, long, conflicts_with_all = ["insights", "live"])]
+    #[arg(short, long, conflicts_with_all = ["insights", "live"], help_heading = HOW)]
     pub follow: bool,
     /// Only streams whose name starts with this.
-    #[arg(long, value_name = "PREFIX", conflicts_with = "stream")]
+    #[arg(
+        long,
+        visible_alias = "log-stream-name-prefix",
+        value_name = "PREFIX",
+        conflicts_with_all = ["stream", "log_stream_names"],
+        help_heading = WHICH
+    )]
     pub stream_prefix: Option<String>,
     /// Only this stream (repeat for several).
-    #[arg(long, value_name = "NAME")]
+    #[arg(long, value_name = "NAME", help_heading = WHICH)]
     pub stream: Vec<String>,
+    /// Only these streams, several names after one option, as `aws logs tail` takes them
+    /// (put it after the log groups).
+    #[arg(long, value_name = "NAME", num_args = 1.., help_heading = WHICH)]
+    pub log_stream_names: Vec<String>,
     /// A CloudWatch filter pattern of your own; events must match it and contain an AWS error.
-    #[arg(long, value_name = "PATTERN")]
+    #[arg(long, value_name = "PATTERN", help_heading = WHICH)]
     pub filter_pattern: Option<String>,
-    /// Do not push the search down to CloudWatch: fetch every event and scan it here.
-    #[arg(long)]
+    /// Do not push the search down to CloudWatch: fetch every event and scan it here (not with
+    /// --filter-pattern, which pushes your pattern down).
+    #[arg(long, help_heading = WHICH)]
     pub all_events: bool,
     /// Run the search as a CloudWatch Logs Insights query (long ranges, many groups).
-    #[arg(long, conflicts_with = "live")]
+    #[arg(long, conflicts_with = "live", help_heading = HOW)]
     pub insights: bool,
     /// Use a CloudWatch Logs Live Tail session (up to 10 groups) instead of polling.
-    #[arg(long)]
+    #[arg(long, help_heading = HOW)]
     pub live: bool,
+    /// Print N raw log lines before and after each error, from its own event and the events
+    /// next to it in the same stream (every event of the window is then read). Text formats
+    /// show them above the error; JSON adds a "context" member.
+    #[arg(
+        short = 'C',
+        long,
+        value_name = "N",
+        value_parser = clap::value_parser!(u16).range(0..=MAX_CONTEXT),
+        help_heading = SHOW
+    )]
+    pub context: Option<u16>,
     /// Named profile from the AWS config and credentials files.
-    #[arg(long, value_name = "NAME")]
+    #[arg(long, value_name = "NAME", help_heading = WHERE)]
     pub profile: Option<String>,
     /// AWS region (default from the environment or the profile).
-    #[arg(long, value_name = "REGION")]
+    #[arg(long, value_name = "REGION", help_heading = WHERE)]
     pub region: Option<String>,
     /// Send requests to this endpoint instead of AWS (an emulator, a VPC endpoint).
-    #[arg(long, value_name = "URL")]
+    #[arg(long, value_name = "URL", help_heading = WHERE)]
     pub endpoint_url: Option<String>,
     /// Time between polls with --follow.
-    #[arg(long, default_value = "2s", value_name = "DURATION")]
+    #[arg(long, default_value = "2s", value_name = "DURATION", help_heading = HOW)]
     pub interval: String,
     /// With --follow, how far back each poll looks again for events that were ingested late.
-    #[arg(long, default_value = "10s", value_name = "DURATION")]
+    #[arg(long, default_value = "10s", value_name = "DURATION", help_heading = HOW)]
     pub late_window: String,
     /// Events per FilterLogEvents page (1-10000; CloudWatch's default when unset).
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(i32).range(1..=10000), hide = true)]
@@ -89,6 +122,9 @@ pub struct TailArgs {
     #[arg(long, default_value = "60s", value_name = "DURATION", hide = true)]
     pub attempt_timeout: String,
 }
+
+/// The most context lines `-C` takes on each side.
+const MAX_CONTEXT: i64 = 100;
 
 /// Everything one run needs, resolved from the arguments.
 struct Plan {
@@ -105,6 +141,8 @@ struct Plan {
     page_size: Option<i32>,
     retry: Retry,
     attempt_timeout: std::time::Duration,
+    /// `-C`: lines of log shown on each side of an error (0: none).
+    context: usize,
 }
 
 impl Plan {
@@ -140,11 +178,24 @@ impl Plan {
         let attempt_timeout = parse_duration(&args.attempt_timeout)
             .map_err(|e| format!("--attempt-timeout: {e}"))?
             .max(100);
-        let streams = match (&args.stream_prefix, args.stream.is_empty()) {
+        let names: Vec<String> = args
+            .stream
+            .iter()
+            .chain(&args.log_stream_names)
+            .cloned()
+            .collect();
+        let streams = match (&args.stream_prefix, names.is_empty()) {
             (Some(p), _) => Streams::Prefix(p.clone()),
-            (None, false) => Streams::Names(args.stream.clone()),
+            (None, false) => Streams::Names(names),
             (None, true) => Streams::All,
         };
+        if args.filter_pattern.is_some() && args.all_events {
+            return Err("--filter-pattern and --all-events cannot be used together: --all-events sends no pattern (every event is read and scanned here), --filter-pattern sends yours; drop one".into());
+        }
+        let context = usize::from(args.context.unwrap_or(0));
+        if context > 0 && args.insights {
+            return Err("-C/--context needs the events next to each error, and a Logs Insights query returns only the matching ones; drop --insights".into());
+        }
         if let Some(p) = &args.filter_pattern {
             if p.len() > pattern::MAX_PATTERN_LEN {
                 return Err(format!(
@@ -153,7 +204,11 @@ impl Plan {
                 ));
             }
         }
-        let pushdown = pattern::request_pattern(args.filter_pattern.as_deref(), args.all_events);
+        // The context of an error is mostly events without one: read them all.
+        let pushdown = pattern::request_pattern(
+            args.filter_pattern.as_deref(),
+            args.all_events || context > 0,
+        );
         Ok(Plan {
             groups: args.groups.clone(),
             streams,
@@ -166,6 +221,7 @@ impl Plan {
             page_size: args.page_size,
             retry: Retry::new(backoff, args.follow),
             attempt_timeout: std::time::Duration::from_millis(attempt_timeout as u64),
+            context,
         })
     }
 }
@@ -176,6 +232,8 @@ struct Hit {
     group: usize,
     id: String,
     records: Vec<awsplain::Record>,
+    /// With `-C`, the log lines around each record (same order); empty otherwise.
+    context: Vec<Option<context::Excerpt>>,
 }
 
 /// Scan one event message; the records carry where the event came from.
@@ -200,33 +258,128 @@ fn scan_event(opts: &OutputOpts, group: &str, group_idx: usize, ev: &Event) -> O
         group: group_idx,
         id: ev.id.clone(),
         records,
+        context: Vec::new(),
     })
 }
 
-/// Prints hits and counts records.
-struct Printer {
-    sink: Box<dyn Sink>,
-    found: u64,
-    /// `-m`: records to print in all before the tail stops.
-    max: u64,
+/// A writer the sink writes into, emptied by the printer after each record, so that `-C`'s
+/// lines go around exactly what the sink printed for it (nothing, when a repeat was counted
+/// instead of printed).
+#[derive(Clone, Default)]
+struct Staged(std::rc::Rc<RefCell<Vec<u8>>>);
+
+impl io::Write for Staged {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.0.borrow_mut().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
 }
 
-impl Printer {
+/// Prints hits, counts records per group, and reports the groups that could not be read.
+struct Printer<'a> {
+    sink: Box<dyn Sink>,
+    staged: Staged,
+    out: Box<dyn io::Write>,
+    json: bool,
+    /// `--redact`: context lines are masked like the records.
+    redact: bool,
+    found: u64,
+    per_group: Vec<u64>,
+    /// Groups that failed on their own (unknown, not permitted) and are no longer read.
+    failed: Vec<bool>,
+    /// `-m`: records to print in all before the tail stops.
+    max: u64,
+    /// Says why a group failed (on stderr, at once).
+    report: &'a dyn Fn(&aws_error::AwsFailure),
+}
+
+impl<'a> Printer<'a> {
+    fn new(
+        opts: &OutputOpts,
+        out: Box<dyn io::Write>,
+        groups: usize,
+        report: &'a dyn Fn(&aws_error::AwsFailure),
+    ) -> Self {
+        let staged = Staged::default();
+        Printer {
+            sink: make_sink(opts, Box::new(staged.clone())),
+            staged,
+            out,
+            json: opts.format == super::Format::Json,
+            redact: opts.redact,
+            found: 0,
+            per_group: vec![0; groups],
+            failed: vec![false; groups],
+            max: opts.max_count.unwrap_or(u64::MAX),
+            report,
+        }
+    }
+
     fn emit(&mut self, mut hits: Vec<Hit>) -> io::Result<()> {
         hits.sort_by(|a, b| (a.timestamp, a.group, &a.id).cmp(&(b.timestamp, b.group, &b.id)));
         for h in hits {
-            for rec in &h.records {
+            for (i, rec) in h.records.iter().enumerate() {
                 if self.found >= self.max {
                     return Err(max_count_reached());
                 }
                 self.found += 1;
+                self.per_group[h.group] += 1;
                 self.sink.record(rec)?;
+                let excerpt = h.context.get(i).and_then(Option::as_ref);
+                self.pass_on(excerpt.map(|e| (e, rec.source.name.as_str())))?;
             }
         }
         if self.found >= self.max {
             return Err(max_count_reached());
         }
         Ok(())
+    }
+
+    /// Write what the sink printed, with the excerpt of the record around it: its lines
+    /// above the text formats' output, a `context` member in the JSON object.
+    fn pass_on(&mut self, excerpt: Option<(&context::Excerpt, &str)>) -> io::Result<()> {
+        let printed = std::mem::take(&mut *self.staged.0.borrow_mut());
+        if printed.is_empty() {
+            return Ok(());
+        }
+        let masked = excerpt
+            .filter(|_| self.redact)
+            .map(|(ex, group)| (ex.masked(super::output::mask_text), group));
+        let excerpt = masked.as_ref().map(|(ex, g)| (ex, *g)).or(excerpt);
+        match excerpt {
+            Some((ex, _)) if self.json => {
+                let body = printed.trim_ascii_end();
+                match body.strip_suffix(b"}") {
+                    Some(open) => {
+                        self.out.write_all(open)?;
+                        self.out.write_all(b",\"context\":")?;
+                        serde_json::to_writer(&mut self.out, &ex.json())?;
+                        self.out.write_all(b"}\n")
+                    }
+                    None => self.out.write_all(&printed),
+                }
+            }
+            Some((ex, group)) => {
+                self.out.write_all(ex.text(group).as_bytes())?;
+                self.out.write_all(&printed)
+            }
+            None => self.out.write_all(&printed),
+        }
+    }
+
+    /// The `group`-th group cannot be read: say why, and read it no more.
+    fn group_failed(&mut self, group: usize, f: &aws_error::AwsFailure) {
+        self.failed[group] = true;
+        (self.report)(f);
+    }
+
+    fn finish(&mut self) -> io::Result<()> {
+        self.sink.finish()?;
+        self.pass_on(None)?;
+        self.out.flush()
     }
 }
 
@@ -266,6 +419,10 @@ pub fn run(opts: &OutputOpts, args: TailArgs) -> anyhow::Result<Outcome> {
             return Ok(Outcome::Trouble);
         }
     };
+    if plan.context > 0 && opts.format == super::Format::Github {
+        eprintln!("awsplain: tail: -C/--context shows log lines for reading; GitHub annotations carry the error and its fix only. Use --format human, short or json with -C");
+        return Ok(Outcome::Trouble);
+    }
     if args.live && args.groups.len() > live::MAX_GROUPS {
         eprintln!(
             "awsplain: tail --live: Live Tail takes at most {} log groups",
@@ -316,11 +473,13 @@ async fn run_async(opts: &OutputOpts, args: &TailArgs, plan: Plan) -> anyhow::Re
     };
     let client = client(&env, args, &plan);
     let streaming = args.follow || args.live;
-    let mut printer = Printer {
-        sink: make_sink(opts, stdout_writer(streaming || opts.line_buffered)),
-        found: 0,
-        max: opts.max_count.unwrap_or(u64::MAX),
-    };
+    let report = |f: &aws_error::AwsFailure| env.report(f, opts);
+    let mut printer = Printer::new(
+        opts,
+        stdout_writer(streaming || opts.line_buffered),
+        plan.groups.len(),
+        &report,
+    );
     // Where a rerun would carry on, should a follow stop on an error after a first poll.
     let mut resume: Option<Millis> = None;
     let mut interrupted = false;
@@ -348,28 +507,30 @@ async fn run_async(opts: &OutputOpts, args: &TailArgs, plan: Plan) -> anyhow::Re
             }
         }
     };
-    let outcome = match result {
-        Ok(()) => None,
-        Err(Stop::Io(e)) if is_max_count(&e) => None,
+    // Whether the tail as a whole stopped on an error (rather than one group failing).
+    let stopped = match result {
+        Ok(()) => false,
+        Err(Stop::Io(e)) if is_max_count(&e) => false,
         Err(Stop::Io(e)) => return Err(e.into()),
         Err(Stop::Aws(f)) => {
             env.report(&f, opts);
-            Some(Outcome::Trouble)
+            true
         }
         Err(Stop::Other(msg)) => {
             eprintln!("awsplain: {msg}");
-            Some(Outcome::Trouble)
+            true
         }
     };
-    if let (Some(Outcome::Trouble), Some(at)) = (outcome, resume) {
+    if let (true, Some(at)) = (stopped, resume) {
         eprintln!(
             "awsplain: follow stopped. To carry on without missing an event, run again with --since {} (the events shown since then come again).",
             format_rfc3339(at)
         );
     }
-    printer.sink.finish()?;
-    if opts.count {
-        super::output::print_line(&printer.found.to_string())?;
+    printer.finish()?;
+    let some_failed = printer.failed.iter().any(|f| *f);
+    if opts.count && !opts.quiet && !stopped {
+        print_counts(&plan.groups, &printer)?;
     }
     if let (true, Some(at)) = (interrupted && args.follow, resume) {
         eprintln!(
@@ -377,12 +538,33 @@ async fn run_async(opts: &OutputOpts, args: &TailArgs, plan: Plan) -> anyhow::Re
             format_rfc3339(at)
         );
     }
-
-    Ok(outcome.unwrap_or(if printer.found > 0 {
+    // As rg: any error makes the status 2, even with errors found in the other groups.
+    Ok(if stopped || some_failed {
+        Outcome::Trouble
+    } else if printer.found > 0 {
         Outcome::Found
     } else {
         Outcome::NotFound
-    }))
+    })
+}
+
+/// `--count`: with one group, its count; with several, `GROUP:N` for each group read that had
+/// errors, like `rg -c` with several files. A group that could not be read gets no count (its
+/// `0` would be a lie), and one group that failed prints nothing at all.
+fn print_counts(groups: &[String], printer: &Printer) -> io::Result<()> {
+    if groups.len() == 1 {
+        if !printer.failed[0] {
+            super::output::print_line(&printer.found.to_string())?;
+        }
+        return Ok(());
+    }
+    for (gi, g) in groups.iter().enumerate() {
+        let n = printer.per_group[gi];
+        if n > 0 && !printer.failed[gi] {
+            super::output::print_line(&format!("{}:{n}", awsplain::sanitize::for_terminal(g)))?;
+        }
+    }
+    Ok(())
 }
 
 /// What `fetch_group` hands its caller.
@@ -450,25 +632,54 @@ async fn fetch_group(
     }
 }
 
+/// Failures that concern one group only (it does not exist, or this identity may not read
+/// it): the other groups are still read, as rg goes on past a file it cannot open. Anything
+/// else (credentials, the endpoint, throttling given up on) stops the whole tail.
+fn concerns_one_group(stop: &Stop) -> Option<&aws_error::AwsFailure> {
+    match stop {
+        Stop::Aws(f)
+            if matches!(
+                f.code.as_deref(),
+                Some("ResourceNotFoundException" | "AccessDeniedException")
+            ) =>
+        {
+            Some(f)
+        }
+        _ => None,
+    }
+}
+
 /// One pass over the window of every group, printed in time order once all are read.
 async fn window_once(
     client: &Client,
     plan: &Plan,
     opts: &OutputOpts,
-    printer: &mut Printer,
+    printer: &mut Printer<'_>,
 ) -> Result<(), Stop> {
     let mut hits = Vec::new();
+    let mut ctx = context::Tracker::new(plan.context);
     for (gi, group) in plan.groups.iter().enumerate() {
         let before = hits.len();
-        fetch_group(client, plan, group, plan.since, &mut |batch| match batch {
-            Batch::Page(events) => hits.extend(
-                events
-                    .iter()
-                    .filter_map(|ev| scan_event(opts, group, gi, ev)),
-            ),
-            Batch::Restart => hits.truncate(before),
+        let fetched = fetch_group(client, plan, group, plan.since, &mut |batch| match batch {
+            Batch::Page(events) => {
+                for ev in &events {
+                    ctx.observe(gi, ev, scan_event(opts, group, gi, ev), &mut hits);
+                }
+            }
+            Batch::Restart => {
+                hits.truncate(before);
+                ctx.restart(gi);
+            }
         })
-        .await?;
+        .await;
+        if let Err(stop) = fetched {
+            let Some(f) = concerns_one_group(&stop) else {
+                return Err(stop);
+            };
+            hits.truncate(before);
+            ctx.restart(gi);
+            printer.group_failed(gi, f);
+        }
     }
     printer.emit(hits)?;
     Ok(())
@@ -477,12 +688,13 @@ async fn window_once(
 /// Poll every group until interrupted or past `--until`, showing each event once. Nothing of
 /// a poll is shown before all its pages are in, so a poll that starts over (a rejected page
 /// token) or waits out an outage has shown nothing twice; and each poll starts from the
-/// cursor, so events put meanwhile come with the next one.
+/// cursor, so events put meanwhile come with the next one. A group that fails on its own is
+/// reported and left out of the next polls; the tail ends when no group is left.
 async fn follow(
     client: &Client,
     plan: &Plan,
     opts: &OutputOpts,
-    printer: &mut Printer,
+    printer: &mut Printer<'_>,
     resume: &mut Option<Millis>,
 ) -> Result<(), Stop> {
     let mut cursors: Vec<Cursor> = plan
@@ -490,11 +702,15 @@ async fn follow(
         .iter()
         .map(|_| Cursor::new(plan.since, plan.late_window))
         .collect();
+    let mut ctx = context::Tracker::new(plan.context);
     let mut polled = false;
     loop {
         let polled_at = now_millis();
         let mut hits = Vec::new();
         for (gi, group) in plan.groups.iter().enumerate() {
+            if printer.failed[gi] {
+                continue;
+            }
             let mut events = Vec::new();
             let fetched =
                 fetch_group(
@@ -509,11 +725,15 @@ async fn follow(
                 )
                 .await;
             if let Err(stop) = fetched {
+                if let Some(f) = concerns_one_group(&stop) {
+                    printer.group_failed(gi, f);
+                    continue;
+                }
                 // The groups before this one are admitted already: show them, and say
                 // where a rerun should start.
                 printer.emit(hits)?;
                 if polled || gi > 0 {
-                    *resume = cursors.iter().map(Cursor::start_time).min();
+                    *resume = live_cursors(&cursors, &printer.failed);
                 }
                 return Err(stop);
             }
@@ -532,13 +752,17 @@ async fn follow(
                         by as f64 / 1000.0
                     ),
                 }
-                hits.extend(scan_event(opts, group, gi, ev));
+                ctx.observe(gi, ev, scan_event(opts, group, gi, ev), &mut hits);
             }
         }
         printer.emit(hits)?;
+        ctx.printed();
+        if printer.failed.iter().all(|f| *f) {
+            return Ok(());
+        }
         polled = true;
         // Where a rerun carries on should the follow be interrupted before the next poll.
-        *resume = cursors.iter().map(Cursor::start_time).min();
+        *resume = live_cursors(&cursors, &printer.failed);
         if let Some(until) = plan.until {
             // The poll that started after --until has seen everything up to it.
             if polled_at > until {
@@ -547,4 +771,14 @@ async fn follow(
         }
         tokio::time::sleep(plan.interval).await;
     }
+}
+
+/// Where a rerun carries on: the earliest cursor of the groups still read.
+fn live_cursors(cursors: &[Cursor], failed: &[bool]) -> Option<Millis> {
+    cursors
+        .iter()
+        .zip(failed)
+        .filter(|(_, f)| !**f)
+        .map(|(c, _)| c.start_time())
+        .min()
 }

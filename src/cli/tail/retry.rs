@@ -143,6 +143,11 @@ impl Backoff {
         };
         half + Duration::from_millis(extra)
     }
+
+    /// `delay` with fresh randomness.
+    pub fn jittered(&self, attempt: u32) -> Duration {
+        self.delay(attempt, random_u64())
+    }
 }
 
 fn random_u64() -> u64 {
@@ -196,7 +201,7 @@ impl Retry {
                 }
                 Err(e) => e,
             };
-            let wait = self.backoff.delay(attempt, random_u64());
+            let wait = self.backoff.jittered(attempt);
             match e.fault() {
                 Fault::Throttled => {
                     if throttled % 5 == 0 {
