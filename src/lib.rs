@@ -5,6 +5,7 @@
 //! of services, operations and error codes from its service models ([`models`]). It has no
 //! CLI or AWS SDK dependencies; the `awsplain` binary lives behind the `cli` feature.
 
+mod automaton;
 pub mod grammar;
 pub mod json;
 pub mod models;

@@ -6,8 +6,9 @@
 //! and Spring throw an `AccessDeniedException`, Azure's errors carry a `code` key. A record is
 //! kept when AWS's side of the scale holds something and is not the lighter one.
 
-use super::piece::{Field, Strength};
-use super::{exception, Found, Kind};
+use super::format::{exception, keyvalue};
+use super::piece::Strength;
+use super::Found;
 use crate::record::Record;
 use aho_corasick::{AhoCorasick, MatchKind};
 use std::sync::OnceLock;
@@ -233,42 +234,7 @@ pub(super) fn words_in(text: &str) -> Vec<(usize, u8)> {
 /// list, the Go SDKs' trailers, the authorization sentence with its IAM action or deny clause,
 /// CloudFormation's handler message, a message from AWS's own list.
 fn aws_shape(f: &Found<'_>) -> bool {
-    let p = &f.piece;
-    match f.kind {
-        Kind::Botocore
-        | Kind::GoV2
-        | Kind::Php
-        | Kind::S3cmd
-        | Kind::CfnHandler
-        | Kind::CfnProvided
-        | Kind::Encoded
-        | Kind::Coral => true,
-        Kind::GoV1Status => p.get(Field::RequestId).is_some(),
-        Kind::Java => {
-            [
-                Field::Service,
-                Field::StatusCode,
-                Field::ErrorCode,
-                Field::RequestId,
-            ]
-            .iter()
-            .filter(|&&k| p.get(k).is_some())
-            .count()
-                >= 2
-        }
-        Kind::Authz => {
-            p.deny.is_some()
-                || p.get(Field::Action).is_some_and(|a| a.contains(':'))
-                || p.get(Field::Principal)
-                    .is_some_and(|a| a.starts_with("arn:"))
-        }
-        // A message of AWS's list naming an SDK or service (`plain` ones, such as
-        // `Rate exceeded`, are anyone's sentences and weigh as a known code does), and the
-        // invocation id of a Lambda runtime line (the kind `extract` gives those).
-        Kind::Known(255) => true,
-        Kind::Known(_) => p.strength == Strength::Error && p.format != "plain",
-        _ => false,
-    }
+    (f.kind.format.aws_shape)(&f.piece)
 }
 
 /// A Lambda function's error object: its `errorType` key with its `errorMessage` key.
@@ -276,9 +242,7 @@ fn lambda_error_object(found: &[Found<'_>], group: &[usize]) -> bool {
     let lambda_key = |s: Strength| {
         group.iter().any(|&i| {
             let f = &found[i];
-            matches!(f.kind, Kind::KeyValue(_))
-                && f.piece.format == "lambda"
-                && f.piece.strength == s
+            f.kind.is(&keyvalue::FORMAT) && f.piece.format == "lambda" && f.piece.strength == s
         })
     };
     lambda_key(Strength::Error) && lambda_key(Strength::Context)
@@ -299,10 +263,7 @@ fn fields_weight(rec: &Record, found: &[Found<'_>], group: &[usize]) -> u8 {
     if rec.service.is_some() {
         w += HINTS_AWS;
     }
-    if group
-        .iter()
-        .any(|&i| matches!(found[i].kind, Kind::Known(_)))
-    {
+    if group.iter().any(|&i| found[i].kind.format.listed) {
         w += KNOWN_AWS;
     }
     w

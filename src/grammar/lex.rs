@@ -1,6 +1,5 @@
 //! Small nom parsers shared by the format grammars: identifiers, codes, numbers, values.
 
-use nom::bytes::complete::take_while1;
 use nom::character::complete::{char, digit1};
 use nom::combinator::{map_res, recognize, verify};
 use nom::{IResult, Parser};
@@ -142,11 +141,6 @@ pub fn status(i: &str) -> IResult<&str, u16> {
         |n| (100..600).contains(n),
     )
     .parse(i)
-}
-
-/// A token up to whitespace or one of `stops`.
-pub fn token<'a>(i: &'a str, stops: &[char]) -> IResult<&'a str, &'a str> {
-    take_while1(|c: char| !c.is_whitespace() && !stops.contains(&c))(i)
 }
 
 /// A quoted string with either quote; returns the inside without unescaping.

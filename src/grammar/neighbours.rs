@@ -9,7 +9,7 @@
 //! sentences), is a second error.
 
 use super::piece::{Field, Strength};
-use super::{Found, Kind};
+use super::Found;
 
 /// Whether `f`, a piece near the group `cur` of `found` in `text`, starts an error of its own.
 /// `line_of` gives the line of an offset.
@@ -20,9 +20,7 @@ pub(super) fn stands_apart(
     f: &Found<'_>,
     line_of: impl Fn(usize) -> usize,
 ) -> bool {
-    let sentence = matches!(f.kind, Kind::Known(i) if i != 255)
-        || f.kind == Kind::Authz && f.piece.get(Field::ErrorCode).is_none();
-    if !sentence || f.piece.strength != Strength::Error {
+    if !(f.kind.format.sentence)(&f.piece) || f.piece.strength != Strength::Error {
         return false;
     }
     let line_start = super::lex::line_start(text, f.piece.start);
@@ -45,10 +43,9 @@ pub(super) fn stands_apart(
     // Above, an error with its code, or sentences of the list alone: a second sentence of the
     // list opening a line under one is a second error too (no credentials, then no region).
     let coded = errors().any(|p| p.rank >= 30 && p.get(Field::ErrorCode).is_some())
-        || cur.iter().all(|&i| {
-            matches!(found[i].kind, Kind::Known(k) if k != 255)
-                || found[i].piece.strength != Strength::Error
-        });
+        || cur
+            .iter()
+            .all(|&i| found[i].kind.format.listed || found[i].piece.strength != Strength::Error);
     let ended = errors().all(|p| line_of(p.end) < line);
     // The same sentence again (a print of the error object repeating its message) is the
     // same error.

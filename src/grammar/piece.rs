@@ -233,4 +233,11 @@ mod tests {
         assert_eq!(b.get(Field::Message), Some("n"));
         assert_eq!(b.get(Field::Service), None);
     }
+
+    #[test]
+    fn fields_index_their_slots() {
+        for (i, f) in STRING_FIELDS.iter().enumerate() {
+            assert_eq!(*f as usize, i, "{f:?}");
+        }
+    }
 }

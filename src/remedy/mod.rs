@@ -636,7 +636,7 @@ impl MessageSays {
             sid = dfa.next_state(
                 Anchored::No,
                 sid,
-                crate::grammar::ASCII_LOWER[usize::from(b)],
+                crate::automaton::ASCII_LOWER[usize::from(b)],
             );
             if dfa.is_match(sid) {
                 let ends_at = at + 1;
@@ -668,17 +668,17 @@ impl MessageSays {
         // A long message is walked as two halves at once (see the anchor walk): the second
         // from `longest - 1` bytes before the middle, where every phrase ending in it starts.
         // What the message says is a set: phrases seen twice are fine.
-        match crate::grammar::split_for_two_walks(hay.len(), *longest) {
-            Some((mid, second)) => crate::grammar::walk_two::<true>(
+        match crate::automaton::split_for_two_walks(hay.len(), *longest) {
+            Some((mid, second)) => crate::automaton::walk_two::<true>(
                 dfa,
                 start,
                 &hay[..mid],
                 &hay[second..],
                 |_, _, s| says.note(dfa, phrases, s),
             ),
-            None => {
-                crate::grammar::walk_one::<true>(dfa, start, hay, |_, s| says.note(dfa, phrases, s))
-            }
+            None => crate::automaton::walk_one::<true>(dfa, start, hay, |_, s| {
+                says.note(dfa, phrases, s)
+            }),
         }
         says
     }

@@ -14,7 +14,8 @@ use std::sync::OnceLock;
 /// Fragments such that every trigger literal contains at least one. Few enough (and each
 /// rare enough in ordinary logs) for the packed searcher to skip through text quickly; a
 /// trigger added to the grammar without a cover here is added to the cover set as a whole
-/// (correct, only slower), and a test keeps this list complete.
+/// (correct, only slower), and tests keep this list complete and every cover in use (the
+/// format table's `triggers_covers_and_anchors_agree`, `src/grammar/format/mod.rs`).
 ///
 /// The packed (Teddy) searcher looks at each cover's first four bytes, through nibble masks
 /// shared by the covers of one bucket, and checks every cover of a bucket whose masks pass.
@@ -85,7 +86,7 @@ pub const COVER: &[&str] = &[
     "NoSuch",
     // `QueueDoesNotExist: ...`, `StateMachineDoesNotExist: ...`: codes no other cover holds.
     "oesNotExist",
-    // Sentences AWS prints without a code (grammar/codeless.rs), by their rarest words.
+    // Sentences AWS prints without a code (grammar/format/codeless.rs), by their rarest words.
     "sufficient",
     "aximum number",
     "be assumed",
@@ -101,6 +102,8 @@ pub const COVER: &[&str] = &[
     // words: "呼び出す" (calling) and "権限" (permission).
     "呼び出す",
     "権限がありません",
+    // Rusoto's `BufferedHttpResponse`: "buffer" and "Response" are everyday words.
+    "dHttpResponse",
 ];
 
 struct Trigger {

@@ -1,7 +1,8 @@
 //! AWS CLI and boto3: `An error occurred (Code) when calling the Op operation[ (reached max retries: N)]: message`.
 
-use super::lex::{contains, offset, ws};
+use super::lex::{offset, ws};
 use super::piece::{Field, Piece, Strength};
+use super::{error_pieces, Format, Marks};
 use nom::branch::alt;
 use nom::bytes::complete::tag;
 use nom::error::ErrorKind;
@@ -54,17 +55,20 @@ fn calling(i: &str) -> Option<(&str, &str)> {
 pub const BOTO3_WORDS: [&str; 3] = ["botocore", "ClientError", "Traceback"];
 
 /// Parse the sentence starting at `at` (`An error occurred (` or `A client error (`).
-pub fn parse_at(text: &str, at: usize) -> Option<Piece<'_>> {
-    let boto3 = BOTO3_WORDS.iter().any(|w| contains(&text[..at], w));
+#[cfg(test)]
+fn parse_at(text: &str, at: usize) -> Option<Piece<'_>> {
+    let boto3 = BOTO3_WORDS
+        .iter()
+        .any(|w| super::lex::contains(&text[..at], w));
     parse_after(text, at, boto3)
 }
 
-/// [`parse_at`], told whether the text before `at` holds one of [`BOTO3_WORDS`] (the anchor
+/// Parse the sentence starting at `at`, told whether the text before `at` holds one of [`BOTO3_WORDS`] (the anchor
 /// walk has seen them).
 pub fn parse_after(text: &str, at: usize, boto3: bool) -> Option<Piece<'_>> {
     let i = &text[at..];
-    if i.starts_with(super::japanese::CLI_ANCHOR) {
-        return super::japanese::cli_at(text, at);
+    if i.starts_with(super::super::japanese::CLI_ANCHOR) {
+        return super::super::japanese::cli_at(text, at);
     }
     let (i, code) = alt((
         (tag::<_, _, E>("An error occurred"), ws, paren).map(|(_, _, c)| c),
@@ -111,6 +115,31 @@ pub fn parse_after(text: &str, at: usize, boto3: bool) -> Option<Piece<'_>> {
     }
     Some(p)
 }
+
+pub(super) static FORMAT: Format = Format {
+    name: "aws-cli",
+    sample: "aws-cli.txt",
+    ebnf: ("aws-cli.ebnf", "AWS CLI and boto3"),
+    anchors: |add| {
+        add("An error occurred (", 0);
+        add("A client error (", 0);
+        add(super::super::japanese::CLI_ANCHOR, 0);
+    },
+    marks: &[
+        (BOTO3_WORDS[0], Marks::BOTO3),
+        (BOTO3_WORDS[1], Marks::BOTO3),
+        (BOTO3_WORDS[2], Marks::BOTO3),
+    ],
+    triggers: |add| {
+        add("error occurred (");
+        add("client error (");
+        add(super::super::japanese::CLI_ANCHOR);
+    },
+    parse: |ev, at, _, _| parse_after(ev.text, at, ev.marks.has(Marks::BOTO3)),
+    repeats: error_pieces,
+    aws_shape: |_| true,
+    ..Format::DEFAULT
+};
 
 #[cfg(test)]
 mod tests {

@@ -4,6 +4,7 @@
 use super::exception::is_aws_code;
 use super::lex::{class, error_code, offset, status, trim_trailing, ws};
 use super::piece::{Field, Piece, Strength};
+use super::{error_pieces, Format};
 use nom::bytes::complete::tag;
 use nom::character::complete::space0;
 use nom::{IResult, Parser};
@@ -172,6 +173,35 @@ fn v1_code_above(text: &str, at: usize, with_id: bool) -> Option<(usize, &str, &
     }
     None
 }
+
+pub(super) static V2: Format = Format {
+    name: "go-sdk-v2",
+    sample: "go-sdk-v2.txt",
+    ebnf: (
+        "go-sdk.ebnf",
+        "AWS SDK for Go v2 (smithy-go OperationError / ResponseError / APIError)",
+    ),
+    anchors: |add| add("operation error ", 0),
+    triggers: |add| add("operation error "),
+    parse: |ev, at, _, _| parse_v2_at(ev.text, at),
+    repeats: error_pieces,
+    aws_shape: |_| true,
+    ..Format::DEFAULT
+};
+
+pub(super) static V1: Format = Format {
+    name: "go-sdk-v1",
+    sample: "go-sdk-v1.txt",
+    ebnf: (
+        "go-sdk.ebnf",
+        "AWS SDK for Go v1 trailer (awserr.RequestFailure)",
+    ),
+    anchors: |add| add("status code:", 0),
+    triggers: |add| add("status code:"),
+    parse: |ev, at, _, _| parse_v1_status_at(ev.text, at),
+    aws_shape: |p| p.get(Field::RequestId).is_some(),
+    ..Format::DEFAULT
+};
 
 #[cfg(test)]
 mod tests {

@@ -3,6 +3,7 @@
 
 use super::lex::class;
 use super::piece::{Field, Piece, Strength};
+use super::{Event, Format};
 use rustc_hash::FxHashMap;
 use std::ops::Range;
 use std::sync::OnceLock;
@@ -173,7 +174,7 @@ fn distinctive_model_code(code: &str) -> bool {
 /// [`ECS_STOP_CODES`] and the distinctive codes of AWS's service models
 /// ([`crate::models::known_codes`]), `false` for [`NOT_CODES`]. One hash lookup instead of
 /// scanning the lists: every candidate code of every parser is checked here.
-pub(super) fn listed_codes() -> &'static FxHashMap<&'static str, bool> {
+pub(crate) fn listed_codes() -> &'static FxHashMap<&'static str, bool> {
     static MAP: OnceLock<FxHashMap<&'static str, bool>> = OnceLock::new();
     MAP.get_or_init(|| {
         let modeled = crate::models::known_codes()
@@ -220,7 +221,7 @@ pub fn is_aws_code(code: &str) -> bool {
 
 /// SDK exception classes that carry no API code of their own (`AWSSecurityTokenServiceException`,
 /// `S3Exception`): they count, but weakly.
-pub(super) fn is_sdk_class(code: &str) -> bool {
+pub(crate) fn is_sdk_class(code: &str) -> bool {
     // boto 2 (`S3ResponseError: 403 Forbidden` above the XML body that has the code).
     code.len() > "ResponseError".len() && code.ends_with("ResponseError")
         || matches!(code, "BotoServerError" | "BotoClientError")
@@ -246,7 +247,8 @@ pub(super) fn is_sdk_class(code: &str) -> bool {
 }
 
 /// Find the `Code:` / `Code =>` / `[Code:` at the token containing `at`.
-pub fn parse_at(text: &str, at: usize) -> Option<Piece<'_>> {
+#[cfg(test)]
+fn parse_at(text: &str, at: usize) -> Option<Piece<'_>> {
     parse_token(text, token_span(text, at))
 }
 
@@ -559,6 +561,157 @@ pub fn glued_code(word: &str) -> Option<&'static str> {
         })
         .max_by_key(|c| c.len())
         .copied()
+}
+
+pub(crate) static FORMAT: Format = Format {
+    name: "exception",
+    sample: "ruby-sdk.txt",
+    ebnf: ("exception.ebnf", "Code tokens"),
+    anchors: |add| {
+        for p in [
+            "Exception",
+            "Error:",
+            "Error =>",
+            "Fault:",
+            "NotFound:",
+            "Exceeded:",
+            "Denied:",
+            "error:",
+            "Expired:",
+            "Throttling:",
+            // Codes of a missing thing, which AWS spells `NoSuchX` and `XDoesNotExist`.
+            "NoSuch",
+            "DoesNotExist:",
+            "Invalid",
+            "Errors::",
+            ".Model.",
+        ] {
+            add(p, 0);
+        }
+        // The token ends a byte before these.
+        for p in [" => ", " (client): ", " (server): "] {
+            add(p, 1);
+        }
+        for c in ANCHORED_BARE_CODES {
+            add(c, 0);
+        }
+    },
+    triggers: |add| {
+        for t in [
+            "Exception",
+            "Error:",
+            "Error =>",
+            "Errors::",
+            "Fault:",
+            "NotFound:",
+            "Exceeded:",
+            "Denied:",
+            "(client): ",
+            "Expired:",
+            "NoSuch",
+            "DoesNotExist:",
+        ] {
+            add(t);
+        }
+        for c in ANCHORED_BARE_CODES {
+            add(c);
+        }
+    },
+    parse,
+    repeats: |p| p.rank >= 30 || p.get(Field::WrapperCode).is_some(),
+    family: 1,
+    ..Format::DEFAULT
+};
+
+/// The `Code:` token holding the anchor at `at`, `back` bytes before it. Code anchors often
+/// share a token (`AccessDenied` and `Exception` in `AccessDeniedException`); the token's
+/// parse from a second anchor is the first one's again, a piece dropped as a duplicate or
+/// again no piece, so it is not parsed again.
+fn parse<'a>(ev: &mut Event<'a, '_>, at: usize, _: usize, back: u8) -> Option<Piece<'a>> {
+    let at = at
+        .checked_sub(usize::from(back))
+        .filter(|&at| ev.text.is_char_boundary(at))?;
+    if ev.memo.code_token.contains(&at) {
+        return None;
+    }
+    ev.memo.code_token = token_span(ev.text, at);
+    parse_token(ev.text, ev.memo.code_token.clone())
+}
+
+/// The bare codes (no `Exception`/`Error` suffix) that often stand alone in text
+/// (`AccessDenied: Access Denied`, `SlowDown`), so each is an anchor and a trigger of its own.
+/// The other codes of [`BARE_CODES`] are taken as codes only where a wrapper (`Code:`,
+/// `<Code>`, `(Code)`) says so; as triggers they would cost speed for little recall.
+const ANCHORED_BARE_CODES: &[&str] = &[
+    "AccessDenied",
+    "AuthFailure",
+    "ExpiredToken",
+    "InvalidClientTokenId",
+    "SignatureDoesNotMatch",
+    "UnauthorizedOperation",
+    "DependencyViolation",
+    "NoSuchBucket",
+    "NoSuchKey",
+    "NoSuchEntity",
+    "MalformedPolicyDocument",
+    "EntityAlreadyExists",
+    "RequestLimitExceeded",
+    "RequestExpired",
+    "InvalidAccessKeyId",
+    "SlowDown",
+    "ProvisionedThroughputExceeded",
+    "ConditionalCheckFailed",
+    "ValidationError",
+    "RequestThrottled",
+    "OptInRequired",
+    "InternalFailure",
+    "ServiceUnavailable",
+    "MissingAuthenticationToken",
+    "IncompleteSignature",
+    "InsufficientInstanceCapacity",
+    "InvalidParameterValue",
+    "InvalidParameterCombination",
+    "UnrecognizedClient",
+    "InternalError",
+    // Go v1's empty credential chain, printed as `NoCredentialProviders: no valid ...`.
+    "NoCredentialProviders",
+];
+
+/// A known bare code glued to the next word, after `Response Error: `
+/// (`Response Error: InvalidClientTokenIdThe security token ...`).
+pub(super) static GLUED: Format = Format {
+    name: "glued code",
+    sample: "glued-code.txt",
+    ebnf: ("exception.ebnf", "A code glued to its message"),
+    anchors: |add| add("Response Error: ", 0),
+    triggers: |add| add("Response Error"),
+    parse: |ev, at, len, _| glued_at(ev.text, at, len),
+    ..Format::DEFAULT
+};
+
+fn glued_at(text: &str, at: usize, len: usize) -> Option<Piece<'_>> {
+    let r = &text[at + len..];
+    let word = r.split_whitespace().next()?;
+    let code = glued_code(word)?;
+    let mut p = Piece::new(
+        at + len,
+        at + len + code.len(),
+        Strength::Error,
+        "other-sdk",
+        30,
+    );
+    p.set(Field::ErrorCode, code);
+    p.set(Field::Message, r[code.len()..].lines().next().unwrap_or(""));
+    if let Some(svc) = text[..at]
+        .rsplit("AWS::")
+        .next()
+        .and_then(|s| s.split([' ', ':']).next())
+    {
+        if !svc.is_empty() && svc.len() < 30 {
+            p.set(Field::Service, svc);
+        }
+    }
+    Some(p)
 }
 
 #[cfg(test)]

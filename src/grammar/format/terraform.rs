@@ -4,6 +4,7 @@
 //! SDK's error after them is read by the other grammars; these pieces only add a field.
 
 use super::piece::{Field, Piece, Strength};
+use super::{Format, Marks};
 
 /// The words the provider opens its diagnostics with, each followed by a space.
 pub const VERBS: [&str; 5] = [
@@ -65,6 +66,44 @@ pub fn resource_verb_at(text: &str, at: usize, len: usize) -> Option<Piece<'_>> 
     let mut p = Piece::new(at, at + len + word_len, Strength::Context, "terraform", 8);
     p.set(Field::Service, word);
     Some(p)
+}
+
+pub(crate) static FORMAT: Format = Format {
+    name: "terraform",
+    sample: "terraform.txt",
+    ebnf: (
+        "misc.ebnf",
+        "Terraform AWS provider phrases (src/grammar/format/terraform.rs)",
+    ),
+    // The verbs' anchors carry their length.
+    anchors: |add| {
+        add("error calling ", 0);
+        for v in VERBS {
+            add(v, v.len() as u8);
+        }
+    },
+    marks: &[
+        ("│ Error", Marks::TERRAFORM),
+        ("Error applying plan", Marks::TERRAFORM),
+        ("[terraform]", Marks::TERRAFORM),
+        ("* aws_", Marks::TF_ADDRESS),
+    ],
+    parse: |ev, at, _, verb| match verb {
+        0 => calling_at(ev.text, at),
+        n => resource_verb_at(ev.text, at, usize::from(n)),
+    },
+    ..Format::DEFAULT
+};
+
+/// `* aws_security_group.x: Code: ...` — Terraform names the resource it was working on, on
+/// the line of the record's start.
+pub(crate) fn address(text: &str, start: usize) -> Option<String> {
+    let line = &text[super::lex::line_start(text, start)..];
+    let pos = super::lex::find(line, "* aws_")?;
+    let r = &line[pos + 2..];
+    let end = super::lex::find(r, ": ")?;
+    let addr = &r[..end];
+    (addr.contains('.') && !addr.contains(' ')).then(|| addr.to_string())
 }
 
 #[cfg(test)]

@@ -4,6 +4,7 @@
 //! the operation (the client method, in snake_case as it stands).
 
 use super::piece::{Field, Piece, Strength};
+use super::Format;
 
 /// The log line whose `::Client ` anchor is at `at`.
 pub fn client_log_at(text: &str, at: usize) -> Option<Piece<'_>> {
@@ -74,6 +75,24 @@ pub fn client_frame_at(text: &str, at: usize) -> Option<Piece<'_>> {
     p.set(Field::Operation, method);
     Some(p)
 }
+
+pub(super) static FORMAT: Format = Format {
+    name: "ruby-sdk",
+    sample: "ruby-sdk.txt",
+    ebnf: (
+        "key-value.ebnf",
+        "Ruby SDK log line (src/grammar/format/ruby.rs)",
+    ),
+    anchors: |add| {
+        add("::Client ", 0);
+        add("/client.rb:", 1);
+    },
+    parse: |ev, at, _, which| match which {
+        0 => client_log_at(ev.text, at),
+        _ => client_frame_at(ev.text, at),
+    },
+    ..Format::DEFAULT
+};
 
 #[cfg(test)]
 mod tests {

@@ -3,6 +3,7 @@
 //! request class less its `Request`). The exception itself is read by the exception grammar.
 
 use super::piece::{Field, Piece, Strength};
+use super::Format;
 
 /// `making request XRequest to http` at `at`.
 pub fn making_request_at(text: &str, at: usize) -> Option<Piece<'_>> {
@@ -18,6 +19,18 @@ pub fn making_request_at(text: &str, at: usize) -> Option<Piece<'_>> {
     p.set(Field::Operation, op);
     Some(p)
 }
+
+pub(super) static FORMAT: Format = Format {
+    name: "dotnet-sdk",
+    sample: "dotnet-sdk-log.txt",
+    ebnf: (
+        "misc.ebnf",
+        ".NET SDK attempt log (src/grammar/format/dotnet.rs)",
+    ),
+    anchors: |add| add("making request ", 0),
+    parse: |ev, at, _, _| making_request_at(ev.text, at),
+    ..Format::DEFAULT
+};
 
 #[cfg(test)]
 mod tests {

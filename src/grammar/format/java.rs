@@ -3,6 +3,7 @@
 
 use super::lex::{list_value, offset, ws};
 use super::piece::{Field, Piece, Strength};
+use super::{error_pieces, Event, Format};
 
 /// The keys of a list by their first letter, each as its words and the field it fills, tried
 /// in order. Telling keys apart by the first letter keeps the common miss (the `)` closing the
@@ -121,6 +122,49 @@ fn message_before(text: &str, at: usize) -> Option<&str> {
         m = tail.trim();
     }
     (!m.is_empty()).then_some(m)
+}
+
+pub(super) static FORMAT: Format = Format {
+    name: "java-sdk",
+    sample: "java-sdk-v1.txt",
+    ebnf: ("java-sdk.ebnf", "Java SDK key lists"),
+    anchors: |add| {
+        add("Service:", 0);
+        add("Status Code:", 0);
+    },
+    triggers: |add| add("Status Code:"),
+    parse,
+    repeats: error_pieces,
+    family: 3,
+    // Two or more of its keys: the list only the Java SDK prints.
+    aws_shape: |p| {
+        [
+            Field::Service,
+            Field::StatusCode,
+            Field::ErrorCode,
+            Field::RequestId,
+        ]
+        .iter()
+        .filter(|&&k| p.get(k).is_some())
+        .count()
+            >= 2
+    },
+    ..Format::DEFAULT
+};
+
+/// A list has several anchors (`Service:`, `Status Code:`). One that follows a `; ` or `, `
+/// inside the list parsed last is a key of that list: every `;` and `,` there separates keys.
+/// Its parse would give the list's tail, a piece dropped as contained in the whole list, so
+/// it is not parsed at all.
+fn parse<'a>(ev: &mut Event<'a, '_>, at: usize, _: usize, _: u8) -> Option<Piece<'a>> {
+    if ev.memo.java_list.contains(&at)
+        && matches!(ev.text.as_bytes()[..at], [.., b';' | b',', b' '])
+    {
+        return None;
+    }
+    let p = parse_at(ev.text, at)?;
+    ev.memo.java_list = p.start..p.end;
+    Some(p)
 }
 
 #[cfg(test)]

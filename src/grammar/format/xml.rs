@@ -1,6 +1,7 @@
 //! XML error bodies: S3 `<Error><Code>`, EC2 `<Response><Errors><Error>`, query APIs `<ErrorResponse>`.
 
 use super::piece::{Field, Piece, Strength};
+use super::{error_pieces, Format};
 
 /// The text of the first `<tag>...</tag>` in `s`.
 fn element<'a>(s: &'a str, tag: &str) -> Option<&'a str> {
@@ -79,6 +80,28 @@ fn message_and_request_id<'a>(p: &mut Piece<'a>, doc: &'a str) {
         p.set(Field::RequestId, r);
     }
 }
+
+pub(super) static FORMAT: Format = Format {
+    name: "s3-xml",
+    sample: "s3-xml.txt",
+    ebnf: ("xml.ebnf", "XML error documents"),
+    anchors: |add| add("<Code>", 0),
+    triggers: |add| add("<Code>"),
+    parse: |ev, at, _, _| parse_at(ev.text, at),
+    repeats: error_pieces,
+    ..Format::DEFAULT
+};
+
+/// A document a log cut before its `<Code>`: read from the `</Code>` on.
+pub(super) static CUT: Format = Format {
+    name: "s3-xml cut",
+    sample: "s3-xml-cut.txt",
+    ebnf: ("xml.ebnf", "A document cut before its Code"),
+    anchors: |add| add("</Code>", 0),
+    triggers: |add| add("</Code>"),
+    parse: |ev, at, _, _| parse_cut_at(ev.text, at),
+    ..Format::DEFAULT
+};
 
 #[cfg(test)]
 mod tests {

@@ -2,6 +2,7 @@
 
 use super::lex::{self, class, offset, quoted, tag_ascii_no_case, trim_trailing, ws};
 use super::piece::{Field, Piece, Strength};
+use super::{error_pieces, Format};
 use crate::record::{Deny, PolicyType};
 use nom::branch::alt;
 use nom::bytes::complete::{tag, take_while1};
@@ -229,8 +230,8 @@ fn spaced_parts(rest: &str, stops: &[&str]) -> usize {
 /// Parse the sentence whose `not authorized to` starts at `at` in `text`.
 pub fn parse_at(text: &str, at: usize) -> Option<Piece<'_>> {
     let after = &text[at..];
-    if after.starts_with(super::japanese::AUTHZ_ANCHOR) {
-        return super::japanese::authz_at(text, at);
+    if after.starts_with(super::super::japanese::AUTHZ_ANCHOR) {
+        return super::super::japanese::authz_at(text, at);
     }
     let (mut rest, _) = tag_ascii_no_case("not authorized to").parse(after).ok()?;
     let mut piece = Piece::new(at, at, Strength::Context, "plain", 50);
@@ -419,6 +420,33 @@ fn principal_before(text: &str, at: usize) -> (Option<&str>, Option<usize>) {
     }
     (None, None)
 }
+
+pub(crate) static FORMAT: Format = Format {
+    name: "authorization sentence",
+    sample: "scp-deny.txt",
+    ebnf: ("authorization.ebnf", "The authorization sentence"),
+    anchors: |add| {
+        add("not authorized to", 0);
+        add("Not authorized to", 0);
+        add(super::super::japanese::AUTHZ_ANCHOR, 0);
+    },
+    triggers: |add| {
+        add("not authorized to");
+        add("Not authorized to");
+        add(super::super::japanese::AUTHZ_ANCHOR);
+    },
+    parse: |ev, at, _, _| parse_at(ev.text, at),
+    repeats: error_pieces,
+    // With its IAM action, an ARN principal or a deny clause: the sentence of IAM.
+    aws_shape: |p| {
+        p.deny.is_some()
+            || p.get(Field::Action).is_some_and(|a| a.contains(':'))
+            || p.get(Field::Principal)
+                .is_some_and(|a| a.starts_with("arn:"))
+    },
+    sentence: |p| p.get(Field::ErrorCode).is_none(),
+    ..Format::DEFAULT
+};
 
 #[cfg(test)]
 mod tests {

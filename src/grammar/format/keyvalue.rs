@@ -30,6 +30,7 @@ const fn k(
     }
 }
 
+use super::{error_pieces, Event, Format};
 use Field::*;
 use Strength::{Context as C, Error as X};
 
@@ -139,11 +140,6 @@ pub fn code_key_within<'a>(error_code: Option<&Piece<'a>>, at: usize) -> Option<
     let mut p = p.clone();
     p.start = at;
     Some(p)
-}
-
-/// The key names, for the anchor automaton.
-pub fn key_names() -> impl Iterator<Item = &'static str> {
-    KEYS.iter().map(|k| k.name)
 }
 
 fn is_ident(c: u8) -> bool {
@@ -362,6 +358,55 @@ fn code_shaped(s: &str) -> bool {
         && s.bytes().filter(|b| b.is_ascii_uppercase()).count() >= 2
         && s.bytes().any(|b| b.is_ascii_lowercase())
         && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'.')
+}
+
+pub(crate) static FORMAT: Format = Format {
+    name: "key-value",
+    sample: "lambda-json.txt",
+    ebnf: ("key-value.ebnf", "Key/value pairs"),
+    anchors: |add| {
+        for (i, k) in KEYS.iter().enumerate() {
+            add(k.name, i as u8);
+        }
+    },
+    triggers: |add| {
+        for t in [
+            "Error Code",
+            "errorType",
+            "errorCode",
+            "ErrorCode",
+            "__type",
+            "x-amzn-ErrorType",
+            "x-amzn-errortype",
+            "\"Code\"",
+            "Code:",
+            "code:",
+            "\"code\"",
+            "\"Error\"",
+            "\"error\"",
+        ] {
+            add(t);
+        }
+    },
+    parse,
+    repeats: error_pieces,
+    keeps_wrapper_code: true,
+    ..Format::DEFAULT
+};
+
+/// The keys `Error Code` and `Code` end together in every `Error Code` (Java SDK lists): the
+/// `Code` key there gives the `Error Code` key's piece again, from its own start.
+fn parse<'a>(ev: &mut Event<'a, '_>, at: usize, len: usize, key: u8) -> Option<Piece<'a>> {
+    let key = usize::from(key);
+    if key == CODE_KEY {
+        if let Some((_, piece)) = ev.memo.error_code_key.filter(|&(end, _)| end == at + len) {
+            return code_key_within(piece.map(|i| &ev.found[i].piece), at);
+        }
+    }
+    if key == ERROR_CODE_KEY && error_code_key_reads_as_code_key(ev.text, at) {
+        ev.memo.place_wanted = Some(at + len);
+    }
+    parse_at(ev.text, at, key)
 }
 
 #[cfg(test)]

@@ -7,6 +7,10 @@
 //! contain one of the prefilter's cover fragments (`src/scan/trigger.rs`; a test checks).
 //! Every entry is cited by the documentation page that shows the sentence.
 
+use super::head;
+use super::piece::{Field, Piece, Strength};
+use super::{Event, Format};
+
 /// One known sentence.
 pub struct Known {
     /// The fixed head of the sentence, as AWS spells it.
@@ -313,6 +317,88 @@ pub const KNOWN: &[Known] = &[
         "MissingAuthenticationTokenException",
     ),
 ];
+
+pub(super) static FORMAT: Format = Format {
+    name: "known message",
+    sample: "codeless.txt",
+    ebnf: (
+        "misc.ebnf",
+        "Known messages (src/grammar/format/codeless.rs)",
+    ),
+    anchors: |add| {
+        for (i, known) in KNOWN.iter().enumerate() {
+            add(head(known.text), i as u8);
+        }
+    },
+    triggers: |add| {
+        for known in KNOWN {
+            add(known.text);
+        }
+    },
+    parse,
+    // A message of AWS's list naming an SDK or service; `plain` ones, such as `Rate
+    // exceeded`, are anyone's sentences and weigh as a known code does.
+    aws_shape: |p| p.strength == Strength::Error && p.format != "plain",
+    sentence: |_| true,
+    listed: true,
+    ..Format::DEFAULT
+};
+
+/// `any_error_colon`, whether the event holds an `Error: `, is looked up at its first known
+/// message.
+fn parse<'a>(ev: &mut Event<'a, '_>, at: usize, _: usize, i: u8) -> Option<Piece<'a>> {
+    let any = *ev
+        .memo
+        .any_error_colon
+        .get_or_insert_with(|| super::lex::contains(ev.text, "Error: "));
+    known_message_at(ev.text, at, usize::from(i), any)
+}
+
+/// A known message at `at` (index `idx` of [`KNOWN`]): a weak record of its own.
+/// `any_error_colon` is whether `text` holds an `Error: ` anywhere: the message starts after the
+/// last one in its line, and an event without one (most) need not search each line for it.
+fn known_message_at(text: &str, at: usize, idx: usize, any_error_colon: bool) -> Option<Piece<'_>> {
+    let known = KNOWN.get(idx)?;
+    let (m, format) = (known.text, known.format);
+    // The anchor is the message's head.
+    if !text[at..].starts_with(m) {
+        return None;
+    }
+    let opening = memchr::memrchr2(b'\n', b'"', &text.as_bytes()[..at]);
+    let line_start = opening.map_or(0, |p| p + 1);
+    // Inside a quoted string (a JSON log line) the message ends with the string; on a line
+    // of its own, quotes are part of it (`by running "aws configure".`).
+    let quoted = opening.is_some_and(|p| text.as_bytes()[p] == b'"');
+    let rest = &text.as_bytes()[at..];
+    let line_end = if quoted {
+        memchr::memchr2(b'\n', b'"', rest)
+    } else {
+        memchr::memchr(b'\n', rest)
+    }
+    .map_or(text.len(), |p| p + at);
+    let mut p = Piece::new(at, at + m.len(), Strength::Error, format, 5);
+    // A message that is a clause after a prefix (`get credentials: failed to refresh ...`,
+    // `SdkClientException: Unable to load ...`) starts where it does; one that opens its
+    // line keeps the line, less what an `Error: ` before it says.
+    let before = text[line_start..at].trim_end_matches(' ');
+    let msg = if before.ends_with(':') || before.ends_with(',') {
+        text[at..line_end].trim()
+    } else {
+        let line = super::lex::skip_log_head(text[line_start..line_end].trim());
+        match any_error_colon.then(|| super::lex::rfind(line, "Error: ")) {
+            Some(Some(p)) => &line[p + 7..],
+            _ => line,
+        }
+    };
+    p.set(Field::Message, msg);
+    if let Some(s) = known.service {
+        p.set(Field::Service, s);
+    }
+    if let Some(c) = known.code {
+        p.set(Field::ErrorCode, c);
+    }
+    Some(p)
+}
 
 #[cfg(test)]
 mod tests {

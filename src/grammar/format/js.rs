@@ -5,6 +5,7 @@
 //! releases `deserializeAws_json1_1RunTaskCommandError`).
 
 use super::piece::{Field, Piece, Strength};
+use super::Format;
 use std::ops::Range;
 
 /// `XServiceException [Code]: message`, the anchor `ServiceException [` at `at`.
@@ -151,6 +152,26 @@ pub fn object_after(text: &str, at: usize) -> Option<Range<usize>> {
     }
     None
 }
+
+pub(super) static FORMAT: Format = Format {
+    name: "js-sdk-v3",
+    sample: "js-sdk-v3-service-exception.txt",
+    ebnf: (
+        "key-value.ebnf",
+        "JavaScript SDK v3 around the error object (src/grammar/format/js.rs)",
+    ),
+    anchors: |add| {
+        add("ServiceException [", 0);
+        add("CommandError", 1);
+        add("@aws-sdk/client-", 2);
+    },
+    parse: |ev, at, _, which| match which {
+        0 => service_exception_at(ev.text, at),
+        1 => deserializer_frame_at(ev.text, at),
+        _ => client_package_at(ev.text, at),
+    },
+    ..Format::DEFAULT
+};
 
 #[cfg(test)]
 mod tests {
