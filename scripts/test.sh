@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The test command of awsplain: every test, with the CloudWatch Logs tests run against a local
-# moto server (a CloudWatch Logs emulator) that this script installs, starts and stops, then the
+# The test command of awsplain: every test, with the CloudWatch Logs, Step Functions, ECS and
+# CloudFormation tests (`tail`, `why`) run against a local moto server (an AWS emulator) that
+# this script installs, starts and stops, then the
 # conformance suite (scripts/conformance.py: real AWS SDK clients failing against moto, their
 # printed errors read by awsplain; it installs its clients itself).
 #
@@ -39,7 +40,9 @@ fi
 
 port="$("$venv/bin/python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
 log="$(mktemp "${TMPDIR:-/tmp}/awsplain-moto.XXXXXX")"
-"$venv/bin/moto_server" -H 127.0.0.1 -p "$port" >"$log" 2>&1 &
+# SF_EXECUTION_HISTORY_TYPE=FAILURE: moto's Step Functions executions fail, with a fixed
+# history that `why` tests read (nothing else here runs executions).
+SF_EXECUTION_HISTORY_TYPE=FAILURE "$venv/bin/moto_server" -H 127.0.0.1 -p "$port" >"$log" 2>&1 &
 moto_pid=$!
 cleanup() {
     kill "$moto_pid" 2>/dev/null || true

@@ -251,6 +251,11 @@ fn write_source(s: &Source, out: &mut Vec<u8>) {
         out.extend_from_slice(b",\"timestamp\":");
         out.extend_from_slice(itoa::Buffer::new().format(t).as_bytes());
     }
+    if let Some(l) = &s.lookup {
+        // Rare (one per failure `why` finds) and nested: serde writes it.
+        out.extend_from_slice(b",\"lookup\":");
+        let _ = serde_json::to_writer(&mut *out, l);
+    }
     out.push(b'}');
 }
 
@@ -439,6 +444,13 @@ mod tests {
         rec.source.line = Some(12);
         rec.source.timestamp = Some(-5);
         rec.source.log_group = Some("/aws/lambda/f".into());
+        rec.source.lookup = Some(Box::new(crate::record::Lookup {
+            call: "states:GetExecutionHistory".into(),
+            state: Some("Run \"task\"".into()),
+            parameters: Some(serde_json::json!({"Cluster": "c", "Count": 1})),
+            exit_code: Some(-1),
+            ..Default::default()
+        }));
         rec.span = Span { start: 3, end: 90 };
         rec.remedies = crate::remedy::remedies_for(&rec, crate::Lang::En);
         assert!(!rec.remedies.is_empty());

@@ -17,6 +17,6 @@ pub mod scan;
 pub mod summary;
 pub mod time;
 
-pub use record::{Deny, PolicyType, Record, Remedy, Source, Span};
+pub use record::{Deny, Lookup, PolicyType, Record, Remedy, Source, Span};
 pub use remedy::Lang;
 pub use scan::{scan_reader, scan_str, ScanStats};

@@ -57,9 +57,47 @@ pub struct Source {
     pub log_stream: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub event_id: Option<String>,
-    /// Event time in milliseconds since the Unix epoch (CloudWatch events).
+    /// Event time in milliseconds since the Unix epoch (CloudWatch events, and the events
+    /// `why` reads).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub timestamp: Option<i64>,
+    /// For `why`: the call the text came from and what the failed resource says about it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lookup: Option<Box<Lookup>>,
+}
+
+/// What `awsplain why` knows about a failure besides its text: which call returned it, and
+/// the state, stack resource or task that failed. `Source::name` is the ARN or name looked
+/// up. Absent fields are ones the service did not report.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Lookup {
+    /// The call that returned the text, as its IAM action (`states:GetExecutionHistory`).
+    pub call: String,
+    /// Step Functions: the state that failed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub state: Option<String>,
+    /// Step Functions: the failed state's resource (`arn:aws:states:::ecs:runTask.sync`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub state_resource: Option<String>,
+    /// Step Functions: the parameters the state was scheduled with (its `TaskScheduled`
+    /// event), as JSON.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parameters: Option<serde_json::Value>,
+    /// CloudFormation: the logical id of the resource that failed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub logical_id: Option<String>,
+    /// CloudFormation: its type (`AWS::ECS::Service`); ECS: the launch type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resource_type: Option<String>,
+    /// CloudFormation: the status the event reports (`CREATE_FAILED`); ECS: the stop code.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    /// ECS: the container the text is about.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub container: Option<String>,
+    /// ECS: the container's exit code.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub exit_code: Option<i32>,
 }
 
 /// Byte offsets of the text the record came from, relative to the start of the input.

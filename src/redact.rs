@@ -210,6 +210,22 @@ impl Redactor {
             fix(f);
         }
         fix(&mut rec.source.name);
+        if let Some(l) = rec.source.lookup.as_deref_mut() {
+            for f in [
+                &mut l.state,
+                &mut l.state_resource,
+                &mut l.logical_id,
+                &mut l.container,
+            ]
+            .into_iter()
+            .flatten()
+            {
+                fix(f);
+            }
+            if let Some(p) = &mut l.parameters {
+                redact_json(p, &mut fix);
+            }
+        }
         for r in &mut rec.remedies {
             redact_remedy(r, &mut fix);
         }

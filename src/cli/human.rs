@@ -108,6 +108,8 @@ struct Labels {
     apply: &'static str,
     also: &'static str,
     message: &'static str,
+    failed: &'static str,
+    params: &'static str,
 }
 
 fn labels(lang: Lang) -> Labels {
@@ -122,6 +124,8 @@ fn labels(lang: Lang) -> Labels {
             apply: "apply",
             also: "also",
             message: "message",
+            failed: "failed",
+            params: "params",
         },
         Lang::Ja => Labels {
             who: "誰が",
@@ -133,7 +137,55 @@ fn labels(lang: Lang) -> Labels {
             apply: "実行",
             also: "ほかに",
             message: "内容",
+            failed: "失敗箇所",
+            params: "入力",
         },
+    }
+}
+
+/// What `why` says failed: the state and its resource, the stack resource, or the container;
+/// and the state's parameters.
+fn lookup_facts(
+    o: &mut String,
+    lk: &awsplain::Lookup,
+    l: &Labels,
+    fact: &dyn Fn(&mut String, &str, &str),
+) {
+    let mut failed: Vec<String> = Vec::new();
+    if let Some(s) = &lk.state {
+        failed.push(format!("state `{s}`"));
+    }
+    if let Some(r) = &lk.state_resource {
+        failed.push(r.clone());
+    }
+    if let Some(id) = &lk.logical_id {
+        failed.push(format!("`{id}`"));
+    }
+    if let Some(c) = &lk.container {
+        failed.push(format!("container `{c}`"));
+    }
+    if let Some(x) = lk.exit_code {
+        failed.push(format!("exit code {x}"));
+    }
+    if let Some(t) = &lk.resource_type {
+        // ECS gives the launch type here.
+        failed.push(if lk.call.starts_with("ecs:") {
+            format!("{t} task")
+        } else {
+            t.clone()
+        });
+    }
+    if let Some(s) = &lk.status {
+        failed.push(s.clone());
+    }
+    if !failed.is_empty() {
+        fact(o, l.failed, &failed.join("  "));
+    }
+    if let Some(p) = &lk.parameters {
+        let text = p.to_string();
+        let short: String = text.chars().take(300).collect();
+        let ell = if short.len() < text.len() { "…" } else { "" };
+        fact(o, l.params, &format!("{short}{ell}"));
     }
 }
 
@@ -264,6 +316,12 @@ pub fn render(rec: &Record, lang: Lang, verbose: bool) -> String {
             place.push_str(&format!("  {}", super::tail::format_rfc3339(t)));
         }
     }
+    if rec.source.lookup.is_some() {
+        // From `why`: the resource looked up and the event's time.
+        if let Some(t) = rec.source.timestamp {
+            place.push_str(&format!("  {}", super::tail::format_rfc3339(t)));
+        }
+    }
     if !place.is_empty() && place != "-" {
         head.push_str(&format!("  {}", place.dimmed()));
     }
@@ -288,6 +346,9 @@ pub fn render(rec: &Record, lang: Lang, verbose: bool) -> String {
     }
     if let Some(r) = &rec.resource {
         fact(&mut o, l.on, r);
+    }
+    if let Some(lk) = rec.source.lookup.as_deref() {
+        lookup_facts(&mut o, lk, &l, &fact);
     }
     if let Some(w) = why(rec, lang) {
         let pad = LABEL.saturating_sub(display_width(l.why));

@@ -10,6 +10,7 @@ pub mod run;
 pub mod scan_cmd;
 pub mod short;
 pub mod tail;
+pub mod why;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::io::Write as _;
@@ -173,6 +174,9 @@ pub struct Cli {
 pub enum Command {
     /// Read CloudWatch Logs log groups and explain the AWS errors in them.
     Tail(Box<tail::TailArgs>),
+    /// Explain a failed Step Functions execution, ECS task or service, CloudFormation stack
+    /// or Lambda function from its ARN or name, with remedies filled from the resources.
+    Why(Box<why::WhyArgs>),
     /// Run a command, pass its output through, and explain the AWS errors it printed.
     Run(run::RunArgs),
     /// Print the long explanation of an error code or remedy id.
@@ -213,6 +217,7 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
     match cli.command {
         None => scan_cmd::run(&cli.out, &cli.files, cli.threads),
         Some(Command::Tail(a)) => tail::run(&cli.out, *a),
+        Some(Command::Why(a)) => why::run(&cli.out, *a),
         Some(Command::Run(a)) => run::run(&cli.out, a),
         Some(Command::Explain(a)) => explain::run(&cli.out, a),
         Some(Command::Completions { shell }) => {

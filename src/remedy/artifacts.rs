@@ -81,7 +81,7 @@ fn attach_by_id(r: &mut Draft, rec: &Record, f: &Facts, lang: Lang) {
         | "credentials-invalid"
         | "credentials-signature"
         | "credentials-missing" => credentials(r),
-        "ecs-network-configuration" => network_configuration(r),
+        "ecs-network-configuration" => network_configuration(r, f, lang),
         "region-missing" => region_variable(r, rec, lang),
         "throttling-backoff" => backoff(r, rec),
         "quota-increase" => quota(r, f),
@@ -332,7 +332,36 @@ fn pass_role(r: &mut Draft, rec: &Record, f: &Facts, lang: Lang) {
         policy::PassedTo::Unsettled(_) => None,
     };
     let mut resources = vec![role.clone()];
-    if settled == Some("ecs-tasks.amazonaws.com") {
+    let mut known: Vec<&String> = Vec::new();
+    for a in f.known.iter().flat_map(|k| &k.passed_roles) {
+        if policy::is_clean_arn(a) && !known.contains(&a) {
+            known.push(a);
+        }
+    }
+    if !known.is_empty() {
+        // The resource the call passes names its roles: list those, and the one in the
+        // text should it not be among them.
+        if !policy::is_clean_arn(&role) || known.contains(&&role) {
+            resources.clear();
+        }
+        resources.extend(known.iter().map(|a| a.to_string()));
+        let names = known
+            .iter()
+            .map(|a| a.as_str())
+            .collect::<Vec<_>>()
+            .join(", ");
+        r.step(tj(
+            lang,
+            &[
+                "Resource lists the roles the failed resource passes, as it names them: ",
+                &names,
+            ],
+            &[
+                "Resource には、失敗したリソースが渡すロールをその定義のとおりに並べています: ",
+                &names,
+            ],
+        ));
+    } else if settled == Some("ecs-tasks.amazonaws.com") {
         let acct = policy::account_of(&role).unwrap_or("<ACCOUNT_ID>");
         let execution = role
             .as_bytes()
@@ -1353,17 +1382,46 @@ fn region_variable(r: &mut Draft, rec: &Record, lang: Lang) {
     r.set_snippet("environment", snippet);
 }
 
-fn network_configuration(r: &mut Draft) {
+fn network_configuration(r: &mut Draft, f: &Facts, lang: Lang) {
     // The same for every record: printed once.
     static TEXTS: OnceLock<(String, String)> = OnceLock::new();
     let (api, sfn) = TEXTS.get_or_init(network_configuration_texts);
     let flag = "awsvpcConfiguration={subnets=[<PRIVATE_SUBNET_ID_1>,<PRIVATE_SUBNET_ID_2>],securityGroups=[<SECURITY_GROUP_ID>],assignPublicIp=DISABLED}";
     r.set_snippet("run-task-json", api.as_str());
-    r.set_snippet("step-functions", sfn.as_str());
+    match f
+        .known
+        .and_then(|k| k.state_parameters.as_ref())
+        .and_then(|p| with_network_configuration(p, sfn))
+    {
+        Some(params) => {
+            r.set_snippet("step-functions", params);
+            r.step(t(
+                lang,
+                "The step-functions snippet is the failed state's own Parameters with NetworkConfiguration added: put the task's subnets and security groups in place of the placeholders (awsplain does not guess them)",
+                "step-functions のスニペットは失敗したステートの Parameters に NetworkConfiguration を加えたものです。プレースホルダーをタスクのサブネットとセキュリティグループに置き換えてください(awsplain は推測しません)",
+            ));
+        }
+        None => r.set_snippet("step-functions", sfn.as_str()),
+    }
     r.set_snippet("aws-cli", format!("--network-configuration '{flag}'"));
     r.command(format!(
         "aws ecs run-task --cluster <CLUSTER_NAME> --task-definition <TASK_DEFINITION> --launch-type FARGATE --network-configuration '{flag}'"
     ));
+}
+
+/// A state's `Parameters` with the Step Functions form of the block added, pretty-printed;
+/// `None` when they are not an object or already have one.
+fn with_network_configuration(params: &Value, block: &str) -> Option<String> {
+    let mut params = params.as_object()?.clone();
+    if params
+        .keys()
+        .any(|k| k.eq_ignore_ascii_case("NetworkConfiguration"))
+    {
+        return None;
+    }
+    let block: Value = serde_json::from_str(block).ok()?;
+    params.extend(block.as_object()?.clone());
+    Some(json_text::pretty(&Value::Object(params)))
 }
 
 /// The ECS API and Step Functions forms of a network configuration.

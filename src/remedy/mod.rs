@@ -43,9 +43,56 @@ pub fn remedies_for(rec: &Record, lang: Lang) -> Vec<Remedy> {
         .collect()
 }
 
+/// What a caller learnt from the failed resources themselves, beyond the text: with it,
+/// remedies name real values where the text alone leaves placeholders. `awsplain why` fills
+/// it from the task definition and the execution it looked up.
+#[derive(Debug, Clone, Default)]
+pub struct Known {
+    /// The roles the failing call passes, by ARN: an ECS task definition's
+    /// `executionRoleArn` and `taskRoleArn`. `iam-pass-role` lists them instead of the role
+    /// in the text and a placeholder for the other.
+    pub passed_roles: Vec<String>,
+    /// The role that made the failing call (a state machine's role), for the policy's
+    /// command when the text names no principal.
+    pub caller: Option<String>,
+    /// The failed Step Functions state's `Parameters`: `ecs-network-configuration` shows
+    /// them with the block added.
+    pub state_parameters: Option<serde_json::Value>,
+    /// The CloudFormation resource that failed: logical id and type. Every remedy then
+    /// starts by saying where in the template the fix goes.
+    pub stack_resource: Option<(String, String)>,
+}
+
+/// [`remedies_for`] with what the caller knows from the resources. Not cached: the cache keys
+/// on the record's fields alone.
+pub fn remedies_with(rec: &Record, lang: Lang, known: &Known) -> Vec<Remedy> {
+    drafts_with(rec, lang, Form::Remedy, Some(known))
+        .into_iter()
+        .map(Draft::into_remedy)
+        .collect()
+}
+
+/// Where a CloudFormation fix goes: the resource of the template that failed.
+fn stack_resource_step(lang: Lang, logical: &str, ty: &str) -> Text {
+    Cow::Owned(match lang {
+        Lang::En => format!("The stack's resource `{logical}` ({ty}) failed: make the change below to it (or to what it uses) in the template, then update the stack"),
+        Lang::Ja => format!("スタックのリソース `{logical}` ({ty}) が失敗しました。テンプレートのこのリソース(またはそれが使うもの)に以下の変更を加えてから、スタックを更新してください"),
+    })
+}
+
 /// [`remedies_for`] as drafts: what the JSON printer writes without making the structs.
 fn drafts_for(rec: &Record, lang: Lang, form: Form) -> Vec<Draft> {
-    let facts = Facts::of(rec);
+    drafts_with(rec, lang, form, None)
+}
+
+fn drafts_with(rec: &Record, lang: Lang, form: Form, known: Option<&Known>) -> Vec<Draft> {
+    let mut facts = Facts::of(rec);
+    if let Some(k) = known {
+        facts.known = Some(k);
+        if facts.identity == policy::Identity::Unknown {
+            facts.identity = policy::Identity::from_principal(k.caller.as_deref());
+        }
+    }
     let vars = Vars::of(rec, &facts);
     let entries = catalog::entries(lang);
     let texts = CatalogTexts::of(lang);
@@ -65,6 +112,9 @@ fn drafts_for(rec: &Record, lang: Lang, form: Form) -> Vec<Draft> {
                 steps,
             );
             artifacts::attach(&mut r, rec, &facts, lang);
+            if let Some((logical, ty)) = known.and_then(|k| k.stack_resource.as_ref()) {
+                r.steps.insert(0, stack_resource_step(lang, logical, ty));
+            }
             Some(r)
         })
         .collect()
@@ -329,6 +379,8 @@ pub struct Facts<'r> {
     pub action: &'r str,
     /// The role or user the principal names, for policies and commands.
     pub identity: policy::Identity,
+    /// What the caller knows from the resources ([`remedies_with`]).
+    pub known: Option<&'r Known>,
 }
 
 /// Prefixes Step Functions and SDK integrations put in front of a service's own code.
@@ -400,6 +452,7 @@ impl<'r> Facts<'r> {
             message: rec.message.as_deref().unwrap_or_default(),
             action,
             identity: policy::Identity::from_principal(rec.principal.as_deref()),
+            known: None,
         }
     }
 

@@ -843,3 +843,117 @@ fn web_identity_trust_always_has_audience_and_subject() {
         "sts.amazonaws.com"
     );
 }
+
+fn known_remedy(r: &Record, known: &Known, id: &str) -> Remedy {
+    remedies_with(r, Lang::En, known)
+        .into_iter()
+        .find(|m| m.id == id)
+        .unwrap_or_else(|| panic!("no {id}"))
+}
+
+#[test]
+fn pass_role_lists_the_roles_the_resource_names() {
+    let known = Known {
+        passed_roles: vec![
+            "arn:aws:iam::123456789012:role/orders-task-execution-role".into(),
+            "arn:aws:iam::123456789012:role/orders-app".into(),
+        ],
+        ..Known::default()
+    };
+    let m = known_remedy(&sfn_pass_role(), &known, "iam-pass-role");
+    let st = statement(&m.policy);
+    assert_eq!(as_list(&st["Resource"]), known.passed_roles);
+    assert_eq!(
+        st["Condition"]["StringEquals"]["iam:PassedToService"],
+        "ecs-tasks.amazonaws.com"
+    );
+    assert!(!format!("{m:?}").contains("<TASK_ROLE_NAME>"));
+    assert!(m.apply[0].starts_with("aws iam put-role-policy --role-name OrdersStateMachineRole"));
+
+    // A role in the text the resource does not name stays listed; masked ones are dropped.
+    let other = Known {
+        passed_roles: vec![
+            "arn:aws:iam::123456789012:role/orders-app".into(),
+            "arn:aws:iam::<ACCOUNT_ID>:role/x".into(),
+        ],
+        ..Known::default()
+    };
+    let m = known_remedy(&sfn_pass_role(), &other, "iam-pass-role");
+    assert_eq!(
+        as_list(&statement(&m.policy)["Resource"]),
+        [
+            "arn:aws:iam::123456789012:role/orders-task-execution-role",
+            "arn:aws:iam::123456789012:role/orders-app"
+        ]
+    );
+}
+
+#[test]
+fn the_caller_role_stands_in_for_a_missing_principal() {
+    let r = Record {
+        principal: None,
+        ..sfn_pass_role()
+    };
+    let known = Known {
+        caller: Some("arn:aws:iam::123456789012:role/service-role/OrdersStates".into()),
+        ..Known::default()
+    };
+    let m = known_remedy(&r, &known, "iam-pass-role");
+    assert!(
+        m.apply[0].contains("--role-name OrdersStates "),
+        "{:?}",
+        m.apply
+    );
+    // A principal in the text wins.
+    let m = known_remedy(&sfn_pass_role(), &known, "iam-pass-role");
+    assert!(m.apply[0].contains("--role-name OrdersStateMachineRole "));
+}
+
+#[test]
+fn network_configuration_shows_the_state_parameters_with_the_block_added() {
+    let r = Record {
+        error_code: Some("InvalidParameterException".into()),
+        service: Some("AmazonECS".into()),
+        message: Some(
+            "Network Configuration must be provided when networkMode 'awsvpc' is specified.".into(),
+        ),
+        ..rec()
+    };
+    let known = Known {
+        state_parameters: Some(serde_json::json!({
+            "Cluster": "reports",
+            "TaskDefinition": "report:7",
+            "LaunchType": "FARGATE"
+        })),
+        ..Known::default()
+    };
+    let m = known_remedy(&r, &known, "ecs-network-configuration");
+    let snippet: Value = serde_json::from_str(&m.snippets["step-functions"]).unwrap();
+    assert_eq!(snippet["Cluster"], "reports");
+    assert_eq!(snippet["TaskDefinition"], "report:7");
+    assert_eq!(
+        snippet["NetworkConfiguration"]["AwsvpcConfiguration"]["Subnets"][0],
+        "<PRIVATE_SUBNET_ID_1>"
+    );
+    assert!(m.steps[0].contains("own Parameters"), "{:?}", m.steps);
+    // Without them, the block alone.
+    let plain = remedy(&r, "ecs-network-configuration");
+    let block: Value = serde_json::from_str(&plain.snippets["step-functions"]).unwrap();
+    assert!(block.get("Cluster").is_none());
+}
+
+#[test]
+fn a_stack_failure_names_the_resource_of_the_template() {
+    let known = Known {
+        stack_resource: Some(("Service".into(), "AWS::ECS::Service".into())),
+        ..Known::default()
+    };
+    for m in remedies_with(&sfn_pass_role(), Lang::En, &known) {
+        assert!(
+            m.steps[0].contains("`Service` (AWS::ECS::Service)"),
+            "{}: {:?}",
+            m.id,
+            m.steps
+        );
+    }
+}

@@ -8,3 +8,4 @@ mod run;
 mod samples;
 mod scripts;
 mod tail;
+mod why;

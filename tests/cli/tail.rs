@@ -14,7 +14,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 /// The emulator's URL, or `None` (with a notice) when there is none and none is required.
-fn emulator() -> Option<String> {
+pub(crate) fn emulator() -> Option<String> {
     let required =
         std::env::var("AWSPLAIN_REQUIRE_EMULATOR").is_ok_and(|v| !v.is_empty() && v != "0");
     let url = std::env::var("AWSPLAIN_TEST_ENDPOINT")
@@ -38,7 +38,7 @@ fn emulator() -> Option<String> {
             static SAID: std::sync::Once = std::sync::Once::new();
             SAID.call_once(|| {
                 let _ = std::io::stderr().write_all(
-                    b"NOTICE: skipping the CloudWatch Logs emulator tests (tail::*): AWSPLAIN_TEST_ENDPOINT is not set or not reachable; scripts/test.sh runs them\n",
+                    b"NOTICE: skipping the AWS emulator tests (tail::*, why::*): AWSPLAIN_TEST_ENDPOINT is not set or not reachable; scripts/test.sh runs them\n",
                 );
             });
             None
@@ -46,7 +46,7 @@ fn emulator() -> Option<String> {
     }
 }
 
-fn now_ms() -> i64 {
+pub(crate) fn now_ms() -> i64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .unwrap()
@@ -82,7 +82,7 @@ fn unique_group(tag: &str) -> String {
 }
 
 /// Create the group and the streams, then put `(stream, timestamp, message)` events.
-fn put(endpoint: &str, group: &str, events: &[(&str, i64, String)]) {
+pub(crate) fn put(endpoint: &str, group: &str, events: &[(&str, i64, String)]) {
     put_in(endpoint, "us-east-1", group, events)
 }
 
@@ -144,7 +144,7 @@ fn sfn_event(n: u32) -> String {
     .to_string()
 }
 
-fn lambda_event(n: u32) -> String {
+pub(crate) fn lambda_event(n: u32) -> String {
     format!(
         r#"{{"errorType": "AccessDeniedException", "errorMessage": "User: arn:aws:sts::123456789012:assumed-role/fn-role/fn-{n} is not authorized to perform: dynamodb:PutItem on resource: arn:aws:dynamodb:us-east-1:123456789012:table/orders because no identity-based policy allows the dynamodb:PutItem action", "requestId": "req-{n}"}}"#
     )
@@ -172,14 +172,25 @@ fn tail(endpoint: &str) -> assert_cmd::Command {
 
 /// `awsplain tail` with the emulator's endpoint, dummy credentials and the test region.
 fn tail_as(endpoint: &str, format: &str) -> assert_cmd::Command {
+    let mut c = aws_command("tail", endpoint);
+    c.args(["--format", format]);
+    c
+}
+
+/// An awsplain subcommand that calls AWS, with `endpoint`, dummy credentials and the test
+/// region.
+pub(crate) fn aws_command(subcommand: &str, endpoint: &str) -> assert_cmd::Command {
     let mut c = awsplain();
-    c.arg("tail")
+    c.arg(subcommand)
         .env("AWS_ACCESS_KEY_ID", "test")
         .env("AWS_SECRET_ACCESS_KEY", "test")
         .env_remove("AWS_SESSION_TOKEN")
         .env_remove("AWS_PROFILE")
         .env_remove("AWS_ENDPOINT_URL")
         .env_remove("AWS_ENDPOINT_URL_CLOUDWATCH_LOGS")
+        .env_remove("AWS_ENDPOINT_URL_SFN")
+        .env_remove("AWS_ENDPOINT_URL_ECS")
+        .env_remove("AWS_ENDPOINT_URL_CLOUDFORMATION")
         .env("AWS_REGION", "us-east-1")
         .env("AWS_EC2_METADATA_DISABLED", "true")
         .env("AWS_CONFIG_FILE", "/nonexistent/awsplain-test-config")
@@ -187,7 +198,7 @@ fn tail_as(endpoint: &str, format: &str) -> assert_cmd::Command {
             "AWS_SHARED_CREDENTIALS_FILE",
             "/nonexistent/awsplain-test-credentials",
         )
-        .args(["--endpoint-url", endpoint, "--format", format])
+        .args(["--endpoint-url", endpoint])
         .timeout(Duration::from_secs(60));
     c
 }
@@ -917,7 +928,7 @@ fn bad_time_arguments_are_rejected_with_exit_2() {
 
 // ---- Follow mode through faults: a fault-injecting proxy between awsplain and the emulator.
 
-mod fault_proxy;
+pub(crate) mod fault_proxy;
 mod parity;
 use fault_proxy::FaultProxy;
 

@@ -14,8 +14,9 @@
    sends one: the request id is one of the fields the suite compares. Such a body also loses the
    `<Errors>` wrapper moto puts around its `<Error>` (only EC2 has one).
 3. moto computes Lambda's request signatures differently from the SDKs (every signed Lambda call
-   fails with SignatureDoesNotMatch once IAM is on), so the signature check is skipped for Lambda;
-   the key must still be known and its policies still decide.
+   fails with SignatureDoesNotMatch once IAM is on), and every request the Ruby SDK v1 signs too
+   (user agent `aws-sdk-ruby/1.`), so the signature check is skipped for those; the key must
+   still be known and its policies still decide.
 
 usage: launcher.py PORT   (prints "ready" on stdout once it listens; runs until killed)
 
@@ -37,7 +38,7 @@ from moto.moto_server.werkzeug_app import (
     MotoRequestHandler,
     create_backend_app,
 )
-from moto.iam.access_control import IAMRequest
+from moto.iam.access_control import IAMRequestBase
 from werkzeug.serving import make_server
 
 # Signing names (the service in the credential scope) of the services whose protocol is JSON or
@@ -55,13 +56,16 @@ XML_MESSAGE = re.compile(rb"<Message>([^<]*)</Message>", re.S)
 
 def _check_signature_but_lambda(check):
     def wrapped(self):
-        if SCOPE.search(self._headers.get("Authorization", "")).group(1) == "lambda":
+        scope = SCOPE.search(self._headers.get("Authorization", ""))
+        if scope and scope.group(1) == "lambda":
+            return None
+        if self._headers.get("User-Agent", "").startswith("aws-sdk-ruby/1."):
             return None
         return check(self)
     return wrapped
 
 
-IAMRequest.check_signature = _check_signature_but_lambda(IAMRequest.check_signature)
+IAMRequestBase.check_signature = _check_signature_but_lambda(IAMRequestBase.check_signature)
 
 
 def signing_name(environ):

@@ -1,13 +1,45 @@
-//! The AWS side of `tail`: loading configuration and credentials, and turning awsplain's own
-//! CloudWatch Logs failures into records and plain messages instead of SDK dumps.
+//! The AWS side of `tail` and `why`: loading configuration and credentials, and turning
+//! awsplain's own failed calls (CloudWatch Logs, Step Functions, ECS, CloudFormation) into
+//! records and plain messages instead of SDK dumps.
 
 use super::super::output::{make_sink, prepare};
 use super::super::OutputOpts;
-use super::TailArgs;
 use aws_sdk_cloudwatchlogs::config::ProvideCredentials;
 use aws_sdk_cloudwatchlogs::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
 use aws_sdk_cloudwatchlogs::operation::RequestId;
 use awsplain::sanitize::for_terminal;
+use clap::Args;
+
+/// Where and as whom awsplain calls AWS: the flags `tail` and `why` share.
+#[derive(Debug, Clone, Default, Args)]
+pub struct Connection {
+    /// Named profile from the AWS config and credentials files.
+    #[arg(long, value_name = "NAME")]
+    pub profile: Option<String>,
+    /// AWS region (default from the environment or the profile).
+    #[arg(long, value_name = "REGION")]
+    pub region: Option<String>,
+    /// Send requests to this endpoint instead of AWS (an emulator, a VPC endpoint).
+    #[arg(long, value_name = "URL")]
+    pub endpoint_url: Option<String>,
+}
+
+/// A service awsplain calls, as its messages and records name it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Api {
+    /// In sentences: `CloudWatch Logs`.
+    pub name: &'static str,
+    /// The record's `service`: `CloudWatchLogs`.
+    pub service: &'static str,
+    /// The IAM action prefix: `logs`.
+    pub prefix: &'static str,
+}
+
+pub const LOGS: Api = Api {
+    name: "CloudWatch Logs",
+    service: "CloudWatchLogs",
+    prefix: "logs",
+};
 
 /// The resolved AWS configuration and how to name it in messages.
 pub struct Env {
@@ -17,7 +49,7 @@ pub struct Env {
 }
 
 impl Env {
-    pub async fn load(args: &TailArgs) -> Result<Env, String> {
+    pub async fn load(args: &Connection) -> Result<Env, String> {
         let mut loader = aws_config::defaults(aws_config::BehaviorVersion::latest());
         if let Some(p) = &args.profile {
             loader = loader.profile_name(p);
@@ -67,21 +99,22 @@ impl Env {
     /// Print a failure of awsplain's own calls: a record with remedies for permission
     /// errors, a plain sentence for the rest.
     pub fn report(&self, f: &AwsFailure, opts: &OutputOpts) {
-        let group = f
-            .group
+        let target = f
+            .target
             .as_deref()
             .map(|g| for_terminal(g).into_owned())
             .unwrap_or_default();
+        let api = f.api.name;
         let code = f.code.as_deref().unwrap_or("");
         let where_ = format!(
             "region {} (profile `{}`)",
             self.region,
             for_terminal(&self.profile)
         );
-        if code == "ResourceNotFoundException" {
+        if code == "ResourceNotFoundException" && f.api == LOGS {
             eprintln!(
-                "awsplain: log group `{group}` was not found in {where_}. Check the name and the region; \
-                 `aws logs describe-log-groups --log-group-name-prefix {group} --region {}` lists similar groups.",
+                "awsplain: log group `{target}` was not found in {where_}. Check the name and the region; \
+                 `aws logs describe-log-groups --log-group-name-prefix {target} --region {}` lists similar groups.",
                 self.region
             );
             return;
@@ -89,7 +122,7 @@ impl Env {
         let profile = for_terminal(&self.profile);
         if is_expired_credentials(code) {
             eprintln!(
-                "awsplain: the AWS credentials awsplain runs with (profile `{profile}`) have expired: CloudWatch Logs refused {} for `{group}` with {}. Renew them as below, then run awsplain again.",
+                "awsplain: the AWS credentials awsplain runs with (profile `{profile}`) have expired: {api} refused {} for `{target}` with {}. Renew them as below, then run awsplain again.",
                 f.operation,
                 for_terminal(code)
             );
@@ -98,7 +131,7 @@ impl Env {
         }
         if is_rejected_credentials(code) {
             eprintln!(
-                "awsplain: CloudWatch Logs did not accept the AWS credentials awsplain runs with (profile `{profile}`, region {}) for {} on `{group}`: {}. Fix them as below, then run awsplain again.",
+                "awsplain: {api} did not accept the AWS credentials awsplain runs with (profile `{profile}`, region {}) for {} on `{target}`: {}. Fix them as below, then run awsplain again.",
                 self.region,
                 f.operation,
                 for_terminal(code)
@@ -108,7 +141,7 @@ impl Env {
         }
         if is_permission_error(code) {
             eprintln!(
-                "awsplain: CloudWatch Logs refused {} for `{group}` in {where_}: the identity awsplain runs as needs more permissions.",
+                "awsplain: {api} refused {} for `{target}` in {where_}: the identity awsplain runs as needs more permissions.",
                 f.operation
             );
             explain_as_record(f, opts);
@@ -116,7 +149,7 @@ impl Env {
         }
         match &f.code {
             Some(code) => eprintln!(
-                "awsplain: CloudWatch Logs {} failed for `{group}` in {where_}: {}: {}{}",
+                "awsplain: {api} {} failed for `{target}` in {where_}: {}: {}{}",
                 f.operation,
                 for_terminal(code),
                 for_terminal(f.message.as_deref().unwrap_or("")),
@@ -126,7 +159,7 @@ impl Env {
                     .unwrap_or_default()
             ),
             None => eprintln!(
-                "awsplain: could not call CloudWatch Logs {} in {where_}{}: {}",
+                "awsplain: could not call {api} {} in {where_}{}: {}",
                 f.operation,
                 self.sdk
                     .endpoint_url()
@@ -223,8 +256,10 @@ fn error_chain(e: &dyn std::error::Error) -> String {
 /// What awsplain knows about one of its own failed calls.
 #[derive(Debug, Clone)]
 pub struct AwsFailure {
+    pub api: Api,
     pub operation: &'static str,
-    pub group: Option<String>,
+    /// What the call was about: a log group, or the ARN or name `why` looked up.
+    pub target: Option<String>,
     pub code: Option<String>,
     pub message: Option<String>,
     pub request_id: Option<String>,
@@ -238,7 +273,21 @@ impl AwsFailure {
     where
         E: ProvideErrorMetadata + std::error::Error + 'static,
     {
-        let mut f = Self::from_stream(operation, group, e);
+        Self::from_sdk_for(LOGS, operation, group, e)
+    }
+
+    /// A failed call of any service's SDK (they share the error types).
+    pub fn from_sdk_for<E>(
+        api: Api,
+        operation: &'static str,
+        target: Option<&str>,
+        e: &SdkError<E>,
+    ) -> AwsFailure
+    where
+        E: ProvideErrorMetadata + std::error::Error + 'static,
+    {
+        let mut f = Self::from_stream(operation, target, e);
+        f.api = api;
         f.request_id = e.request_id().map(str::to_string);
         f.status = e.raw_response().map(|r| r.status().as_u16());
         f
@@ -255,8 +304,9 @@ impl AwsFailure {
         R: std::fmt::Debug,
     {
         AwsFailure {
+            api: LOGS,
             operation,
-            group: group.map(str::to_string),
+            target: group.map(str::to_string),
             code: e.code().map(str::to_string),
             message: e.message().map(str::to_string),
             request_id: None,
@@ -274,7 +324,7 @@ impl AwsFailure {
             .next()
             .unwrap_or_default();
         rec.error_code = rec.error_code.or_else(|| self.code.clone());
-        rec.service = rec.service.or_else(|| Some("CloudWatchLogs".into()));
+        rec.service = rec.service.or_else(|| Some(self.api.service.into()));
         rec.operation = rec.operation.or_else(|| Some(self.operation.into()));
         rec.status_code = rec.status_code.or(self.status);
         rec.request_id = rec.request_id.or_else(|| self.request_id.clone());
@@ -282,7 +332,11 @@ impl AwsFailure {
         rec.format = rec.format.or_else(|| Some("aws-sdk-rust".into()));
         rec.action = rec
             .action
-            .or_else(|| Some(format!("logs:{}", self.operation)));
+            .or_else(|| Some(format!("{}:{}", self.api.prefix, self.operation)));
+        // A call on an ARN is authorised on that ARN when the message does not say otherwise.
+        if rec.resource.is_none() {
+            rec.resource = self.target.clone().filter(|t| t.starts_with("arn:"));
+        }
         // CloudWatch names the resource `...:log-group:NAME:log-stream:` (no stream); the
         // permission is granted on the group and its streams, `...:log-group:NAME:*`.
         if let Some(r) = &rec.resource {
@@ -295,7 +349,7 @@ impl AwsFailure {
         }
         rec.source = awsplain::Source {
             name: "awsplain".into(),
-            log_group: self.group.clone(),
+            log_group: self.target.clone().filter(|_| self.api == LOGS),
             ..Default::default()
         };
         rec
@@ -314,8 +368,9 @@ mod tests {
 
     fn denied(message: Option<&str>) -> AwsFailure {
         AwsFailure {
+            api: LOGS,
             operation: "FilterLogEvents",
-            group: Some("/ecs/web".into()),
+            target: Some("/ecs/web".into()),
             code: Some("AccessDeniedException".into()),
             message: message.map(str::to_string),
             request_id: Some("3f1c-req".into()),
@@ -369,8 +424,9 @@ mod tests {
     #[test]
     fn expired_credentials_become_a_record_with_the_renewal_remedy() {
         let f = AwsFailure {
+            api: LOGS,
             operation: "FilterLogEvents",
-            group: Some("/ecs/web".into()),
+            target: Some("/ecs/web".into()),
             code: Some("ExpiredTokenException".into()),
             message: Some("The security token included in the request is expired".into()),
             request_id: Some("r-1".into()),

@@ -108,8 +108,9 @@ async fn group_arn(client: &Client, plan: &Plan, g: &str) -> Result<String, Stop
             (None, Some(t)) if !t.is_empty() => token = Some(t.to_string()),
             (None, _) => {
                 return Err(Stop::Aws(AwsFailure {
+                    api: super::aws_error::LOGS,
                     operation: "DescribeLogGroups",
-                    group: Some(g.to_string()),
+                    target: Some(g.to_string()),
                     code: Some("ResourceNotFoundException".into()),
                     message: Some("The specified log group does not exist.".into()),
                     request_id: None,

@@ -5,7 +5,7 @@
 //! event message goes through the same grammar as any other text, and its records carry the
 //! group, stream, event id and timestamp they came from.
 
-mod aws_error;
+pub(super) mod aws_error;
 mod context;
 mod fetch;
 mod insights;
@@ -94,15 +94,8 @@ pub struct TailArgs {
         help_heading = SHOW
     )]
     pub context: Option<u16>,
-    /// Named profile from the AWS config and credentials files.
-    #[arg(long, value_name = "NAME", help_heading = WHERE)]
-    pub profile: Option<String>,
-    /// AWS region (default from the environment or the profile).
-    #[arg(long, value_name = "REGION", help_heading = WHERE)]
-    pub region: Option<String>,
-    /// Send requests to this endpoint instead of AWS (an emulator, a VPC endpoint).
-    #[arg(long, value_name = "URL", help_heading = WHERE)]
-    pub endpoint_url: Option<String>,
+    #[command(flatten, next_help_heading = WHERE)]
+    pub aws: aws_error::Connection,
     /// Time between polls with --follow.
     #[arg(long, default_value = "2s", value_name = "DURATION", help_heading = HOW)]
     pub interval: String,
@@ -250,6 +243,7 @@ fn scan_event(opts: &OutputOpts, group: &str, group_idx: usize, ev: &Event) -> O
             log_stream: (!ev.stream.is_empty()).then(|| ev.stream.clone()),
             event_id: (!ev.id.is_empty()).then(|| ev.id.clone()),
             timestamp: Some(ev.timestamp),
+            lookup: None,
         };
         prepare(rec, opts);
     }
@@ -464,7 +458,7 @@ fn client(env: &aws_error::Env, args: &TailArgs, plan: &Plan) -> Client {
 }
 
 async fn run_async(opts: &OutputOpts, args: &TailArgs, plan: Plan) -> anyhow::Result<Outcome> {
-    let env = match aws_error::Env::load(args).await {
+    let env = match aws_error::Env::load(&args.aws).await {
         Ok(env) => env,
         Err(msg) => {
             eprintln!("awsplain: {msg}");

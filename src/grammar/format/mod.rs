@@ -23,6 +23,7 @@ mod php;
 mod powershell;
 mod ruby;
 mod rusoto;
+mod rust_sdk;
 mod s3cmd;
 pub(crate) mod terraform;
 mod xml;
@@ -66,6 +67,7 @@ pub(crate) static FORMATS: &[&Format] = &[
     &codeless::FORMAT,
     &lambda::FORMAT,
     &rusoto::FORMAT,
+    &rust_sdk::FORMAT,
 ];
 
 /// What a format's `anchors` calls for each anchor: `add(literal, arg)`.

@@ -148,13 +148,13 @@ impl Drop for FaultProxy {
 }
 
 /// One HTTP request or response: the head (up to the blank line) and the body.
-struct Message {
-    head: String,
-    body: Vec<u8>,
+pub(crate) struct Message {
+    pub head: String,
+    pub body: Vec<u8>,
 }
 
 impl Message {
-    fn header(&self, name: &str) -> Option<&str> {
+    pub fn header(&self, name: &str) -> Option<&str> {
         self.head.lines().skip(1).find_map(|l| {
             let (k, v) = l.split_once(':')?;
             k.trim().eq_ignore_ascii_case(name).then(|| v.trim())
@@ -164,7 +164,7 @@ impl Message {
 
 /// Read one message framed by Content-Length (or, with `to_eof`, everything until the peer
 /// closes). `None` when the connection ends first.
-fn read_message(sock: &mut TcpStream, to_eof: bool) -> Option<Message> {
+pub(crate) fn read_message(sock: &mut TcpStream, to_eof: bool) -> Option<Message> {
     let mut buf = Vec::new();
     let mut chunk = [0u8; 8192];
     let head_end = loop {
@@ -275,7 +275,7 @@ fn serve_connection(mut client: TcpStream, upstream: SocketAddr, shared: &Shared
 
 /// Send the request to the emulator on a connection of its own and return the answer, framed
 /// by Content-Length so the client's connection can carry the next request.
-fn forward(req: &Message, upstream: SocketAddr) -> Vec<u8> {
+pub(crate) fn forward(req: &Message, upstream: SocketAddr) -> Vec<u8> {
     let failed = || b"HTTP/1.1 502 Bad Gateway\r\ncontent-length: 0\r\n\r\n".to_vec();
     let Ok(mut up) = TcpStream::connect(upstream) else {
         return failed();

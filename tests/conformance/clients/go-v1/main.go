@@ -31,9 +31,12 @@ import (
 	"github.com/aws/aws-sdk-go/service/dynamodb"
 	"github.com/aws/aws-sdk-go/service/ec2"
 	"github.com/aws/aws-sdk-go/service/ecs"
+	"github.com/aws/aws-sdk-go/service/elb"
 	"github.com/aws/aws-sdk-go/service/iam"
 	"github.com/aws/aws-sdk-go/service/kms"
 	"github.com/aws/aws-sdk-go/service/lambda"
+	"github.com/aws/aws-sdk-go/service/rds"
+	"github.com/aws/aws-sdk-go/service/redshift"
 	"github.com/aws/aws-sdk-go/service/s3"
 	"github.com/aws/aws-sdk-go/service/secretsmanager"
 	"github.com/aws/aws-sdk-go/service/sfn"
@@ -70,6 +73,9 @@ var services = map[string]func(*session.Session) interface{}{
 	"secretsmanager": func(s *session.Session) interface{} { return secretsmanager.New(s) },
 	"ecs":            func(s *session.Session) interface{} { return ecs.New(s) },
 	"ec2":            func(s *session.Session) interface{} { return ec2.New(s) },
+	"elb":            func(s *session.Session) interface{} { return elb.New(s) },
+	"rds":            func(s *session.Session) interface{} { return rds.New(s) },
+	"redshift":       func(s *session.Session) interface{} { return redshift.New(s) },
 	"cloudformation": func(s *session.Session) interface{} { return cloudformation.New(s) },
 	"stepfunctions":  func(s *session.Session) interface{} { return sfn.New(s) },
 	"logs":           func(s *session.Session) interface{} { return cloudwatchlogs.New(s) },

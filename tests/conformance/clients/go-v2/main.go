@@ -33,9 +33,12 @@ import (
 	ddbtypes "github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
+	"github.com/aws/aws-sdk-go-v2/service/elasticloadbalancing"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
+	"github.com/aws/aws-sdk-go-v2/service/rds"
+	"github.com/aws/aws-sdk-go-v2/service/redshift"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
@@ -75,6 +78,11 @@ var services = map[string]func(aws.Config) interface{}{
 	"secretsmanager": func(c aws.Config) interface{} { return secretsmanager.NewFromConfig(c) },
 	"ecs":            func(c aws.Config) interface{} { return ecs.NewFromConfig(c) },
 	"ec2":            func(c aws.Config) interface{} { return ec2.NewFromConfig(c) },
+	"elb": func(c aws.Config) interface{} {
+		return elasticloadbalancing.NewFromConfig(c)
+	},
+	"rds":            func(c aws.Config) interface{} { return rds.NewFromConfig(c) },
+	"redshift":       func(c aws.Config) interface{} { return redshift.NewFromConfig(c) },
 	"cloudformation": func(c aws.Config) interface{} { return cloudformation.NewFromConfig(c) },
 	"stepfunctions":  func(c aws.Config) interface{} { return sfn.NewFromConfig(c) },
 	"logs":           func(c aws.Config) interface{} { return cloudwatchlogs.NewFromConfig(c) },

@@ -31,6 +31,9 @@ const SERVICES = {
   cloudformation: "CloudFormation",
   stepfunctions: "StepFunctions",
   logs: "CloudWatchLogs",
+  rds: "RDS",
+  elb: "ELB",
+  redshift: "Redshift",
 };
 
 function load() {

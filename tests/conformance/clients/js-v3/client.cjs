@@ -30,6 +30,9 @@ const SERVICES = {
   cloudformation: ["@aws-sdk/client-cloudformation", "CloudFormationClient"],
   stepfunctions: ["@aws-sdk/client-sfn", "SFNClient"],
   logs: ["@aws-sdk/client-cloudwatch-logs", "CloudWatchLogsClient"],
+  rds: ["@aws-sdk/client-rds", "RDSClient"],
+  elb: ["@aws-sdk/client-elastic-load-balancing", "ElasticLoadBalancingClient"],
+  redshift: ["@aws-sdk/client-redshift", "RedshiftClient"],
 };
 
 function load() {
