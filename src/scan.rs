@@ -38,13 +38,31 @@ pub const MAX_EVENT: usize = 1 << 20;
 /// Continuation lines gathered around an anchor, at most.
 const MAX_EVENT_LINES: usize = 200;
 
-/// A line that starts a new log record: a timestamp, a level, a JSON object, a Lambda marker.
+/// A line that starts a new log record: a timestamp, a level, a JSON object, a Lambda marker;
+/// behind a box, quote or container prefix too.
 fn is_header(line: &[u8]) -> bool {
+    is_bare_header(line) || is_bare_header(bare(line))
+}
+
+fn is_bare_header(line: &[u8]) -> bool {
     let l = line;
-    if l.len() >= 5 && l[..4].iter().all(u8::is_ascii_digit) && (l[4] == b'-' || l[4] == b'/') {
+    // A date: `2026-11-28`, `2026/11/28` (not any four digits and a dash: `0817-4f6e-...`,
+    // an id a wrap put at a line's start).
+    if l.len() >= 8
+        && l[..4].iter().all(u8::is_ascii_digit)
+        && matches!(l[4], b'-' | b'/')
+        && l[5..7].iter().all(u8::is_ascii_digit)
+        && l[7] == l[4]
+    {
         return true;
     }
-    if l.len() >= 8 && l[0].is_ascii_digit() && l[1].is_ascii_digit() && l[2] == b':' {
+    // A time: `09:00:00` (not `12:role/x`, an ARN's account a wrap put at a line's start).
+    if l.len() >= 8
+        && l[0].is_ascii_digit()
+        && l[1].is_ascii_digit()
+        && l[2] == b':'
+        && l[5] == b':'
+    {
         return true;
     }
     if l.starts_with(b"{\"")
@@ -78,8 +96,10 @@ fn is_header(line: &[u8]) -> bool {
     MONTHS.iter().any(|m| l.starts_with(m))
 }
 
+/// A line of whitespace, or of a box, quote or container prefix and whitespace.
 fn is_blank(line: &[u8]) -> bool {
-    line.iter().all(|b| b.is_ascii_whitespace())
+    let blank = |l: &[u8]| l.iter().all(|b| b.is_ascii_whitespace());
+    blank(line) || blank(bare(line))
 }
 
 /// Whether `line`, after one blank line below `above`, still belongs to the event of `above`:
@@ -87,6 +107,7 @@ fn is_blank(line: &[u8]) -> bool {
 /// `HTTP 403 returned for "<url>".` line, or the next element of an R list print (`$name`
 /// under the `[1] value` line of the element before).
 fn joins_across_blank(above: &[u8], line: &[u8]) -> bool {
+    let (above, line) = (bare(above), bare(line));
     let http_status_head = above.len() > 9
         && above.starts_with(b"HTTP ")
         && above[5..8].iter().all(u8::is_ascii_digit)
@@ -104,7 +125,12 @@ fn continues(prev: &[u8], line: &[u8]) -> bool {
     if is_blank(line) {
         return false;
     }
-    !is_blank(prev) || line.first().is_some_and(|c| *c == b'{' || *c == b'<')
+    !is_blank(prev) || bare(line).first().is_some_and(|c| *c == b'{' || *c == b'<')
+}
+
+/// `line` without the box, quote or container prefix it may have.
+fn bare(line: &[u8]) -> &[u8] {
+    &line[crate::grammar::repair::prefix_len(line).unwrap_or(0)..]
 }
 
 /// Incremental scanner: feed it bytes as they arrive, get records out.
@@ -504,6 +530,8 @@ pub fn scan_reader<R: Read>(
 }
 
 #[cfg(test)]
+mod damage;
+#[cfg(test)]
 mod reference;
 
 #[cfg(test)]
@@ -566,7 +594,7 @@ mod tests {
     }
 
     /// Every text under samples/ (format samples and remedy samples), in a stable order.
-    fn sample_texts() -> Vec<(String, Vec<u8>)> {
+    pub(super) fn sample_texts() -> Vec<(String, Vec<u8>)> {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("samples");
         let mut v = Vec::new();
         for dir in ["formats", "remedies"] {

@@ -35,7 +35,7 @@ pub(super) fn assemble(text: &str, marks: Marks, found: &[Found<'_>], group: &[u
     rec.operation = own(best(Field::Operation));
     rec.status_code = best(Field::StatusCode).and_then(|s| s.parse().ok());
     rec.request_id = own(best(Field::RequestId));
-    rec.message = own(best(Field::Message));
+    rec.message = own(best(Field::Message).map(|m| super::repair::message_end(text, m)));
     rec.principal = own(best(Field::Principal));
     rec.action = own(best(Field::Action));
     rec.resource = own(best(Field::Resource));

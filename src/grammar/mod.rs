@@ -9,9 +9,11 @@ mod arn;
 mod assemble;
 mod evidence;
 mod format;
+pub mod japanese;
 pub(crate) mod lex;
 mod neighbours;
 pub mod piece;
+pub mod repair;
 mod resource;
 mod scratch;
 mod view;
@@ -95,7 +97,8 @@ fn extract_with(text: &str, s: &mut Scratch) -> Vec<Record> {
     let view = unescape_view(text);
     let whole = matches!(view, Cow::Owned(_));
     let view = view::lone_cr_as_lf(view);
-    let v: &str = &view;
+    let repaired = repair::repair(&view);
+    let v: &str = repaired.as_ref().map_or(&view, |r| &r.text);
     let a = anchors();
     // Room for the pieces of an error or two at once: pieces are large, and growing the list
     // from four copies them and allocates again.
@@ -103,6 +106,10 @@ fn extract_with(text: &str, s: &mut Scratch) -> Vec<Record> {
     found.reserve(8);
     let mut memo = Memo::default();
     let mut marks = anchors::Marks::default();
+    // A Terraform box's prefix is gone from the repaired text; its mark is the event's.
+    if repaired.is_some() && lex::contains(&view, "│ Error") {
+        marks.add(anchors::Marks::TERRAFORM);
+    }
     a.each(v, |m_start, m_len, anchor| {
         let kind = match anchor {
             Anchor::Mark(m) => return marks.add(m),
@@ -172,6 +179,11 @@ fn extract_with(text: &str, s: &mut Scratch) -> Vec<Record> {
                 rec.span = Span {
                     start: 0,
                     end: text.len() as u64,
+                };
+            } else if let Some(r) = &repaired {
+                rec.span = Span {
+                    start: r.to_event(rec.span.start as usize) as u64,
+                    end: r.to_event(rec.span.end as usize) as u64,
                 };
             }
             // Most events hold one error: the first record gets a list of one, not the four a

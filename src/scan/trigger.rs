@@ -98,6 +98,10 @@ pub const COVER: &[&str] = &[
     "exists in stack",
     "pecified ",
     "onditional request",
+    // The Japanese CLI and authorization sentences (grammar/japanese.rs), by their rarest
+    // words: "呼び出す" (calling) and "権限" (permission).
+    "呼び出す",
+    "権限がありません",
     // The Rust SDK's `unhandled error (Code)`: not "error (", which every language prints.
     "nhandled error (",
     // Rusoto's `BufferedHttpResponse`: "buffer" and "Response" are everyday words.

@@ -1,6 +1,6 @@
 //! The IAM authorization sentence: `User: P is not authorized to perform: A on resource: R because ...`.
 
-use super::lex::{class, offset, quoted, tag_ascii_no_case, trim_trailing, ws};
+use super::lex::{self, class, offset, quoted, tag_ascii_no_case, trim_trailing, ws};
 use super::piece::{Field, Piece, Strength};
 use super::{error_pieces, Format};
 use crate::record::{Deny, PolicyType};
@@ -83,11 +83,13 @@ pub struct Reason<'a> {
     pub deny: Deny,
     pub policy_type: Option<PolicyType>,
     pub policy_arn: Option<&'a str>,
+    /// The action an implicit denial names (`allows the iam:PassRole action`).
+    pub action: Option<&'a str>,
 }
 
 /// `because no <type> allows the <action> action`
 fn implicit_reason(i: &str) -> IResult<&str, Reason<'_>> {
-    let (i, (_, _, _, _, pt, _, _, _)) = (
+    let (i, (_, _, _, _, pt, _, _, named)) = (
         tag("because"),
         ws,
         tag("no"),
@@ -104,6 +106,7 @@ fn implicit_reason(i: &str) -> IResult<&str, Reason<'_>> {
             deny: Deny::Implicit,
             policy_type: Some(pt),
             policy_arn: None,
+            action: named.map(|(_, _, _, a, _, _)| a),
         },
     ))
 }
@@ -147,6 +150,7 @@ fn explicit_reason(i: &str) -> IResult<&str, Reason<'_>> {
             deny: Deny::Explicit,
             policy_type: pt,
             policy_arn: parn,
+            action: None,
         },
     ))
 }
@@ -168,6 +172,7 @@ fn resource(i: &str) -> (&str, Option<&str>) {
     }
     if i.starts_with("arn:") {
         let end = token_end(i);
+        let end = end + spaced_parts(&i[end..], &[" because ", " with an explicit deny"]);
         return (&i[end..], Some(trim_trailing(&i[..end])));
     }
     let line_end = memchr::memchr2(b'\n', b'"', i.as_bytes()).unwrap_or(i.len());
@@ -187,9 +192,47 @@ fn resource(i: &str) -> (&str, Option<&str>) {
     (&i[end..], if r.is_empty() { None } else { Some(r) })
 }
 
+/// How much of `rest` (the text after an ARN's first token) still belongs to the ARN: parts
+/// that a pasted wrap parted from it with a space (`role/app-ser vice-role`), when the
+/// sentence's next fixed words (`stops`) follow them. A part is printable ASCII opening with
+/// neither a bracket nor a quote, and there are four at most (a wrap every 40 columns leaves
+/// no more in an ARN); 0 when none follow or the words do not come after them. An empty stop
+/// stands for the end of `rest`.
+fn spaced_parts(rest: &str, stops: &[&str]) -> usize {
+    let (mut end, mut parts) = (0, 0);
+    loop {
+        let here = &rest[end..];
+        if stops.iter().any(|s| {
+            if s.is_empty() {
+                here.is_empty()
+            } else {
+                here.starts_with(s)
+            }
+        }) {
+            return end;
+        }
+        let Some(part) = rest[end..].strip_prefix(' ') else {
+            return 0;
+        };
+        let len = part.find(char::is_whitespace).unwrap_or(part.len());
+        let tok = &part[..len];
+        let arn_like = !tok.is_empty()
+            && !tok.starts_with(['(', '[', '{', '"', '\'', '`'])
+            && tok.bytes().all(|b| b.is_ascii_graphic());
+        parts += 1;
+        if !arn_like || parts > 4 {
+            return 0;
+        }
+        end += 1 + len;
+    }
+}
+
 /// Parse the sentence whose `not authorized to` starts at `at` in `text`.
 pub fn parse_at(text: &str, at: usize) -> Option<Piece<'_>> {
     let after = &text[at..];
+    if after.starts_with(super::super::japanese::AUTHZ_ANCHOR) {
+        return super::super::japanese::authz_at(text, at);
+    }
     let (mut rest, _) = tag_ascii_no_case("not authorized to").parse(after).ok()?;
     let mut piece = Piece::new(at, at, Strength::Context, "plain", 50);
     let (principal, start) = principal_before(text, at);
@@ -247,6 +290,11 @@ pub fn parse_at(text: &str, at: usize) -> Option<Piece<'_>> {
                 piece.policy_type = why.policy_type;
                 if let Some(p) = why.policy_arn {
                     piece.set(Field::PolicyArn, p);
+                }
+                // An action the sentence spelt apart (`perform: iam: PassRole`, a wrap pasted
+                // back) is the one its reason names.
+                if let Some(a) = why.action.filter(|_| piece.get(Field::Action).is_none()) {
+                    piece.set(Field::Action, a);
                 }
                 rest = r;
             }
@@ -349,6 +397,19 @@ fn principal_before(text: &str, at: usize) -> (Option<&str>, Option<usize>) {
     if unq.is_empty() || unq == "User:" {
         return (None, None);
     }
+    // `User: arn:...:assumed-role/app-ser vice/s is not`: an ARN a pasted wrap parted with a
+    // space runs from `User: ` to `is`.
+    if !(lead.ends_with("User:") || lead.ends_with("User")) {
+        // The parts are spaced apart on one line: the search stays in it.
+        let line = lex::line_start(before, tok_start);
+        if let Some(u) = lex::rfind(&before[line..tok_start], "User: arn:").map(|u| line + u) {
+            let from = u + "User: ".len();
+            let first = from + token_end(&before[from..]);
+            if spaced_parts(&before[first..], &[""]) > 0 {
+                return (Some(&before[from..]), Some(u));
+            }
+        }
+    }
     if has_user {
         // The last `User` of the lead is the one it ends with (before its colon, if any).
         let s = lead.len() - "User".len() - usize::from(lead.ends_with(':'));
@@ -367,10 +428,12 @@ pub(crate) static FORMAT: Format = Format {
     anchors: |add| {
         add("not authorized to", 0);
         add("Not authorized to", 0);
+        add(super::super::japanese::AUTHZ_ANCHOR, 0);
     },
     triggers: |add| {
         add("not authorized to");
         add("Not authorized to");
+        add(super::super::japanese::AUTHZ_ANCHOR);
     },
     parse: |ev, at, _, _| parse_at(ev.text, at),
     repeats: error_pieces,
@@ -481,6 +544,25 @@ mod tests {
         let k = p("User: arn:aws:iam::1:user/u is not authorized to perform: kms:Decrypt on the resource associated with this ciphertext because no identity-based policy allows the kms:Decrypt action");
         assert_eq!(k.get(Field::Resource), None);
         assert_eq!(k.deny, Some(Deny::Implicit));
+    }
+
+    #[test]
+    fn arns_and_actions_a_pasted_wrap_spaced_apart() {
+        let x = p("Message returned: User: arn:aws:sts::123456789012:assumed-role/app-ser vice-role/fn-wor ker is not authorized to perform: iam: PassRole on resource: arn:aws:iam::123456789012:role/deploy-exe cution-role because no identity-based policy allows the iam:PassRole action");
+        assert_eq!(
+            x.get(Field::Principal),
+            Some("arn:aws:sts::123456789012:assumed-role/app-ser vice-role/fn-wor ker")
+        );
+        assert_eq!(x.get(Field::Action), Some("iam:PassRole"));
+        assert_eq!(
+            x.get(Field::Resource),
+            Some("arn:aws:iam::123456789012:role/deploy-exe cution-role")
+        );
+        // Without the reason after it, a token after the ARN is not the ARN's.
+        let y = p("User: arn:aws:iam::1:user/u is not authorized to perform: s3:GetObject on resource: arn:aws:s3:::b/k (Service: Amazon S3; Status Code: 403)");
+        assert_eq!(y.get(Field::Resource), Some("arn:aws:s3:::b/k"));
+        let z = p("User: arn:aws:iam::1:user/u (via the job runner) is not authorized to perform: s3:GetObject");
+        assert_eq!(z.get(Field::Principal), None);
     }
 
     #[test]

@@ -67,6 +67,9 @@ fn parse_at(text: &str, at: usize) -> Option<Piece<'_>> {
 /// walk has seen them).
 pub fn parse_after(text: &str, at: usize, boto3: bool) -> Option<Piece<'_>> {
     let i = &text[at..];
+    if i.starts_with(super::super::japanese::CLI_ANCHOR) {
+        return super::super::japanese::cli_at(text, at);
+    }
     let (i, code) = alt((
         (tag::<_, _, E>("An error occurred"), ws, paren).map(|(_, _, c)| c),
         (tag("A client error"), ws, paren, ws, tag("occurred")).map(|(_, _, c, _, _)| c),
@@ -120,6 +123,7 @@ pub(super) static FORMAT: Format = Format {
     anchors: |add| {
         add("An error occurred (", 0);
         add("A client error (", 0);
+        add(super::super::japanese::CLI_ANCHOR, 0);
     },
     marks: &[
         (BOTO3_WORDS[0], Marks::BOTO3),
@@ -129,6 +133,7 @@ pub(super) static FORMAT: Format = Format {
     triggers: |add| {
         add("error occurred (");
         add("client error (");
+        add(super::super::japanese::CLI_ANCHOR);
     },
     parse: |ev, at, _, _| parse_after(ev.text, at, ev.marks.has(Marks::BOTO3)),
     repeats: error_pieces,

@@ -77,6 +77,26 @@ const KEYS: &[Key] = &[
     k("\"arn\"", Principal, 15, C, "cloudtrail"),
 ];
 
+/// A value as PHP's `var_dump` prints it, without its type: `string(14) "InvalidAddress"` is
+/// the string, `int(400)` the number (the PHP SDK's `CFResponse` and `CFSimpleXML` dumps).
+fn php_dump_value(t: &str) -> &str {
+    if let Some(r) = t.strip_prefix("string(") {
+        if let Some(close) = r.find(") ") {
+            if r[..close].bytes().all(|b| b.is_ascii_digit()) {
+                return &r[close + 2..];
+            }
+        }
+    }
+    if let Some(r) = t.strip_prefix("int(") {
+        if let Some(close) = r.find(')') {
+            if r[..close].bytes().all(|b| b.is_ascii_digit()) {
+                return &r[..close];
+            }
+        }
+    }
+    t
+}
+
 /// The index in [`KEYS`] of the key named `name`.
 const fn key_index(name: &str) -> usize {
     let mut i = 0;
@@ -175,6 +195,10 @@ pub fn parse_at(text: &str, at: usize, idx: usize) -> Option<Piece<'_>> {
     if !key.name.ends_with('"') {
         i = i.strip_prefix(['"', '\'', '`']).unwrap_or(i);
     }
+    // PHP's `var_dump` and `print_r` put a key in brackets: `["Code"]=>`, `[Code] =>`.
+    if text[..at].ends_with("[\"") || text[..at].ends_with('[') {
+        i = i.strip_prefix(']').unwrap_or(i);
+    }
     let sep_eq = {
         let t = i.trim_start_matches([' ', '\t']);
         t.starts_with('=')
@@ -216,6 +240,7 @@ pub fn parse_at(text: &str, at: usize, idx: usize) -> Option<Piece<'_>> {
         || at > 0 && b[at - 1] == b'"' && text[at + key.name.len()..].starts_with('"');
     let json_value = json_key.then(|| json_string_value(t)).flatten();
     let t = haskell_value(t);
+    let t = php_dump_value(t);
     // Rust's Debug print of an `Option<String>` (the Rust SDK's `ErrorMetadata`).
     let rust_some = t.strip_prefix("Some(").filter(|v| v.starts_with('"'));
     let t = rust_some.unwrap_or(t);

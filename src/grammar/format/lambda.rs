@@ -25,10 +25,22 @@ pub(crate) fn line_at(text: &str, at: usize) -> Option<Piece<'_>> {
         let end = super::lex::find_class(s, class::GAP).unwrap_or(s.len());
         (&s[..end], &s[end..])
     }
-    let (ts, rest) = word(line);
+    let (mut ts, mut rest) = word(line);
     // The `T` of a timestamp is its 11th byte: a plain loop reaches it before a search is set up.
-    if !(ts.len() >= 20 && ts.as_bytes()[4] == b'-' && ts.bytes().any(|b| b == b'T')) {
+    let is_time =
+        |ts: &str| ts.len() >= 20 && ts.as_bytes()[4] == b'-' && ts.bytes().any(|b| b == b'T');
+    if !is_time(ts) {
         return None;
+    }
+    // A log collector's head before the runtime's own (`<time> ERROR <time>\t<id>\t...`).
+    let (next, after) = word(rest);
+    let (next, after) = if super::lex::LOG_LEVELS.contains(&next) {
+        word(after)
+    } else {
+        (next, after)
+    };
+    if is_time(next) {
+        (ts, rest) = (next, after);
     }
     // The id is the next word when it is a UUID: its 36 bytes, then a gap or the end.
     let rest = &rest[rest.bytes().position(|c| !class::is(c, class::GAP))?..];
@@ -42,7 +54,7 @@ pub(crate) fn line_at(text: &str, at: usize) -> Option<Piece<'_>> {
     }
     let mut p = Piece::new(
         line_start,
-        line_start + ts.len(),
+        super::lex::offset(text, ts) + ts.len(),
         Strength::Context,
         "lambda",
         35,
