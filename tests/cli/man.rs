@@ -31,6 +31,7 @@ fn every_page_the_top_page_names_is_generated() {
             "awsplain-man.1",
             "awsplain-run.1",
             "awsplain-tail.1",
+            "awsplain-why.1",
             "awsplain.1"
         ]
     );
